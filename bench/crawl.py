@@ -1,0 +1,1100 @@
+#!/usr/bin/env python3
+"""Crawl benchmark (issue 2): govinspect scan against LinkChecker 10.x on one static site.
+
+    python bench/crawl.py --pages 20000 --threads 10 [--sizes 2000,20000] [--skip-linkchecker]
+
+For every size it
+  1. writes a static site of about ``pages`` HTML pages with ~1.5 % broken links to
+     bench/_work/site-<pages>/ (reused when it is already there with the same parameters),
+     and its ground truth (the broken link targets) next to it;
+  2. serves it with nginx on a free 127.0.0.1 port, ``add_header LinkChecker allow always``
+     so that LinkChecker lifts its own per-host rate limit, access_log off;
+  3. runs ``govinspect scan URL --json --no-external --per-host N --delay 0`` and
+     ``linkchecker`` with ``threads=N`` and ``maxrequestspersecond`` raised, each as a
+     subprocess, measuring wall time and peak RSS of its process tree;
+  4. compares the broken link targets each tool reports with the ground truth and with
+     each other.
+It prints a table and writes bench/RESULTS.md. nginx is always stopped at the end.
+
+The site generator is the bench's own (streaming, no dependency on govinspect code). If
+``govinspect.demo.world.build_big_site`` and ``govinspect.demo.server.write_static`` are
+present, ``--generator demo`` uses them instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import platform
+import random
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "_work"
+RESULTS = HERE / "RESULTS.md"
+GEN_VERSION = 3  # bump when the generated site changes; cached sites are rebuilt
+
+# --------------------------------------------------------------------------------------
+# Site generator: a TRS-style county government portal, written file by file.
+# --------------------------------------------------------------------------------------
+
+SITE_NAME = "青山县人民政府"
+SITE_UNIT = "青山县人民政府办公室"
+SITE_CODE = "3415250001"
+
+# (path, name, category, weight, stale) -- weight is the share of articles.
+COLUMNS: list[tuple[str, str, str, float, bool]] = [
+    ("xwdt/zwyw", "政务要闻", "news", 0.16, False),
+    ("xwdt/bmdt", "部门动态", "news", 0.16, False),
+    ("xwdt/xzdt", "乡镇动态", "news", 0.14, False),
+    ("xwdt/tzgg", "通知公告", "notice", 0.10, False),
+    ("zwgk/zcwj", "政策文件", "policy", 0.08, False),
+    ("zwgk/zcjd", "政策解读", "policy", 0.05, False),
+    ("zwgk/rsxx", "人事信息", "personnel", 0.05, False),
+    ("zwgk/ghjh", "规划计划", "plan", 0.03, True),
+    ("zwgk/czzj", "财政资金", "other", 0.06, False),
+    ("zwgk/jyta", "建议提案办理", "other", 0.04, False),
+    ("hdjl/zxft", "在线访谈", "other", 0.03, True),
+    ("bsfw/bszn", "办事指南", "other", 0.06, False),
+    ("ztzl/tpgj", "脱贫攻坚", "other", 0.04, True),
+]
+SECTIONS = [("xwdt", "新闻动态"), ("zwgk", "政府信息公开"), ("hdjl", "互动交流"),
+            ("bsfw", "政务服务"), ("ztzl", "专题专栏")]
+EXTERNAL = [
+    ("http://www.gov.cn/", "中国政府网"), ("http://www.ah.gov.cn/", "安徽省人民政府"),
+    ("http://www.anqing.gov.cn/", "安庆市人民政府"), ("http://www.ahzwfw.gov.cn/", "安徽政务服务网"),
+    ("http://www.12371.cn/", "共产党员网"), ("https://www.12377.cn/", "中国互联网违法和不良信息举报中心"),
+]
+TOPICS = ["安全生产", "大气污染防治", "优化营商环境", "乡村振兴", "脱贫攻坚", "河长制", "防汛抗旱",
+          "秸秆禁烧", "消防安全", "食品安全", "招商引资", "重点项目建设", "“放管服”改革", "民生工程",
+          "城市管理", "生活垃圾分类", "就业创业", "社会救助", "老旧小区改造", "农村人居环境整治",
+          "政务公开", "信访工作", "森林防火", "耕地保护", "根治欠薪", "义务教育均衡发展", "家庭医生签约服务"]
+TOWNS = ["城关镇", "梅城镇", "源潭镇", "余井镇", "王家河镇", "黄铺镇", "黄泥镇", "槎水镇", "水吼镇",
+         "天柱山镇", "油坝乡", "官庄镇"]
+ORGS = ["县发展改革委", "县教育局", "县财政局", "县人社局", "县自然资源局", "县生态环境分局", "县住建局",
+        "县交通运输局", "县农业农村局", "县水利局", "县卫生健康委", "县应急管理局", "县市场监管局"]
+TITLE_FORMS = {
+    "news": ["{place}召开{topic}工作推进会", "{org}开展{topic}专项行动", "{town}扎实推进{topic}工作",
+             "县领导调研{topic}工作", "{org}召开{year}年第{n}次党组（扩大）会议",
+             "{place}{topic}工作取得阶段性成效", "{org}组织收听收看全省{topic}电视电话会议"],
+    "notice": ["关于开展{year}年{topic}专项检查的通知", "关于公开征求《青山县{topic}实施方案（征求意见稿）》意见的公告",
+               "青山县{year}年{topic}项目公示", "关于做好{year}年{topic}工作的通知"],
+    "policy": ["青山县人民政府关于印发青山县{topic}实施方案的通知", "青山县人民政府办公室关于进一步加强{topic}工作的意见",
+               "《青山县{topic}实施方案》政策解读", "图解：青山县{topic}三年行动计划"],
+    "personnel": ["青山县{year}年公开招聘{post}公告", "青山县{year}年公开招聘{post}拟聘用人员公示",
+                  "关于{name}等同志任免职务的通知"],
+    "plan": ["青山县{year}年{topic}工作要点", "{org}{year}年工作总结及{next}年工作计划"],
+    "other": ["{org}{year}年{topic}资金分配情况公开", "{place}{topic}工作情况汇报",
+              "关于县政协{n}号提案的答复", "{topic}办事指南"],
+}
+POSTS = ["中小学教师", "事业单位工作人员", "社区工作者", "乡镇卫生院专业技术人员", "政府专职消防员"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = ["建国", "文华", "志强", "海燕", "立新", "晓东", "国庆", "红梅", "宏伟", "玉兰", "德明", "振华"]
+SENTENCES = [
+    "会议传达学习了上级有关文件精神，听取了各单位工作开展情况汇报，研究部署下一阶段重点工作。",
+    "会议强调，各级各部门要提高政治站位，压实工作责任，确保各项任务落到实处、取得实效。",
+    "要坚持问题导向，聚焦薄弱环节，建立问题清单、任务清单、责任清单，逐项销号、闭环管理。",
+    "要加强统筹协调，形成工作合力，定期调度推进情况，对工作不力的单位和个人严肃问责。",
+    "要广泛开展宣传引导，营造全社会共同参与的良好氛围，切实提高群众知晓率和满意度。",
+    "截至目前，全县累计排查各类隐患问题一百余处，已整改到位九成以上，其余问题正在加快整改。",
+    "下一步，我县将持续巩固提升工作成效，建立健全长效机制，推动各项工作再上新台阶。",
+    "此次活动共发放宣传资料三千余份，现场解答群众咨询二百余人次，受到群众普遍好评。",
+    "检查组一行深入企业生产车间、仓储区域，详细查看安全管理制度落实情况和隐患整改台账。",
+    "本方案自印发之日起施行，由县有关部门负责解释，执行过程中如遇问题请及时反馈。",
+]
+
+
+@dataclass
+class Article:
+    col: int
+    aid: int
+    day: date
+    title: str
+    attachments: list[str] = field(default_factory=list)  # file names in the month folder
+
+    @property
+    def month(self) -> str:
+        return f"{self.day:%Y%m}"
+
+    @property
+    def name(self) -> str:
+        return f"t{self.day:%Y%m%d}_{self.aid}.html"
+
+    @property
+    def path(self) -> str:
+        return f"/{COLUMNS[self.col][0]}/{self.month}/{self.name}"
+
+
+def _total_pages(articles: int) -> tuple[int, list[int]]:
+    """HTML pages of a site with ``articles`` articles: home + list pages + articles."""
+    weights = [c[3] for c in COLUMNS]
+    total_w = sum(weights)
+    per_col = [max(1, int(articles * w / total_w)) for w in weights]
+    per_col[0] += articles - sum(per_col)
+    lists = sum((n + 19) // 20 for n in per_col)
+    return 1 + len(SECTIONS) + lists + articles, per_col
+
+
+def plan_counts(pages: int) -> list[int]:
+    """Articles per column so that the site has ``pages`` HTML pages (or one or two more)."""
+    lo, hi = 1, pages
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _total_pages(mid)[0] >= pages:
+            hi = mid
+        else:
+            lo = mid + 1
+    return _total_pages(lo)[1]
+
+
+def _title(rng: random.Random, category: str, year: int) -> str:
+    form = rng.choice(TITLE_FORMS[category])
+    return form.format(
+        place=rng.choice(["我县", "青山县", "县政府"]), topic=rng.choice(TOPICS), org=rng.choice(ORGS),
+        town=rng.choice(TOWNS), year=year, next=year + 1, n=rng.randint(1, 30), post=rng.choice(POSTS),
+        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+    )
+
+
+def _rel(from_path: str, to_path: str) -> str:
+    """Relative href from page ``from_path`` to ``to_path`` (both site paths), TRS style."""
+    src = from_path.split("/")[1:-1]
+    dst = to_path.split("/")[1:]
+    i = 0
+    while i < len(src) and i < len(dst) - 1 and src[i] == dst[i]:
+        i += 1
+    ups = len(src) - i
+    rel = "/".join(dst[i:])
+    return ("../" * ups + rel) if ups else "./" + rel
+
+
+class SiteWriter:
+    """Writes one site to disk, page by page, and records the ground truth."""
+
+    def __init__(self, root: Path, pages: int, broken_ratio: float, seed: int, as_of: date):
+        self.root, self.pages, self.ratio, self.seed, self.as_of = root, pages, broken_ratio, seed, as_of
+        self.rng = random.Random(seed)
+        self.broken: dict[str, dict[str, Any]] = {}  # path -> {kind, referrers}
+        self.redirects_ok = 0
+        self.attachments = 0
+        self.html_written = 0
+        self.bytes_written = 0
+        self.next_missing_id = 9_000_000
+
+    # --- plan: articles per column with dates, titles and attachments (small, kept in memory)
+    def plan(self) -> list[list[Article]]:
+        rng = self.rng
+        counts = plan_counts(self.pages)
+        aid = 1_520_000
+        cols: list[list[Article]] = []
+        for ci, n in enumerate(counts):
+            stale = COLUMNS[ci][4]
+            newest = self.as_of - timedelta(days=rng.randint(200, 400) if stale else rng.randint(0, 6))
+            span_days = 365 * 3
+            days = sorted((newest - timedelta(days=int(rng.random() ** 1.3 * span_days)) for _ in range(n)),
+                          reverse=True)
+            days[0] = newest
+            arts = []
+            for d in days:
+                aid += rng.randint(1, 7)
+                art = Article(ci, aid, d, _title(rng, COLUMNS[ci][2], d.year))
+                if rng.random() < 0.08:
+                    for k in range(rng.choice([1, 1, 2])):
+                        ext = rng.choice(["pdf", "pdf", "doc", "docx", "xls", "xlsx"])
+                        art.attachments.append(f"P0{d:%Y%m%d}{aid % 1000000:06d}{k}.{ext}")
+                arts.append(art)
+            cols.append(arts)
+        return cols
+
+    def write(self) -> dict[str, Any]:
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        cols = self.plan()
+        self._static()
+        # One sitewide dead link in every article footer (a removed 网站地图 page): many referrers.
+        self.sitewide_dead = "/wzdt/index.html"
+        self._home(cols)
+        for key, label in SECTIONS:
+            self._section(key, label, cols)
+        for ci, arts in enumerate(cols):
+            self._column(ci, arts)
+        for ci, arts in enumerate(cols):
+            for i, art in enumerate(arts):
+                self._article(art, arts, i, cols)
+        # the sitewide link's referrers are every article: record the count, not the list
+        truth = {
+            "generator": "bench", "generator_version": GEN_VERSION, "seed": self.seed,
+            "broken_ratio": self.ratio, "as_of": self.as_of.isoformat(), "pages_requested": self.pages,
+            "html_pages": self.html_written, "articles": sum(len(a) for a in cols),
+            "list_pages": self.html_written - 1 - len(SECTIONS) - sum(len(a) for a in cols),
+            "attachments": self.attachments, "redirects_ok": self.redirects_ok,
+            "bytes": self.bytes_written,
+            "broken": [{"path": p, **v} for p, v in sorted(self.broken.items())],
+        }
+        (self.root.parent / f"{self.root.name}.truth.json").write_text(
+            json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        return truth
+
+    # --- helpers
+    def _put(self, path: str, data: bytes | str) -> None:
+        target = self.root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target.write_bytes(raw)
+        self.bytes_written += len(raw)
+
+    def _add_broken(self, path: str, kind: str, referrer: str | None) -> None:
+        entry = self.broken.setdefault(path, {"kind": kind, "referrers": [], "referrer_count": 0})
+        entry["referrer_count"] += 1
+        if referrer is not None and len(entry["referrers"]) < 20:
+            entry["referrers"].append(referrer)
+
+    def _static(self) -> None:
+        self._put("/robots.txt", "User-agent: *\nDisallow:\n")
+        self._put("/css/style.css", "body{font:14px/1.8 'Microsoft YaHei',SimSun}\n.nav li{float:left}\n" * 40)
+        self._put("/js/common.js", "function createPageHTML(n,c,p,e){return;}\n" * 20)
+        self._put("/images/logo.png", b"\x89PNG\r\n\x1a\n" + self.rng.randbytes(3000))
+        self._put("/images/banner.jpg", b"\xff\xd8\xff\xe0" + self.rng.randbytes(9000))
+
+    def _head(self, title: str, column: str = "", pubdate: str = "") -> str:
+        metas = f'<meta name="ColumnName" content="{column}">' if column else ""
+        if pubdate:
+            metas += f'<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{pubdate}">'
+        return (
+            '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta http-equiv="X-UA-Compatible" content="IE=edge">'
+            f"<title>{title}_{SITE_NAME}</title>"
+            f'<meta name="SiteName" content="{SITE_NAME}"><meta name="SiteIDCode" content="{SITE_CODE}">{metas}'
+            '<link rel="stylesheet" href="/css/style.css"><script src="/js/common.js"></script></head>\n<body>\n'
+        )
+
+    def _nav(self) -> str:
+        parts = ['<div class="top"><a href="/index.html"><img src="/images/logo.png" alt="青山县人民政府"></a>'
+                 '<span class="date">今天是</span></div>\n<div class="nav"><ul><li><a href="/index.html">首页</a></li>']
+        for key, label in SECTIONS:
+            subs = "".join(f'<li><a href="/{c[0]}/index.html">{c[1]}</a></li>' for c in COLUMNS
+                           if c[0].startswith(key + "/"))
+            parts.append(f'<li><a href="/{key}/index.html">{label}</a><ul class="sub">{subs}</ul></li>')
+        parts.append("</ul></div>\n")
+        return "".join(parts)
+
+    def _footer(self, sitewide_dead: bool) -> str:
+        friends = "".join(f'<a href="{u}" target="_blank">{n}</a>' for u, n in EXTERNAL)
+        dead = f'<a href="{self.sitewide_dead}">网站地图</a> | ' if sitewide_dead else ""
+        return (
+            f'<div class="links">友情链接：{friends}</div>\n<div class="footer"><p>{dead}'
+            '<a href="/zwgk/index.html">联系我们</a> | <a href="/index.html">返回首页</a></p>'
+            f"<p>主办：{SITE_NAME} 承办：{SITE_UNIT} 网站标识码：{SITE_CODE}</p>"
+            '<p><a href="http://beian.miit.gov.cn/" target="_blank">皖ICP备05017834号</a> '
+            '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=34082502000101" '
+            'target="_blank">皖公网安备 34082502000101号</a></p>'
+            '<p><a href="http://bszs.conac.cn/sitename?method=show&amp;id=0B2A6C1D2E3F4A5B" target="_blank">'
+            '<img src="http://dcs.conac.cn/image/red.png" alt="党政机关"></a></p></div>\n</body></html>\n'
+        )
+
+    def _home(self, cols: list[list[Article]]) -> None:
+        path = "/index.html"
+        body = [self._head("首页"), self._nav(), '<div class="banner"><img src="/images/banner.jpg" alt=""></div>\n']
+        for ci, arts in enumerate(cols):
+            path_c, name = COLUMNS[ci][0], COLUMNS[ci][1]
+            items = "".join(f'<li><a href="{a.path.lstrip("/")}" title="{a.title}">{a.title}</a>'
+                            f"<span>{a.day:%m-%d}</span></li>" for a in arts[:7])
+            body.append(f'<div class="box"><h3><a href="{path_c}/index.html">{name}</a>'
+                        f'<a class="more" href="./{path_c}/index.html">更多&gt;&gt;</a></h3><ul>{items}</ul></div>\n')
+        # Section landing pages are the first column of each section (nav links to /xwdt/index.html etc.).
+        # A dead 专题 link on the home page (an old campaign that was taken down).
+        body.append('<div class="zt"><a href="/ztzl/2018zt/index.html"><img src="/images/banner.jpg" alt="专题"></a></div>\n')
+        self._add_broken("/ztzl/2018zt/index.html", "404", path)
+        body.append(self._footer(False))
+        self._put(path, "".join(body))
+        self.html_written += 1
+
+    def _section(self, key: str, label: str, cols: list[list[Article]]) -> None:
+        """A section's landing page: its columns with their five latest items."""
+        path = f"/{key}/index.html"
+        boxes = []
+        for ci, arts in enumerate(cols):
+            cpath, cname = COLUMNS[ci][0], COLUMNS[ci][1]
+            if not cpath.startswith(key + "/"):
+                continue
+            sub = cpath.split("/", 1)[1]
+            items = "".join(f'<li><a href="./{sub}/{a.month}/{a.name}">{a.title}</a><span>{a.day:%Y-%m-%d}</span></li>'
+                            for a in arts[:5])
+            boxes.append(f'<div class="box"><h3><a href="./{sub}/index.html">{cname}</a></h3><ul>{items}</ul></div>\n')
+        html = (self._head(label, label) + self._nav()
+                + f'<div class="position">当前位置：<a href="../index.html">首页</a> &gt; {label}</div>\n'
+                + "".join(boxes) + self._footer(False))
+        self._put(path, html)
+        self.html_written += 1
+
+    def _column(self, ci: int, arts: list[Article]) -> None:
+        cpath, cname = COLUMNS[ci][0], COLUMNS[ci][1]
+        npages = (len(arts) + 19) // 20
+        section = cpath.split("/")[0]
+        for p in range(npages):
+            name = "index.html" if p == 0 else f"index_{p}.html"
+            path = f"/{cpath}/{name}"
+            chunk = arts[p * 20:(p + 1) * 20]
+            items = "".join(
+                f'<li><a href="./{a.month}/{a.name}" target="_blank" title="{a.title}">{a.title}</a>'
+                f"<span>{a.day:%Y-%m-%d}</span></li>\n" for a in chunk)
+            pager = [f"<span>共{npages}页 当前第{p + 1}页</span>", '<a href="index.html">首页</a>']
+            if p > 0:
+                pager.append(f'<a href="{"index.html" if p == 1 else f"index_{p - 1}.html"}">上一页</a>')
+            if p < npages - 1:
+                pager.append(f'<a href="index_{p + 1}.html">下一页</a>')
+            pager.append(f'<a href="{"index.html" if npages == 1 else f"index_{npages - 1}.html"}">尾页</a>')
+            extra = ""
+            if p == 0 and ci in (3, 8):  # two list pages link to a removed document: shared broken target
+                dead = "/zwgk/201701/W020170105000001.pdf"
+                extra = f'<p class="notice">附：<a href="{dead}">往年资料汇编</a></p>'
+                self._add_broken(dead, "404", path)
+            html = (
+                self._head(cname, cname) + self._nav()
+                + f'<div class="position">当前位置：<a href="../../index.html">首页</a> &gt; '
+                f'<a href="../index.html">{dict(SECTIONS)[section]}</a> &gt; <a href="./index.html">{cname}</a></div>\n'
+                + f'<div class="list"><h2>{cname}</h2><ul>\n{items}</ul>{extra}<div class="page">{"".join(pager)}</div></div>\n'
+                + self._footer(False)
+            )
+            self._put(path, html)
+            self.html_written += 1
+
+    def _article(self, art: Article, arts: list[Article], i: int, cols: list[list[Article]]) -> None:
+        rng = self.rng
+        path = art.path
+        cpath, cname = COLUMNS[art.col][0], COLUMNS[art.col][1]
+        paras = "".join(f"<p>{''.join(rng.sample(SENTENCES, rng.randint(2, 4)))}</p>\n"
+                        for _ in range(rng.randint(4, 9)))
+        links: list[str] = []
+        for fname in art.attachments:
+            self._put(f"/{cpath}/{art.month}/{fname}", self._attachment(fname))
+            self.attachments += 1
+            links.append(f'<p>附件：<a href="./{fname}" target="_blank">{art.title[:12]}.{fname.rsplit(".", 1)[1]}</a></p>')
+        related = [arts[j] for j in {rng.randrange(len(arts)) for _ in range(3)} if j != i]
+        rel = "".join(f'<li><a href="{_rel(path, r.path)}">{r.title}</a></li>' for r in related)
+        if rng.random() < 0.004:  # an old-style URL that nginx redirects to the current one
+            other = cols[rng.randrange(len(cols))]
+            target = other[rng.randrange(len(other))]
+            rel += f'<li><a href="/old{target.path}">{target.title}</a></li>'
+            self.redirects_ok += 1
+        if rng.random() < self.ratio:
+            rel += self._dead_link(art, path)
+        prev_next = []
+        if i > 0:
+            prev_next.append(f'<p>上一篇：<a href="{_rel(path, arts[i - 1].path)}">{arts[i - 1].title}</a></p>')
+        if i < len(arts) - 1:
+            prev_next.append(f'<p>下一篇：<a href="{_rel(path, arts[i + 1].path)}">{arts[i + 1].title}</a></p>')
+        html = (
+            self._head(art.title, cname, f"{art.day:%Y-%m-%d} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}")
+            + self._nav()
+            + f'<div class="position">当前位置：<a href="../../../index.html">首页</a> &gt; '
+            f'<a href="../index.html">{cname}</a></div>\n'
+            + f'<div class="article"><h1>{art.title}</h1><div class="info">发布时间：{art.day:%Y-%m-%d} '
+            f"来源：{rng.choice(ORGS)} 浏览次数：<span id=\"count\"></span></div>\n"
+            + f'<div class="TRS_Editor">{paras}</div>{"".join(links)}\n'
+            + f'<div class="pn">{"".join(prev_next)}</div><div class="related"><h4>相关阅读</h4><ul>{rel}</ul></div>'
+            '<div class="tools"><a href="javascript:window.print()">打印本页</a> '
+            '<a href="javascript:window.close()">关闭窗口</a> <a href="#top">返回顶部</a></div></div>\n'
+            + self._footer(True)
+        )
+        self._put(path, html)
+        self.html_written += 1
+        self._add_broken(self.sitewide_dead, "404", None)
+
+    def _dead_link(self, art: Article, path: str) -> str:
+        """One link to a target that fails, in a few realistic forms."""
+        rng = self.rng
+        cpath = COLUMNS[art.col][0]
+        self.next_missing_id += rng.randint(1, 9)
+        mid = self.next_missing_id
+        r = rng.random()
+        if r < 0.55:  # a deleted article, linked relatively
+            target = f"/{cpath}/{art.month}/t{art.day:%Y%m%d}_{mid}.html"
+            href, kind = _rel(path, target), "404"
+        elif r < 0.80:  # a missing attachment
+            target = f"/{cpath}/{art.month}/P0{art.day:%Y%m%d}{mid}.{rng.choice(['pdf', 'doc', 'xls'])}"
+            href, kind = "./" + target.rsplit("/", 1)[1], "404"
+        elif r < 0.92:  # a broken dynamic page (application error)
+            target = f"/hdjl/wsxf/detail.jsp?id={mid}"
+            href, kind = target, "500"
+        else:  # an old-style URL that redirects to a page that no longer exists
+            target = f"/old/{cpath}/{art.month}/t{art.day:%Y%m%d}_{mid}.html"
+            href, kind = target, "404-after-redirect"
+        self._add_broken(target, kind, path)
+        return f'<li><a href="{href}">相关链接{mid % 1000}</a></li>'
+
+    def _attachment(self, fname: str) -> bytes:
+        ext = fname.rsplit(".", 1)[1]
+        magic = {"pdf": b"%PDF-1.4\n", "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+                 "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04"}[ext]
+        return magic + self.rng.randbytes(self.rng.randint(2000, 12000))
+
+
+def build_site(pages: int, ratio: float, seed: int, as_of: date, generator: str) -> tuple[Path, dict[str, Any]]:
+    """The site directory and its truth, built unless an identical one is cached."""
+    root = WORK / f"site-{pages}"
+    truth_file = WORK / f"site-{pages}.truth.json"
+    if truth_file.exists() and root.exists():
+        old = json.loads(truth_file.read_text(encoding="utf-8"))
+        same = (old.get("generator") == generator and old.get("generator_version", GEN_VERSION) == GEN_VERSION
+                and old.get("seed") == seed and old.get("broken_ratio") == ratio and old.get("as_of") == as_of.isoformat())
+        if same:
+            log(f"site-{pages}: reusing {root} ({old['html_pages']} HTML pages)")
+            return root, old
+    t0 = time.monotonic()
+    if generator == "demo":
+        truth = _build_demo_site(root, pages, ratio, seed, as_of)
+    else:
+        truth = SiteWriter(root, pages, ratio, seed, as_of).write()
+    log(f"site-{pages}: wrote {truth['html_pages']} HTML pages, {truth['attachments']} attachments, "
+        f"{len(truth['broken'])} broken targets in {time.monotonic() - t0:.1f}s")
+    return root, truth
+
+
+def _build_demo_site(root: Path, pages: int, ratio: float, seed: int, as_of: date) -> dict[str, Any]:
+    """The project's own generator (govinspect.demo.world.build_big_site + server.write_static)."""
+    import inspect
+
+    from govinspect.demo import server, world  # type: ignore[attr-defined]
+
+    site = world.build_big_site(pages=pages, broken_ratio=ratio, seed=seed)
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    params = inspect.signature(server.write_static).parameters
+    kwargs: dict[str, Any] = {}
+    if "as_of" in params:
+        kwargs["as_of"] = as_of
+    server.write_static(site, root, **kwargs)
+    html = sum(1 for p in root.rglob("*.htm*"))
+    broken = []
+    for b in sorted(site.truth.broken_links):
+        if b.target.startswith("/"):  # internal targets only: external ones are not checked by either tool
+            broken.append({"path": b.target, "kind": b.kind, "referrers": [b.page], "referrer_count": 1})
+    truth = {"generator": "demo", "generator_version": GEN_VERSION, "seed": seed, "broken_ratio": ratio,
+             "as_of": as_of.isoformat(), "pages_requested": pages, "html_pages": html, "attachments": 0,
+             "broken": broken}
+    (root.parent / f"{root.name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+    return truth
+
+
+# --------------------------------------------------------------------------------------
+# nginx
+# --------------------------------------------------------------------------------------
+
+NGINX_CONF = """\
+worker_processes {workers};
+daemon off;
+master_process on;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    include {mime};
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path {work}/nginx-tmp/body;
+    proxy_temp_path {work}/nginx-tmp/proxy;
+    fastcgi_temp_path {work}/nginx-tmp/fastcgi;
+    uwsgi_temp_path {work}/nginx-tmp/uwsgi;
+    scgi_temp_path {work}/nginx-tmp/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {root};
+        index index.html;
+        charset utf-8;
+        add_header LinkChecker allow always;
+        location ~ \\.jsp$ {{ return 500; }}
+        location /old/ {{ rewrite ^/old/(.*)$ /$1 permanent; }}
+    }}
+}}
+"""
+
+
+def ensure_nginx() -> str:
+    exe = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if exe:
+        return exe
+    if os.geteuid() != 0:
+        sys.exit("nginx is not installed; run: sudo apt-get update && sudo apt-get install -y nginx-light")
+    log("nginx not found: installing the Debian package nginx-light (apt-get install -y nginx-light)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Nginx:
+    """nginx in the foreground as a child process serving one directory on 127.0.0.1."""
+
+    def __init__(self, root: Path, workers: int = 1):
+        self.root, self.workers = root, workers
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    def __enter__(self) -> Nginx:
+        exe = ensure_nginx()
+        mime = "/etc/nginx/mime.types"
+        (WORK / "nginx-tmp").mkdir(parents=True, exist_ok=True)
+        for _ in range(5):
+            self.port = free_port()
+            conf = WORK / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(workers=self.workers, work=WORK, mime=mime, port=self.port,
+                                              root=self.root))
+            self.proc = subprocess.Popen([exe, "-p", str(WORK), "-c", str(conf), "-e", str(WORK / "nginx-error.log")],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            if self._wait_ready():
+                log(f"nginx pid {self.proc.pid} serving {self.root} on {self.url}")
+                return self
+            err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+            self.stop()
+            log(f"nginx did not start on port {self.port}: {err.strip()[:300]}")
+        raise RuntimeError("nginx failed to start (see bench/_work/nginx-error.log)")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as resp:
+                    if resp.status == 200 and resp.headers.get("LinkChecker") == "allow":
+                        return True
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGQUIT)  # graceful: master stops its workers
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log(f"nginx pid {proc.pid} stopped")
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------------------
+# Running a tool: wall time and peak RSS
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    tool: str
+    cmd: list[str]
+    rc: int | None = None
+    wall: float = 0.0
+    peak_tree_mb: float = 0.0  # psutil: sum of RSS over the process tree, max over samples
+    maxrss_mb: float = 0.0  # wait4 ru_maxrss of the main process (kernel's exact peak)
+    cpu: float = 0.0  # user + system CPU seconds of the main process and its waited-for children
+    timed_out: bool = False
+    stdout: Path | None = None
+    stderr: Path | None = None
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_tree_mb, self.maxrss_mb)
+
+
+def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` with stdout/stderr to files; poll RSS of its tree; kill it after ``timeout`` seconds."""
+    import psutil
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = Run(tool, cmd, stdout=out_dir / f"{tool}.stdout", stderr=out_dir / f"{tool}.stderr")
+    log(f"running {tool}: {shlex.join(cmd)}")
+    with open(run.stdout, "wb") as so, open(run.stderr, "wb") as se:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=so, stderr=se, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        ps = psutil.Process(proc.pid)
+        peak = 0
+        last_note = t0
+        try:
+            while True:
+                pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+                if pid == proc.pid:
+                    run.wall = time.monotonic() - t0
+                    run.rc = os.waitstatus_to_exitcode(status)
+                    proc.returncode = run.rc
+                    run.maxrss_mb = ru.ru_maxrss / 1024
+                    run.cpu = ru.ru_utime + ru.ru_stime
+                    break
+                with contextlib.suppress(psutil.Error):
+                    total = ps.memory_info().rss
+                    for child in ps.children(recursive=True):
+                        with contextlib.suppress(psutil.Error):
+                            total += child.memory_info().rss
+                    peak = max(peak, total)
+                now = time.monotonic()
+                if now - t0 > timeout:
+                    run.timed_out = True
+                    log(f"{tool} exceeded {timeout:.0f}s: killing process group {proc.pid}")
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    continue
+                if now - last_note > 30:
+                    log(f"  {tool}: {now - t0:.0f}s, RSS {total / 2**20:.0f} MB")
+                    last_note = now
+                time.sleep(0.05)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(proc.pid, 0)
+            proc.returncode = -9
+            raise
+    run.peak_tree_mb = peak / 2**20
+    log(f"{tool}: rc={run.rc} wall={run.wall:.1f}s cpu={run.cpu:.1f}s peak RSS={run.peak_mb:.0f} MB")
+    return run
+
+
+# --------------------------------------------------------------------------------------
+# URL normalisation shared by both tools' outputs and the truth
+# --------------------------------------------------------------------------------------
+
+
+def norm(url: str) -> str:
+    """scheme://host:port/path?query, lower-case host, no fragment, default port dropped."""
+    p = urlsplit(url.strip())
+    host = (p.hostname or "").lower()
+    port = p.port
+    netloc = host if port is None or (p.scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    return urlunsplit((p.scheme.lower(), netloc, p.path or "/", p.query, ""))
+
+
+# --------------------------------------------------------------------------------------
+# govinspect
+# --------------------------------------------------------------------------------------
+
+
+def govinspect_cmd() -> list[str]:
+    exe = shutil.which("govinspect")
+    if exe:
+        return [exe]
+    return [sys.executable, "-c", "import sys; from govinspect.cli import main; sys.argv[0]='govinspect'; main()"]
+
+
+def run_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> dict[str, Any]:
+    cfg = out / "govinspect.yaml"
+    out.mkdir(parents=True, exist_ok=True)
+    # Limits (not politeness) raised so that the whole site fits: LinkChecker has none.
+    cfg.write_text(f"site_budget: {int(timeout)}\nmax_link_checks: {max(20000, pages * 3)}\nmax_depth: 1000\n")
+    cmd = govinspect_cmd() + [
+        "scan", url, "--json", "--as-of", as_of.isoformat(), "--max-pages", str(max(30000, int(pages * 1.5))),
+        "--per-host", str(n), "--delay", "0", "--no-external", "--config", str(cfg),
+    ]
+    run = run_measured("govinspect", cmd, out, timeout)
+    res: dict[str, Any] = {"run": run, "ok": False, "broken": set(), "pages": None, "links_checked": None,
+                           "error": None}
+    try:
+        doc = json.loads(run.stdout.read_text(encoding="utf-8"))
+        site = doc["sites"][0]
+        res["pages"] = site.get("pages_crawled")
+        res["links_checked"] = (site.get("stats") or {}).get("links_checked")
+        res["findings"] = {}
+        for f in site.get("findings", []):
+            res["findings"][f["code"]] = res["findings"].get(f["code"], 0) + 1
+            if f["code"] == "link.broken":
+                res["broken"].add(norm(f["evidence"]["target"]))
+            if f["code"] == "crawl.incomplete":
+                res["error"] = f.get("evidence", {}).get("error")
+        res["ok"] = run.rc == 0 and res["error"] is None
+    except Exception as exc:  # no JSON: the scan failed; keep stderr's tail for the report
+        tail = run.stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        res["error"] = f"{type(exc).__name__}: {exc}; rc={run.rc}; stderr tail:\n" + "\n".join(tail)
+    return res
+
+
+# --------------------------------------------------------------------------------------
+# LinkChecker
+# --------------------------------------------------------------------------------------
+
+LINKCHECKER_RC = """\
+[checking]
+threads={threads}
+timeout=30
+recursionlevel=-1
+# per-host rate limit lifted; takes effect because nginx answers with a LinkChecker header
+maxrequestspersecond=1000000
+
+[filtering]
+checkextern=0
+
+[output]
+status=0
+warnings=0
+"""
+
+
+def linkchecker_cmd() -> list[str]:
+    exe = shutil.which("linkchecker")
+    if exe:
+        return [exe]
+    sys.exit("LinkChecker is not installed: pip install -e '.[bench]' (or pip install 'linkchecker==10.6.0')")
+
+
+def run_linkchecker(url: str, n: int, out: Path, timeout: float) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    # LinkChecker drops root privileges to 'nobody' (seteuid): its output folder must be writable to it.
+    out.chmod(0o777)
+    rc = out / "linkcheckerrc"
+    rc.write_text(LINKCHECKER_RC.format(threads=n))
+    rc.chmod(0o644)
+    csv_out = out / "linkchecker.csv"
+    with contextlib.suppress(FileNotFoundError):
+        csv_out.unlink()
+    home = out / "home"
+    home.mkdir(exist_ok=True)
+    home.chmod(0o777)
+    env = {**os.environ, "HOME": str(home)}
+    cmd = linkchecker_cmd() + ["-f", str(rc), "--no-status", "--verbose", "-o", "none",
+                               "-F", f"csv/utf-8/{csv_out}", url]
+    run = run_measured("linkchecker", cmd, out, timeout, env=env)
+    res: dict[str, Any] = {"run": run, "ok": False, "broken": set(), "pages": None, "urls": None, "error": None}
+    try:
+        res.update(parse_linkchecker_csv(csv_out))
+        res["ok"] = run.rc in (0, 1) and not run.timed_out  # 1 = invalid links were found
+    except Exception as exc:
+        tail = run.stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        res["error"] = f"{type(exc).__name__}: {exc}; rc={run.rc}; stderr tail:\n" + "\n".join(tail)
+    return res
+
+
+def parse_linkchecker_csv(path: Path) -> dict[str, Any]:
+    """Broken targets (as linked: href joined to its parent page) and counts from a verbose CSV log."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    rows = list(csv.reader(lines, delimiter=";", quotechar='"'))
+    header = rows[0]
+    ix = {name: header.index(name) for name in ("urlname", "parentname", "result", "valid", "url")}
+    urls = pages = 0
+    broken: set[str] = set()
+    results: dict[str, int] = {}
+    seen: set[str] = set()
+    for row in rows[1:]:
+        if len(row) <= ix["url"]:
+            continue
+        name, parent, result, valid, url = (row[ix[k]] for k in ("urlname", "parentname", "result", "valid", "url"))
+        target = norm(urljoin(parent, name) if parent else (url or name))
+        if not target.startswith("http"):
+            continue  # javascript: and the like, reported as syntax errors/ignored
+        if target in seen:
+            continue
+        seen.add(target)
+        urls += 1
+        if valid == "True":
+            path_part = urlsplit(target).path
+            if path_part.endswith((".html", ".htm", "/")) or path_part.endswith(".jsp"):
+                pages += 1
+        else:
+            broken.add(target)
+            key = result.split(" ", 1)[0] if result else "?"
+            results[key] = results.get(key, 0) + 1
+    return {"broken": broken, "urls": urls, "pages": pages, "results": results}
+
+
+# --------------------------------------------------------------------------------------
+# Comparison and report
+# --------------------------------------------------------------------------------------
+
+
+def pr(found: set[str], truth: set[str]) -> tuple[float, float]:
+    tp = len(found & truth)
+    precision = tp / len(found) if found else (1.0 if not truth else 0.0)
+    recall = tp / len(truth) if truth else 1.0
+    return precision, recall
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 2**20:.0f} GB RAM"
+    nginx_v = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip() if shutil.which("nginx") else "?"
+    try:
+        from importlib.metadata import version
+
+        lc = version("linkchecker")
+        gi = version("govinspect")
+    except Exception:
+        lc = gi = "?"
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem}, {platform.platform()}, Python {platform.python_version()}, "
+            f"{nginx_v}, LinkChecker {lc}, govinspect {gi}")
+
+
+def bench_size(pages: int, args: argparse.Namespace) -> dict[str, Any]:
+    as_of = date.fromisoformat(args.as_of)
+    root, truth = build_site(pages, args.broken_ratio, args.seed, as_of, args.generator)
+    out = WORK / f"run-{pages}"
+    result: dict[str, Any] = {"pages": pages, "html_pages": truth["html_pages"], "truth_n": len(truth["broken"])}
+    with Nginx(root, workers=args.nginx_workers) as server:
+        base = server.url
+        truth_set = {norm(urljoin(base, b["path"])) for b in truth["broken"]}
+        result["truth"] = truth_set
+        result["base"] = base
+        result["govinspect"] = run_govinspect(base, args.threads, pages, as_of, out, args.tool_timeout)
+        if not args.skip_linkchecker:
+            result["linkchecker"] = run_linkchecker(base, args.threads, out, args.tool_timeout)
+    return result
+
+
+def summarise(r: dict[str, Any]) -> None:
+    """Add rates, precision/recall and differences to one size's result."""
+    truth = r["truth"]
+    for tool in ("govinspect", "linkchecker"):
+        t = r.get(tool)
+        if not t:
+            continue
+        run: Run = t["run"]
+        t["pps_truth"] = r["html_pages"] / run.wall if run.wall and t["ok"] else None
+        t["pps_own"] = (t["pages"] / run.wall) if (t["pages"] and run.wall) else None
+        t["precision"], t["recall"] = pr(t["broken"], truth)
+        t["missed"] = sorted(truth - t["broken"])
+        t["extra"] = sorted(t["broken"] - truth)
+    gi, lc = r.get("govinspect"), r.get("linkchecker")
+    if gi and lc:
+        r["only_gi"] = sorted(gi["broken"] - lc["broken"])
+        r["only_lc"] = sorted(lc["broken"] - gi["broken"])
+        if gi.get("pps_truth") and lc.get("pps_truth"):
+            r["speedup"] = gi["pps_truth"] / lc["pps_truth"]
+
+
+def fmt(v: Any, spec: str = ".1f") -> str:
+    if v is None:
+        return "-"
+    return format(v, spec) if isinstance(v, float) else str(v)
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = ("| pages (HTML) | tool | rc | wall s | pages/s (site) | pages/s (own count) | own pages | own URLs | "
+            "CPU s | peak RSS MB | broken found | precision | recall |")
+    rows = [head, "|" + "---|" * 13]
+    for r in results:
+        for tool in ("govinspect", "linkchecker"):
+            t = r.get(tool)
+            if not t:
+                continue
+            run: Run = t["run"]
+            own_urls = t.get("urls") if tool == "linkchecker" else (
+                (t["pages"] or 0) + (t["links_checked"] or 0) if t["pages"] is not None else None)
+            rows.append(
+                f"| {r['html_pages']} | {tool} | {run.rc}{' (timeout)' if run.timed_out else ''} | {run.wall:.1f} | "
+                f"{fmt(t['pps_truth'])} | {fmt(t['pps_own'])} | {fmt(t['pages'])} | {fmt(own_urls)} | "
+                f"{run.cpu:.1f} | {run.peak_mb:.0f} | {len(t['broken'])} / {len(r['truth'])} | {t['precision']:.3f} | {t['recall']:.3f} |")
+    return "\n".join(rows)
+
+
+def verdicts(results: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
+    out = []
+    big = max(results, key=lambda r: r["html_pages"])
+    gi, lc = big.get("govinspect"), big.get("linkchecker")
+    if big.get("speedup") is not None:
+        out.append(f"- speed: govinspect / LinkChecker pages/s at {big['html_pages']} pages = "
+                   f"**{big['speedup']:.2f}x** (target >= 5x): {'MET' if big['speedup'] >= 5 else 'NOT MET'}")
+    else:
+        out.append("- speed: no ratio (a tool did not complete or LinkChecker was skipped)")
+    if gi:
+        mb = gi["run"].peak_mb
+        ok = gi["ok"] and mb <= 400 and big["html_pages"] >= 20000
+        out.append(f"- memory: govinspect peak RSS at {big['html_pages']} pages = **{mb:.0f} MB** (target <= 400 MB at "
+                   f"20,000 pages): {'MET' if ok else ('NOT MET' if gi['ok'] and big['html_pages'] >= 20000 else 'not measured at 20,000 pages')}")
+    if gi and lc:
+        same = not big["only_gi"] and not big["only_lc"]
+        out.append(f"- broken links: govinspect {len(gi['broken'])}, LinkChecker {len(lc['broken'])}, truth "
+                   f"{len(big['truth'])}; symmetric difference {len(big['only_gi']) + len(big['only_lc'])}: "
+                   f"{'MET (same set)' if same else 'NOT MET'}")
+    gis = [(r["html_pages"], r["govinspect"]["run"].peak_mb) for r in results if r.get("govinspect", {}).get("ok")]
+    if len(gis) >= 2:
+        (p1, m1), (p2, m2) = gis[0], gis[-1]
+        out.append(f"- memory flatness: govinspect peak RSS {m1:.0f} MB at {p1} pages vs {m2:.0f} MB at {p2} pages "
+                   f"(x{m2 / m1:.2f} for x{p2 / p1:.0f} pages)")
+    return out
+
+
+def diffs(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in results:
+        base = r["base"]
+
+        def short(u: str, base: str = base) -> str:
+            return u[len(base) - 1:] if u.startswith(base) else u
+
+        for tool in ("govinspect", "linkchecker"):
+            t = r.get(tool)
+            if not t:
+                continue
+            if t.get("error"):
+                lines.append(f"- {r['html_pages']} pages, {tool} failed: `{t['error'].splitlines()[0][:300]}`")
+            if t["missed"]:
+                lines.append(f"- {r['html_pages']} pages, {tool} missed {len(t['missed'])}: "
+                             + ", ".join(f"`{short(u)}`" for u in t["missed"][:8]) + (" ..." if len(t["missed"]) > 8 else ""))
+            if t["extra"]:
+                lines.append(f"- {r['html_pages']} pages, {tool} reported {len(t['extra'])} not in the truth: "
+                             + ", ".join(f"`{short(u)}`" for u in t["extra"][:8]) + (" ..." if len(t["extra"]) > 8 else ""))
+        for key, label in (("only_gi", "only govinspect"), ("only_lc", "only LinkChecker")):
+            if r.get(key):
+                lines.append(f"- {r['html_pages']} pages, {label}: {len(r[key])}: "
+                             + ", ".join(f"`{short(u)}`" for u in r[key][:8]) + (" ..." if len(r[key]) > 8 else ""))
+    return "\n".join(lines) if lines else "- none: both tools found exactly the ground-truth set."
+
+
+PREAMBLE = """\
+# Crawl benchmark: govinspect vs LinkChecker
+
+Produced by `bench/crawl.py` (issue 2); each run adds a section below, newest first. Method:
+
+- **Site**: a static TRS-style county portal written to `bench/_work/site-N/` by the bench's own
+  streaming generator (home page, 13 columns with paginated lists of 20 dated items, article pages
+  with prev/next and related links, ~8 % of articles with attachments, external friend links in
+  the footer, a few `/old/...` URLs that 301 to the current page). About `--broken-ratio` (1.5 %)
+  of articles carry one dead link (deleted article, missing attachment, a `.jsp` page answering 500,
+  an `/old/` URL redirecting to a missing page), plus a dead link on the home page, one dead
+  attachment linked from two list pages and one dead footer link on every article page.
+  The ground truth is the set of broken targets as absolute URLs.
+- **Server**: nginx (Debian) on 127.0.0.1, `worker_processes 1`, `access_log off`,
+  `add_header LinkChecker allow always` (so LinkChecker honours a raised `maxrequestspersecond`).
+- **Like with like**: same site, same server, same run; `N` connections per host on both sides
+  (govinspect `--per-host N --delay 0`; LinkChecker `threads=N`, `maxrequestspersecond=1000000`);
+  neither checks external links (govinspect `--no-external`, LinkChecker's default `checkextern=0`).
+  govinspect gets a config raising its own *limits* (`site_budget`, `max_link_checks`,
+  `max_depth`) so the whole site fits, as LinkChecker has none; LinkChecker logs verbosely to a
+  CSV file (needed to count the pages it checked and to read its broken targets).
+- **Figures**: wall seconds of the tool's process; pages/s (site) = HTML pages of the site / wall
+  seconds (only when the run completed); pages/s (own count) = the tool's own count of pages
+  (govinspect `pages_crawled`; LinkChecker: valid `.html`/`/` URLs in its log) / wall seconds.
+  Peak RSS = max over 50 ms samples of the summed RSS of the tool's process tree (psutil), or the
+  kernel's `ru_maxrss` of the main process when larger. Broken targets are compared after the same
+  normalisation (lower-case host, no default port, no fragment); LinkChecker's targets are its
+  `urlname` joined to `parentname` (the link as written, not the URL after redirects).
+
+<!-- runs below -->
+"""
+
+
+def write_results(results: list[dict[str, Any]], args: argparse.Namespace, started: datetime, cmdline: str) -> None:
+    section = [
+        f"## Run {started:%Y-%m-%d %H:%M}",
+        "",
+        f"- command: `{cmdline}`",
+        f"- machine: {machine()}",
+        f"- site generator: {args.generator}; seed {args.seed}; broken ratio {args.broken_ratio}; "
+        f"as-of {args.as_of}; N = {args.threads} connections per host",
+        "",
+        table(results),
+        "",
+        "Targets:",
+        "",
+        *verdicts(results, args),
+        "",
+        "Differences:",
+        "",
+        diffs(results),
+        "",
+    ]
+    old_runs = ""
+    if RESULTS.exists():
+        text = RESULTS.read_text(encoding="utf-8")
+        marker = "<!-- runs below -->\n"
+        if marker in text:
+            old_runs = text.split(marker, 1)[1].lstrip("\n")
+    RESULTS.write_text(PREAMBLE + "\n" + "\n".join(section) + ("\n" + old_runs if old_runs else ""), encoding="utf-8")
+    log(f"wrote {RESULTS}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=20000, help="HTML pages of the site (default 20000)")
+    ap.add_argument("--sizes", help="comma-separated site sizes to run, e.g. 2000,20000 (overrides --pages)")
+    ap.add_argument("--threads", type=int, default=10, help="connections per host for both tools (default 10)")
+    ap.add_argument("--skip-linkchecker", action="store_true", help="run govinspect only")
+    ap.add_argument("--broken-ratio", type=float, default=0.015, help="share of articles with a dead link")
+    ap.add_argument("--seed", type=int, default=2019)
+    ap.add_argument("--as-of", default="2019-10-20", help="inspection date passed to govinspect")
+    ap.add_argument("--generator", choices=["bench", "demo"], default="bench",
+                    help="bench: this script's generator; demo: govinspect.demo.world.build_big_site")
+    ap.add_argument("--nginx-workers", type=int, default=1)
+    ap.add_argument("--tool-timeout", type=float, default=1800, help="seconds before a tool is killed")
+    ap.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
+    args = ap.parse_args(argv)
+    sizes = sorted({int(s) for s in args.sizes.split(",")}) if args.sizes else [args.pages]
+    cmdline = "python bench/crawl.py " + shlex.join(sys.argv[1:] if argv is None else argv)
+    started = datetime.now()
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    results = []
+    for n in sizes:
+        r = bench_size(n, args)
+        summarise(r)
+        results.append(r)
+    print(table(results))
+    print()
+    print("\n".join(verdicts(results, args)))
+    print(diffs(results))
+    if not args.no_results:
+        write_results(results, args, started, cmdline)
+    failed = [f"{t} at {r['html_pages']}" for r in results for t in ("govinspect", "linkchecker")
+              if r.get(t) and not r[t]["ok"]]
+    if failed:
+        log("incomplete runs: " + ", ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

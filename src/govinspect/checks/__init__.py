@@ -1,0 +1,5 @@
+"""Checks: pure functions of (snapshot, context) -> findings; they never touch the network."""
+
+from .base import DEFAULT_SITE_CHECKS, CheckFn, Context, load_check, run_checks
+
+__all__ = ["DEFAULT_SITE_CHECKS", "CheckFn", "Context", "load_check", "run_checks"]

@@ -1,0 +1,145 @@
+"""Updates: home.stale, column.stale, column.empty and content.future_date.
+
+Rules (国办秘函〔2019〕19号, see data/rules.yaml): items dated after the inspection date
+never count as an update and are reported as possibly forged; items without a date count
+as not updated; an empty column is reported as empty and not again as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from ..crawl.frontier import normalize_url
+from ..model import Column, Finding, ListItem, Page
+from ..snapshot import Snapshot
+from .availability import UNREADABLE
+from .base import Context
+
+CATEGORY_LABELS = {
+    "news": "动态要闻类", "notice": "通知公告类", "policy": "政策文件类",
+    "personnel": "人事类", "plan": "规划计划类", "other": "其他",
+}
+
+
+def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
+    home = snap.home
+    if home is None or not home.ok or home.error in UNREADABLE:
+        return  # availability reports why
+    yield from _home(snap, home, ctx)
+    yield from _columns(snap.columns, ctx)
+    yield from _future(snap, ctx)
+
+
+def latest(items: list[ListItem], as_of: date) -> date | None:
+    """The newest date on or before ``as_of``."""
+    dates = [i.date for i in items if i.date is not None and i.date <= as_of]
+    return max(dates) if dates else None
+
+
+def _home(snap: Snapshot, home: Page, ctx: Context) -> Iterator[Finding]:
+    rule = ctx.rules.home
+    last = latest(home.items, ctx.as_of)
+    basis = "首页"
+    if last is None and home.pub_date is not None and home.pub_date <= ctx.as_of:
+        last = home.pub_date
+    if last is None:
+        # A navigation-only home page: judge it by its top-level columns (V, 国办秘函〔2019〕19号).
+        tops = [d for c in snap.columns if c.top_level and (d := c.latest(ctx.as_of)) is not None]
+        if tops:
+            last, basis = max(tops), "首页各二级栏目"
+    url = snap.home_url or ctx.site.url
+    if last is None:
+        yield Finding("home.stale", rule.severity, url, "首页未发现带发布日期的信息，视为未更新",
+                      {"last_update": None, "days": None})
+        return
+    days = (ctx.as_of - last).days
+    if days > rule.stale_days:
+        yield Finding(
+            "home.stale", rule.severity, url,
+            f"{basis}自 {last.isoformat()} 后未更新({days} 天，超过 {rule.stale_days} 天)",
+            {"last_update": last.isoformat(), "days": days, "threshold": rule.stale_days, "basis": basis},
+        )
+
+
+def _columns(columns: list[Column], ctx: Context) -> Iterator[Finding]:
+    rules = ctx.rules.columns
+    veto = rules.veto
+    stale: list[Finding] = []
+    empty: list[Finding] = []
+    for col in columns:
+        if col.error:
+            yield Finding("column.stale", "notice", col.url, f"{col.name} 栏目未能检查: {col.error}",
+                          {"column": col.name, "category": col.category, "error": col.error})
+            continue
+        if col.empty or col.item_count == 0:
+            empty.append(Finding("column.empty", "deduct", col.url, f"{col.name} 栏目为空白栏目",
+                                 {"column": col.name, "category": col.category}))
+            continue
+        limit = rules.days(col.category)
+        if limit is None:
+            continue
+        last = col.latest(ctx.as_of)
+        label = CATEGORY_LABELS.get(col.category, col.category)
+        if last is None:
+            if not rules.undated_counts_as_stale:
+                continue
+            stale.append(Finding(
+                "column.stale", "deduct", col.url,
+                f"{col.name} 栏目({label})信息均无发布日期，视为未更新",
+                {"column": col.name, "category": col.category, "last_update": None, "days": None,
+                 "threshold": limit, "undated": True},
+            ))
+            continue
+        days = (ctx.as_of - last).days
+        if days > limit:
+            stale.append(Finding(
+                "column.stale", "deduct", col.url,
+                f"{col.name} 栏目({label}) {last.isoformat()} 后未更新({days} 天，超过 {limit} 天)",
+                {"column": col.name, "category": col.category, "last_update": last.isoformat(),
+                 "days": days, "threshold": limit},
+            ))
+    fast = [f for f in stale if f.evidence["category"] in veto.fast_classes]
+    if len(fast) >= veto.fast_classes_total:
+        _escalate(fast, f"动态、通知公告、政策文件类栏目未更新共 {len(fast)} 个，达到单项否决标准")
+    if len(stale) >= veto.any_stale_total:
+        _escalate(stale, f"应更新栏目长期未更新共 {len(stale)} 个，达到单项否决标准")
+    if len(empty) >= veto.empty_total:
+        _escalate(empty, f"空白栏目共 {len(empty)} 个，达到单项否决标准")
+    yield from stale
+    yield from empty
+
+
+def _escalate(findings: list[Finding], reason: str) -> None:
+    for f in findings:
+        f.severity = "veto"
+        f.evidence["veto_reason"] = reason
+
+
+def _future(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
+    rule = ctx.rules.future_date
+    limit = ctx.as_of + timedelta(days=rule.grace_days)
+    listed: set[str] = set()
+    articles: list[Page] = []
+    for page in snap.pages():
+        future = [i for i in page.items if i.date is not None and i.date > limit]
+        if future:
+            listed.update(u for i in future if i.url and (u := normalize_url(i.url)))
+            top = max(future, key=lambda i: i.date or limit)
+            when = top.date.isoformat() if top.date else ""
+            yield Finding(
+                "content.future_date", rule.severity, page.url,
+                f"列表中 {len(future)} 条信息的发布日期晚于检查日期，最晚为 {when}(「{top.title[:30]}」)",
+                {"date": when, "count": len(future), "title": top.title[:80], "item_url": top.url},
+            )
+        elif page.pub_date is not None and page.pub_date > limit and not page.items:
+            articles.append(page)
+    # An article already reported through the list that shows it is not reported again.
+    for page in articles:
+        if page.url in listed or page.final_url in listed or page.pub_date is None:
+            continue
+        yield Finding(
+            "content.future_date", rule.severity, page.url,
+            f"文章发布日期 {page.pub_date.isoformat()} 晚于检查日期",
+            {"date": page.pub_date.isoformat(), "title": page.title[:80]},
+        )

@@ -1,0 +1,167 @@
+"""The `govinspect` command: parse flags, call the service, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .crawl.engine import Progress as CrawlProgress
+from .errors import GovinspectError, RegistryError, UsageError
+from .model import SiteEntry
+from .settings import Settings, load_settings
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="govinspect: 政府网站与政务新媒体检查工具 (inspect government websites and new-media accounts).",
+)
+err = Console(stderr=True)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of 日期格式错误: {value!r}，应为 YYYY-MM-DD") from None
+
+
+def resolve_targets(targets: list[str]) -> list[SiteEntry]:
+    """Site URLs and registry files from the command line, as registry entries."""
+    from .registry import is_registry_target, load_registry, site_from_url
+
+    sites: list[SiteEntry] = []
+    for target in targets:
+        if is_registry_target(target):
+            sites.extend(load_registry(Path(target)).sites)
+        else:
+            sites.append(site_from_url(target))
+    return sites
+
+
+class _Bar:
+    """A Rich progress bar on stderr, one line per site."""
+
+    def __init__(self, enabled: bool):
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("链接 {task.fields[links]}"), TimeElapsedColumn(),
+            console=err, transient=False, disable=not enabled,
+        )
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, p: CrawlProgress) -> None:
+        task = self.tasks.get(p.site)
+        if task is None:
+            task = self.tasks[p.site] = self.progress.add_task(p.site[:20], total=None, links=0)
+        total = p.pages + p.queued
+        self.progress.update(task, completed=p.pages, total=total if not p.done else p.pages,
+                             links=p.links_checked)
+
+
+@app.command()
+def scan(
+    targets: Annotated[list[str], typer.Argument(help="site URLs or registry files (.yaml .csv .xlsx)")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="inspection date YYYY-MM-DD (default today)")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="pages fetched per site")] = None,
+    max_depth: Annotated[int | None, typer.Option("--max-depth", help="link depth from the home page")] = None,
+    per_host: Annotated[int | None, typer.Option("--per-host", help="concurrent requests to one host")] = None,
+    delay: Annotated[float | None, typer.Option("--delay", help="seconds between requests to one host")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per request (default 15)")] = None,
+    external: Annotated[bool, typer.Option("--external/--no-external", help="check links leaving the site")] = True,
+    offline: Annotated[bool, typer.Option("--offline", help="resolve no names through DNS (loopback only)")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the contract JSON on stdout")] = False,
+    details: Annotated[bool, typer.Option("--details", help="list the findings under the table")] = False,
+) -> None:
+    """一次性检查网站(无需数据库): inspect sites once and print the verdicts."""
+    from .output import print_details, print_table, write_json
+    from .service import scan as run_scan
+
+    day = _as_of(as_of)
+    settings = load_settings(
+        config, max_pages=max_pages, max_depth=max_depth, per_host=per_host, delay=delay,
+        timeout=timeout, check_external=external, offline=offline or None,
+    )
+    sites = resolve_targets(targets)
+    bar = _Bar(enabled=True)
+    with bar.progress:
+        result = run_scan(sites, settings, day, progress=bar)
+    if as_json:
+        write_json(result, sys.stdout)
+        return
+    out = Console()
+    print_table(result, out)
+    if details:
+        print_details(result, out)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="where to write the results")] = Path("govinspect-demo"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="inspection date YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """启动内置的模拟政府网站并检查它们 (start the simulated sites on loopback and inspect them)."""
+    from .demo.runner import run_demo
+    from .output import print_details, print_table
+
+    day = _as_of(as_of)
+    bar = _Bar(enabled=True)
+    with bar.progress:
+        result, written = run_demo(out, day, progress=bar)
+    console = Console()
+    print_table(result, console)
+    print_details(result, console, limit=8)
+    console.print(f"\n结果已写入: {written}")
+
+
+@app.command()
+def version() -> None:
+    """显示版本 (print the version)."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point: run the app, mapping errors to exit codes 2 (usage) and 1 (internal)."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        app(standalone_mode=False)
+    except (UsageError, RegistryError) as exc:
+        for line in _lines(exc):
+            err.print(f"错误: {line}", markup=False, highlight=False)
+        sys.exit(2)
+    except GovinspectError as exc:
+        err.print(f"错误: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("已中止")
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        logging.getLogger("govinspect").exception("internal error")
+        err.print(f"内部错误: {type(exc).__name__}: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+
+
+def _lines(exc: Exception) -> list[str]:
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, list) and errors:
+        return [str(e) for e in errors]
+    return [str(exc)]
+
+
+Settings.model_rebuild()

@@ -1,0 +1,77 @@
+"""Bytes to text the way browsers do, repaired when a page declares the wrong charset.
+
+Chinese government sites of the TRS/Hanweb era are GB2312/GBK pages; many of them sit
+behind a proxy that adds ``charset=utf-8`` to every response. w3lib applies the browser
+precedence (BOM, header, <meta>, sniffing) and promotes GB2312/GBK to GB18030; when the
+result is full of replacement characters we try the other declarations and then
+charset-normalizer before giving up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
+
+_SNIFF_BYTES = 64 * 1024
+# A page is badly decoded when more than this share of its characters are U+FFFD.
+_BAD_RATIO = 0.002
+_CANDIDATES = ("utf-8", "gb18030")
+
+
+def _detect(body: bytes) -> str | None:
+    """Statistical fallback for pages that declare nothing."""
+    sample = body[:_SNIFF_BYTES]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multi-byte sequence cut at the sample's end is still UTF-8.
+        if exc.start >= len(sample) - 3 and len(body) > _SNIFF_BYTES:
+            return "utf-8"
+    best = from_bytes(sample, cp_isolation=["utf_8", "gb18030", "big5", "latin_1"]).best()
+    if best is None:
+        return None
+    enc = best.encoding
+    # GB2312 and GBK are subsets of GB18030: decode with the superset like browsers do.
+    return "gb18030" if enc in ("gb2312", "gbk", "gb18030") else enc
+
+
+def _bad(text: str) -> bool:
+    return text.count("\ufffd") > max(2, len(text) * _BAD_RATIO)
+
+
+def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """Return (text, encoding used) for an HTML body."""
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if not _bad(text):
+        return text, encoding
+    tried = {resolve_encoding(encoding) or encoding}
+    declared = html_body_declared_encoding(body)
+    order = [declared] if declared else []
+    order += [_detect(body), *_CANDIDATES]
+    for candidate in order:
+        enc = resolve_encoding(candidate) if candidate else None
+        if not enc or enc in tried:
+            continue
+        tried.add(enc)
+        if enc in ("gb2312", "gbk"):
+            enc = "gb18030"
+        alt = body.decode(enc, errors="replace")
+        if not _bad(alt):
+            return alt, enc
+    return text, encoding
+
+
+_BINARY_CTRL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_binary(body: bytes) -> bool:
+    """True for bodies that are not text whatever their Content-Type says."""
+    sample = body[:4096]
+    if not sample:
+        return False
+    if sample.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
+        return True
+    return len(_BINARY_CTRL.findall(sample)) > len(sample) * 0.05

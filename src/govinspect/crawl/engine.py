@@ -1,0 +1,297 @@
+"""The crawl: fetch a site breadth-first, extract each page, stream it into the snapshot.
+
+Two pools of workers share one Fetcher: crawl workers fetch the site's own HTML pages
+(GET, parsed), link workers check every other target once (HEAD, GET on failure):
+internal files, pages beyond the page or depth limit, and external links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from ..errors import FetchError
+from ..extract.columns import build_columns
+from ..extract.html import extract_page
+from ..model import LinkStatus, Page, SiteEntry
+from ..settings import Settings
+from ..snapshot import Snapshot
+from .decode import decode_html, looks_binary
+from .fetch import Fetcher, Response
+from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+
+log = logging.getLogger(__name__)
+
+CRAWL_TAGS = frozenset({"a", "area", "iframe", "frame"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Statuses for which a HEAD answer is not trusted and the target is fetched with GET.
+_HEAD_DISTRUST = 400
+
+
+@dataclass(slots=True)
+class Progress:
+    """What a progress bar shows."""
+
+    site: str
+    pages: int
+    queued: int
+    links_checked: int
+    links_queued: int
+    done: bool = False
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _is_html_type(headers: dict[str, str]) -> bool:
+    ct = headers.get("content-type", "").lower()
+    return not ct or ct.startswith(HTML_TYPES) or ct.startswith("text/plain")
+
+
+class SiteCrawler:
+    """Crawls one site into a Snapshot."""
+
+    def __init__(
+        self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
+        fetcher: Fetcher, progress: ProgressFn | None = None,
+    ):
+        self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
+        self.fetcher = fetcher
+        self.progress = progress
+        self.scope = Scope.for_url(site.url)
+        self.traps = TrapGuard(settings)
+        self.seen: set[str] = set()
+        self.crawl_q: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self.link_q: asyncio.Queue[str] = asyncio.Queue()
+        self.link_seen: set[str] = set()
+        self.assume_ok = {h.lower() for h in settings.assume_ok_hosts}
+        self.robots: Protego | None = None
+        self.deadline = 0.0
+
+    # --- entry point
+    async def run(self) -> Snapshot:
+        stats = self.snap.stats
+        stats.started = datetime.now(UTC)
+        self.deadline = time.monotonic() + self.settings.site_budget
+        home_url = normalize_url(self.site.url) or self.site.url
+        home = await self._fetch_home(home_url)
+        if home.ok and home.is_html:
+            if self.settings.robots:
+                await self._load_robots(home.final_url)
+            crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host)]
+            checkers = [
+                asyncio.create_task(self._link_worker())
+                for _ in range(max(4, self.settings.per_host * 2))
+            ]
+            try:
+                await self._until_done(self.crawl_q)
+                await self._until_done(self.link_q)
+            finally:
+                for t in crawlers + checkers:
+                    t.cancel()
+                await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
+        self.snap.scope_hosts = set(self.scope.hosts)
+        if self.snap.home is not None:
+            self.snap.columns = build_columns(self.snap.home, self.snap.pages(list_only=True), self.as_of)
+        stats.finished = datetime.now(UTC)
+        self._report(done=True)
+        return self.snap
+
+    async def _until_done(self, q: asyncio.Queue[Any]) -> None:
+        """Wait for a queue to drain, or for the site's time budget to run out."""
+        remaining = self.deadline - time.monotonic()
+        try:
+            await asyncio.wait_for(q.join(), timeout=max(remaining, 0.01))
+        except TimeoutError:
+            self.snap.stats.stopped = f"超过单站时间上限 {self.settings.site_budget:g} 秒"
+
+    # --- home page
+    async def _fetch_home(self, url: str) -> Page:
+        self.seen.add(url)
+        page = await self._fetch_page(url, depth=0)
+        if page.final_url and not self.scope.contains(page.final_url):
+            # http -> https or gov.cn -> www.gov.cn: the site lives where its home redirects.
+            page.redirected_from_host = urlsplit(url).netloc
+            self.scope.hosts |= Scope.for_url(page.final_url).hosts
+        self.snap.add_page(page, home=True)
+        self._finish_page(page)
+        return page
+
+    async def _load_robots(self, home: str) -> None:
+        parts = urlsplit(home)
+        try:
+            resp = await self.fetcher.fetch(f"{parts.scheme}://{parts.netloc}/robots.txt")
+            if resp.status == 200:
+                self.robots = Protego.parse(resp.body.decode("utf-8", "replace"))
+        except FetchError:
+            self.robots = None
+
+    # --- crawl workers
+    async def _crawl_worker(self) -> None:
+        while True:
+            url, depth = await self.crawl_q.get()
+            try:
+                if time.monotonic() < self.deadline:
+                    page = await self._fetch_page(url, depth)
+                    self.snap.add_page(page)
+                    self._finish_page(page)
+            except Exception:  # one bad page never stops a crawl
+                log.exception("crawl of %s failed", url)
+            finally:
+                self.crawl_q.task_done()
+
+    async def _fetch_page(self, url: str, depth: int) -> Page:
+        page = Page(url=url, final_url=url, depth=depth)
+        try:
+            resp = await self.fetcher.fetch(url, body_if=_is_html_type)
+        except FetchError as exc:
+            page.error, page.error_detail, page.status = exc.kind, exc.detail or None, exc.status
+            self.snap.stats.pages_failed += 1
+            self.snap.set_target(LinkStatus(url, exc.status, exc.kind, exc.detail, True, "GET"))
+            return page
+        self.snap.stats.pages_fetched += 1
+        page.status, page.final_url, page.elapsed_ms = resp.status, resp.final_url, resp.elapsed_ms
+        page.content_type = resp.headers.get("content-type")
+        self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
+        if resp.status >= 400 or not _is_html_type(resp.headers):
+            return page
+        self._parse(page, resp)
+        return page
+
+    def _parse(self, page: Page, resp: Response) -> None:
+        if looks_binary(resp.body):
+            page.error, page.error_detail = "binary", "内容为二进制数据"
+            return
+        text, encoding = decode_html(resp.body, resp.headers.get("content-type"))
+        page.encoding = encoding
+        if not page.content_type:
+            page.content_type = "text/html"
+        try:
+            extract_page(page, text, self.as_of)
+        except Exception as exc:  # malformed beyond what the parser survives
+            page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
+
+    def _finish_page(self, page: Page) -> None:
+        """Queue the page's links: own pages to crawl, everything else to check."""
+        targets: list[str] = []
+        for link in page.links:
+            target = normalize_url(link.url)
+            if target is None:
+                continue
+            targets.append(target)
+            self._route(target, link.tag, page.depth + 1)
+        if page.next_page:
+            nxt = normalize_url(page.next_page)
+            if nxt:
+                self._route(nxt, "a", page.depth)  # pagination stays at its column's depth
+        if targets:
+            self.snap.add_links(page.url, list(dict.fromkeys(targets)))
+        self._report()
+
+    def _route(self, target: str, tag: str, depth: int) -> None:
+        if target in self.seen:
+            return
+        internal = self.scope.contains(target)
+        if not internal:
+            if self.settings.check_external and urlsplit(target).hostname not in self.assume_ok:
+                self._queue_link(target)
+            return
+        if tag not in CRAWL_TAGS or url_ext(target) in NON_HTML_EXT:
+            self._queue_link(target)
+            return
+        stats = self.snap.stats
+        reason = self.traps.reason(target)
+        if reason is not None:
+            self.seen.add(target)
+            stats.traps += 1
+            if len(stats.trap_samples) < 5:
+                stats.trap_samples.append(f"{target[:160]}: {reason}")
+            self.snap.set_target(LinkStatus(target, None, "trap", reason, True, "-"))
+            return
+        if self.robots is not None and not self.robots.can_fetch(target, self.fetcher.user_agent):
+            self.seen.add(target)
+            self.snap.set_target(LinkStatus(target, None, "robots", "robots.txt 禁止", True, "-"))
+            return
+        if depth > self.settings.max_depth:
+            stats.skipped_max_depth += 1
+            self._queue_link(target)
+            return
+        if len(self.seen) >= self.settings.max_pages:
+            stats.skipped_max_pages += 1
+            self._queue_link(target)
+            return
+        self.seen.add(target)
+        self.crawl_q.put_nowait((target, depth))
+
+    # --- link workers
+    def _queue_link(self, target: str) -> None:
+        if target in self.link_seen or target in self.seen:
+            return
+        if len(self.link_seen) >= self.settings.max_link_checks:
+            return
+        self.link_seen.add(target)
+        self.link_q.put_nowait(target)
+
+    async def _link_worker(self) -> None:
+        while True:
+            target = await self.link_q.get()
+            try:
+                if time.monotonic() < self.deadline:
+                    self.snap.set_target(await self._check(target))
+                    self.snap.stats.links_checked += 1
+                    self._report()
+            except Exception:
+                log.exception("link check of %s failed", target)
+            finally:
+                self.link_q.task_done()
+
+    async def _check(self, target: str) -> LinkStatus:
+        internal = self.scope.contains(target)
+        status = LinkStatus(target, internal=internal, method="HEAD")
+        try:
+            resp = await self.fetcher.fetch(target, "HEAD", want_body=False)
+            status.status = resp.status
+            if resp.status < _HEAD_DISTRUST:
+                return status
+        except FetchError as exc:
+            if exc.kind in ("dns", "refused", "bad_url", "redirect_loop", "too_many_redirects"):
+                status.error, status.detail, status.status = exc.kind, exc.detail, exc.status
+                return status
+        # HEAD refused or failed: servers that mishandle HEAD are common; ask with GET.
+        status.method = "GET"
+        try:
+            resp = await self.fetcher.fetch(target, "GET", want_body=False)
+            status.status, status.error, status.detail = resp.status, None, None
+        except FetchError as exc:
+            status.error, status.detail, status.status = exc.kind, exc.detail, exc.status
+        return status
+
+    def _report(self, done: bool = False) -> None:
+        if self.progress is None:
+            return
+        self.progress(
+            Progress(
+                self.site.name, self.snap.stats.pages_fetched, self.crawl_q.qsize(),
+                self.snap.stats.links_checked, self.link_q.qsize(), done,
+            )
+        )
+
+
+async def crawl_site(
+    site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
+    progress: ProgressFn | None = None, fetcher: Fetcher | None = None,
+) -> Snapshot:
+    """Crawl one site and return its snapshot."""
+    snap = snapshot or Snapshot(site, as_of=as_of)
+    if fetcher is not None:
+        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress).run()
+    async with Fetcher(settings) as own:
+        return await SiteCrawler(site, settings, as_of, snap, own, progress).run()

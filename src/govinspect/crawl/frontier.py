@@ -1,0 +1,103 @@
+"""Which URLs the crawl visits: normalisation, scope and trap guards."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+from ..settings import Settings
+
+# File types that are never parsed for links; they are checked, not crawled.
+NON_HTML_EXT = frozenset(
+    "pdf doc docx xls xlsx ppt pptx wps et dps zip rar 7z gz tar jpg jpeg png gif bmp webp svg ico "
+    "mp3 mp4 avi wmv flv swf mov exe apk dmg iso txt csv xml js css woff woff2 ttf eot ofd ceb".split()
+)
+_DATE_PARAM = re.compile(r"^(19|20|21)\d\d[-/]?(0?[1-9]|1[0-2])([-/]?\d\d?)?$")
+
+
+def normalize_url(url: str) -> str | None:
+    """Canonical form used for de-duplication; None for URLs that cannot be fetched."""
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        safe = safe_url_string(url, encoding="utf-8")
+        parts = urlsplit(safe)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        _ = parts.port  # raises ValueError on a bad port
+        canon = canonicalize_url(safe, keep_fragments=False)
+    except ValueError:
+        return None
+    # canonicalize_url keeps default ports and an empty path as given; make them uniform.
+    p = urlsplit(canon)
+    netloc = p.netloc.lower()
+    if (p.scheme == "http" and netloc.endswith(":80")) or (p.scheme == "https" and netloc.endswith(":443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    path = p.path or "/"
+    return f"{p.scheme}://{netloc}{path}" + (f"?{p.query}" if p.query else "")
+
+
+def url_ext(url: str) -> str:
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+@dataclass(slots=True)
+class Scope:
+    """The hosts that belong to a site (host:port, lower case)."""
+
+    hosts: set[str]
+
+    @classmethod
+    def for_url(cls, url: str) -> Scope:
+        netloc = urlsplit(url).netloc.lower()
+        hosts = {netloc}
+        # www.x.gov.cn and x.gov.cn are the same site for inspectors.
+        if netloc.startswith("www."):
+            hosts.add(netloc[4:])
+        else:
+            hosts.add("www." + netloc)
+        return cls(hosts)
+
+    def contains(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() in self.hosts
+
+
+class TrapGuard:
+    """Rejects URLs typical of crawler traps: endless calendars, query explosions, loops."""
+
+    def __init__(self, settings: Settings):
+        self.max_len = settings.max_url_length
+        self.max_variants = settings.max_query_variants
+        self.max_repeat = settings.max_repeated_segment
+        self._variants: Counter[str] = Counter()
+        self._date_params: Counter[str] = Counter()
+
+    def reason(self, url: str) -> str | None:
+        """Why ``url`` is a trap, or None when it may be crawled."""
+        if len(url) > self.max_len:
+            return f"URL 长度超过 {self.max_len}"
+        parts = urlsplit(url)
+        segs = [s for s in parts.path.split("/") if s]
+        if segs:
+            top = Counter(segs).most_common(1)[0]
+            if top[1] > self.max_repeat:
+                return f"路径段 {top[0]} 重复 {top[1]} 次"
+        if parts.query:
+            params = parse_qsl(parts.query, keep_blank_values=True)
+            shape = parts.path + "?" + "&".join(sorted({k for k, _ in params}))
+            self._variants[shape] += 1
+            if self._variants[shape] > self.max_variants:
+                return f"同一路径的查询参数组合超过 {self.max_variants} 种"
+            # Calendars: a date-valued parameter walked month after month.
+            if any(_DATE_PARAM.match(v) for _, v in params):
+                self._date_params[parts.path] += 1
+                if self._date_params[parts.path] > 24:
+                    return "疑似无限日历"
+        return None

@@ -1,0 +1,104 @@
+"""The sites of the demo world (淮南市 and some of its counties and departments) and their defects."""
+
+from __future__ import annotations
+
+from govinspect.demo.defects import (
+    BrokenHomeLink,
+    BrokenLinks,
+    Empty,
+    FutureDated,
+    HomeStale,
+    Stale,
+    Undated,
+    UndeclaredCharset,
+)
+from govinspect.demo.plan import SiteSpec
+from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
+
+CITY_TOWNS = ["田家庵区", "大通区", "谢家集区", "八公山区", "潘集区", "凤台县", "寿县", "毛集实验区"]
+
+
+def world_specs() -> list[SiteSpec]:
+    """The five sites of the demo world, each in one markup style with its own defects."""
+    return [
+        SiteSpec(
+            key="huainan", name="淮南市人民政府", unit="淮南市人民政府办公室", level="portal",
+            site_code="3404000001", style="card", encoding="utf-8", header_charset="utf-8",
+            locale=Locale("淮南市", "淮南", "淮南市人民政府", CITY_TOWNS,
+                          leader_titles=["市长", "副市长", "市政府秘书长"], doc_prefix="淮府"),
+            icp="皖ICP备05001234号-1", police="皖公网安备 34040202000123号",
+            defects=(
+                Stale("县区动态", 35),
+                FutureDated("规范性文件", 25),
+                BrokenLinks(n404=3, n500=1, refused=1, missing_files=1),
+                BrokenHomeLink("dns"),
+            ),
+        ),
+        SiteSpec(
+            key="tja", name="田家庵区人民政府", unit="田家庵区人民政府办公室", level="county",
+            site_code="3404030001", style="trs", encoding="gbk", header_charset=None,
+            locale=Locale("田家庵区", "田家庵", "田家庵区人民政府",
+                          ["舜耕镇", "三和镇", "曹庵镇", "安成镇", "史院乡", "洞山街道", "龙泉街道",
+                           "田东街道", "新淮街道", "国庆街道"],
+                          leader_titles=["区长", "副区长"], doc_prefix="田府"),
+            icp="皖ICP备08003215号-1", police="皖公网安备 34040302000211号",
+            defects=(
+                Stale("工作动态", 25), Stale("部门动态", 31), Stale("乡镇动态", 48),
+                Stale("通知公告", 215), Stale("政策文件", 260), Stale("人事信息", 430),
+                Empty("规划计划", marker=True),
+                HomeStale(16),
+                BrokenLinks(n404=3, refused=1, missing_files=1),
+                UndeclaredCharset(1),
+            ),
+        ),
+        SiteSpec(
+            key="fengtai", name="凤台县人民政府", unit="凤台县人民政府办公室", level="county",
+            site_code="3404210001", style="ul", encoding="utf-8", header_charset="utf-8",
+            locale=Locale("凤台县", "凤台", "凤台县人民政府",
+                          ["城关镇", "新集镇", "朱马店镇", "岳张集镇", "顾桥镇", "毛集镇", "夏集镇",
+                           "桂集镇", "焦岗湖镇", "凤凰镇", "杨村镇", "丁集镇", "刘集镇"],
+                          leader_titles=["县长", "副县长"], doc_prefix="凤政"),
+            icp="皖ICP备09011876号-2", police="皖公网安备 34042102000057号",
+            defects=(
+                FutureDated("工作动态", 12),
+                Empty("统计数据", marker=False),
+                Stale("人事信息", 520),
+                BrokenLinks(n404=2, n500=1, dns=1, missing_files=1),
+                BrokenHomeLink("404"),
+            ),
+        ),
+        SiteSpec(
+            # The server says UTF-8 but the bytes are GBK; only the <meta> tells the truth.
+            key="jyj", name="淮南市教育局", unit="淮南市教育局", level="department",
+            site_code="3404000013", style="trs", encoding="gbk", header_charset="utf-8",
+            locale=Locale("淮南市", "淮南", "淮南市教育局",
+                          ["田家庵区教体局", "大通区教体局", "谢家集区教体局", "八公山区教体局",
+                           "潘集区教体局", "凤台县教体局", "寿县教体局"],
+                          topics=EDU_TOPICS, leader_titles=["局长", "副局长"], doc_prefix="淮教"),
+            icp="皖ICP备05002341号-3", police="皖公网安备 34040202000415号",
+            defects=(
+                Stale("工作动态", 22),
+                Stale("通知公告", 230),
+                Empty("人事信息", marker=True),
+                BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
+            ),
+            friends=(("中华人民共和国教育部", "http://www.moe.gov.cn/"),
+                     ("安徽省教育厅", "http://jyt.ah.gov.cn/")),
+        ),
+        SiteSpec(
+            key="wjw", name="淮南市卫生健康委员会", unit="淮南市卫生健康委员会", level="department",
+            site_code="3404000027", style="card", encoding="utf-8", header_charset="utf-8",
+            locale=Locale("淮南市", "淮南", "淮南市卫生健康委员会",
+                          ["市第一人民医院", "市中医院", "市疾控中心", "田家庵区卫健委",
+                           "凤台县卫健委", "寿县卫健委"],
+                          topics=HEALTH_TOPICS, leader_titles=["主任", "副主任"], doc_prefix="淮卫"),
+            icp="皖ICP备12005566号-1", police="皖公网安备 34040202000538号",
+            defects=(
+                Undated("政策解读"),
+                Stale("规划计划", 420),
+                BrokenLinks(n404=1, refused=1, missing_files=0),
+            ),
+            friends=(("国家卫生健康委员会", "http://www.nhc.gov.cn/"),
+                     ("安徽省卫生健康委员会", "http://wjw.ah.gov.cn/")),
+        ),
+    ]

@@ -1,0 +1,109 @@
+"""Precision and recall of a scan against the fixture world's ground truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..rules import Rules, load_rules
+from ..service import ScanResult
+from .types import World
+
+
+@dataclass(slots=True)
+class Score:
+    """True positives, false positives and false negatives of one finding code."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    false: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def add(self, expected: Iterable[str], found: Iterable[str], where: str) -> None:
+        exp, got = set(expected), set(found)
+        self.tp += len(exp & got)
+        self.fn += len(exp - got)
+        self.fp += len(got - exp)
+        self.misses += [f"{where} {x}" for x in sorted(exp - got)]
+        self.false += [f"{where} {x}" for x in sorted(got - exp)]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn,
+                "precision": round(self.precision, 3), "recall": round(self.recall, 3)}
+
+
+def _path(url: str) -> str:
+    """URL path with a trailing index page removed, so /a/ and /a/index.html compare equal."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    for tail in ("index.html", "index.htm", "index.shtml"):
+        if path.endswith("/" + tail):
+            path = path[: -len(tail)]
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def evaluate(
+    result: ScanResult, world: World, base_urls: Mapping[str, str], links: Mapping[str, str],
+    rules: Rules | None = None,
+) -> dict[str, Score]:
+    """Score every freshness and link finding of ``result`` against the world's truth."""
+    rules = rules or load_rules()
+    scores = {code: Score() for code in ("home.stale", "column.stale", "column.empty",
+                                         "content.future_date", "link.broken")}
+    by_url = {s.url: s for s in result.sites}
+    for site in world.sites:
+        base = base_urls.get(site.key)
+        res = by_url.get(base or "")
+        if base is None or res is None:
+            continue
+        truth = site.truth
+        found: dict[str, list[dict[str, Any]]] = {}
+        for f in res.findings:
+            if f.severity != "notice":
+                found.setdefault(f.code, []).append({"url": f.url or "", **f.evidence})
+        name = site.key
+        stale_home = truth.home_last_update is None or _days(result.as_of, truth.home_last_update) > rules.home.stale_days
+        scores["home.stale"].add(["home"] if stale_home else [], ["home"] if found.get("home.stale") else [], name)
+        scores["column.stale"].add(
+            {_path(c.path) for c in truth.stale_columns.values()},
+            {_path(f["url"]) for f in found.get("column.stale", [])}, name,
+        )
+        scores["column.empty"].add(
+            {_path(p) for p in truth.empty_columns.values()},
+            {_path(f["url"]) for f in found.get("column.empty", [])}, name,
+        )
+        # A finding on a list page also covers the article it names (evidence.item_url).
+        future = found.get("content.future_date", [])
+        urls = {_path(f["url"]) for f in future}
+        covered = urls | {_path(f["item_url"]) for f in future if f.get("item_url")}
+        expected = {_path(f.path) for f in truth.future_dated}
+        scores["content.future_date"].add(expected, (covered & expected) | (urls - expected), name)
+        scores["link.broken"].add(
+            truth.broken_targets(base, links),
+            {f["target"] for f in found.get("link.broken", [])}, name,
+        )
+    return scores
+
+
+def _days(as_of: date, when: date) -> int:
+    return (as_of - when).days
+
+
+def table(scores: Mapping[str, Score]) -> str:
+    """A Markdown table of the scores."""
+    lines = ["| finding | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
+    for code, s in scores.items():
+        lines.append(f"| `{code}` | {s.tp} | {s.fp} | {s.fn} | {s.precision:.3f} | {s.recall:.3f} |")
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""Serve simulated sites over HTTP on 127.0.0.1, one OS-assigned port per site.
+
+Pages refer to other world sites through placeholders (``{{site:KEY}}``, ``{{refused}}``,
+see demo/types.py) so that a world can be built before any port exists; the server binds
+every socket first, then substitutes the placeholders in each body as it sends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import threading
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+
+from aiohttp import web
+
+from govinspect.demo.bad import respond
+from govinspect.demo.render import error_page, find_resource
+from govinspect.demo.static import write_static
+from govinspect.demo.types import PLACEHOLDER_BYTES, Resource, SimSite, World
+
+__all__ = ["WorldHandle", "WorldServer", "serve_in_thread", "write_static"]
+
+HOST = "127.0.0.1"
+NOT_FOUND = Resource(error_page(404), "text/html; charset=utf-8", 404)
+Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+GZIP_MIN = 512  # bytes; smaller pages go out as they are
+
+
+def dead_socket() -> socket.socket:
+    """A socket bound to a loopback port but never listening: connecting is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """http://127.0.0.1:<port>/ of a bound socket."""
+    return f"http://{HOST}:{sock.getsockname()[1]}/"
+
+
+class WorldServer:
+    """Async context manager serving ``sites`` (default: the world's sites) on loopback."""
+
+    def __init__(self, world: World | None, sites: Sequence[SimSite] | None = None,
+                 gzip_html: bool = True) -> None:
+        if sites is None:
+            if world is None:
+                raise ValueError("WorldServer needs a world or a list of sites")
+            sites = world.sites
+        self.sites = list(sites)
+        self.world = world
+        self.gzip_html = gzip_html
+        self.base_urls: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.stats: Counter[str] = Counter()
+        self._runners: list[web.ServerRunner] = []
+        self._held: list[socket.socket] = []
+        self._subst: dict[bytes, bytes] = {}
+
+    async def __aenter__(self) -> WorldServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Bind every port, then start answering."""
+        refused = dead_socket()
+        self._held.append(refused)
+        self.links["refused"] = base_url(refused)
+        bound: list[tuple[SimSite, socket.socket]] = []
+        for site in self.sites:
+            sock = dead_socket()
+            self.base_urls[site.key] = base_url(sock)
+            if site.behaviour == "down":
+                self._held.append(sock)
+            else:
+                bound.append((site, sock))
+        known = {s.key for s in self.world.sites} if self.world else set()
+        for key in known | set(self.base_urls):  # world sites not served point at a dead port
+            self.links[f"site:{key}"] = self.base_urls.get(key, self.links["refused"])
+        self._subst = {k.encode(): v.encode() for k, v in self.links.items()}
+        for site, sock in bound:
+            sock.listen(128)
+            sock.setblocking(False)
+            server = web.Server(self._handler(site))
+            runner = web.ServerRunner(server, shutdown_timeout=0.5)
+            await runner.setup()
+            await web.SockSite(runner, sock).start()
+            self._runners.append(runner)
+
+    async def close(self) -> None:
+        """Stop every site and release the held ports."""
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+        for sock in self._held:
+            sock.close()
+        self._held.clear()
+
+    def resolve(self, body: bytes) -> bytes:
+        """Substitute the world's placeholders with the served absolute URLs."""
+        if b"{{" not in body:
+            return body
+        return PLACEHOLDER_BYTES.sub(
+            lambda m: self._subst.get(m.group(1), self._subst[b"refused"]), body
+        )
+
+    def _handler(self, site: SimSite) -> Handler:
+        async def handle(request: web.BaseRequest) -> web.StreamResponse:
+            self.stats["requests"] += 1
+            self.stats[f"requests:{site.key}"] += 1
+            if site.behaviour:
+                resp = await respond(site, request, self.stats)
+                if resp is not None:
+                    return resp
+            if request.method not in ("GET", "HEAD"):
+                return web.Response(status=405, headers={"Allow": "GET, HEAD"})
+            res = find_resource(site.resources, request.raw_path) or NOT_FOUND
+            return self.response(res, request.headers.get("Accept-Encoding", ""))
+
+        return handle
+
+    def response(self, res: Resource, accept_encoding: str) -> web.Response:
+        """The HTTP response for one resource, gzip-compressed for HTML when accepted."""
+        body = self.resolve(res.body)
+        headers = {"Content-Type": res.content_type, "Server": "nginx", **res.headers}
+        if (self.gzip_html and "gzip" in accept_encoding and "html" in res.content_type
+                and len(body) >= GZIP_MIN):
+            body = gzip.compress(body, compresslevel=5)
+            headers["Content-Encoding"] = "gzip"
+            headers["Vary"] = "Accept-Encoding"
+        return web.Response(body=body, status=res.status, headers=headers)
+
+
+class WorldHandle:
+    """A WorldServer running on its own event loop in a daemon thread."""
+
+    def __init__(self, server: WorldServer, loop: asyncio.AbstractEventLoop,
+                 thread: threading.Thread) -> None:
+        self.server, self._loop, self._thread = server, loop, thread
+        self.base_urls = server.base_urls
+        self.links = server.links
+        self.stats = server.stats
+
+    def close(self) -> None:
+        """Stop serving and end the thread."""
+        if self._loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self.server.close(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def __enter__(self) -> WorldHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve_in_thread(world: World | None, sites: Sequence[SimSite] | None = None,
+                    gzip_html: bool = True) -> WorldHandle:
+    """Start a WorldServer in a background thread and return once every port answers."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="govinspect-world", daemon=True)
+    thread.start()
+    server = WorldServer(world, sites, gzip_html)
+    try:
+        asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=30)
+    except BaseException:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        raise
+    return WorldHandle(server, loop, thread)

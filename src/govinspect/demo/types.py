@@ -1,0 +1,203 @@
+"""Plain data of the simulated world: resources, sites, worlds and their ground truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from govinspect.model import SiteEntry
+
+# Absolute links to other sites of the world (and to the dead port) are written as
+# placeholders and substituted when the ports are known (see demo/server.py).
+PLACEHOLDER = re.compile(r"\{\{(site:[a-z0-9_-]+|refused)\}\}")
+PLACEHOLDER_BYTES = re.compile(rb"\{\{(site:[a-z0-9_-]+|refused)\}\}")
+
+BROKEN_KINDS: tuple[str, ...] = ("404", "500", "refused", "dns")
+
+
+def site_ref(key: str, path: str = "/") -> str:
+    """Absolute reference to ``path`` on world site ``key``, resolved at serve time."""
+    return "{{site:" + key + "}}" + path.lstrip("/")
+
+
+def resolve_ref(ref: str, base_url: str, links: Mapping[str, str] | None = None) -> str:
+    """Absolute URL of a truth reference: a site path, a placeholder URL or a plain URL."""
+    if ref.startswith("/"):
+        return base_url.rstrip("/") + ref
+    if "{{" not in ref:
+        return ref
+    if links is None:
+        raise ValueError(f"{ref!r} needs the served links mapping (WorldHandle.links)")
+    return PLACEHOLDER.sub(lambda m: links[m.group(1)], ref)
+
+
+@dataclass(slots=True)
+class Resource:
+    """One servable URL of a simulated site: bytes plus HTTP status and headers."""
+
+    body: bytes
+    content_type: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ColumnTruth:
+    """What a column really is: its category, list page and last real update."""
+
+    name: str
+    category: str
+    path: str
+    last_update: date | None
+    section: str = ""
+    items: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "last_update": self.last_update.isoformat() if self.last_update else None,
+            "path": self.path,
+            "section": self.section,
+            "items": self.items,
+        }
+
+
+class FutureDated(NamedTuple):
+    """A page that shows a publication date later than the inspection date."""
+
+    path: str
+    date: date
+
+
+class BrokenLink(NamedTuple):
+    """A page linking to a target that fails; internal targets are paths."""
+
+    page: str
+    target: str
+    kind: str
+
+
+@dataclass(slots=True)
+class Truth:
+    """Ground truth of the defects injected into one site."""
+
+    home_last_update: date | None = None
+    stale_columns: dict[str, ColumnTruth] = field(default_factory=dict)
+    fresh_columns: list[str] = field(default_factory=list)
+    empty_columns: dict[str, str] = field(default_factory=dict)
+    future_dated: list[FutureDated] = field(default_factory=list)
+    broken_links: set[BrokenLink] = field(default_factory=set)
+    columns: dict[str, ColumnTruth] = field(default_factory=dict)
+    external_links: set[str] = field(default_factory=set)
+    notes: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def broken_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
+        """Absolute URLs of every broken target linked from this site."""
+        return {resolve_ref(b.target, base_url, links) for b in self.broken_links}
+
+    def broken_pairs(
+        self, base_url: str, links: Mapping[str, str] | None = None
+    ) -> set[tuple[str, str]]:
+        """(absolute linking page URL, absolute target URL) of every broken link."""
+        return {
+            (resolve_ref(b.page, base_url), resolve_ref(b.target, base_url, links))
+            for b in self.broken_links
+        }
+
+    def broken_kinds(self, base_url: str, links: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Absolute broken target URL -> kind ("404", "500", "refused", "dns")."""
+        return {resolve_ref(b.target, base_url, links): b.kind for b in self.broken_links}
+
+    def to_dict(
+        self, base_url: str | None = None, links: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """JSON-ready form; with ``base_url`` (and ``links``) targets become absolute URLs."""
+
+        def url(ref: str) -> str:
+            return ref if base_url is None else resolve_ref(ref, base_url, links)
+
+        return {
+            "home_last_update": _iso(self.home_last_update),
+            "stale_columns": {k: v.to_dict() for k, v in self.stale_columns.items()},
+            "fresh_columns": list(self.fresh_columns),
+            "empty_columns": dict(self.empty_columns),
+            "future_dated": [
+                {"path": f.path, "date": f.date.isoformat()} for f in self.future_dated
+            ],
+            "broken_links": [
+                {"page": url(b.page), "target": url(b.target), "kind": b.kind}
+                for b in sorted(self.broken_links)
+            ],
+            "external_links": sorted(url(e) for e in self.external_links),
+            "notes": dict(self.notes),
+            "stats": dict(self.stats),
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@dataclass(slots=True)
+class SimSite:
+    """One simulated website: identity, servable resources, and ground truth."""
+
+    key: str
+    name: str
+    unit: str
+    level: str
+    site_code: str
+    encoding: str
+    style: str
+    resources: Mapping[str, Resource]
+    truth: Truth = field(default_factory=Truth)
+    behaviour: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def iter_resources(self) -> Iterator[tuple[str, Resource]]:
+        """Yield (path, resource) one at a time; lazy sites render each on demand."""
+        for path in self.resources:
+            yield path, self.resources[path]
+
+    def entry(self, base_url: str) -> SiteEntry:
+        """The registry entry (contract section 2) for this site served at ``base_url``."""
+        return SiteEntry(
+            name=self.name, url=base_url, unit=self.unit, level=self.level,
+            site_code=self.site_code, source="demo",
+        )
+
+
+@dataclass(slots=True)
+class World:
+    """A set of simulated sites built for one inspection date."""
+
+    as_of: date
+    seed: int
+    scale: float
+    sites: list[SimSite]
+    static: bool = False
+
+    def site(self, key: str) -> SimSite:
+        """The site with ``key``; KeyError if absent."""
+        for s in self.sites:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def entries(self, base_urls: Mapping[str, str]) -> list[SiteEntry]:
+        """Registry entries of every site that has a base URL."""
+        return [s.entry(base_urls[s.key]) for s in self.sites if s.key in base_urls]
+
+    def truth_dict(
+        self, base_urls: Mapping[str, str] | None = None, links: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Ground truth of every site, keyed by site key, JSON-ready."""
+        out: dict[str, Any] = {}
+        for s in self.sites:
+            base = base_urls.get(s.key) if base_urls else None
+            out[s.key] = {"name": s.name, **s.truth.to_dict(base, links)}
+        return out

@@ -1,0 +1,69 @@
+"""Build the simulated government world: sites, their resources and their ground truth."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from govinspect.demo.bad import build_bad_sites
+from govinspect.demo.bigsite import build_big_site
+from govinspect.demo.catalogue import world_specs
+from govinspect.demo.defects import apply_defects
+from govinspect.demo.markup import GOV_EXTERNAL
+from govinspect.demo.plan import SitePlan, build_plan
+from govinspect.demo.render import STYLES, assign_paths, render_site
+from govinspect.demo.truth import site_truth
+from govinspect.demo.types import SimSite, World, site_ref
+
+__all__ = ["build_bad_sites", "build_big_site", "build_world", "plan_world"]
+
+
+def plan_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool = False
+               ) -> list[SitePlan]:
+    """Plans of every world site with defects applied and cross-site links in place."""
+    plans = []
+    for spec in world_specs():
+        style = STYLES[spec.style]
+        plan = build_plan(spec, as_of, seed, scale, static)
+        apply_defects(plan, "content", style)
+        assign_paths(plan, style)
+        apply_defects(plan, "links", style)
+        assign_paths(plan, style)
+        plans.append(plan)
+    link_world(plans, seed)
+    return plans
+
+
+def link_world(plans: list[SitePlan], seed: int) -> None:
+    """Friend links between the world's sites and to real portals; a few cross-site articles."""
+    rng = random.Random(f"world:{seed}")
+    for plan in plans:
+        others = [p for p in plans if p is not plan]
+        friends = [(p.spec.name, site_ref(p.spec.key)) for p in others]
+        plan.friend_links = friends + GOV_EXTERNAL + list(plan.spec.friends) + plan.friend_links
+        arts = plan.articles()
+        for other in rng.sample(others, 2):
+            _, target = rng.choice(other.articles())
+            _, item = rng.choice(arts)
+            item.links.append((target.title, site_ref(other.spec.key, target.path)))
+
+
+def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool = False) -> World:
+    """The demo world for inspection date ``as_of``; deterministic for (as_of, seed, scale).
+
+    ``static=True`` renders pages that need no query strings (style (b) paginates with
+    index_N.html and also declares its charset in a <meta>), for ``write_static``.
+    """
+    plans = plan_world(as_of, seed, scale, static)
+    rendered = {p.spec.key: render_site(p) for p in plans}
+    world_resources = {k: r.resources for k, r in rendered.items()}
+    sites = []
+    for plan in plans:
+        s, r = plan.spec, rendered[plan.spec.key]
+        sites.append(SimSite(
+            key=s.key, name=s.name, unit=s.unit, level=s.level, site_code=s.site_code,
+            encoding=s.encoding, style=s.style, resources=r.resources,
+            truth=site_truth(plan, r, world_resources),
+            options={"header_charset": s.header_charset},
+        ))
+    return World(as_of=as_of, seed=seed, scale=scale, sites=sites, static=static)

@@ -1,0 +1,276 @@
+"""Collect a page's references (links, images, scripts, frames) and mark navigation blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+from w3lib.url import safe_url_string
+
+from govinspect.model import Link
+
+from .dates import normalize
+
+__all__ = ["Anchor", "Blocks", "UrlResolver", "collapse", "extract_links", "find_blocks"]
+
+# Which attribute carries the reference for each tag we collect.
+_REF_ATTR = {
+    "a": "href",
+    "area": "href",
+    "img": "src",
+    "script": "src",
+    "link": "href",
+    "iframe": "src",
+    "frame": "src",
+    "embed": "src",
+    "object": "data",
+}
+LINK_SELECTOR = (
+    "a[href], area[href], img[src], script[src], link[href], "
+    "iframe[src], frame[src], embed[src], object[data]"
+)
+_SKIP_SCHEMES = frozenset(
+    {"javascript", "mailto", "tel", "data", "about", "vbscript", "sms", "blob"}
+)
+_LINK_RELS = ("stylesheet", "icon")
+
+# Class/id words that mark blocks, tuned on county and prefecture portals (TRS, Hanweb,
+# Dameng templates): "nav", "menu", "daohang"/"dh" (导航) are menus everywhere; "lanmu"
+# (栏目) and "column" also name the content boxes of list pages ("column-list"), so they
+# only count as navigation when no content word sits next to them.
+_NAV_WORDS = frozenset({"daohang", "dh", "navigation"})
+_WEAK_NAV_WORDS = frozenset({"lanmu", "column", "columns", "lm"})
+_CONTENT_WORDS = frozenset(
+    {"list", "lists", "con", "cont", "content", "main", "news", "article", "item", "items", "body"}
+)
+_FOOTER_WORDS = frozenset({"footer", "foot", "copyright", "banquan", "bq"})
+# 友情链接 / 网站链接 blocks.
+_FRIEND_WORDS = frozenset(
+    {"yqlj", "yqlink", "friend", "friends", "friendlink", "friendlinks", "flink", "flinks",
+     "youqing", "links", "weblink", "weblinks", "wzlj", "yqljs"}
+)  # fmt: skip
+_BLOCK_SELECTOR = ", ".join(
+    ["nav", "header", "footer"]
+    + [
+        f"[{attr}*={word} i]"
+        for word in ("nav", "menu", "daohang", "dh", "lanmu", "column", "lm", "foot", "copyright",
+                     "banquan", "bq", "link", "yqlj", "friend", "youqing")
+        for attr in ("id", "class")
+    ]
+)  # fmt: skip
+_HTTP_PREFIX = re.compile(r"https?://", re.I)
+_AUTHORITY = re.compile(
+    r"(?:[^@/?#\s]*@)?(?:[A-Za-z0-9\-._~%]+|\[[0-9A-Fa-f:.]+\])(?::\d{0,5})?(?=[/?#]|$)"
+)
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+_NON_LETTER = re.compile(r"[^a-z]+")
+_WS = re.compile(r"[\t\r\n]")
+_FULLWIDTH_SCHEME = re.compile(r"^[a-zA-Zａ-ｚＡ-Ｚ]{3,5}[:：][/／\\]{2}[^/\\／]*")
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace into single spaces and strip the ends."""
+    return " ".join(text.split())
+
+
+def _tokens(value: str) -> set[str]:
+    """Split a class or id value into lower-case words (camelCase, -, _ and digits split)."""
+    return {t for t in _NON_LETTER.split(_CAMEL.sub(r"\1 \2", value).lower()) if t}
+
+
+def _kind(node: LexborNode) -> str | None:
+    """Classify a block as "nav", "weak_nav", "footer", "friend" or None from tag, id and class."""
+    tag = node.tag
+    if tag in ("nav", "header"):
+        return "nav"
+    if tag == "footer":
+        return "footer"
+    attrs = node.attributes
+    words = _tokens(f"{attrs.get('id') or ''} {attrs.get('class') or ''}")
+    for w in words:
+        if (
+            w in _NAV_WORDS
+            or w.startswith(("nav", "menu", "daohang"))
+            or w.endswith(("nav", "menu"))
+        ):
+            return "nav"
+    if words & _FOOTER_WORDS or any(w.startswith("footer") for w in words):
+        return "footer"
+    if words & _FRIEND_WORDS or any(w.startswith("friend") for w in words):
+        return "friend"
+    if words & _WEAK_NAV_WORDS and not words & _CONTENT_WORDS:
+        return "weak_nav"
+    return None
+
+
+@dataclass(slots=True)
+class Blocks:
+    """Node ids of references inside navigation blocks and inside blocks lists must skip."""
+
+    nav: set[int] = field(default_factory=set)
+    excluded: set[int] = field(default_factory=set)
+
+
+def find_blocks(tree: LexborHTMLParser) -> Blocks:
+    """Mark every reference that sits inside a menu, header, footer or friend-link block."""
+    blocks = Blocks()
+    for node in tree.css(_BLOCK_SELECTOR):
+        kind = _kind(node)
+        if kind is None:
+            continue
+        ids = {n.mem_id for n in node.css(LINK_SELECTOR)}
+        if kind in ("nav", "weak_nav"):
+            blocks.nav |= ids
+        if kind in ("nav", "footer", "friend"):
+            blocks.excluded |= ids
+    return blocks
+
+
+class UrlResolver:
+    """Resolve hrefs against one base URL the way browsers do, fast for the common cases."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        parts = urlsplit(base)
+        self.scheme = parts.scheme or "http"
+        self.origin = f"{self.scheme}://{parts.netloc}"
+        path = parts.path or "/"
+        self.dir = path[: path.rfind("/") + 1]
+        self.page = self.origin + path
+
+    def __call__(self, raw: str) -> str | None:
+        """Absolute URL without fragment for ``raw``, or None when it is not a fetchable reference."""
+        href = _WS.sub("", raw).strip(" \u3000\u00a0\x0b\x0c")
+        if not href or href[0] == "#":
+            return None
+        if "\\" in href:
+            href = href.replace("\\", "/")
+        mo = _FULLWIDTH_SCHEME.match(href)
+        if mo and not mo.group().isascii():
+            href = normalize(mo.group()).replace("\\", "/") + href[mo.end() :]
+        href = href.split("#", 1)[0]
+        if not href:
+            return None
+        checked = False  # relative references inherit the base's (valid) host
+        colon = href.find(":")
+        if colon > 0 and not any(c in href[:colon] for c in "/?"):
+            scheme = href[:colon].lower()
+            if scheme in _SKIP_SCHEMES:
+                return None
+            url = href if href[colon + 1 : colon + 3] == "//" else self._join(href)
+        elif href.startswith("//"):
+            url = f"{self.scheme}:{href}"
+        elif href[0] == "/":
+            url = self.origin + (href if "/." not in href else _dot_segments(href))
+            checked = True
+        elif href[0] == "?":
+            url = self.page + href
+            checked = True
+        elif href[0] == "." or "/." in href:
+            url = self.origin + _dot_segments(self.dir + href)
+            checked = True
+        else:
+            url = self.origin + self.dir + href
+            checked = True
+        if not url.isascii() or " " in url:
+            try:
+                url = safe_url_string(url, encoding="utf-8")
+            except (ValueError, UnicodeError):
+                return None
+        return url if checked or _valid_authority(url) else None
+
+    def _join(self, href: str) -> str:
+        """The standard library's join for the rare forms, "" when it refuses."""
+        try:
+            return urljoin(self.base, href)
+        except ValueError:
+            return ""
+
+
+def _valid_authority(url: str) -> bool:
+    """False for http(s) URLs whose host part no client could connect to."""
+    if url[:4].lower() != "http":
+        return True
+    mo = _HTTP_PREFIX.match(url)
+    return mo is None or bool(_AUTHORITY.match(url, mo.end()))
+
+
+def _dot_segments(path: str) -> str:
+    """Remove "." and ".." segments from an absolute path (RFC 3986 section 5.2.4)."""
+    query = ""
+    if "?" in path:
+        path, query = path.split("?", 1)
+        query = "?" + query
+    out: list[str] = []
+    segments = path.split("/")
+    if segments[-1] in (".", ".."):
+        segments.append("")
+    for seg in segments[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    return "/" + "/".join(out) + query
+
+
+@dataclass(slots=True)
+class Anchor:
+    """An <a> element with a usable URL, kept for list and pagination detection."""
+
+    node: LexborNode
+    url: str
+    text: str
+    title: str
+    excluded: bool
+
+
+def _link_text(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
+    """Anchor text, or the alt/title that stands in for it."""
+    if tag in ("a", "area"):
+        text = collapse(node.text()) if tag == "a" else ""
+        if text:
+            return text
+        if tag == "a":
+            img = node.css_first("img[alt]")
+            if img is not None and img.attributes.get("alt"):
+                return collapse(img.attributes.get("alt") or "")
+    return collapse(attrs.get("alt") or attrs.get("title") or "")
+
+
+def extract_links(
+    tree: LexborHTMLParser, resolve: UrlResolver, blocks: Blocks
+) -> tuple[list[Link], list[Anchor]]:
+    """Every reference of the page once per (url, tag), plus the page's <a> anchors in order."""
+    links: list[Link] = []
+    anchors: list[Anchor] = []
+    seen: set[tuple[str, str]] = set()
+    for node in tree.css(LINK_SELECTOR):
+        tag = node.tag or ""
+        attrs = node.attributes
+        if tag == "link":
+            rel = (attrs.get("rel") or "").lower()
+            if not any(r in rel for r in _LINK_RELS):
+                continue
+        raw = attrs.get(_REF_ATTR.get(tag, "href"))
+        if not raw:
+            continue
+        url = resolve(raw)
+        if not url:
+            continue
+        text = _link_text(node, tag, attrs)
+        mem_id = node.mem_id
+        if tag == "a":
+            anchors.append(
+                Anchor(
+                    node, url, text, collapse(attrs.get("title") or ""), mem_id in blocks.excluded
+                )
+            )
+        key = (url, tag)
+        if key in seen:
+            continue
+        seen.add(key)
+        links.append(Link(url=url, text=text, tag=tag, in_nav=mem_id in blocks.nav))
+    return links, anchors

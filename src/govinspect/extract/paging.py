@@ -1,0 +1,158 @@
+"""Find the URL of a list page's next page: 下一页 links, TRS createPageHTML, numbered URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+from .links import Anchor, UrlResolver
+
+__all__ = ["find_next_page", "trs_next_page"]
+
+# Link texts that mean "next page" once whitespace and brackets are removed.
+NEXT_TEXTS = frozenset(
+    {
+        "下一页",
+        "下页",
+        "后页",
+        "后一页",
+        "下一页>",
+        "下一页>>",
+        "下一页»",
+        "下一頁",
+        ">",
+        "›",
+        "下一页›",
+    }
+)
+_STRIP_CHARS = str.maketrans("", "", " \u3000\u00a0[]【】()（）<«")
+
+# TRS WCM templates call createPageHTML(countPage, currentPage, "index", "html") from an
+# inline script; newer ones put a container id and a record count around the same four.
+_TRS_CALL = re.compile(r"createPageHTML\s*\(([^()]*)\)")
+_IDENT = re.compile(r"^[A-Za-z_$][\w$]*$")
+_NUMBER = re.compile(r"^\d+$")
+
+# Page number at the end of a path: index_3.html (TRS), column-index-3.shtml, list_3.jsp, /3.html.
+_PATH_PAGE = re.compile(
+    r"^(?P<head>.*?(?:[_-]|/))(?P<n>\d{1,4})(?P<tail>\.(?:s?html?|jsp|aspx?|php))$"
+)
+_DEFAULT_DOC = re.compile(
+    r"^(?P<head>.*/)(?P<stem>index|default|list|column-index)(?P<tail>\.(?:s?html?|jsp|aspx?|php))$"
+)
+PAGE_PARAMS = (
+    "page",
+    "pageno",
+    "pagenum",
+    "pageindex",
+    "currpage",
+    "curpage",
+    "currentpage",
+    "pn",
+    "p",
+    "pagenumber",
+)
+
+
+def _clean(text: str) -> str:
+    """Link text without spaces and brackets ("[下一页]" -> "下一页")."""
+    return text.translate(_STRIP_CHARS)
+
+
+def trs_next_page(html: str, resolve: UrlResolver) -> str | None:
+    """Next page from a TRS ``createPageHTML(count, current, prefix, ext)`` call, if any."""
+    if "createPageHTML" not in html:
+        return None
+    for mo in _TRS_CALL.finditer(html):
+        raw_args = [a.strip() for a in mo.group(1).split(",")]
+        args = [a.strip("'\"") for a in raw_args]
+        # Variables (var countPage = 5) are assigned in the same script, just before the call.
+        script = html[max(0, mo.start() - 2000) : mo.start()]
+        values: list[int | None] = []
+        for raw, arg in zip(raw_args, args, strict=True):
+            if _NUMBER.match(arg):
+                values.append(int(arg))
+            elif _IDENT.match(raw):
+                assigned = re.findall(rf"\b{re.escape(raw)}\s*=\s*(\d+)(?![\w.$])", script)
+                values.append(int(assigned[-1]) if assigned else None)
+            else:
+                values.append(None)
+        # Find "count, current, prefix, ext": two numbers followed by two names.
+        for i in range(len(args) - 3):
+            count, current = values[i], values[i + 1]
+            prefix, ext = args[i + 2], args[i + 3]
+            if count is None or current is None or not prefix or not re.match(r"^\w+$", ext):
+                continue
+            if values[i + 2] is not None and prefix.isdigit():
+                continue
+            if current + 1 >= count:
+                return None
+            return resolve(f"{prefix}_{current + 1}.{ext}")
+    return None
+
+
+def _numbered_next(current_url: str, candidates: Iterable[str]) -> str | None:
+    """Next page among links whose URL differs from the current one only in its page number."""
+    parts = urlsplit(current_url)
+    site = f"{parts.scheme}://{parts.netloc}"
+    urls = list(candidates)
+    # Query parameter style: ?page=2, &pageNo=3.  Only the very next number counts, so that
+    # article ids (?p=123) are never taken for page numbers.
+    same_path = site + parts.path + "?"
+    query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+    by_param: dict[str, dict[int, str]] = {}
+    for url in urls:
+        if not url.startswith(same_path):
+            continue
+        for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+            if key.lower() in PAGE_PARAMS and value.isdigit():
+                by_param.setdefault(key.lower(), {})[int(value)] = url
+    for param, pages in by_param.items():
+        current = query.get(param, "")
+        wanted = [int(current) + 1] if current.isdigit() else [2, 1]
+        for n in wanted:
+            if n in pages:
+                return pages[n]
+    # Path style: index.html -> index_1.html (TRS, 0-based) or index_2.html (1-based).
+    mo = _PATH_PAGE.match(parts.path)
+    if mo:
+        stems, tail, wanted = [mo.group("head")], mo.group("tail"), [int(mo.group("n")) + 1]
+    else:
+        path = (
+            parts.path + "index.html" if parts.path.endswith("/") or not parts.path else parts.path
+        )
+        mo = _DEFAULT_DOC.match(path)
+        if not mo:
+            return None
+        stems = [mo.group("head") + mo.group("stem") + sep for sep in ("_", "-")]
+        tail, wanted = mo.group("tail"), [1, 2]
+    suffix = tail + ("?" + parts.query if parts.query else "")
+    found: dict[int, str] = {}
+    for url in urls:
+        if not url.endswith(suffix):
+            continue
+        for stem in stems:
+            prefix = site + stem
+            if url.startswith(prefix):
+                middle = url[len(prefix) : len(url) - len(suffix)]
+                if middle.isdigit():
+                    found[int(middle)] = url
+    for n in wanted:
+        if n in found:
+            return found[n]
+    return None
+
+
+def find_next_page(
+    anchors: list[Anchor], html: str, resolve: UrlResolver, current_url: str
+) -> str | None:
+    """The next page of a paginated list, or None on the last (or only) page."""
+    for anchor in anchors:
+        text = anchor.text
+        if text and len(text) <= 8 and _clean(text) in NEXT_TEXTS and anchor.url != current_url:
+            return anchor.url
+    trs = trs_next_page(html, resolve)
+    if trs:
+        return trs
+    return _numbered_next(current_url, (a.url for a in anchors))

@@ -1,0 +1,86 @@
+"""Printing results: the contract JSON and a Rich table for people."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .service import ScanResult
+
+CODE_LABELS = {
+    "site.unreachable": "无法访问",
+    "home.stale": "首页未更新",
+    "column.stale": "栏目未更新",
+    "column.empty": "空白栏目",
+    "column.required_missing": "应设未设栏目",
+    "content.future_date": "日期晚于检查日",
+    "link.broken": "不可用链接",
+    "crawl.incomplete": "未能检查",
+}
+
+
+def to_json(result: ScanResult) -> str:
+    """The one JSON document ``scan --json`` prints."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+
+
+def write_json(result: ScanResult, out: IO[str]) -> None:
+    out.write(to_json(result))
+    out.write("\n")
+
+
+def _summary(findings: list[dict[str, Any]]) -> str:
+    counts = Counter(f["code"] for f in findings if f["severity"] != "notice")
+    parts = [f"{CODE_LABELS.get(code, code)}×{n}" for code, n in counts.most_common()]
+    notices = sum(1 for f in findings if f["severity"] == "notice")
+    if notices:
+        parts.append(f"提示×{notices}")
+    return "、".join(parts) or "未发现问题"
+
+
+def print_table(result: ScanResult, console: Console) -> None:
+    """A table of sites (and accounts) with verdict, score and a problem summary."""
+    data = result.to_dict()
+    table = Table(title=f"网站检查结果(检查日期 {data['as_of']})", show_lines=False)
+    for col, kw in (("网站", {}), ("结论", {}), ("得分", {"justify": "right"}),
+                    ("页面数", {"justify": "right"}), ("主要问题", {})):
+        table.add_column(col, **kw)
+    for site in data["sites"]:
+        style = "green" if site["verdict"] == "pass" else "red"
+        near = " (接近单否)" if site.get("near_veto") else ""
+        table.add_row(
+            f"{site['name']}\n[dim]{site['url']}[/dim]",
+            f"[{style}]{site['verdict_label']}[/{style}]{near}",
+            f"{site['score']:.1f}",
+            str(site["pages_crawled"]),
+            _summary(site["findings"]),
+        )
+    console.print(table)
+    if data["accounts"]:
+        acc = Table(title="政务新媒体检查结果")
+        for col in ("账号", "平台", "结论", "主要问题"):
+            acc.add_column(col)
+        for a in data["accounts"]:
+            style = "green" if a["verdict"] == "pass" else "red"
+            acc.add_row(a["name"], a["platform"], f"[{style}]{'合格' if a['verdict'] == 'pass' else '不合格'}[/{style}]",
+                        _summary(a["findings"]))
+        console.print(acc)
+
+
+def print_details(result: ScanResult, console: Console, limit: int = 20) -> None:
+    """The findings of each failing site, most serious first."""
+    order = {"veto": 0, "deduct": 1, "notice": 2}
+    for site in result.sites:
+        if not site.findings:
+            continue
+        console.print(f"\n[bold]{site.name}[/bold] {site.url}")
+        shown = sorted(site.findings, key=lambda f: order.get(f.severity, 3))[:limit]
+        for f in shown:
+            mark = {"veto": "[red]否决[/red]", "deduct": "[yellow]扣分[/yellow]", "notice": "[dim]提示[/dim]"}
+            console.print(f"  {mark.get(f.severity, f.severity)} {f.message}  [dim]{f.url or ''}[/dim]")
+        if len(site.findings) > limit:
+            console.print(f"  … 另有 {len(site.findings) - limit} 条，见 JSON 输出")

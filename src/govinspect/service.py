@@ -1,0 +1,133 @@
+"""The library's front door: inspect one site, or scan a list of targets.
+
+The CLI, the web API and the workers each call these in a few lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
+from .crawl.engine import Progress, crawl_site
+from .crawl.fetch import Fetcher
+from .model import Finding, SiteEntry, SiteResult
+from .rules import Rules, load_rules
+from .score import verdict
+from .settings import Settings
+from .snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """The outcome of one scan: every site and account with its verdict (contract section 3)."""
+
+    as_of: date
+    sites: list[SiteResult] = field(default_factory=list)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    rules: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "govinspect",
+            "version": __version__,
+            "as_of": self.as_of.isoformat(),
+            "rules": self.rules,
+            "sites": [s.to_dict() for s in self.sites],
+            "accounts": self.accounts,
+        }
+
+
+def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHECKS) -> SiteResult:
+    """Run the checks on a snapshot and score the findings; no network."""
+    findings = run_checks(snap, ctx, checks)
+    v = verdict(findings, ctx.rules)
+    stats = snap.stats
+    return SiteResult(
+        name=ctx.site.name,
+        url=ctx.site.url,
+        unit=ctx.site.unit,
+        verdict=v["verdict"],
+        vetoed=v["vetoed"],
+        score=v["score"],
+        pages_crawled=snap.pages_crawled,
+        findings=findings,
+        verdict_label=v["verdict_label"],
+        veto_reasons=v["veto_reasons"],
+        near_veto=v["near_veto"],
+        deductions=v["deductions"],
+        stats={
+            "columns": len(snap.columns),
+            "links_checked": stats.links_checked,
+            "pages_failed": stats.pages_failed,
+            "traps": stats.traps,
+            "deduction_items": v["deduction_items"],
+            "seconds": round((stats.finished - stats.started).total_seconds(), 2)
+            if stats.started and stats.finished else None,
+        },
+    )
+
+
+async def inspect_site(
+    site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
+    fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
+    workdir: Path | None = None,
+) -> SiteResult:
+    """Crawl one site into a snapshot on disk, check it and score it."""
+    rules = rules or load_rules(settings.rules_file)
+    ctx = Context(as_of=as_of, rules=rules, site=site)
+    with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
+        snap = Snapshot(site, Path(tmp) / "snapshot.sqlite", as_of=as_of)
+        try:
+            try:
+                await crawl_site(site, settings, as_of, snap, progress, fetcher)
+            except Exception as exc:  # the site still appears, with what went wrong
+                log.exception("crawl of %s failed", site.url)
+                return _failed(site, snap, ctx, exc)
+            return judge(snap, ctx)
+        finally:
+            snap.close()
+
+
+def _failed(site: SiteEntry, snap: Snapshot, ctx: Context, exc: Exception) -> SiteResult:
+    finding = Finding(
+        "crawl.incomplete", "notice", site.url, f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
+        {"error": f"{type(exc).__name__}: {exc}"[:300]},
+    )
+    v = verdict([finding], ctx.rules)
+    return SiteResult(site.name, site.url, v["verdict"], v["vetoed"], v["score"], snap.pages_crawled,
+                      [finding], unit=site.unit, verdict_label=v["verdict_label"])
+
+
+async def scan_sites(
+    sites: Sequence[SiteEntry], settings: Settings, as_of: date, *,
+    progress: ProgressFn | None = None, parallel: int = 4,
+) -> ScanResult:
+    """Inspect several sites, a few at a time, sharing one HTTP session."""
+    rules = load_rules(settings.rules_file)
+    result = ScanResult(as_of=as_of, rules=rules.name)
+    sem = asyncio.Semaphore(parallel)
+    async with Fetcher(settings) as fetcher:
+
+        async def one(site: SiteEntry) -> SiteResult:
+            async with sem:
+                return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher, progress=progress)
+
+        result.sites = list(await asyncio.gather(*(one(s) for s in sites)))
+    return result
+
+
+def scan(sites: Sequence[SiteEntry], settings: Settings, as_of: date, progress: ProgressFn | None = None) -> ScanResult:
+    """Synchronous wrapper of ``scan_sites``."""
+    return asyncio.run(scan_sites(sites, settings, as_of, progress=progress))

@@ -1,0 +1,77 @@
+"""Every setting, declared once with its default and help.
+
+Sources are layered explicitly: defaults < config file (``GOVINSPECT_CONFIG`` or
+``--config``, YAML) < environment (``GOVINSPECT_*``) < command-line flags. Components
+receive a ``Settings`` object; they never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import UsageError
+
+
+class Settings(BaseSettings):
+    """Crawl, check and output settings (see README, section Settings)."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVINSPECT_", extra="forbid")
+
+    # --- politeness and limits (defaults a small county server survives)
+    per_host: int = Field(2, ge=1, le=256, description="concurrent requests to one host")
+    delay: float = Field(0.5, ge=0, description="pause in seconds between requests to one host")
+    timeout: float = Field(15.0, gt=0, description="total seconds per request (national rule: 15 s)")
+    connect_timeout: float = Field(10.0, gt=0, description="seconds to open a connection")
+    retries: int = Field(2, ge=0, le=10, description="retries on transient errors only")
+    backoff: float = Field(0.5, ge=0, description="first retry pause in seconds, doubled each time")
+    max_redirects: int = Field(10, ge=0, description="redirects followed per request")
+    max_pages: int = Field(5000, ge=1, description="pages fetched per site")
+    max_depth: int = Field(10, ge=0, description="link depth from the home page")
+    max_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="bytes kept of one response")
+    site_budget: float = Field(1800.0, gt=0, description="seconds one site may take in all")
+    user_agent: str = Field(
+        "Mozilla/5.0 (compatible; govinspect/0.3; +https://github.com/govinspect)",
+        description="User-Agent sent with every request",
+    )
+    robots: bool = Field(False, description="obey robots.txt (off for supervisory inspection)")
+    check_external: bool = Field(True, description="check links that leave the site")
+    assume_ok_hosts: list[str] = Field(
+        default_factory=list, description="hosts whose links are taken as working, never requested"
+    )
+    max_link_checks: int = Field(20000, ge=0, description="link targets checked per site beyond crawled pages")
+    # --- crawler-trap guards
+    max_url_length: int = Field(400, ge=50, description="longer URLs are treated as traps")
+    max_query_variants: int = Field(60, ge=1, description="distinct query strings per path")
+    max_repeated_segment: int = Field(3, ge=2, description="times one path segment may repeat")
+    # --- offline operation (demo and tests): resolve only these names, all others fail as DNS errors
+    offline: bool = Field(False, description="never resolve names through DNS")
+    hosts: dict[str, str] = Field(default_factory=dict, description="name -> IP map used when offline")
+    # --- rules
+    rules_file: Path | None = Field(None, description="rule-set YAML replacing the packaged one")
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from packaged defaults, a config file, the environment and flags."""
+    file_values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            file_values = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise UsageError(f"配置文件 {config_file} 无法读取: {exc}") from exc
+        if not isinstance(file_values, dict):
+            raise UsageError(f"配置文件 {config_file} 格式错误: 顶层应为键值表")
+    env_only = Settings()  # environment over defaults
+    merged = {**file_values}
+    for name in Settings.model_fields:
+        if name in env_only.model_fields_set:
+            merged[name] = getattr(env_only, name)
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(merged)
+    except Exception as exc:  # pydantic.ValidationError
+        raise UsageError(f"设置无效: {exc}".splitlines()[0]) from exc

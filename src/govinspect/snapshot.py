@@ -1,0 +1,145 @@
+"""The site snapshot: everything the crawl learned, the only input of the checks.
+
+Pages and links stream into a SQLite file as they are fetched, so memory stays flat as
+a site grows; the home page and the columns (a few hundred at most) are kept in memory.
+A snapshot built by hand (``Snapshot()`` then ``add_page``) is how checks are tested.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .model import Column, LinkStatus, Page, SiteEntry
+
+
+@dataclass(slots=True)
+class CrawlStats:
+    """Counters a crawl keeps; reported in the site's ``stats``."""
+
+    pages_fetched: int = 0
+    pages_failed: int = 0
+    links_checked: int = 0
+    traps: int = 0
+    skipped_max_pages: int = 0
+    skipped_max_depth: int = 0
+    stopped: str | None = None  # why the crawl ended early, if it did
+    started: datetime | None = None
+    finished: datetime | None = None
+    trap_samples: list[str] = field(default_factory=list)
+
+
+class Snapshot:
+    """Pages, link graph and link statuses of one site, backed by SQLite."""
+
+    def __init__(self, site: SiteEntry | None = None, path: Path | str = ":memory:", as_of: date | None = None):
+        self.site = site or SiteEntry(name="", url="")
+        self.as_of = as_of
+        self.home_url: str | None = None
+        self.home: Page | None = None
+        self.columns: list[Column] = []
+        self.stats = CrawlStats()
+        self.scope_hosts: set[str] = set()
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, data BLOB);
+            CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
+            CREATE TABLE IF NOT EXISTS targets (target TEXT PRIMARY KEY, data BLOB);
+            """
+        )
+        self._pending = 0
+
+    # --- writing (the crawl)
+    def add_page(self, page: Page, *, home: bool = False) -> None:
+        """Store a page; the home page is also kept in memory."""
+        if home:
+            self.home_url, self.home = page.url, page
+        listish = 1 if (page.items or page.empty_marker) else 0
+        self._db.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?)",
+            (page.url, page.depth, int(page.ok), listish, _pack(page)),
+        )
+        self._tick()
+
+    def add_links(self, source: str, targets: list[str]) -> None:
+        """Record that ``source`` links to each of ``targets`` (normalised URLs)."""
+        self._db.executemany("INSERT INTO links VALUES (?,?)", [(source, t) for t in targets])
+        self._tick()
+
+    def set_target(self, status: LinkStatus) -> None:
+        """Record the outcome of checking one link target."""
+        self._db.execute("INSERT OR REPLACE INTO targets VALUES (?,?)", (status.target, _pack(status)))
+        self._tick()
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= 500:
+            self._db.commit()
+            self._pending = 0
+
+    # --- reading (the checks)
+    @property
+    def pages_crawled(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+
+    def page(self, url: str) -> Page | None:
+        row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()
+        return _unpack(row[0]) if row else None
+
+    def pages(self, *, list_only: bool = False) -> Iterator[Page]:
+        """Every stored page, one at a time."""
+        sql = "SELECT data FROM pages" + (" WHERE listish=1" if list_only else "") + " ORDER BY depth, url"
+        for (blob,) in self._iter(sql):
+            yield _unpack(blob)
+
+    def _iter(self, sql: str) -> Iterator[tuple[bytes]]:
+        cur = self._db.execute(sql)
+        while rows := cur.fetchmany(256):
+            yield from rows
+
+    def targets(self) -> Iterator[LinkStatus]:
+        for (blob,) in self._iter("SELECT data FROM targets ORDER BY target"):
+            yield _unpack(blob)
+
+    def target(self, url: str) -> LinkStatus | None:
+        row = self._db.execute("SELECT data FROM targets WHERE target=?", (url,)).fetchone()
+        return _unpack(row[0]) if row else None
+
+    def referrers(self, target: str, limit: int = 20) -> list[str]:
+        """Pages linking to ``target``, the home page first."""
+        rows = self._db.execute(
+            "SELECT DISTINCT l.source FROM links l LEFT JOIN pages p ON p.url = l.source "
+            "WHERE l.target=? ORDER BY COALESCE(p.depth, 99), l.source LIMIT ?",
+            (target, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def referrer_count(self, target: str) -> int:
+        row = self._db.execute("SELECT COUNT(DISTINCT source) FROM links WHERE target=?", (target,)).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _pack(obj: object) -> bytes:
+    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(blob: bytes) -> Any:
+    # Only ever reads blobs this process wrote into its own snapshot file.
+    return pickle.loads(zlib.decompress(blob))  # noqa: S301

@@ -1,0 +1,34 @@
+"""Shared fixtures: the simulated government world and its loopback server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from govinspect.demo.server import WorldHandle, serve_in_thread
+from govinspect.demo.types import World
+from govinspect.demo.world import build_bad_sites, build_world
+
+AS_OF = date(2019, 10, 20)
+
+
+@pytest.fixture(scope="session")
+def demo_world() -> World:
+    """The demo world at scale 1.0 for 2019-10-20 (do not mutate)."""
+    return build_world(AS_OF)
+
+
+@pytest.fixture(scope="session")
+def world_server(demo_world: World) -> Iterator[WorldHandle]:
+    """The demo world served on 127.0.0.1, one port per site."""
+    with serve_in_thread(demo_world) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="session")
+def bad_server() -> Iterator[WorldHandle]:
+    """The misbehaving sites (slow answers after 1 s) served on 127.0.0.1."""
+    with serve_in_thread(None, build_bad_sites(slow_seconds=1.0)) as handle:
+        yield handle

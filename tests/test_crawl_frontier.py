@@ -1,0 +1,54 @@
+"""URL normalisation, scope and crawler-trap guards."""
+
+from __future__ import annotations
+
+from govinspect.crawl.frontier import Scope, TrapGuard, normalize_url, url_ext
+from govinspect.settings import Settings
+
+
+def test_normalize_url_variants_collapse():
+    same = [
+        "http://www.huainan.gov.cn/xwzx/index.html",
+        "HTTP://WWW.HUAINAN.GOV.CN:80/xwzx/index.html",
+        "http://www.huainan.gov.cn/xwzx/./index.html#top",
+        "http://www.huainan.gov.cn/abc/../xwzx/index.html",
+    ]
+    assert len({normalize_url(u) for u in same}) == 1
+    assert normalize_url("http://x.gov.cn/s?b=2&a=1") == normalize_url("http://x.gov.cn/s?a=1&b=2")
+    assert normalize_url("http://x.gov.cn") == "http://x.gov.cn/"
+
+
+def test_normalize_rejects_unfetchable():
+    for bad in ("javascript:void(0)", "mailto:a@b.cn", "", "ftp://x.gov.cn/", "http://x.gov.cn:abc/", "http:///nohost"):
+        assert normalize_url(bad) is None, bad
+
+
+def test_normalize_encodes_chinese_and_spaces():
+    assert normalize_url("http://x.gov.cn/附件 1.pdf") == "http://x.gov.cn/%E9%99%84%E4%BB%B6%201.pdf"
+
+
+def test_scope_includes_www_variant():
+    scope = Scope.for_url("http://www.hn.gov.cn/")
+    assert scope.contains("http://hn.gov.cn/a.html")
+    assert scope.contains("http://WWW.hn.gov.cn/b")
+    assert not scope.contains("http://www.ah.gov.cn/")
+    local = Scope.for_url("http://127.0.0.1:8101/")
+    assert local.contains("http://127.0.0.1:8101/x") and not local.contains("http://127.0.0.1:8102/x")
+
+
+def test_url_ext():
+    assert url_ext("http://x/a/b.PDF") == "pdf"
+    assert url_ext("http://x/a.b/c") == ""
+    assert url_ext("http://x/index.html?x=1.pdf") == "html"
+
+
+def test_traps():
+    guard = TrapGuard(Settings(max_query_variants=10, max_repeated_segment=3, max_url_length=200))
+    assert guard.reason("http://x/a/a/a/a/index.html") is not None
+    assert guard.reason("http://x/a/b/a/index.html") is None
+    assert guard.reason("http://x/" + "y" * 300) is not None
+    reasons = [guard.reason(f"http://x/list?page={i}") for i in range(1, 15)]
+    assert reasons[:10] == [None] * 10 and all(reasons[10:])
+    # An endless calendar: month after month.
+    cal = [guard.reason(f"http://x/cal?m={2019 + i // 12}-{i % 12 + 1:02d}") for i in range(40)]
+    assert cal[0] is None and any(cal)
