@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "_work"
 RESULTS = HERE / "RESULTS.md"
+NOTE_EVERY = float(os.environ.get("BENCH_NOTE_EVERY", "30"))  # seconds between progress lines
 GEN_VERSION = 3  # bump when the generated site changes; cached sites are rebuilt
 
 # --------------------------------------------------------------------------------------
@@ -676,7 +677,7 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
                     continue
-                if now - last_note > 30:
+                if now - last_note > NOTE_EVERY:
                     log(f"  {tool}: {now - t0:.0f}s, RSS {total / 2**20:.0f} MB")
                     last_note = now
                 time.sleep(0.05)

@@ -19,7 +19,7 @@ from .model import SiteEntry
 from .settings import Settings, load_settings
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
     help="govinspect: 政府网站与政务新媒体检查工具 (inspect government websites and new-media accounts).",
 )
 err = Console(stderr=True)
@@ -130,31 +130,29 @@ def version() -> None:
 
 
 def main() -> None:
-    """Entry point: run the app, mapping errors to exit codes 2 (usage) and 1 (internal)."""
+    """Entry point: exit 2 for bad arguments or registries (one line each), 1 for internal errors."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
-        app(standalone_mode=False)
+        app()  # standalone: click's own usage errors exit 2 with its message
     except (UsageError, RegistryError) as exc:
         for line in _lines(exc):
-            err.print(f"错误: {line}", markup=False, highlight=False)
+            _say(f"错误: {line}")
         sys.exit(2)
     except GovinspectError as exc:
-        err.print(f"错误: {exc}", markup=False, highlight=False)
+        _say(f"错误: {exc}")
         sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("已中止")
+    except KeyboardInterrupt:
+        _say("已中止")
+        sys.exit(130)
+    except Exception as exc:
+        logging.getLogger("govinspect").debug("internal error", exc_info=True)
+        _say(f"内部错误: {type(exc).__name__}: {exc}")
         sys.exit(1)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        logging.getLogger("govinspect").exception("internal error")
-        err.print(f"内部错误: {type(exc).__name__}: {exc}", markup=False, highlight=False)
-        sys.exit(1)
+
+def _say(line: str) -> None:
+    """One unwrapped line on stderr."""
+    sys.stderr.write(line.replace("\n", " ") + "\n")
 
 
 def _lines(exc: Exception) -> list[str]:

@@ -9,18 +9,9 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
+from .codes import label
 from .service import ScanResult
 
-CODE_LABELS = {
-    "site.unreachable": "无法访问",
-    "home.stale": "首页未更新",
-    "column.stale": "栏目未更新",
-    "column.empty": "空白栏目",
-    "column.required_missing": "应设未设栏目",
-    "content.future_date": "日期晚于检查日",
-    "link.broken": "不可用链接",
-    "crawl.incomplete": "未能检查",
-}
 
 
 def to_json(result: ScanResult) -> str:
@@ -35,7 +26,7 @@ def write_json(result: ScanResult, out: IO[str]) -> None:
 
 def _summary(findings: list[dict[str, Any]]) -> str:
     counts = Counter(f["code"] for f in findings if f["severity"] != "notice")
-    parts = [f"{CODE_LABELS.get(code, code)}×{n}" for code, n in counts.most_common()]
+    parts = [f"{label(code)}×{n}" for code, n in counts.most_common()]
     notices = sum(1 for f in findings if f["severity"] == "notice")
     if notices:
         parts.append(f"提示×{notices}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import UsageError
@@ -73,5 +73,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     merged.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings.model_validate(merged)
-    except Exception as exc:  # pydantic.ValidationError
-        raise UsageError(f"设置无效: {exc}".splitlines()[0]) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"设置 {where} 无效: {first['msg']} (值: {first.get('input')!r})") from exc

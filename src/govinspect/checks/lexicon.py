@@ -245,7 +245,9 @@ def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
 
 def original_span(index_map: Sequence[int], start: int, end: int) -> tuple[int, int]:
     """The span in the original text of the normalised span ``[start, end)``."""
-    return index_map[start], index_map[end - 1] + 1 if end > start else index_map[start]
+    if end <= start:
+        return index_map[start], index_map[start]
+    return index_map[start], index_map[end - 1] + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,10 +82,10 @@ class SiteCrawler:
         stats.started = datetime.now(UTC)
         self.deadline = time.monotonic() + self.settings.site_budget
         home_url = normalize_url(self.site.url) or self.site.url
+        if self.settings.robots:
+            await self._load_robots(home_url)
         home = await self._fetch_home(home_url)
         if home.ok and home.is_html:
-            if self.settings.robots:
-                await self._load_robots(home.final_url)
             crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host)]
             checkers = [
                 asyncio.create_task(self._link_worker())

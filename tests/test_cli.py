@@ -1,0 +1,100 @@
+"""The command line as users and machines call it: JSON on stdout, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+SCHEMA = json.loads((Path(__file__).parent / "schema" / "scan.schema.json").read_text(encoding="utf-8"))
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govinspect", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+FAST = ["--per-host", "4", "--delay", "0", "--offline", "--as-of", "2019-10-20"]
+
+
+def test_scan_json_matches_the_contract_schema(world_server, demo_world):
+    urls = [world_server.base_urls[s.key] for s in demo_world.sites[:2]]
+    proc = run("scan", *urls, *FAST, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)  # exactly one JSON document, nothing else on stdout
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["as_of"] == "2019-10-20" and doc["tool"] == "govinspect"
+    assert [s["url"] for s in doc["sites"]] == urls
+    site = doc["sites"][0]
+    assert site["pages_crawled"] > 50
+    for f in site["findings"]:
+        if f["code"] == "link.broken":
+            assert f["evidence"]["target"] and ("status" in f["evidence"] or "error" in f["evidence"])
+        if f["code"] == "column.stale":
+            assert {"column", "category", "last_update", "days"} <= set(f["evidence"])
+    assert site["vetoed"] == any(f["severity"] == "veto" for f in site["findings"])
+    assert site["verdict"] == ("fail" if site["vetoed"] else site["verdict"])
+
+
+def test_scan_registry_file_and_table_output(world_server, demo_world, tmp_path):
+    site = demo_world.sites[1]
+    reg = tmp_path / "sites.yaml"
+    reg.write_text(
+        f"sites:\n  - name: {site.name}\n    url: {world_server.base_urls[site.key]}\n    unit: {site.unit}\n    level: county\n",
+        encoding="utf-8",
+    )
+    proc = run("scan", str(reg), *FAST, "--details")
+    assert proc.returncode == 0, proc.stderr
+    assert site.name in proc.stdout and "网站检查结果" in proc.stdout
+    assert "单项否决" in proc.stdout or "合格" in proc.stdout
+
+
+def test_unreachable_site_still_listed(tmp_path):
+    from .support import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/"
+    proc = run("scan", url, *FAST, "--json")
+    assert proc.returncode == 0, proc.stderr
+    [site] = json.loads(proc.stdout)["sites"]
+    assert site["verdict"] == "fail" and site["findings"][0]["code"] == "site.unreachable"
+    assert any(f["severity"] == "notice" and f["evidence"].get("error") for f in site["findings"])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["scan", "ftp://x.gov.cn/"], "ftp://x.gov.cn/"),
+        (["scan", "http://127.0.0.1:1/", "--as-of", "2019-13-40"], "--as-of"),
+        (["scan", "missing.yaml"], "missing.yaml"),
+        (["scan", "http://127.0.0.1:1/", "--per-host", "0"], "per_host"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args, needle):
+    proc = run(*args)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_bad_registry_row_names_file_row_and_field(tmp_path):
+    reg = tmp_path / "sites.csv"
+    reg.write_text("name,url\n淮南市人民政府,http://www.huainan.gov.cn/\n凤台县人民政府,not-a-url\n", encoding="utf-8")
+    proc = run("scan", str(reg))
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert "sites.csv" in line and "第3行" in line and "url" in line
+
+
+def test_demo_writes_results(tmp_path):
+    proc = run("demo", "--out", str(tmp_path / "out"), "--as-of", "2019-10-20")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "scan.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, SCHEMA)
+    assert len(doc["sites"]) >= 4
+    assert {s["verdict"] for s in doc["sites"]} == {"pass", "fail"}
+    assert "结果已写入" in proc.stdout

@@ -1,0 +1,196 @@
+"""The crawl engine end to end against the fixture world and the misbehaving sites on loopback."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from govinspect.crawl.engine import crawl_site
+from govinspect.demo.evaluate import evaluate
+from govinspect.service import scan
+from govinspect.settings import Settings
+
+from .support import LoopbackServer, html
+
+AS_OF = date(2019, 10, 20)
+
+
+def fast(**kw: object) -> Settings:
+    base: dict[str, object] = {"per_host": 4, "delay": 0, "timeout": 3, "offline": True, "backoff": 0.05}
+    base.update(kw)
+    return Settings(**base)  # type: ignore[arg-type]
+
+
+def codes(site) -> set[str]:
+    return {f.code for f in site.findings}
+
+
+@pytest.fixture(scope="module")
+def world_scan(demo_world, world_server):
+    from urllib.parse import urlsplit
+
+    live = sorted({h for s in demo_world.sites for u in s.truth.external_links if (h := urlsplit(u).hostname)})
+    result = scan(demo_world.entries(world_server.base_urls), fast(assume_ok_hosts=live), AS_OF)
+    return result
+
+
+def test_world_scan_matches_ground_truth(world_scan, demo_world, world_server):
+    scores = evaluate(world_scan, demo_world, world_server.base_urls, world_server.links)
+    # Quality gate on the fixture corpus (see bench/RESULTS.md for the table).
+    for code, s in scores.items():
+        assert s.precision >= 0.95, (code, s.false)
+        assert s.recall >= 0.95, (code, s.misses)
+    assert scores["link.broken"].tp >= 20
+
+
+def test_every_page_of_each_site_is_crawled(world_scan, demo_world, world_server):
+    by_url = {s.url: s for s in world_scan.sites}
+    for site in demo_world.sites:
+        res = by_url[world_server.base_urls[site.key]]
+        html_pages = sum(1 for _, r in site.iter_resources() if r.content_type.startswith("text/html") and r.status == 200)
+        assert res.pages_crawled >= html_pages * 0.9, (site.key, res.pages_crawled, html_pages)
+
+
+def test_gbk_site_text_is_decoded(world_server, demo_world):
+    gbk = next(s for s in demo_world.sites if s.encoding == "gbk")
+    import asyncio
+
+    snap = asyncio.run(crawl_site(gbk.entry(world_server.base_urls[gbk.key]), fast(check_external=False), AS_OF))
+    assert snap.home is not None and gbk.name in snap.home.title
+    assert snap.home.encoding == "gb18030"
+    names = {c.name for c in snap.columns}
+    assert {"工作动态", "通知公告"} <= names
+
+
+def test_max_pages_and_depth_limits(world_server, demo_world):
+    site = demo_world.sites[0]
+    import asyncio
+
+    snap = asyncio.run(crawl_site(site.entry(world_server.base_urls[site.key]),
+                                  fast(max_pages=20, check_external=False), AS_OF))
+    assert snap.pages_crawled <= 20 and snap.stats.skipped_max_pages > 0
+    snap = asyncio.run(crawl_site(site.entry(world_server.base_urls[site.key]),
+                                  fast(max_depth=0, check_external=False), AS_OF))
+    assert snap.pages_crawled == 1
+
+
+@pytest.fixture(scope="module")
+def bad_scan(bad_server, demo_world, world_server):
+    """Every misbehaving site plus one healthy site, scanned together."""
+    from govinspect.demo.types import SimSite
+
+    bad_sites: list[SimSite] = list(bad_server.server.sites)
+    entries = [SimSite.entry(s, bad_server.base_urls[s.key]) for s in bad_sites]
+    healthy = demo_world.sites[-1]
+    entries.append(healthy.entry(world_server.base_urls[healthy.key]))
+    t0 = time.monotonic()
+    result = scan(entries, fast(max_bytes=2_000_000, site_budget=60), AS_OF)
+    return result, time.monotonic() - t0, {s.behaviour: bad_server.base_urls[s.key] for s in bad_sites}
+
+
+def test_bad_sites_finish_on_time_and_all_appear(bad_scan):
+    result, elapsed, urls = bad_scan
+    assert elapsed < 90
+    assert {s.url for s in result.sites} >= set(urls.values())
+    slow_but_fine = urls["slow"]  # answers within the timeout: nothing to explain
+    for site in result.sites:
+        if site.url in urls.values() and site.url != slow_but_fine:
+            assert any(f.severity == "notice" for f in site.findings), site.url
+
+
+def test_each_bad_behaviour_is_explained(bad_scan):
+    result, _, urls = bad_scan
+    by = {s.url: s for s in result.sites}
+    down = by[urls["down"]]
+    assert down.verdict == "fail" and "site.unreachable" in codes(down)
+    [u] = [f for f in down.findings if f.code == "site.unreachable"]
+    assert u.evidence["error"] == "refused"
+    loop = by[urls["redirect_loop"]]
+    assert [f.evidence["error"] for f in loop.findings if f.code == "site.unreachable"] == ["redirect_loop"]
+    for kind in ("garbage", "binary", "huge"):
+        site = by[urls[kind]]
+        assert "site.unreachable" not in codes(site), kind
+        [n] = [f for f in site.findings if f.code == "crawl.incomplete"]
+        assert n.severity == "notice" and n.evidence["error"], kind
+    endless = by[urls["endless"]]
+    assert "crawl.incomplete" in codes(endless)
+    trap = by[urls["trap"]]
+    notes = [f for f in trap.findings if f.code == "crawl.incomplete"]
+    assert any(f.evidence["error"] == "crawler trap" for f in notes)
+    assert trap.pages_crawled < 400
+
+
+def test_healthy_site_unaffected_by_bad_neighbours(bad_scan, world_scan):
+    result, _, urls = bad_scan
+    healthy = [s for s in result.sites if s.url not in urls.values()][0]
+    alone = next(s for s in world_scan.sites if s.url == healthy.url)
+    assert healthy.pages_crawled == alone.pages_crawled
+    key = lambda s: sorted(f.key() for f in s.findings if f.code != "link.broken" or f.evidence["internal"])  # noqa: E731
+    assert key(healthy) == key(alone)
+
+
+def test_slow_home_times_out_as_unreachable(bad_server):
+    slow = next(s for s in bad_server.server.sites if s.behaviour == "slow")
+    result = scan([slow.entry(bad_server.base_urls[slow.key])], fast(timeout=0.3, retries=0), AS_OF)
+    [f] = [f for f in result.sites[0].findings if f.code == "site.unreachable"]
+    assert f.evidence["error"] == "timeout"
+
+
+def test_head_refused_falls_back_to_get_and_links_checked_once():
+    from aiohttp import web
+
+    async def no_head(request: web.Request) -> web.Response:
+        if request.method == "HEAD":
+            return web.Response(status=405)
+        return web.Response(body=b"%PDF-1.4", content_type="application/pdf")
+
+    links = "".join(f'<li><a href="/a{i}.html">第{i}篇工作动态文章标题</a><span>2019-10-0{i}</span></li>' for i in range(1, 4))
+    page = f"<html><body><ul>{links}</ul><a href='/doc.pdf'>附件</a><a href='/gone.pdf'>失效附件</a></body></html>"
+    article = "<html><body><h1>文章</h1><a href='/doc.pdf'>附件</a><a href='/gone.pdf'>附件</a></body></html>"
+    routes = {"/": html(page), "/doc.pdf": no_head, **{f"/a{i}.html": html(article) for i in range(1, 4)}}
+    with LoopbackServer(routes) as srv:
+        result = scan([_entry(srv.url("/"))], fast(), AS_OF)
+        hits = dict(srv.hits)
+    [broken] = [f for f in result.sites[0].findings if f.code == "link.broken"]
+    assert broken.evidence["target"] == srv.url("/gone.pdf") and broken.evidence["status"] == 404
+    assert broken.evidence["referrer_count"] == 4 and broken.url == srv.url("/")
+    assert hits["/doc.pdf"] == 2  # one HEAD (405), one GET: checked once for 4 referrers
+    assert hits["/gone.pdf"] == 2
+
+
+def test_robots_optional():
+    robots = "User-agent: *\nDisallow: /private/\n"
+    page = "<html><body><a href='/private/a.html'>内部</a><a href='/pub.html'>公开</a></body></html>"
+    routes = {"/": html(page), "/robots.txt": html(robots, content_type="text/plain"),
+              "/private/a.html": html("<p>内部</p>"), "/pub.html": html("<p>公开</p>")}
+    with LoopbackServer(routes) as srv:
+        scan([_entry(srv.url("/"))], fast(robots=True), AS_OF)
+        assert "/private/a.html" not in srv.hits and srv.hits["/pub.html"] == 1
+        scan([_entry(srv.url("/"))], fast(), AS_OF)
+        assert srv.hits["/private/a.html"] == 1
+
+
+def test_cross_host_home_redirect_extends_scope():
+    with LoopbackServer({"/p.html": html("<p>页面</p>")}) as target:
+        page = f"<html><body><a href='{target.url('/p.html')}'>站内页面</a></body></html>"
+        with LoopbackServer({"/": html(page)}) as new:
+            with LoopbackServer({"/": _redirect_to(new.url("/"))}) as old:
+                import asyncio
+
+                snap = asyncio.run(crawl_site(_entry(old.url("/")), fast(), AS_OF))
+    assert snap.home is not None and snap.home.final_url == new.url("/")
+    assert snap.home.redirected_from_host == f"127.0.0.1:{old.port}"
+
+
+def _redirect_to(url: str):
+    from .support import redirect
+
+    return redirect(url, 301)
+
+
+def _entry(url: str):
+    from govinspect.model import SiteEntry
+
+    return SiteEntry(name="测试站点", url=url)
