@@ -198,6 +198,7 @@ class SiteWriter:
         self.attachments = 0
         self.html_written = 0
         self.bytes_written = 0
+        self.html_bytes = 0
         self.next_missing_id = 9_000_000
 
     # --- plan: articles per column with dates, titles and attachments (small, kept in memory)
@@ -248,11 +249,9 @@ class SiteWriter:
             "html_pages": self.html_written, "articles": sum(len(a) for a in cols),
             "list_pages": self.html_written - 1 - len(SECTIONS) - sum(len(a) for a in cols),
             "attachments": self.attachments, "redirects_ok": self.redirects_ok,
-            "bytes": self.bytes_written,
+            "bytes": self.bytes_written, "html_bytes": self.html_bytes,
             "broken": [{"path": p, **v} for p, v in sorted(self.broken.items())],
         }
-        (self.root.parent / f"{self.root.name}.truth.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
         return truth
 
     # --- helpers
@@ -262,6 +261,8 @@ class SiteWriter:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         target.write_bytes(raw)
         self.bytes_written += len(raw)
+        if path.endswith(".html"):
+            self.html_bytes += len(raw)
 
     def _add_broken(self, path: str, kind: str, referrer: str | None) -> None:
         entry = self.broken.setdefault(path, {"kind": kind, "referrers": [], "referrer_count": 0})
@@ -450,51 +451,106 @@ class SiteWriter:
         return magic + self.rng.randbytes(self.rng.randint(2000, 12000))
 
 
-def build_site(pages: int, ratio: float, seed: int, as_of: date, generator: str) -> tuple[Path, dict[str, Any]]:
+def src_hash(sub: str = "") -> str:
+    """Short hash of govinspect's source files (under ``sub``): ties figures and caches to a code state."""
+    import hashlib
+
+    import govinspect
+
+    pkg = Path(govinspect.__file__).parent / sub
+    h = hashlib.sha256()
+    for f in sorted(pkg.rglob("*")):
+        if f.is_file() and f.suffix in (".py", ".yaml", ".json") and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(pkg)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def build_site(pages: int, ratio: float, seed: int, as_of: date, generator: str,
+               style: str = "ul") -> tuple[Path, dict[str, Any]]:
     """The site directory and its truth, built unless an identical one is cached."""
-    root = WORK / f"site-{pages}"
-    truth_file = WORK / f"site-{pages}.truth.json"
+    if generator == "demo":
+        try:
+            return _build_site(pages, ratio, seed, as_of, "demo", style)
+        except Exception as exc:  # the project's generator is under development: fall back, say so
+            log(f"govinspect.demo generator failed ({type(exc).__name__}: {exc}); using the bench's own generator")
+            root, truth = _build_site(pages, ratio, seed, as_of, "bench", style)
+            truth["fallback"] = f"demo generator failed: {type(exc).__name__}: {exc}"[:300]
+            return root, truth
+    return _build_site(pages, ratio, seed, as_of, generator, style)
+
+
+def _build_site(pages: int, ratio: float, seed: int, as_of: date, generator: str,
+                style: str) -> tuple[Path, dict[str, Any]]:
+    code = src_hash("demo") if generator == "demo" else str(GEN_VERSION)
+    name = f"site-demo-{style}-{pages}" if generator == "demo" else f"site-bench-{pages}"
+    root = WORK / name
+    truth_file = WORK / f"{name}.truth.json"
     if truth_file.exists() and root.exists():
         old = json.loads(truth_file.read_text(encoding="utf-8"))
-        same = (old.get("generator") == generator and old.get("generator_version", GEN_VERSION) == GEN_VERSION
+        same = (old.get("generator") == generator and old.get("code") == code
                 and old.get("seed") == seed and old.get("broken_ratio") == ratio and old.get("as_of") == as_of.isoformat())
         if same:
-            log(f"site-{pages}: reusing {root} ({old['html_pages']} HTML pages)")
+            log(f"{root.name}: reusing {root} ({old['html_pages']} HTML pages)")
             return root, old
     t0 = time.monotonic()
     if generator == "demo":
-        truth = _build_demo_site(root, pages, ratio, seed, as_of)
+        truth = _build_demo_site(root, pages, ratio, seed, as_of, style)
     else:
         truth = SiteWriter(root, pages, ratio, seed, as_of).write()
-    log(f"site-{pages}: wrote {truth['html_pages']} HTML pages, {truth['attachments']} attachments, "
+    truth["code"] = code
+    (WORK / f"{root.name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    log(f"{root.name}: wrote {truth['html_pages']} HTML pages, {truth['attachments']} attachments, "
         f"{len(truth['broken'])} broken targets in {time.monotonic() - t0:.1f}s")
     return root, truth
 
 
-def _build_demo_site(root: Path, pages: int, ratio: float, seed: int, as_of: date) -> dict[str, Any]:
-    """The project's own generator (govinspect.demo.world.build_big_site + server.write_static)."""
+def demo_available() -> bool:
+    try:
+        from govinspect.demo.bigsite import build_big_site  # noqa: F401
+        from govinspect.demo.static import write_static  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _build_demo_site(root: Path, pages: int, ratio: float, seed: int, as_of: date, style: str) -> dict[str, Any]:
+    """The project's own generator: govinspect.demo.bigsite.build_big_site + demo.static.write_static."""
     import inspect
 
-    from govinspect.demo import server, world  # type: ignore[attr-defined]
+    from govinspect.demo.bigsite import build_big_site
+    from govinspect.demo.static import write_static
 
-    site = world.build_big_site(pages=pages, broken_ratio=ratio, seed=seed)
+    wanted = {"pages": pages, "broken_ratio": ratio, "seed": seed, "as_of": as_of, "static": True, "style": style}
+    params = inspect.signature(build_big_site).parameters
+    site = build_big_site(**{k: v for k, v in wanted.items() if k in params})
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    params = inspect.signature(server.write_static).parameters
-    kwargs: dict[str, Any] = {}
-    if "as_of" in params:
-        kwargs["as_of"] = as_of
-    server.write_static(site, root, **kwargs)
-    html = sum(1 for p in root.rglob("*.htm*"))
-    broken = []
+    write_static(site, root)
+    html = attachments = size = html_bytes = 0
+    for f in root.rglob("*"):
+        if f.is_file():
+            size += f.stat().st_size
+            if f.suffix in (".html", ".htm", ".shtml"):
+                html += 1
+                html_bytes += f.stat().st_size
+            elif f.suffix.lower() in (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar"):
+                attachments += 1
+    internal: dict[str, dict[str, Any]] = {}
+    external: dict[str, str] = {}
     for b in sorted(site.truth.broken_links):
-        if b.target.startswith("/"):  # internal targets only: external ones are not checked by either tool
-            broken.append({"path": b.target, "kind": b.kind, "referrers": [b.page], "referrer_count": 1})
+        if b.target.startswith("/"):
+            e = internal.setdefault(b.target, {"kind": b.kind, "referrers": [], "referrer_count": 0})
+            e["referrer_count"] += 1
+            if len(e["referrers"]) < 20:
+                e["referrers"].append(b.page)
+        else:  # other hosts (dead port, unresolvable names): neither tool checks external links here
+            external[b.target] = b.kind
     truth = {"generator": "demo", "generator_version": GEN_VERSION, "seed": seed, "broken_ratio": ratio,
-             "as_of": as_of.isoformat(), "pages_requested": pages, "html_pages": html, "attachments": 0,
-             "broken": broken}
-    (root.parent / f"{root.name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+             "as_of": as_of.isoformat(), "pages_requested": pages, "html_pages": html,
+             "articles": (site.truth.stats or {}).get("articles"), "attachments": attachments,
+             "encoding": site.encoding, "style": site.style, "bytes": size, "html_bytes": html_bytes,
+             "broken": [{"path": k, **v} for k, v in internal.items()], "broken_external": external}
     return truth
 
 
@@ -528,7 +584,6 @@ http {{
         server_name localhost;
         root {root};
         index index.html;
-        charset utf-8;
         add_header LinkChecker allow always;
         location ~ \\.jsp$ {{ return 500; }}
         location /old/ {{ rewrite ^/old/(.*)$ /$1 permanent; }}
@@ -632,6 +687,7 @@ class Run:
     peak_tree_mb: float = 0.0  # psutil: sum of RSS over the process tree, max over samples
     maxrss_mb: float = 0.0  # wait4 ru_maxrss of the main process (kernel's exact peak)
     cpu: float = 0.0  # user + system CPU seconds of the main process and its waited-for children
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after the run
     timed_out: bool = False
     stdout: Path | None = None
     stderr: Path | None = None
@@ -648,6 +704,7 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
     out_dir.mkdir(parents=True, exist_ok=True)
     run = Run(tool, cmd, stdout=out_dir / f"{tool}.stdout", stderr=out_dir / f"{tool}.stderr")
     log(f"running {tool}: {shlex.join(cmd)}")
+    load_before = os.getloadavg()[0]
     with open(run.stdout, "wb") as so, open(run.stderr, "wb") as se:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=so, stderr=se, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
@@ -689,6 +746,7 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
             proc.returncode = -9
             raise
     run.peak_tree_mb = peak / 2**20
+    run.load = (load_before, os.getloadavg()[0])
     log(f"{tool}: rc={run.rc} wall={run.wall:.1f}s cpu={run.cpu:.1f}s peak RSS={run.peak_mb:.0f} MB")
     return run
 
@@ -719,15 +777,20 @@ def govinspect_cmd() -> list[str]:
     return [sys.executable, "-c", "import sys; from govinspect.cli import main; sys.argv[0]='govinspect'; main()"]
 
 
-def run_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> dict[str, Any]:
+def govinspect_scan(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> list[str]:
+    """The scan command line (and its config file, written to ``out``)."""
     cfg = out / "govinspect.yaml"
     out.mkdir(parents=True, exist_ok=True)
     # Limits (not politeness) raised so that the whole site fits: LinkChecker has none.
     cfg.write_text(f"site_budget: {int(timeout)}\nmax_link_checks: {max(20000, pages * 3)}\nmax_depth: 1000\n")
-    cmd = govinspect_cmd() + [
+    return govinspect_cmd() + [
         "scan", url, "--json", "--as-of", as_of.isoformat(), "--max-pages", str(max(30000, int(pages * 1.5))),
         "--per-host", str(n), "--delay", "0", "--no-external", "--config", str(cfg),
     ]
+
+
+def run_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> dict[str, Any]:
+    cmd = govinspect_scan(url, n, pages, as_of, out, timeout)
     run = run_measured("govinspect", cmd, out, timeout)
     res: dict[str, Any] = {"run": run, "ok": False, "broken": set(), "pages": None, "links_checked": None,
                            "error": None}
@@ -878,9 +941,10 @@ def machine() -> str:
 
 def bench_size(pages: int, args: argparse.Namespace) -> dict[str, Any]:
     as_of = date.fromisoformat(args.as_of)
-    root, truth = build_site(pages, args.broken_ratio, args.seed, as_of, args.generator)
-    out = WORK / f"run-{pages}"
-    result: dict[str, Any] = {"pages": pages, "html_pages": truth["html_pages"], "truth_n": len(truth["broken"])}
+    root, truth = build_site(pages, args.broken_ratio, args.seed, as_of, args.generator, args.style)
+    out = WORK / ("run-" + root.name.removeprefix("site-"))
+    result: dict[str, Any] = {"pages": pages, "html_pages": truth["html_pages"], "truth_n": len(truth["broken"]),
+                              "site": truth}
     with Nginx(root, workers=args.nginx_workers) as server:
         base = server.url
         truth_set = {norm(urljoin(base, b["path"])) for b in truth["broken"]}
@@ -889,7 +953,55 @@ def bench_size(pages: int, args: argparse.Namespace) -> dict[str, Any]:
         result["govinspect"] = run_govinspect(base, args.threads, pages, as_of, out, args.tool_timeout)
         if not args.skip_linkchecker:
             result["linkchecker"] = run_linkchecker(base, args.threads, out, args.tool_timeout)
+        if args.profile and pages == args.profile_size:
+            result["profile"] = profile_govinspect(base, args.threads, pages, as_of, out, args.tool_timeout)
     return result
+
+
+def profile_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> str:
+    """One more govinspect run under py-spy (not timed); the hottest functions as markdown."""
+    exe = shutil.which("py-spy")
+    if not exe:
+        log("--profile needs py-spy: pip install py-spy")
+        return "py-spy not installed (pip install py-spy)"
+    raw = out / "govinspect.pyspy.txt"
+    cmd = [exe, "record", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
+           *govinspect_scan(url, n, pages, as_of, out, timeout)]
+    run = run_measured("govinspect-py-spy", cmd, out, timeout * 2)
+    if not raw.exists():
+        return f"py-spy failed (rc={run.rc}), see {run.stderr}"
+    return hotspots(raw)
+
+
+def hotspots(raw: Path, top: int = 15) -> str:
+    """Self and inclusive shares of the busiest functions in a py-spy raw (collapsed) profile."""
+    own: dict[str, int] = {}
+    incl: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [f for f in stack.split(";") if "(" in f]
+        if not frames:
+            continue
+        total += n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for f in set(frames):
+            incl[f] = incl.get(f, 0) + n
+
+    def short(f: str) -> str:
+        return re.sub(r"\((?:.*/site-packages/|.*/src/|.*/lib/python3\.\d+/)?", "(", f)
+
+    interesting = {f: c for f, c in incl.items() if "govinspect/" in f or "aiohttp" in f or "w3lib" in f
+                   or "selectolax" in f or "sqlite" in f}
+    lines = [f"{total} samples at 100 Hz. Self time (leaf functions):", ""]
+    lines += [f"    {100 * c / total:5.1f}%  {short(f)}" for f, c in sorted(own.items(), key=lambda x: -x[1])[:top]]
+    lines += ["", "Inclusive time (govinspect, aiohttp, w3lib frames):", ""]
+    lines += [f"    {100 * c / total:5.1f}%  {short(f)}"
+              for f, c in sorted(interesting.items(), key=lambda x: -x[1])[:top + 10]]
+    return "\n".join(lines)
 
 
 def summarise(r: dict[str, Any]) -> None:
@@ -921,8 +1033,8 @@ def fmt(v: Any, spec: str = ".1f") -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     head = ("| pages (HTML) | tool | rc | wall s | pages/s (site) | pages/s (own count) | own pages | own URLs | "
-            "CPU s | peak RSS MB | broken found | precision | recall |")
-    rows = [head, "|" + "---|" * 13]
+            "CPU s | load 1m | peak RSS MB | broken found | precision | recall |")
+    rows = [head, "|" + "---|" * 14]
     for r in results:
         for tool in ("govinspect", "linkchecker"):
             t = r.get(tool)
@@ -934,7 +1046,7 @@ def table(results: list[dict[str, Any]]) -> str:
             rows.append(
                 f"| {r['html_pages']} | {tool} | {run.rc}{' (timeout)' if run.timed_out else ''} | {run.wall:.1f} | "
                 f"{fmt(t['pps_truth'])} | {fmt(t['pps_own'])} | {fmt(t['pages'])} | {fmt(own_urls)} | "
-                f"{run.cpu:.1f} | {run.peak_mb:.0f} | {len(t['broken'])} / {len(r['truth'])} | {t['precision']:.3f} | {t['recall']:.3f} |")
+                f"{run.cpu:.1f} | {run.load[0]:.1f}-{run.load[1]:.1f} | {run.peak_mb:.0f} | {len(t['broken'])} / {len(r['truth'])} | {t['precision']:.3f} | {t['recall']:.3f} |")
     return "\n".join(rows)
 
 
@@ -995,34 +1107,56 @@ def diffs(results: list[dict[str, Any]]) -> str:
 PREAMBLE = """\
 # Crawl benchmark: govinspect vs LinkChecker
 
-Produced by `bench/crawl.py` (issue 2); each run adds a section below, newest first. Method:
+Produced by `bench/crawl.py` (issue 2); each run adds a section below, newest first.
+Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000,20000 --threads 10`
+(as root it installs nginx-light with apt when missing). Method:
 
-- **Site**: a static TRS-style county portal written to `bench/_work/site-N/` by the bench's own
-  streaming generator (home page, 13 columns with paginated lists of 20 dated items, article pages
-  with prev/next and related links, ~8 % of articles with attachments, external friend links in
-  the footer, a few `/old/...` URLs that 301 to the current page). About `--broken-ratio` (1.5 %)
-  of articles carry one dead link (deleted article, missing attachment, a `.jsp` page answering 500,
-  an `/old/` URL redirecting to a missing page), plus a dead link on the home page, one dead
-  attachment linked from two list pages and one dead footer link on every article page.
-  The ground truth is the set of broken targets as absolute URLs.
-- **Server**: nginx (Debian) on 127.0.0.1, `worker_processes 1`, `access_log off`,
-  `add_header LinkChecker allow always` (so LinkChecker honours a raised `maxrequestspersecond`).
-- **Like with like**: same site, same server, same run; `N` connections per host on both sides
-  (govinspect `--per-host N --delay 0`; LinkChecker `threads=N`, `maxrequestspersecond=1000000`);
-  neither checks external links (govinspect `--no-external`, LinkChecker's default `checkextern=0`).
-  govinspect gets a config raising its own *limits* (`site_budget`, `max_link_checks`,
-  `max_depth`) so the whole site fits, as LinkChecker has none; LinkChecker logs verbosely to a
-  CSV file (needed to count the pages it checked and to read its broken targets).
+- **Site**: a static county portal of about N HTML pages written to `bench/_work/site-<generator>-N/`.
+  Generator `demo` is the project's own `govinspect.demo.bigsite.build_big_site(pages, broken_ratio,
+  seed, static=True)` written by `govinspect.demo.static.write_static` (TRS style, GBK, columns with
+  paginated lists, articles, attachments, ~1.5 % of articles with a dead link). Generator `bench`
+  is the script's own streaming generator (UTF-8, 13 columns with 20-item lists, prev/next and
+  related links, ~8 % of articles with attachments, `/old/...` URLs that 301, ~1.5 % of articles
+  with a dead link: deleted article, missing attachment, a `.jsp` answering 500, an `/old/` URL
+  redirecting to a missing page; plus one dead link on the home page, one dead attachment linked
+  from two list pages and one dead footer link on every article). The ground truth is the set
+  of internal broken targets as absolute URLs (external dead links are in the demo site too, but
+  neither tool checks external links here).
+- **Server**: nginx (Debian) on 127.0.0.1, `worker_processes 1`, `access_log off`, no charset
+  header (pages declare it), `add_header LinkChecker allow always` (so that LinkChecker honours
+  a raised `maxrequestspersecond`), `*.jsp` answers 500, `/old/x` 301s to `/x`.
+- **Like with like**: same site, same server, same run, one tool after the other; `N` connections
+  per host on both sides (govinspect `--per-host N --delay 0`; LinkChecker `threads=N`,
+  `maxrequestspersecond=1000000`); neither checks external links (govinspect `--no-external`,
+  LinkChecker's default `checkextern=0`). govinspect gets a config raising its own *limits*
+  (`site_budget`, `max_link_checks`, `max_depth`) so that the whole site fits, as LinkChecker has
+  none; LinkChecker logs verbosely to a CSV file (to count the pages it checked and read its
+  broken targets). LinkChecker, run as root, drops to user nobody by itself.
 - **Figures**: wall seconds of the tool's process; pages/s (site) = HTML pages of the site / wall
-  seconds (only when the run completed); pages/s (own count) = the tool's own count of pages
-  (govinspect `pages_crawled`; LinkChecker: valid `.html`/`/` URLs in its log) / wall seconds.
-  Peak RSS = max over 50 ms samples of the summed RSS of the tool's process tree (psutil), or the
-  kernel's `ru_maxrss` of the main process when larger. Broken targets are compared after the same
-  normalisation (lower-case host, no default port, no fragment); LinkChecker's targets are its
-  `urlname` joined to `parentname` (the link as written, not the URL after redirects).
+  seconds (only for a completed run); pages/s (own count) = the tool's own page count (govinspect
+  `pages_crawled`; LinkChecker: distinct valid `.html`/`/`/`.jsp` URLs in its log) / wall seconds;
+  own URLs = govinspect `pages_crawled + links_checked`, LinkChecker distinct URLs logged.
+  CPU s = user+system seconds of the tool's process (robust to other load on the machine);
+  load 1m = the machine's 1-minute load average before and after the run (other work on the
+  machine slows a run down). Peak RSS = max over 50 ms samples of the summed RSS of the tool's
+  process tree (psutil), or the kernel's `ru_maxrss` of the main process when larger. Broken
+  targets are compared after the same normalisation (lower-case host, no default port, no
+  fragment); LinkChecker's targets are its `urlname` joined to `parentname` (the link as written,
+  not the URL after redirects).
 
 <!-- runs below -->
 """
+
+
+def site_line(r: dict[str, Any]) -> str:
+    t = r["site"]
+    extra = f", fallback: {t['fallback']}" if t.get("fallback") else ""
+    avg = f", {t['html_bytes'] / max(1, t['html_pages']) / 1024:.1f} KB per HTML page" if t.get("html_bytes") else ""
+    gen = f"demo, style {t.get('style')}" if t["generator"] == "demo" else "bench"
+    return (f"- site {r['html_pages']} HTML pages: generator {gen} ({t.get('encoding', 'utf-8')}"
+            f"{avg}), {t.get('attachments', '?')} attachments, {len(t['broken'])} internal broken targets"
+            f"{', ' + str(len(t.get('broken_external') or {})) + ' external ones not checked' if t.get('broken_external') else ''}"
+            f"{extra}")
 
 
 def write_results(results: list[dict[str, Any]], args: argparse.Namespace, started: datetime, cmdline: str) -> None:
@@ -1031,8 +1165,10 @@ def write_results(results: list[dict[str, Any]], args: argparse.Namespace, start
         "",
         f"- command: `{cmdline}`",
         f"- machine: {machine()}",
-        f"- site generator: {args.generator}; seed {args.seed}; broken ratio {args.broken_ratio}; "
-        f"as-of {args.as_of}; N = {args.threads} connections per host",
+        f"- govinspect source hash {src_hash()} (sha256 of src/govinspect/**/*.py, *.yaml, *.json)",
+        f"- seed {args.seed}; broken ratio {args.broken_ratio}; as-of {args.as_of}; "
+        f"N = {args.threads} connections per host",
+        *[site_line(r) for r in results],
         "",
         table(results),
         "",
@@ -1040,11 +1176,15 @@ def write_results(results: list[dict[str, Any]], args: argparse.Namespace, start
         "",
         *verdicts(results, args),
         "",
-        "Differences:",
+        "Differences from the ground truth and between the tools:",
         "",
         diffs(results),
         "",
     ]
+    for r in results:
+        if r.get("profile"):
+            section += [f"govinspect profile at {r['html_pages']} pages (py-spy, a separate untimed run):", "",
+                        "```", r["profile"], "```", ""]
     old_runs = ""
     if RESULTS.exists():
         text = RESULTS.read_text(encoding="utf-8")
@@ -1064,13 +1204,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--broken-ratio", type=float, default=0.015, help="share of articles with a dead link")
     ap.add_argument("--seed", type=int, default=2019)
     ap.add_argument("--as-of", default="2019-10-20", help="inspection date passed to govinspect")
-    ap.add_argument("--generator", choices=["bench", "demo"], default="bench",
-                    help="bench: this script's generator; demo: govinspect.demo.world.build_big_site")
+    ap.add_argument("--generator", choices=["auto", "bench", "demo"], default="auto",
+                    help="demo: govinspect.demo.bigsite.build_big_site (GBK, TRS style); bench: this script's "
+                    "own generator (UTF-8); auto: demo when importable, else bench")
+    ap.add_argument("--style", choices=["ul", "card", "trs"], default="ul",
+                    help="page style of the demo generator (default ul: plain <a> pagers; trs paginates with "
+                    "createPageHTML JavaScript, which LinkChecker cannot follow, so the sites would differ)")
     ap.add_argument("--nginx-workers", type=int, default=1)
     ap.add_argument("--tool-timeout", type=float, default=1800, help="seconds before a tool is killed")
     ap.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
+    ap.add_argument("--profile", action="store_true",
+                    help="after the timed runs, profile one more govinspect run of the largest size with py-spy")
     args = ap.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.split(",")}) if args.sizes else [args.pages]
+    if args.generator == "auto":
+        args.generator = "demo" if demo_available() else "bench"
+        log(f"site generator: {args.generator}")
+    args.profile_size = sizes[-1]
     cmdline = "python bench/crawl.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     started = datetime.now()
     WORK.mkdir(parents=True, exist_ok=True)

@@ -144,20 +144,37 @@ def test_head_refused_falls_back_to_get_and_links_checked_once():
     async def no_head(request: web.Request) -> web.Response:
         if request.method == "HEAD":
             return web.Response(status=405)
-        return web.Response(body=b"%PDF-1.4", content_type="application/pdf")
+        return web.Response(body=b"\x89PNG\r\n\x1a\n", content_type="image/png")
 
     links = "".join(f'<li><a href="/a{i}.html">第{i}篇工作动态文章标题</a><span>2019-10-0{i}</span></li>' for i in range(1, 4))
-    page = f"<html><body><ul>{links}</ul><a href='/doc.pdf'>附件</a><a href='/gone.pdf'>失效附件</a></body></html>"
-    article = "<html><body><h1>文章</h1><a href='/doc.pdf'>附件</a><a href='/gone.pdf'>附件</a></body></html>"
-    routes = {"/": html(page), "/doc.pdf": no_head, **{f"/a{i}.html": html(article) for i in range(1, 4)}}
+    page = f"<html><body><ul>{links}</ul><img src='/logo.png'><img src='/gone.png'></body></html>"
+    article = "<html><body><h1>文章</h1><img src='/logo.png'><img src='/gone.png'></body></html>"
+    routes = {"/": html(page), "/logo.png": no_head, **{f"/a{i}.html": html(article) for i in range(1, 4)}}
     with LoopbackServer(routes) as srv:
-        result = scan([_entry(srv.url("/"))], fast(), AS_OF)
+        result = scan([_entry(srv.url("/"))], fast(cloak_sample=0), AS_OF)
         hits = dict(srv.hits)
     [broken] = [f for f in result.sites[0].findings if f.code == "link.broken"]
-    assert broken.evidence["target"] == srv.url("/gone.pdf") and broken.evidence["status"] == 404
+    assert broken.evidence["target"] == srv.url("/gone.png") and broken.evidence["status"] == 404
     assert broken.evidence["referrer_count"] == 4 and broken.url == srv.url("/")
-    assert hits["/doc.pdf"] == 2  # one HEAD (405), one GET: checked once for 4 referrers
-    assert hits["/gone.pdf"] == 2
+    assert hits["/logo.png"] == 2  # one HEAD (405), one GET: checked once for 4 referrers
+    assert hits["/gone.png"] == 2  # HEAD 404 is confirmed with GET
+
+
+def test_documents_are_downloaded_once_and_read():
+    from aiohttp import web
+
+    csv = "姓名,身份证号\n张三,11010519491231002X\n".encode("gb18030")
+
+    async def doc(request: web.Request) -> web.Response:
+        return web.Response(body=csv, content_type="text/csv")
+
+    page = "<html><body><a href='/gs/mingdan.csv'>低保名单</a><a href='/gs/mingdan.csv'>下载</a></body></html>"
+    with LoopbackServer({"/": html(page), "/gs/mingdan.csv": doc}) as srv:
+        result = scan([_entry(srv.url("/"))], fast(cloak_sample=0), AS_OF)
+        assert srv.hits["/gs/mingdan.csv"] == 1
+    [leak] = [f for f in result.sites[0].findings if f.code == "privacy.leak"]
+    assert leak.url == srv.url("/gs/mingdan.csv") and leak.evidence["attachment"] is True
+    assert result.sites[0].pages_crawled == 1  # documents are not counted as pages
 
 
 def test_robots_optional():
@@ -166,20 +183,19 @@ def test_robots_optional():
     routes = {"/": html(page), "/robots.txt": html(robots, content_type="text/plain"),
               "/private/a.html": html("<p>内部</p>"), "/pub.html": html("<p>公开</p>")}
     with LoopbackServer(routes) as srv:
-        scan([_entry(srv.url("/"))], fast(robots=True), AS_OF)
+        scan([_entry(srv.url("/"))], fast(robots=True, cloak_sample=0), AS_OF)
         assert "/private/a.html" not in srv.hits and srv.hits["/pub.html"] == 1
-        scan([_entry(srv.url("/"))], fast(), AS_OF)
+        scan([_entry(srv.url("/"))], fast(cloak_sample=0), AS_OF)
         assert srv.hits["/private/a.html"] == 1
 
 
 def test_cross_host_home_redirect_extends_scope():
     with LoopbackServer({"/p.html": html("<p>页面</p>")}) as target:
         page = f"<html><body><a href='{target.url('/p.html')}'>站内页面</a></body></html>"
-        with LoopbackServer({"/": html(page)}) as new:
-            with LoopbackServer({"/": _redirect_to(new.url("/"))}) as old:
-                import asyncio
+        with LoopbackServer({"/": html(page)}) as new, LoopbackServer({"/": _redirect_to(new.url("/"))}) as old:
+            import asyncio
 
-                snap = asyncio.run(crawl_site(_entry(old.url("/")), fast(), AS_OF))
+            snap = asyncio.run(crawl_site(_entry(old.url("/")), fast(), AS_OF))
     assert snap.home is not None and snap.home.final_url == new.url("/")
     assert snap.home.redirected_from_host == f"127.0.0.1:{old.port}"
 
@@ -194,3 +210,26 @@ def _entry(url: str):
     from govinspect.model import SiteEntry
 
     return SiteEntry(name="测试站点", url=url)
+
+
+def test_spider_and_referer_views_are_recorded():
+    from aiohttp import web
+
+    clean = "<html><head><title>某县人民政府</title></head><body><a href='/a.html'>工作动态</a></body></html>"
+    spam = "<html><head><title>澳门葡京娱乐场</title></head><body><a href='http://www.casino-example.com/'>百家乐</a></body></html>"
+
+    async def home(request: web.Request) -> web.Response:
+        cloaked = "Baiduspider" in request.headers.get("User-Agent", "") or "baidu.com" in request.headers.get("Referer", "")
+        return web.Response(text=spam if cloaked else clean, content_type="text/html")
+
+    with LoopbackServer({"/": home, "/a.html": html("<p>文章</p>")}) as srv:
+        import asyncio
+
+        snap = asyncio.run(crawl_site(_entry(srv.url("/")), fast(check_external=False), AS_OF))
+    views = snap.probes["cloaking"]
+    assert {(v["url"], v["agent"]) for v in views} == {
+        (srv.url("/"), "spider"), (srv.url("/"), "referer"), (srv.url("/a.html"), "spider"), (srv.url("/a.html"), "referer"),
+    }
+    spider_home = next(v for v in views if v["url"] == srv.url("/") and v["agent"] == "spider")
+    assert spider_home["title"] == "澳门葡京娱乐场" and "http://www.casino-example.com/" in spider_home["links"]
+    assert snap.home is not None and snap.home.title == "某县人民政府"

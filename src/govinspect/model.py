@@ -69,6 +69,10 @@ class Page:
     empty_marker: bool = False
     redirected_from_host: str | None = None
     elapsed_ms: int = 0
+    # Security signals found while parsing (extract/security.py), judged by checks/hijack.py.
+    hidden_links: list[dict[str, Any]] = field(default_factory=list)
+    script_targets: list[dict[str, Any]] = field(default_factory=list)
+    attachment: bool = False  # a downloaded document (pdf, xlsx, ...) whose text was extracted
 
     @property
     def ok(self) -> bool:

@@ -13,7 +13,6 @@ from .codes import label
 from .service import ScanResult
 
 
-
 def to_json(result: ScanResult) -> str:
     """The one JSON document ``scan --json`` prints."""
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     assume_ok_hosts: list[str] = Field(
         default_factory=list, description="hosts whose links are taken as working, never requested"
     )
+    attachments: bool = Field(True, description="download the site's documents and read their text")
+    max_attachment_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="bytes downloaded of one document (pdf, xlsx, ...)"
+    )
+    max_attachments: int = Field(500, ge=0, description="documents downloaded and read per site")
+    cloak_sample: int = Field(
+        5, ge=0, description="pages besides the home page refetched as Baiduspider and from a search engine"
+    )
     max_link_checks: int = Field(20000, ge=0, description="link targets checked per site beyond crawled pages")
     # --- crawler-trap guards
     max_url_length: int = Field(400, ge=50, description="longer URLs are treated as traps")

@@ -46,11 +46,14 @@ class Snapshot:
         self.columns: list[Column] = []
         self.stats = CrawlStats()
         self.scope_hosts: set[str] = set()
+        # Results of crawl-stage probes (spider-view refetches, HTTPS/IPv6, search queries),
+        # small JSON-like data keyed by probe name; checks read them, never the network.
+        self.probes: dict[str, Any] = {}
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.executescript(
             """
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, data BLOB);
+            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data BLOB);
             CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
             CREATE TABLE IF NOT EXISTS targets (target TEXT PRIMARY KEY, data BLOB);
             """
@@ -64,8 +67,8 @@ class Snapshot:
             self.home_url, self.home = page.url, page
         listish = 1 if (page.items or page.empty_marker) else 0
         self._db.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?)",
-            (page.url, page.depth, int(page.ok), listish, _pack(page)),
+            "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
+            (page.url, page.depth, int(page.ok), listish, int(not page.attachment), _pack(page)),
         )
         self._tick()
 
@@ -88,7 +91,8 @@ class Snapshot:
     # --- reading (the checks)
     @property
     def pages_crawled(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+        """Pages fetched (attachments not counted)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM pages WHERE html=1").fetchone()[0])
 
     def page(self, url: str) -> Page | None:
         row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()

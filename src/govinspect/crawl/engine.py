@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from ..errors import FetchError
+from ..extract.attachments import AttachmentError, attachment_text, is_attachment
 from ..extract.columns import build_columns
 from ..extract.html import extract_page
 from ..model import LinkStatus, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
+from .cloaking import probe_cloaking
 from .decode import decode_html, looks_binary
 from .fetch import Fetcher, Response
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
@@ -75,6 +77,7 @@ class SiteCrawler:
         self.assume_ok = {h.lower() for h in settings.assume_ok_hosts}
         self.robots: Protego | None = None
         self.deadline = 0.0
+        self._documents = 0
 
     # --- entry point
     async def run(self) -> Snapshot:
@@ -98,6 +101,7 @@ class SiteCrawler:
                 for t in crawlers + checkers:
                     t.cancel()
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
+            await self._probes()
         self.snap.scope_hosts = set(self.scope.hosts)
         if self.snap.home is not None:
             self.snap.columns = build_columns(self.snap.home, self.snap.pages(list_only=True), self.as_of)
@@ -124,6 +128,13 @@ class SiteCrawler:
         self.snap.add_page(page, home=True)
         self._finish_page(page)
         return page
+
+    async def _probes(self) -> None:
+        """Requests the checks need besides the crawl; their results land in snap.probes."""
+        if self.settings.cloak_sample and time.monotonic() < self.deadline:
+            self.snap.probes["cloaking"] = await probe_cloaking(
+                self.snap, self.fetcher, self.settings.cloak_sample, self.as_of
+            )
 
     async def _load_robots(self, home: str) -> None:
         parts = urlsplit(home)
@@ -255,6 +266,8 @@ class SiteCrawler:
 
     async def _check(self, target: str) -> LinkStatus:
         internal = self.scope.contains(target)
+        if internal and self._wants_document(target):
+            return await self._read_document(target)
         status = LinkStatus(target, internal=internal, method="HEAD")
         try:
             resp = await self.fetcher.fetch(target, "HEAD", want_body=False)
@@ -273,6 +286,33 @@ class SiteCrawler:
         except FetchError as exc:
             status.error, status.detail, status.status = exc.kind, exc.detail, exc.status
         return status
+
+    def _wants_document(self, target: str) -> bool:
+        if not self.settings.attachments or self._documents >= self.settings.max_attachments:
+            return False
+        if is_attachment(target):
+            self._documents += 1
+            return True
+        return False
+
+    async def _read_document(self, target: str) -> LinkStatus:
+        """GET one of the site's documents, keep its text as a page for the content checks."""
+        page = Page(url=target, final_url=target, attachment=True)
+        try:
+            resp = await self.fetcher.fetch(target, max_bytes=self.settings.max_attachment_bytes)
+        except FetchError as exc:
+            return LinkStatus(target, exc.status, exc.kind, exc.detail, True, "GET")
+        page.status, page.final_url = resp.status, resp.final_url
+        page.content_type = resp.headers.get("content-type")
+        if resp.status < 400:
+            try:
+                page.text = await asyncio.to_thread(
+                    attachment_text, resp.body, resp.final_url, page.content_type
+                )
+            except AttachmentError as exc:
+                page.error, page.error_detail = "attachment", str(exc)
+            self.snap.add_page(page)
+        return LinkStatus(target, resp.status, None, None, True, "GET")
 
     def _report(self, done: bool = False) -> None:
         if self.progress is None:

@@ -139,12 +139,13 @@ class Fetcher:
     async def fetch(
         self, url: str, method: str = "GET", *, want_body: bool = True,
         headers: dict[str, str] | None = None, body_if: BodyFilter | None = None,
+        max_bytes: int | None = None,
     ) -> Response:
         """Fetch ``url`` following redirects; retry transient failures with backoff."""
         attempt = 0
         while True:
             try:
-                resp = await self._follow(url, method, want_body, headers, body_if)
+                resp = await self._follow(url, method, want_body, headers, body_if, max_bytes)
             except FetchError as exc:
                 if exc.kind in TRANSIENT_KINDS and attempt < self.settings.retries:
                     attempt += 1
@@ -159,7 +160,7 @@ class Fetcher:
 
     async def _follow(
         self, url: str, method: str, want_body: bool, headers: dict[str, str] | None,
-        body_if: BodyFilter | None,
+        body_if: BodyFilter | None, max_bytes: int | None,
     ) -> Response:
         start = time.monotonic()
         seen = [url]
@@ -167,7 +168,9 @@ class Fetcher:
         while True:
             host = _host(current)
             async with self.slots.slot(host):
-                status, hdrs, body, truncated = await self._one(current, method, want_body, headers, body_if)
+                status, hdrs, body, truncated = await self._one(
+                    current, method, want_body, headers, body_if, max_bytes
+                )
             if 300 <= status < 400 and "location" in hdrs:
                 target = urljoin(current, hdrs["location"].strip())
                 target = target.split("#", 1)[0]
@@ -185,7 +188,7 @@ class Fetcher:
 
     async def _one(
         self, url: str, method: str, want_body: bool, headers: dict[str, str] | None,
-        body_if: BodyFilter | None,
+        body_if: BodyFilter | None, max_bytes: int | None,
     ) -> tuple[int, dict[str, str], bytes, bool]:
         assert self._session is not None, "Fetcher used outside 'async with'"
         try:
@@ -197,7 +200,7 @@ class Fetcher:
                     body, truncated = b"", False
                     if want_body and method != "HEAD" and not (300 <= r.status < 400):
                         if body_if is None or body_if(hdrs):
-                            body, truncated = await self._read_capped(r)
+                            body, truncated = await self._read_capped(r, max_bytes or self.settings.max_bytes)
                         else:
                             truncated = True
                     return r.status, hdrs, body, truncated
@@ -221,9 +224,8 @@ class Fetcher:
         except (aiohttp.ClientError, OSError) as exc:
             raise FetchError("connection", f"{type(exc).__name__}: {exc}"[:200]) from exc
 
-    async def _read_capped(self, r: aiohttp.ClientResponse) -> tuple[bytes, bool]:
-        """Read at most max_bytes of the decompressed body; a bigger body is a too_large error."""
-        cap = self.settings.max_bytes
+    async def _read_capped(self, r: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+        """Read at most ``cap`` bytes of the decompressed body; a bigger body is a too_large error."""
         declared = r.content_length
         if declared is not None and declared > cap and "gzip" not in r.headers.get("Content-Encoding", ""):
             raise FetchError("too_large", f"声明长度 {declared} 字节，超过上限 {cap} 字节")

@@ -15,6 +15,7 @@ import datetime as dt
 import email
 import email.policy
 import io
+import logging
 import re
 import struct
 import warnings
@@ -43,6 +44,9 @@ __all__ = [
     "extension",
     "is_attachment",
 ]
+
+# pypdf logs every malformed object it repairs; one notice per file is enough for us.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_BYTES = 64 * 1024 * 1024  # larger downloads are refused, not read
 MAX_PART_BYTES = 256 * 1024 * 1024  # uncompressed XML inside a docx (zip bombs)

@@ -14,6 +14,7 @@ from .dates import find_dates, parse_date
 from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import extract_items
 from .paging import find_next_page
+from .security import security_signals
 
 __all__ = [
     "EMPTY_MARKERS",
@@ -170,6 +171,7 @@ def extract_page(page: Page, html: str, ref: date) -> None:
     home = is_home_url(page_url) or is_home_url(page.url)
     lists = extract_items(anchors, ref, page_url, all_lists=home)
 
+    security_signals(tree, page, resolve)  # before scripts and styles are stripped
     tree.strip_tags(_INVISIBLE)
     root = tree.body or tree.root
     text = collapse(root.text(separator=" ")) if root is not None else ""
