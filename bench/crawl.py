@@ -37,7 +37,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -239,7 +238,7 @@ class SiteWriter:
             self._section(key, label, cols)
         for ci, arts in enumerate(cols):
             self._column(ci, arts)
-        for ci, arts in enumerate(cols):
+        for arts in cols:
             for i, art in enumerate(arts):
                 self._article(art, arts, i, cols)
         # the sitewide link's referrers are every article: record the count, not the list
@@ -855,49 +854,52 @@ def run_linkchecker(url: str, n: int, out: Path, timeout: float) -> dict[str, An
     home.mkdir(exist_ok=True)
     home.chmod(0o777)
     env = {**os.environ, "HOME": str(home)}
-    cmd = linkchecker_cmd() + ["-f", str(rc), "--no-status", "--verbose", "-o", "none",
-                               "-F", f"csv/utf-8/{csv_out}", url]
+    # Its ordinary (non-verbose) mode: the text report (errors + statistics) on stdout, errors as CSV.
+    cmd = linkchecker_cmd() + ["-f", str(rc), "--no-status", "-o", "text", "-F", f"csv/utf-8/{csv_out}", url]
     run = run_measured("linkchecker", cmd, out, timeout, env=env)
     res: dict[str, Any] = {"run": run, "ok": False, "broken": set(), "pages": None, "urls": None, "error": None}
     try:
         res.update(parse_linkchecker_csv(csv_out))
-        res["ok"] = run.rc in (0, 1) and not run.timed_out  # 1 = invalid links were found
+        res.update(parse_linkchecker_text(run.stdout))
+        res["ok"] = run.rc in (0, 1) and not run.timed_out and res["urls"] is not None  # 1 = invalid links found
     except Exception as exc:
         tail = run.stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
         res["error"] = f"{type(exc).__name__}: {exc}; rc={run.rc}; stderr tail:\n" + "\n".join(tail)
     return res
 
 
+def parse_linkchecker_text(path: Path) -> dict[str, Any]:
+    """URLs checked and text documents (its own count of pages) from the text report's statistics."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    out: dict[str, Any] = {}
+    m = re.search(r"That's it\. (\d+) links? in (\d+) URLs? checked", text)
+    if m:
+        out["urls"] = int(m.group(2))
+    m = re.search(r"Content types: (\d+) image, (\d+) text", text)
+    if m:
+        out["pages"] = int(m.group(2))
+    return out
+
+
 def parse_linkchecker_csv(path: Path) -> dict[str, Any]:
-    """Broken targets (as linked: href joined to its parent page) and counts from a verbose CSV log."""
+    """Broken targets (as linked: href joined to its parent page) from LinkChecker's CSV log."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     rows = list(csv.reader(lines, delimiter=";", quotechar='"'))
     header = rows[0]
     ix = {name: header.index(name) for name in ("urlname", "parentname", "result", "valid", "url")}
-    urls = pages = 0
     broken: set[str] = set()
     results: dict[str, int] = {}
-    seen: set[str] = set()
     for row in rows[1:]:
-        if len(row) <= ix["url"]:
-            continue
-        name, parent, result, valid, url = (row[ix[k]] for k in ("urlname", "parentname", "result", "valid", "url"))
+        if len(row) <= ix["url"] or row[ix["valid"]] == "True":
+            continue  # rows with warnings only
+        name, parent, result, url = (row[ix[k]] for k in ("urlname", "parentname", "result", "url"))
         target = norm(urljoin(parent, name) if parent else (url or name))
-        if not target.startswith("http"):
-            continue  # javascript: and the like, reported as syntax errors/ignored
-        if target in seen:
-            continue
-        seen.add(target)
-        urls += 1
-        if valid == "True":
-            path_part = urlsplit(target).path
-            if path_part.endswith((".html", ".htm", "/")) or path_part.endswith(".jsp"):
-                pages += 1
-        else:
-            broken.add(target)
-            key = result.split(" ", 1)[0] if result else "?"
-            results[key] = results.get(key, 0) + 1
-    return {"broken": broken, "urls": urls, "pages": pages, "results": results}
+        if not target.startswith("http") or target in broken:
+            continue  # javascript: and the like
+        broken.add(target)
+        key = result.split(" ", 1)[0] if result else "?"
+        results[key] = results.get(key, 0) + 1
+    return {"broken": broken, "results": results}
 
 
 # --------------------------------------------------------------------------------------
@@ -965,7 +967,7 @@ def profile_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, tim
         log("--profile needs py-spy: pip install py-spy")
         return "py-spy not installed (pip install py-spy)"
     raw = out / "govinspect.pyspy.txt"
-    cmd = [exe, "record", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
+    cmd = [exe, "record", "--rate", "100", "--gil", "--format", "raw", "--output", str(raw), "--",
            *govinspect_scan(url, n, pages, as_of, out, timeout)]
     run = run_measured("govinspect-py-spy", cmd, out, timeout * 2)
     if not raw.exists():
@@ -1130,12 +1132,13 @@ Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000
   `maxrequestspersecond=1000000`); neither checks external links (govinspect `--no-external`,
   LinkChecker's default `checkextern=0`). govinspect gets a config raising its own *limits*
   (`site_budget`, `max_link_checks`, `max_depth`) so that the whole site fits, as LinkChecker has
-  none; LinkChecker logs verbosely to a CSV file (to count the pages it checked and read its
-  broken targets). LinkChecker, run as root, drops to user nobody by itself.
+  none. LinkChecker runs in its ordinary (non-verbose) mode: text report on stdout, errors also
+  to a CSV file; run as root, it drops to user nobody by itself.
 - **Figures**: wall seconds of the tool's process; pages/s (site) = HTML pages of the site / wall
   seconds (only for a completed run); pages/s (own count) = the tool's own page count (govinspect
-  `pages_crawled`; LinkChecker: distinct valid `.html`/`/`/`.jsp` URLs in its log) / wall seconds;
-  own URLs = govinspect `pages_crawled + links_checked`, LinkChecker distinct URLs logged.
+  `pages_crawled`; LinkChecker: the `text` documents in its statistics, i.e. HTML pages plus the
+  style sheet) / wall seconds; own URLs = govinspect `pages_crawled + links_checked`, LinkChecker
+  "N URLs checked".
   CPU s = user+system seconds of the tool's process (robust to other load on the machine);
   load 1m = the machine's 1-minute load average before and after the run (other work on the
   machine slows a run down). Peak RSS = max over 50 ms samples of the summed RSS of the tool's
@@ -1143,9 +1146,8 @@ Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000
   targets are compared after the same normalisation (lower-case host, no default port, no
   fragment); LinkChecker's targets are its `urlname` joined to `parentname` (the link as written,
   not the URL after redirects).
-
-<!-- runs below -->
 """
+NOTES_OPEN, NOTES_CLOSE, RUNS = "<!-- notes -->\n", "<!-- /notes -->\n", "<!-- runs below -->\n"
 
 
 def site_line(r: dict[str, Any]) -> str:
@@ -1185,13 +1187,17 @@ def write_results(results: list[dict[str, Any]], args: argparse.Namespace, start
         if r.get("profile"):
             section += [f"govinspect profile at {r['html_pages']} pages (py-spy, a separate untimed run):", "",
                         "```", r["profile"], "```", ""]
-    old_runs = ""
+    # Runs accumulate newest first; a hand-written block between the notes markers is kept.
+    old_runs, notes = "", ""
     if RESULTS.exists():
         text = RESULTS.read_text(encoding="utf-8")
-        marker = "<!-- runs below -->\n"
-        if marker in text:
-            old_runs = text.split(marker, 1)[1].lstrip("\n")
-    RESULTS.write_text(PREAMBLE + "\n" + "\n".join(section) + ("\n" + old_runs if old_runs else ""), encoding="utf-8")
+        if RUNS in text:
+            old_runs = text.split(RUNS, 1)[1].lstrip("\n")
+        if NOTES_OPEN in text and NOTES_CLOSE in text:
+            notes = text.split(NOTES_OPEN, 1)[1].split(NOTES_CLOSE, 1)[0]
+    doc = (PREAMBLE + "\n" + NOTES_OPEN + notes + NOTES_CLOSE + "\n" + RUNS + "\n" + "\n".join(section)
+           + ("\n" + old_runs if old_runs else ""))
+    RESULTS.write_text(doc, encoding="utf-8")
     log(f"wrote {RESULTS}")
 
 

@@ -119,3 +119,11 @@ def test_unreadable_home_skips_freshness():
     snap = snapshot()
     snap.home.error = "too_large"  # type: ignore[union-attr]
     assert run(snap) == []
+
+
+def test_due_soon_warning_window():
+    cols = [column("通知公告", "notice", days_ago(165)), column("工作动态", "news", days_ago(5))]
+    found = run(snapshot(items(days_ago(1)), cols))
+    [f] = found
+    assert f.code == "column.due_soon" and f.severity == "notice"
+    assert f.evidence["days_left"] == 15 and f.evidence["column"] == "通知公告"

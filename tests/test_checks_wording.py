@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from govinspect.checks import Context, load_check, run_checks
-from govinspect.checks import wording
+from govinspect.checks import Context, load_check, run_checks, wording
+from govinspect.checks.lexicon import WORDING, Lexicon
 from govinspect.model import Page
 from govinspect.rules import load_rules
 
@@ -228,6 +228,40 @@ def test_malformed_overrides_are_ignored():
 )
 def test_outdated_name_in_historical_or_foreign_context_is_not_flagged(text):
     assert run(page(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "rule"),
+    [
+        ("依据《国家卫生计生委关于印发管理办法的通知》执行。", "", "quoted"),
+        ("原县环保局局长张某某因违纪被立案审查。", "", "former"),
+        ("县国土资源局更名为县自然资源局。", "", "history_sentence"),
+        ("2016年，县环保局共查处环境违法案件32起。", "", "history_year"),
+        ("2019年2月，县环保局开展执法检查。", "", "history_year"),
+        ("县环保局负责环境监测。", "机构沿革", "history_title"),
+        ("美国农业部公布数据。", "", "foreign"),
+        ("印方所谓“阿鲁纳恰尔邦”。", "", "quoted"),
+        ("印方所谓阿鲁纳恰尔邦。", "", "so_called"),
+    ],
+)
+def test_each_context_rule_by_name(text, title, rule):
+    [m] = list(Lexicon.load(WORDING).find(text))
+    assert wording.ContextRules.load().excuse(m, text, title) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["原则上由县环保局负责。", "2019年8月，县环保局开展执法检查。", "县环保局今年新建2个监测站，监测数据实时公开。"],
+)
+def test_context_rules_do_not_excuse_current_text(text):
+    [m] = list(Lexicon.load(WORDING).find(text))
+    assert wording.ContextRules.load().excuse(m, text, "工作动态") is None
+
+
+def test_failed_pages_are_skipped():
+    bad = page("要按排好工作。")
+    bad.status, bad.error = 404, None
+    assert run(bad) == []
 
 
 def test_outdated_name_in_current_text_is_flagged_even_next_to_quotes_elsewhere():

@@ -15,6 +15,7 @@ from govinspect.checks.lexicon import (
     Entry,
     Lexicon,
     SpamRule,
+    _symbols,
     context,
     data_file,
     find_spam,
@@ -29,7 +30,7 @@ KINDS = {"typo", "political", "outdated_name", "leader"}
 
 
 def lex(*words: str, guards: tuple[str, ...] = ()) -> Lexicon:
-    return Lexicon([Entry(w, "typo", w + "!") for w in words] + [Entry(g, "typo", guard=True) for g in guards])
+    return Lexicon([Entry(w, "typo", w + "!", guards=tuple(g for g in guards if w in g)) for w in words])
 
 
 def spans(lexicon: Lexicon, text: str) -> list[tuple[str, int, int]]:
@@ -60,7 +61,7 @@ def test_wording_entries_carry_kind_and_suggestion(name):
 
 
 def test_wording_files_do_not_repeat_a_word():
-    words = Counter(e.word for n in WORDING for e in parse_entries(data_file(n), n) if not e.guard)
+    words = Counter(e.word for n in WORDING for e in parse_entries(data_file(n), n))
     assert [w for w, c in words.items() if c > 1] == []
 
 
@@ -105,7 +106,13 @@ def test_longest_match_wins_and_matches_do_not_overlap():
     assert spans(lexicon, "共合国家的国家") == [("共合国", 0, 3), ("国家", 5, 7)]
 
 
-def test_a_guard_hides_the_wrong_form_it_contains():
+def test_a_guard_hides_only_its_own_word():
+    lexicon = Lexicon([Entry("按排", "typo", guards=("按排名",)), Entry("排名", "typo")])
+    assert spans(lexicon, "按排名") == [("排名", 1, 3)]
+    assert spans(lexicon, "按排 按排名") == [("按排", 0, 2), ("排名", 4, 6)]
+
+
+def test_the_wording_guards_hide_correct_words():
     lexicon = Lexicon.load(WORDING)
     assert spans(lexicon, "考核结果按排名先后公示，预防犯罪，严防犯人脱逃") == []
     assert spans(lexicon, "按排专人负责") == [("按排", 0, 2)]
@@ -118,11 +125,29 @@ def test_guard_starting_before_the_word_also_hides_it():
     assert spans(lexicon, "工作部暑") == [("部暑", 2, 4)]
 
 
-def test_same_code_different_characters_are_not_matches():
-    # U+6309 U+6392 (按排) and U+7309 U+7392 share their low bytes and so their symbols.
+def _with_symbols(wanted, skip=""):
+    """A CJK character whose two-symbol code matches ``wanted`` (None: any symbol)."""
+    for cp in range(0x4E00, 0xA000):
+        code = _symbols(chr(cp))
+        if chr(cp) not in skip and all(w is None or w == c for w, c in zip(wanted, code, strict=True)):
+            return chr(cp)
+    raise AssertionError(wanted)
+
+
+def test_code_collisions_are_not_matches():
     lexicon = lex("按排")
-    assert spans(lexicon, "\u7309\u7392" * 3) == []
-    assert spans(lexicon, "\u7309按排\u7392") == [("按排", 1, 3)]
+    twins = "".join(_with_symbols(_symbols(ch), skip=ch) for ch in "按排")
+    assert _symbols(twins) == _symbols("按排") and twins != "按排"
+    assert spans(lexicon, twins * 3) == []
+    assert spans(lexicon, twins + "按排") == [("按排", 2, 4)]
+
+
+def test_codes_matching_across_character_boundaries_are_not_matches():
+    lexicon = lex("按排")
+    a1, a2, b1, b2 = _symbols("按排")
+    shifted = _with_symbols((None, a1)) + _with_symbols((a2, b1)) + _with_symbols((b2, None))
+    assert _symbols("按排") in _symbols(shifted)
+    assert spans(lexicon, shifted) == []
 
 
 def test_positions_hold_after_astral_characters_and_lone_surrogates():
@@ -173,7 +198,7 @@ def test_normalisation_folds_width_case_homoglyphs_and_traditional():
 def test_separators_between_cjk_are_dropped_and_positions_map_back():
     text = "首页 澳 门*葡·京 官网 a b c，百家乐"
     normalized, index = normalize_for_spam(text)
-    assert normalized == "首页澳门葡京官网 a b c,百家乐"  # full-width punctuation folds too
+    assert normalized == "首页澳门葡京官网 a b c，百家乐"  # full-width punctuation stays
     start = normalized.index("澳门葡京")
     a, b = original_span(index, start, start + 4)
     assert text[a:b] == "澳 门*葡·京"

@@ -28,8 +28,9 @@ CODES: dict[str, str] = {
     "newmedia.stale": "政务新媒体长期未更新",
     "newmedia.unanswered": "互动留言未回复",
     "newmedia.auto_reply": "仅以自动回复应付留言",
-    # Not in the contract table: notices about what could not be checked.
+    # Not in the contract table: notices about what could not be checked, and early warnings.
     "crawl.incomplete": "未能完成检查",
+    "column.due_soon": "栏目即将超期未更新",
 }
 
 

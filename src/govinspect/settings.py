@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     cloak_sample: int = Field(
         5, ge=0, description="pages besides the home page refetched as Baiduspider and from a search engine"
     )
+    transport_probes: bool = Field(True, description="probe HTTPS, the certificate and IPv6 after the crawl")
+    https_port: int | None = Field(None, description="port probed for HTTPS when the site URL is http (443 when unset)")
+    http_port: int | None = Field(None, description="port probed for the HTTP->HTTPS redirect when the site URL is https (80 when unset)")
+    ca_file: Path | None = Field(None, description="extra CA certificates (PEM) trusted when verifying HTTPS")
+    cert_warn_days: int = Field(30, ge=0, description="warn when an HTTPS certificate expires within this many days")
+    ipv6_timeout: float = Field(5.0, gt=0, description="seconds to open a TCP connection to the site's IPv6 address")
     max_link_checks: int = Field(20000, ge=0, description="link targets checked per site beyond crawled pages")
     # --- crawler-trap guards
     max_url_length: int = Field(400, ge=50, description="longer URLs are treated as traps")

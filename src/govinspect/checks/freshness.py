@@ -92,6 +92,14 @@ def _columns(columns: list[Column], ctx: Context) -> Iterator[Finding]:
             ))
             continue
         days = (ctx.as_of - last).days
+        warn = rules.warn_days_before.get(col.category, 0)
+        if limit - warn < days <= limit:
+            yield Finding(
+                "column.due_soon", "notice", col.url,
+                f"{col.name} 栏目({label})已 {days} 天未更新，{limit - days} 天后将超过 {limit} 天的更新要求",
+                {"column": col.name, "category": col.category, "last_update": last.isoformat(),
+                 "days": days, "threshold": limit, "days_left": limit - days},
+            )
         if days > limit:
             stale.append(Finding(
                 "column.stale", "deduct", col.url,

@@ -3,10 +3,11 @@
 pyahocorasick keeps a node's children in an unsorted array and scans it for every input
 symbol, so matching Chinese text directly costs one comparison per distinct first
 character of the lexicon (hundreds) for every character of the page. We therefore match
-on a two-symbol code per character (the low and high nibble of the code point's low
-byte, drawn from disjoint alphabets) where no node has more than 16 children, and check
-every candidate against the real text: a hash collision costs a ``startswith``, never a
-wrong match. See bench/words.py for the figures.
+on a two-symbol code per character (a 4-bit fold of each byte of its UTF-16 unit: one
+``translate`` of the encoded text) where no node has more than 16 children, and check
+every candidate against the real text: a code collision, or a match that starts in the
+middle of a character, costs a ``startswith`` and never yields a wrong match. See
+bench/words.py for the figures.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import yaml
 WORDING: tuple[str, ...] = ("wording/typo", "wording/political", "wording/outdated_name", "wording/leader")
 HIJACK = "hijack/keywords"
 
-_LOW_NIBBLE = bytes(0x41 + (i & 15) for i in range(256))
-_HIGH_NIBBLE = bytes(0x61 + (i >> 4) for i in range(256))
+_NIBBLE = bytes(0x41 + ((i ^ (i >> 3)) & 15) for i in range(256))  # the fold that collided least
+_LATIN = re.compile(r"[0-9A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,11 @@ class Entry:
     kind: str
     suggestion: str = ""
     source: str = ""
-    since: date | None = None  # outdated names: the date from which the word is wrong
+    since: date | None = None  # the date from which the word is wrong (outdated names)
     severity: str | None = None  # overrides the kind's severity (e.g. the country's name)
     context: tuple[str, ...] = ()  # extra context exceptions this entry opts into
     weight: int = 1  # spam keywords: 2 = strong, 1 = weak (see hijack/keywords.yaml)
-    guard: bool = False  # a correct word containing a wrong one: it only shields its span
-    note: str = ""
+    guards: tuple[str, ...] = ()  # correct words containing this one: a match inside them is none
 
 
 class Match(NamedTuple):
@@ -69,27 +69,31 @@ class Lexicon:
         return _load(tuple(names))
 
     def __len__(self) -> int:
-        return sum(1 for e in self.entries if not e.guard)
+        return len(self.entries)
 
     def counts(self) -> dict[str, int]:
-        """Number of entries (guards excluded) per kind."""
+        """Number of entries per kind."""
         out: dict[str, int] = {}
         for e in self.entries:
-            if not e.guard:
-                out[e.kind] = out.get(e.kind, 0) + 1
+            out[e.kind] = out.get(e.kind, 0) + 1
         return out
 
     def find(self, text: str) -> Iterator[Match]:
-        """Leftmost-longest, non-overlapping matches; a guard word hides what it covers."""
+        """Leftmost-longest, non-overlapping matches, skipping those inside one of their guards."""
         if not text or self._automaton is None:
             return
         hits: list[tuple[int, int, int]] = []
-        entries = self.entries
-        for end, (length, indexes) in self._automaton.iter(_symbols(text)):
-            stop = (end >> 1) + 1
-            start = stop - length
-            for i in indexes:
-                if text.startswith(entries[i].word, start) and _bounded(text, start, stop, entries[i].word):
+        startswith = text.startswith
+        for end, (length, candidates) in self._automaton.iter(_symbols(text)):
+            if not end & 1:
+                continue  # the code matched across a character boundary
+            start = (end >> 1) + 1 - length
+            for word, i, shields, latin in candidates:
+                if startswith(word, start):  # else a code collision
+                    if shields and any(k <= start and startswith(g, start - k) for g, k in shields):
+                        break
+                    if latin and not _bounded(text, start, start + length):
+                        break
                     hits.append((start, -length, i))
                     break
         if not hits:
@@ -97,11 +101,9 @@ class Lexicon:
         hits.sort()
         pos = 0
         for start, neg_length, i in hits:
-            if start < pos:
-                continue
-            pos = start - neg_length
-            if not entries[i].guard:
-                yield Match(text[start:pos], start, pos, entries[i])
+            if start >= pos:
+                pos = start - neg_length
+                yield Match(text[start:pos], start, pos, self.entries[i])
 
 
 def context(text: str, start: int, end: int, width: int = 15) -> str:
@@ -129,19 +131,17 @@ def _load(names: tuple[str, ...]) -> Lexicon:
     entries: list[Entry] = []
     seen: set[str] = set()
     for name in names:
-        data = _read(name)
-        for entry in parse_entries(data, name):
-            if entry.word in seen:
-                continue  # the first file that names a word wins (tests keep the lists disjoint)
-            seen.add(entry.word)
-            entries.append(entry)
-    return Lexicon(tuple(entries), {n: {"version": _read(n).get("version"), "date": _read(n).get("date")} for n in names})
+        for entry in parse_entries(_read(name), name):
+            if entry.word not in seen:  # the first file that names a word wins
+                seen.add(entry.word)
+                entries.append(entry)
+    meta = {n: {"version": _read(n).get("version"), "date": _read(n).get("date")} for n in names}
+    return Lexicon(entries, meta)
 
 
 def parse_entries(data: Mapping[str, Any], name: str = "?") -> list[Entry]:
-    """Entries of one data file: sources resolved, variants and guards expanded."""
+    """Entries of one data file, sources resolved and variants expanded."""
     sources: Mapping[str, str] = data.get("sources") or {}
-    default_kind = data.get("kind", "")
     out: list[Entry] = []
     for raw in data.get("entries") or []:
         key = raw.get("source", "")
@@ -149,96 +149,145 @@ def parse_entries(data: Mapping[str, Any], name: str = "?") -> list[Entry]:
             raise ValueError(f"{name}.yaml: {raw.get('word')!r} cites unknown source {key!r}")
         base = Entry(
             word=str(raw["word"]),
-            kind=str(raw.get("kind", default_kind)),
+            kind=str(raw.get("kind", data.get("kind", ""))),
             suggestion=str(raw.get("suggestion", "")),
             source=str(sources[key]),
             since=raw.get("since"),
             severity=raw.get("severity"),
             context=tuple(raw.get("context") or ()),
             weight=int(raw.get("weight", 1)),
-            note=str(raw.get("note", "")),
+            guards=tuple(str(g) for g in raw.get("guards") or ()),
         )
         out.append(base)
-        out.extend(replace(base, word=str(v)) for v in raw.get("variants") or ())
-        out.extend(replace(base, word=str(g), guard=True, suggestion="") for g in raw.get("guards") or ())
+        for variant in raw.get("variants") or ():
+            out.append(replace(base, word=str(variant), guards=tuple(g for g in base.guards if variant in g)))
+    return out
+
+
+def _offsets(haystack: str, needle: str) -> list[int]:
+    out, i = [], haystack.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = haystack.find(needle, i + 1)
     return out
 
 
 def _symbols(text: str) -> str:
     """Two symbols per character, 16 possible values each (see the module docstring)."""
-    low = text.encode("utf-32-le", "surrogatepass")[0::4]
-    out = bytearray(2 * len(low))
-    out[0::2] = low.translate(_LOW_NIBBLE)
-    out[1::2] = low.translate(_HIGH_NIBBLE)
-    return out.decode("latin-1")
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) != 2 * len(text):  # characters beyond the BMP: keep one code unit each
+        wide = text.encode("utf-32-le", "surrogatepass")
+        data = bytearray(2 * len(text))
+        data[0::2], data[1::2] = wide[0::4], wide[1::4]
+    return data.translate(_NIBBLE).decode("latin-1")
 
 
 def _compile(entries: Sequence[Entry]) -> Any:
-    keys: dict[str, list[int]] = {}
-    for i, entry in enumerate(entries):
-        if entry.word:
-            keys.setdefault(_symbols(entry.word), []).append(i)
+    """The automaton over the coded words; a key's value lists the words that share its code,
+    each with its index, its guards as (guard, offset of the word in it) and whether it needs
+    token bounds."""
+    keys: dict[str, list[tuple[str, int, tuple[tuple[str, int], ...], bool]]] = {}
+    for i, e in enumerate(entries):
+        if e.word:
+            shields = tuple((g, k) for g in e.guards for k in _offsets(g, e.word))
+            latin = bool(_LATIN.match(e.word[0]) or _LATIN.match(e.word[-1]))
+            keys.setdefault(_symbols(e.word), []).append((e.word, i, shields, latin))
     if not keys:
         return None
     automaton = ahocorasick.Automaton()
-    for key, indexes in keys.items():
-        automaton.add_word(key, (len(key) // 2, tuple(indexes)))
+    for key, candidates in keys.items():
+        automaton.add_word(key, (len(key) // 2, tuple(candidates)))
     automaton.make_automaton()
     return automaton
 
 
-_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-
-
-def _bounded(text: str, start: int, stop: int, word: str) -> bool:
-    """A word that begins or ends with a Latin letter or digit must not continue a longer token."""
-    if _ASCII_WORD.match(word[0]) and start and _ASCII_WORD.match(text[start - 1]):
+def _bounded(text: str, start: int, stop: int) -> bool:
+    """A Latin or digit token must not continue past the match on either side."""
+    if start and _LATIN.match(text[start - 1]) and _LATIN.match(text[start]):
         return False
-    return not (_ASCII_WORD.match(word[-1]) and stop < len(text) and _ASCII_WORD.match(text[stop]))
+    return not (stop < len(text) and _LATIN.match(text[stop]) and _LATIN.match(text[stop - 1]))
 
 
 # --- normalisation for spam keywords (used by the hijack check)
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 
 
+@dataclass(frozen=True, slots=True)
+class _Folding:
+    table: dict[int, str]  # one character to one character, ASCII letters already lower case
+    upper: dict[int, str]  # the same plus A-Z, for texts whose lower() changes length
+    needed: re.Pattern[str]  # any key of ``table``
+    runs: re.Pattern[str]  # runs of separators and invisible characters
+    invisible: re.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def _spam_tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """The one-to-one character table and the deletion pattern of ``normalize_for_spam``."""
+def _folding() -> _Folding:
     spec = data_file(HIJACK).get("normalize") or {}
-    table: dict[int, str] = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}  # full-width ASCII
-    table[0x3000] = " "
+    # Full-width letters and digits; full-width punctuation stays (it is everywhere in Chinese).
+    table = {c: chr(c - 0xFEE0).lower() for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
     for group in ("homoglyphs", "traditional"):
         for pair in spec.get(group) or ():
             if len(pair) != 2:
                 raise ValueError(f"{HIJACK}.yaml normalize.{group}: {pair!r} is not two characters")
-            table[ord(pair[0])] = pair[1]
-    table = {k: v.lower() if "A" <= v <= "Z" else v for k, v in table.items()}
-    table.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
-    separators = re.escape(str(spec.get("separators") or " ") + _INVISIBLE)
-    # Separators between two CJK characters go first, so that "澳\u200b*门" loses both.
-    pattern = re.compile(f"(?<=[{_CJK}])[{separators}]{{1,3}}(?=[{_CJK}])|[{_INVISIBLE}]+")
-    return table, pattern
+            for key in {pair[0], pair[0].lower()}:
+                if len(key) == 1:
+                    table.setdefault(ord(key), pair[1].lower())
+    table = {k: v for k, v in table.items() if chr(k) != v}
+    keys = "".join(re.escape(chr(k)) for k in sorted(table))
+    separators = re.escape(str(spec.get("separators") or " ") + "\u3000" + _INVISIBLE)
+    upper = {**table, **{c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}}
+    # One character class, so that the regex engine skips ahead in C between runs.
+    runs = re.compile(f"[{separators}]+")
+    return _Folding(table, upper, re.compile(f"[{keys}]"), runs, re.compile(f"[{_INVISIBLE}]"))
+
+
+def _fold(text: str, f: _Folding) -> str:
+    """Lower-case and map look-alikes one character to one, keeping every position."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few non-ASCII capitals lower into two characters
+        return text.translate(f.upper)
+    found = len(f.needed.findall(lowered))
+    if not found:
+        return lowered
+    if found * 16 > len(lowered):  # text in traditional script: one pass over everything
+        return lowered.translate(f.table)
+    return f.needed.sub(lambda mo: f.table[ord(mo.group())], lowered)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
 def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
     """Fold full-width forms, homoglyphs, traditional characters and case, drop separators
     inserted between CJK characters and invisible characters; ``index_map[i]`` is the position
     in ``text`` of normalised character ``i`` (one extra item maps the end)."""
-    table, pattern = _spam_tables()
-    mapped = text.translate(table)
+    f = _folding()
+    folded = _fold(text, f)
     kept: list[str] = []
     index: list[int] = []
     pos = 0
-    for mo in pattern.finditer(mapped):
-        kept.append(mapped[pos : mo.start()])
-        index.extend(range(pos, mo.start()))
-        pos = mo.end()
-    if not kept and pos == 0:
-        return mapped, range(len(text) + 1)
-    kept.append(mapped[pos:])
-    index.extend(range(pos, len(mapped)))
+    invisible = f.invisible
+    for mo in f.runs.finditer(folded):
+        a, b = mo.span()
+        hidden = invisible.search(folded, a, b) is not None
+        visible = b - a - (sum(1 for ch in folded[a:b] if ch in _INVISIBLE) if hidden else 0)
+        if visible <= 3 and a and b < len(folded) and _cjk(folded[a - 1]) and _cjk(folded[b]):
+            drop: Iterable[int] = range(a, b)  # inserted between two CJK characters
+        elif hidden:
+            drop = [i for i in range(a, b) if folded[i] in _INVISIBLE]
+        else:
+            continue
+        for i in drop:
+            kept.append(folded[pos:i])
+            index.extend(range(pos, i))
+            pos = i + 1
+    if pos == 0:
+        return folded, range(len(text) + 1)
+    kept.append(folded[pos:])
+    index.extend(range(pos, len(folded)))
     index.append(len(text))
     return "".join(kept), index
 

@@ -14,10 +14,10 @@ from ..snapshot import Snapshot
 from .base import Context
 from .lexicon import WORDING, Entry, Lexicon, Match, context, data_file
 
-# 全国政府网站普查 (国办发〔2015〕15号): a site with more than 3 serious typos (严重错别字超过3次)
-# is unqualified (中国政府网 普查 announcement, as reported by 明报 2019-02-28). Counted as distinct
-# typo words across the site, so a template typo repeated on every page counts once. A rule set
-# may override it with `wording: {serious_typo_limit: N}`.
+# 全国政府网站普查 (国办发〔2015〕15号): a site with serious typos "超过3次" is unqualified
+# (中国政府网 普查 announcement, as reported by 明报 2019-02-28; indicators.md, confidence P).
+# Counted here as distinct typo words across the site, so that one template typo repeated on
+# every page counts once. A rule set may override it with `wording: {serious_typo_limit: N}`.
 SERIOUS_TYPO_LIMIT = 3
 
 # Serious wording errors (严重表述错误: country, state bodies, leaders) are single-veto items
@@ -37,12 +37,14 @@ _YEAR = re.compile(r"((?:1[89]|20)\d\d)\s*年(?:\s*(\d{1,2})\s*月)?")
 
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    """Wording findings for every page that loaded, then the site-wide typo threshold."""
     lexicon = Lexicon.load(WORDING)
     rules = ContextRules.load()
     allow = Allowlist.from_overrides(ctx.site.overrides)
     findings: list[Finding] = []
     for page in snap.pages():
-        findings.extend(page_findings(page, lexicon, rules, allow, ctx.as_of))
+        if page.ok:
+            findings.extend(page_findings(page, lexicon, rules, allow, ctx.as_of))
     return escalate(findings, typo_limit(ctx.rules))
 
 

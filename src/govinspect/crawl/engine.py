@@ -29,6 +29,7 @@ from .cloaking import probe_cloaking
 from .decode import decode_html, looks_binary
 from .fetch import Fetcher, Response
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .probes import probe_transport
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ class SiteCrawler:
 
     async def _probes(self) -> None:
         """Requests the checks need besides the crawl; their results land in snap.probes."""
+        if self.settings.transport_probes and time.monotonic() < self.deadline:
+            self.snap.probes["transport"] = await probe_transport(self.site.url, self.settings, self.fetcher)
         if self.settings.cloak_sample and time.monotonic() < self.deadline:
             self.snap.probes["cloaking"] = await probe_cloaking(
                 self.snap, self.fetcher, self.settings.cloak_sample, self.as_of
