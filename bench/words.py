@@ -184,24 +184,40 @@ def main(argv: list[str] | None = None) -> int:
             acc += len(p.encode()) / 1e6
     naive_mb = sum(len(p.encode()) for p in naive_pages) / 1e6
 
-    def naive_find() -> int:
-        hits = 0
+    # Both naive matchers give the same answer as the matcher: every entry word, then the
+    # entry's guards checked around each hit, leftmost-longest without overlaps.
+    shields = {e.word: [(g, k) for g in e.guards for k in range(len(g)) if g.startswith(e.word, k)] for e in lexicon.entries}
+
+    def guarded(p: str, start: int, word: str) -> bool:
+        return any(k <= start and p.startswith(g, start - k) for g, k in shields[word])
+
+    def naive_find() -> list[list[tuple[int, int, str]]]:
+        out = []
         for p in naive_pages:
-            for w in words:
+            hits = []
+            for w in wrong:
                 i = p.find(w)
                 while i >= 0:
-                    hits += 1
+                    if not guarded(p, i, w):
+                        hits.append((i, -len(w), w))
                     i = p.find(w, i + 1)
-        return hits
+            hits.sort()
+            page, pos = [], 0
+            for start, neg, w in hits:
+                if start >= pos:
+                    pos = start - neg
+                    page.append((start, pos, w))
+            out.append(page)
+        return out
 
-    alternation = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    guards = {g for e in lexicon.entries for g in e.guards}
+    alternation = re.compile("|".join(re.escape(w) for w in sorted(wrong, key=len, reverse=True)))
 
     def naive_regex() -> list[list[tuple[int, int, str]]]:
-        return [[(m.start(), m.end(), m.group()) for m in alternation.finditer(p) if m.group() not in guards] for p in naive_pages]
+        return [[(m.start(), m.end(), m.group()) for m in alternation.finditer(p) if not guarded(p, m.start(), m.group())]
+                for p in naive_pages]
 
     raw = ahocorasick.Automaton()
-    for i, w in enumerate(words):
+    for i, w in enumerate(wrong):
         raw.add_word(w, (len(w), i))
     raw.make_automaton()
 
@@ -213,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     def spam_path() -> int:
         return sum(1 for p in pages for _ in spam.find(normalize_for_spam(p)[0]))
 
-    t_find, _ = timed(naive_find)
+    t_find, find_found = timed(naive_find)
     t_regex, regex_found = timed(naive_regex)
+    assert find_found == found[: len(naive_pages)], "the str.find loop and the matcher disagree"  # type: ignore[index]
     assert regex_found == found[: len(naive_pages)], "the regex and the matcher disagree"  # type: ignore[index]
     t_raw, _ = timed(raw_str)
 
@@ -228,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     rate = total / t_ours
     rows = [
         ("`Lexicon.find` (two-symbol code, verified candidates)", total, t_ours, rate),
-        ("naive: `str.find` for every word", naive_mb, t_find, naive_mb / t_find),
-        ("naive: one regex alternation, longest first", naive_mb, t_regex, naive_mb / t_regex),
+        ("naive: `str.find` for every entry, guards checked at hits", naive_mb, t_find, naive_mb / t_find),
+        ("naive: one regex alternation of the entries, longest first", naive_mb, t_regex, naive_mb / t_regex),
         ("pyahocorasick on the raw `str` (for reference)", total, t_raw, total / t_raw),
         ("coding + pyahocorasick scan alone, no candidate checks (the floor)", total, t_scan, total / t_scan),
         ("spam path: `normalize_for_spam` + hijack lexicon", total, t_spam, total / t_spam),
@@ -247,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- corpus: {len(pages)} generated pages of government-style text, {total:.1f} MB UTF-8 "
         f"({chars / 1e6:.2f} M characters), {len(planted)} wrong forms planted, all found; seed {args.seed}",
         f"- lexicons: the full wording set, {len(lexicon)} entries ({', '.join(f'{k} {v}' for k, v in counts.items())}) "
-        f"and {len(words) - len(lexicon)} guard words; the naive matchers search all {len(words)} words",
+        f"with {len(words) - len(lexicon)} guard words; the naive matchers search the {len(wrong)} entry words and check guards at each hit",
         "",
         "| matcher | MB | CPU s | MB/s per core |",
         "|---|---:|---:|---:|",
@@ -255,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Result: **{rate:.0f} MB/s per core**, **{ratio_find:.0f}x the `str.find` loop** and {ratio_regex:.0f}x the "
         f"regex alternation. Target (>= 50 MB/s, >= 20x the naive `str.find` loop): {met}. The matcher "
-        "and the regex return identical matches on every page.",
+        "and both naive matchers return identical matches on every page.",
         "",
         f"Against the regex the ratio stays below 20x: pyahocorasick's own pass over the coded text "
         f"(the floor row, {total / t_scan:.0f} MB/s) already costs more than 1/20 of the regex time, "

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from govinspect.checks import Context, load_check, run_checks, wording
@@ -314,8 +316,13 @@ def test_whole_clean_site_yields_nothing_through_run_checks():
     assert load_check("wording") is wording.check
 
 
-def test_findings_serialise_to_json():
-    found = run(page("县国土资源局召开会议。"))
+def test_findings_serialise_to_the_contract_shape():
+    found = run(page("县国土资源局召开会议，要按排好工作。"), page("台湾总统", url=f"{HOME}b.html"))
     data = json.loads(json.dumps([f.to_dict() for f in found], ensure_ascii=False))
-    assert data[0]["evidence"]["since"] == "2019-04-01"
+    schema = json.loads((Path(__file__).parent / "schema" / "scan.schema.json").read_text(encoding="utf-8"))
+    finding = {**schema["$defs"]["finding"], "$defs": schema["$defs"]}
+    for item in data:
+        jsonschema.validate(item, finding)
+        assert {"word", "suggestion", "kind", "context", "count", "source"} <= set(item["evidence"])
+    assert next(d for d in data if d["evidence"]["word"] == "国土资源局")["evidence"]["since"] == "2019-04-01"
     assert found[0].key().startswith("content.error_word|")

@@ -1,8 +1,8 @@
 """Hijacked pages (security.hijack): spam words, hidden links, script redirects, cloaking, tampering.
 
-A defaced page is a single-veto item (《政府网站与政务新媒体检查指标》国办函〔2019〕80号,
-单项否决 "安全、泄密事故等严重问题"; 网站被篡改、挂马、暗链 as the inspection circulars name
-it). Every kind below is a veto, one finding per page and kind, with a sample as evidence:
+A defaced page is a single-veto item (国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》,
+单项否决 "安全、泄密事故等严重问题": 发布或链接反动、暴力、色情等内容; 网站被篡改、挂马、暗链 as
+the inspection circulars name it). Every kind below is a veto, one finding per page and kind:
 
 - ``keyword``: spam terms of data/hijack/keywords.yaml in the visible text, title and meta
   keywords/description, normalised (full-width, homoglyphs, separators) and counted by the
@@ -10,12 +10,14 @@ it). Every kind below is a veto, one finding per page and kind, with a sample as
   and anti-fraud notices do not fire.
 - ``hidden_link``: a hidden link (extract/security.py) whose anchor text is spam, or that
   points to a foreign domain (not the site, not ``*.gov.cn``, not a trusted platform) and is
-  hidden by a concealment trick or carries no recognisable official name; links hidden by
-  ``display:none`` tabs to 人民网 or 某某日报 are the ordinary page furniture they look like.
+  either hidden by a concealment trick (off-screen, zero size, marquee, ...) or has anchor
+  text that names no institution or outlet. ``display:none`` is also how menus, tab panels
+  and carousels wait for a click: their links to 某某日报 or image-only slides do not fire.
 - ``js_redirect``: script or meta-refresh targets on foreign domains (statistics,
   accessibility and CDN hosts trusted), and search-engine referrer checks that redirect.
 - ``cloaking``: the spider or search-referer refetch (``snap.probes["cloaking"]``) shows new
-  spam, a spam title, another host, or several new foreign links compared with the normal view.
+  spam, a spam title, another host, several new foreign links, or a planted hidden link or
+  script target that the normal view lacks (dates and counters are never compared).
 - ``tamper``: spam in the home page's title or meta tags (one strong term is enough there), or
   at least 30 % and 10 of a page's links pointing to one foreign domain.
 
@@ -39,7 +41,6 @@ from ..snapshot import Snapshot
 from .base import Context
 from .lexicon import HIJACK, Lexicon, Match, SpamRule, context, find_spam
 
-CODE = "security.hijack"
 MAX_PAGES_PER_KIND = 20
 _SAMPLE = 5
 DRIFT_SHARE, DRIFT_MIN_LINKS = 0.30, 10
@@ -58,13 +59,12 @@ TRUSTED_DOMAINS = frozenset(
      "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "cctv.cn", "cntv.cn", "gmw.cn",
      "chinadaily.com.cn", "china.com.cn", "cnr.cn", "cri.cn", "chinanews.com", "chinanews.com.cn",
      "ce.cn", "youth.cn", "qstheory.cn", "12371.cn", "12377.cn", "12321.cn", "qq.com", "weibo.com",
-     "weibo.cn", "toutiao.com", "douyin.com"}
+     "weibo.cn", "toutiao.com", "douyin.com", "xuexi.cn", "12306.cn"}
 )  # fmt: skip
 # Techniques that only serve to conceal; display:none, visibility and the hidden attribute
 # are also how menus and tab panels wait for a click.
-CONCEALING = frozenset(
-    {"offscreen", "font_size_zero", "zero_size", "text_indent", "opacity_zero", "same_color", "line_height_zero", "marquee"}
-)
+CONCEALING = frozenset({"offscreen", "font_size_zero", "zero_size", "text_indent", "opacity_zero",
+                        "same_color", "line_height_zero", "marquee"})  # fmt: skip
 # Anchor text that names an institution or a news outlet (人民网, 淮南日报, 某某市人民政府).
 _OFFICIAL_SUFFIXES = ("网", "报", "台", "政府", "局", "委", "委员会", "厅", "部", "办", "办公室", "中心", "院", "馆", "会", "所", "站", "平台", "门户")  # fmt: skip
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "mil"})
@@ -108,8 +108,8 @@ class Judge:
         urls = [ctx.site.url, snap.site.url, snap.home_url or ""]
         if snap.home is not None:
             urls.append(snap.home.final_url)
-        netlocs = {urlsplit(u).netloc.lower() for u in urls if u} | {h.lower() for h in snap.scope_hosts}
-        netlocs.discard("")
+        netlocs = {urlsplit(u).netloc.lower() for u in urls if u} - {""}
+        netlocs |= {h.lower() for h in snap.scope_hosts}
         domains = {registrable(n.rsplit(":", 1)[0] if "]" not in n else n) for n in netlocs}
         extra = ctx.site.overrides.get("hijack_allow_domains") or []
         trusted = TRUSTED_DOMAINS | {str(d).lower() for d in extra if isinstance(d, str)}
@@ -128,17 +128,19 @@ class Judge:
         if netloc in self.netlocs or host in self.netlocs:
             return None
         domain = registrable(host)
-        if domain in self.domains or host.endswith(".gov.cn") or host == "gov.cn" or domain in self.trusted:
-            return None
-        if "wza" in host.split(".") or "govwza" in domain:
+        government = host.endswith(".gov.cn") or host == "gov.cn"
+        accessibility = "wza" in host.split(".")  # 无障碍 services: wza.<vendor>.com
+        if government or accessibility or domain in self.domains or domain in self.trusted:
             return None
         return domain
 
     def spam(self, text: str) -> list[Match]:
+        """Spam terms of ``text`` that count under the keyword file's rule (enforcement context removed)."""
         return find_spam(text, self.lexicon, self.rule) if text else []
 
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    """Every security.hijack finding of the site, at most ``MAX_PAGES_PER_KIND`` per kind."""
     judge = Judge.for_snapshot(snap, ctx)
     capped = _Capped()
     for page in snap.pages():
@@ -166,7 +168,9 @@ def page_findings(page: Page, judge: Judge, home: bool = False) -> Iterator[Find
 
 
 def _finding(page: Page, kind: str, message: str, evidence: dict[str, Any]) -> Finding:
-    return Finding(CODE, "veto", page.final_url or page.url, message, {"kind": kind, **evidence})
+    return Finding(
+        "security.hijack", "veto", page.final_url or page.url, message, {"kind": kind, **evidence}
+    )
 
 
 def _words(matches: Iterable[Match]) -> list[str]:
@@ -177,15 +181,16 @@ def _keyword(page: Page, judge: Judge, include_head: bool = True) -> Finding | N
     fields = [("text", page.text)]
     if include_head:
         fields += [("title", page.title), ("meta", _meta(page))]
-    found: list[tuple[str, str, Match]] = [(name, text, m) for name, text in fields for m in judge.spam(text)]
+    found = [(name, text, m) for name, text in fields for m in judge.spam(text)]
     if not found:
         return None
-    planted = [link.url for link in page.links if link.tag == "a" and link.text and _off_site(link.url, judge)
-               and judge.spam(link.text)]  # fmt: skip
+    # Rule 4 of the keyword file: a spam term that is the text of a link to a foreign domain.
+    planted = [link.url for link in page.links
+               if link.tag == "a" and link.text and judge.foreign(link.url) and judge.spam(link.text)]  # fmt: skip
     if not judge.rule.fires((m for _, _, m in found), in_link_text=bool(planted)):
         return None
     words = _words(m for _, _, m in found)
-    name, text, first = found[0]
+    _, text, first = found[0]
     categories = list(dict.fromkeys(_CATEGORY.get(m.entry.kind, m.entry.kind) for _, _, m in found))
     evidence: dict[str, Any] = {
         "detail": f"出现{'、'.join(categories)}类违规词：{'、'.join(words[:_SAMPLE])}",
@@ -194,29 +199,46 @@ def _keyword(page: Page, judge: Judge, include_head: bool = True) -> Finding | N
     }  # fmt: skip
     if planted:
         evidence["link"] = planted[0]
-    return _finding(page, "keyword", f"页面含{'、'.join(categories)}等违规内容（{'、'.join(words[:3])}）", evidence)
+    return _finding(
+        page,
+        "keyword",
+        f"页面含{'、'.join(categories)}等违规内容（{'、'.join(words[:3])}）",
+        evidence,
+    )
 
 
 def _meta(page: Page) -> str:
     """Meta keywords and description joined (names compared case-insensitively)."""
-    return " 。".join(v for k, v in page.meta.items() if k.lower() in ("keywords", "description") and v)
+    return " 。".join(
+        v for k, v in page.meta.items() if k.lower() in ("keywords", "description") and v
+    )
 
 
-def _off_site(url: str, judge: Judge) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.netloc) and parts.netloc.lower() not in judge.netlocs
+def planted_hidden(links: Iterable[dict[str, Any]], judge: Judge) -> list[dict[str, Any]]:
+    """The hidden links that are planted: spam anchor text, or a foreign target hidden for real."""
+    hits: list[dict[str, Any]] = []
+    for link in links:
+        url, text, technique = (str(link.get(k) or "") for k in ("url", "text", "technique"))
+        domain = judge.foreign(url)
+        spam = judge.spam(text)
+        named = text and not text.endswith(_OFFICIAL_SUFFIXES)
+        if (spam and (domain or any(m.entry.weight >= 2 for m in spam))) or (
+            domain and (technique in CONCEALING or named)
+        ):
+            hits.append({"target": url, "text": text, "technique": technique, "domain": domain or ""})  # fmt: skip
+    return hits
+
+
+def malicious_scripts(targets: Iterable[dict[str, Any]], judge: Judge) -> list[dict[str, Any]]:
+    """Script targets on foreign domains, and search-engine referrer checks whatever their target."""
+    return [
+        t for t in targets
+        if (t.get("url") and judge.foreign(str(t["url"]))) or (not t.get("url") and t.get("technique") == "referrer_check")
+    ]  # fmt: skip
 
 
 def _hidden_link(page: Page, judge: Judge) -> Finding | None:
-    hits: list[dict[str, Any]] = []
-    for link in page.hidden_links:
-        url, text, technique = link.get("url") or "", link.get("text") or "", link.get("technique") or ""
-        domain = judge.foreign(url)
-        spam = judge.spam(text)
-        if spam and (domain or any(m.entry.weight >= 2 for m in spam)) or (
-            domain and (technique in CONCEALING or not text.endswith(_OFFICIAL_SUFFIXES))
-        ):
-            hits.append({"target": url, "text": text, "technique": technique, "domain": domain or ""})
+    hits = planted_hidden(page.hidden_links, judge)
     if not hits:
         return None
     first = hits[0]
@@ -232,11 +254,7 @@ def _hidden_link(page: Page, judge: Judge) -> Finding | None:
 
 
 def _js_redirect(page: Page, judge: Judge) -> Finding | None:
-    hits = []
-    for target in page.script_targets:
-        url, technique = target.get("url") or "", target.get("technique") or ""
-        if (url and judge.foreign(url)) or (not url and technique == "referrer_check"):
-            hits.append(target)
+    hits = malicious_scripts(page.script_targets, judge)
     if not hits:
         return None
     first = hits[0]
@@ -248,17 +266,25 @@ def _js_redirect(page: Page, judge: Judge) -> Finding | None:
         "decoded": list(first.get("decoded") or []), "count": len(hits),
         "targets": list(dict.fromkeys(h.get("url") or "" for h in hits))[:_SAMPLE],
     }  # fmt: skip
-    return _finding(page, "js_redirect", f"页面脚本存在恶意跳转或外链写入：{evidence['detail']}", evidence)
+    return _finding(
+        page, "js_redirect", f"页面脚本存在恶意跳转或外链写入：{evidence['detail']}", evidence
+    )
 
 
 def _head_tamper(page: Page, judge: Judge) -> dict[str, Any] | None:
     """Spam in the title or meta tags: one strong term is enough, weak ones count by the rule."""
-    found = [(name, m) for name, text in (("title", page.title), ("meta", _meta(page))) for m in judge.spam(text)]
+    found = [
+        (name, m)
+        for name, text in (("title", page.title), ("meta", _meta(page)))
+        for m in judge.spam(text)
+    ]
     matches = [m for _, m in found]
     if not matches or not (any(m.entry.weight >= 2 for m in matches) or judge.rule.fires(matches)):
         return None
     fields = list(dict.fromkeys(name for name, _ in found))
-    place = "标题" if fields == ["title"] else "关键词或描述" if fields == ["meta"] else "标题和关键词"
+    place = (
+        "标题" if fields == ["title"] else "关键词或描述" if fields == ["meta"] else "标题和关键词"
+    )
     words = _words(matches)
     return {"detail": f"首页{place}被篡改，含违规词：{'、'.join(words[:_SAMPLE])}", "fields": fields,
             "words": words[:10], "title": page.title[:100]}  # fmt: skip
@@ -295,16 +321,24 @@ def cloaking(snap: Snapshot, judge: Judge) -> Iterator[Finding]:
         evidence["agents"] = list(dict.fromkeys(str(p.get("agent")) for p, _ in shown))
         page = normal or Page(url=url)
         agent = "搜索引擎爬虫" if probe.get("agent") == "spider" else "从搜索引擎点击进入的访问者"
-        yield _finding(page, "cloaking", f"{agent}看到的页面与普通访问不同：{evidence['detail']}", evidence)
+        yield _finding(
+            page, "cloaking", f"{agent}看到的页面与普通访问不同：{evidence['detail']}", evidence
+        )
 
 
-def _cloaked(probe: dict[str, Any], normal: Page | None, url: str, judge: Judge) -> dict[str, Any] | None:
+def _cloaked(
+    probe: dict[str, Any], normal: Page | None, url: str, judge: Judge
+) -> dict[str, Any] | None:
     """Evidence that one refetch shows what the normal view does not, or None."""
     status = probe.get("status")
     if probe.get("error") or not isinstance(status, int) or not 200 <= status < 400:
         return None
     title, text = str(probe.get("title") or ""), str(probe.get("text") or "")
-    normal_words = set(_words(judge.spam(f"{normal.title}\n{normal.text}\n{_meta(normal)}"))) if normal else set()
+    normal_words = (
+        set(_words(judge.spam(f"{normal.title}\n{normal.text}\n{_meta(normal)}")))
+        if normal
+        else set()
+    )
     new = [m for m in judge.spam(f"{title}\n{text}") if m.entry.word not in normal_words]
     details: list[str] = []
     evidence: dict[str, Any] = {"agent": probe.get("agent")}
@@ -319,11 +353,26 @@ def _cloaked(probe: dict[str, Any], normal: Page | None, url: str, judge: Judge)
         evidence["final_url"] = final
         details.append(f"被跳转到 {final_host}")
     seen = {link.url for link in normal.links} if normal else set()
-    new_links = [u for u in dict.fromkeys(probe.get("links") or []) if u not in seen and judge.foreign(str(u))]
-    if len(new_links) >= CLOAK_NEW_LINKS:
+    new_links = [
+        u
+        for u in dict.fromkeys(probe.get("links") or [])
+        if u not in seen and judge.foreign(str(u))
+    ]
+    hidden = [h["target"] for h in planted_hidden(probe.get("hidden_links") or [], judge)]
+    hidden = [u for u in hidden if u not in seen]
+    if len(new_links) >= CLOAK_NEW_LINKS or hidden:
+        new_links = list(dict.fromkeys(hidden + new_links))
         evidence["new_links"] = new_links[:10]
         evidence["new_link_count"] = len(new_links)
-        details.append(f"多出 {len(new_links)} 个指向外部网站的链接")
+        details.append(
+            f"多出 {len(new_links)} 个指向外部网站的链接" + ("（含暗链）" if hidden else "")
+        )
+    normal_scripts = {t.get("url") or "" for t in normal.script_targets} if normal else set()
+    scripts = [t for t in malicious_scripts(probe.get("script_targets") or [], judge)
+               if (t.get("url") or "") not in normal_scripts]  # fmt: skip
+    if scripts:
+        evidence["script_target"] = scripts[0].get("url") or ""
+        details.append(f"出现脚本跳转 {scripts[0].get('url') or '（地址无法静态解析）'}")
     if not details:
         return None
     evidence["detail"] = "，".join(details)
@@ -354,7 +403,9 @@ class _Capped:
             first.add(kind)
             finding.evidence["pages_total"] = total
             if total > MAX_PAGES_PER_KIND:
-                finding.message += f"（同类问题共 {total} 个页面，仅列出前 {MAX_PAGES_PER_KIND} 个）"
+                finding.message += (
+                    f"（同类问题共 {total} 个页面，仅列出前 {MAX_PAGES_PER_KIND} 个）"
+                )
             else:
                 finding.message += f"（同类问题共 {total} 个页面）"
         return self.kept

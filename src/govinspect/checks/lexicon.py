@@ -89,13 +89,15 @@ class Lexicon:
                 continue  # the code matched across a character boundary
             start = (end >> 1) + 1 - length
             for word, i, shields, latin in candidates:
-                if startswith(word, start):  # else a code collision
-                    if shields and any(k <= start and startswith(g, start - k) for g, k in shields):
-                        break
-                    if latin and not _bounded(text, start, start + length):
-                        break
-                    hits.append((start, -length, i))
-                    break
+                if not startswith(word, start):
+                    continue  # a code collision
+                for guard, offset in shields:
+                    if offset <= start and startswith(guard, start - offset):
+                        break  # inside one of its guards
+                else:
+                    if not latin or _bounded(text, start, start + length):
+                        hits.append((start, -length, i))
+                break
         if not hits:
             return
         hits.sort()
@@ -310,15 +312,8 @@ class SpamRule:
 
     @classmethod
     def load(cls) -> SpamRule:
-        """The packaged rule."""
-        data = data_file(HIJACK)
-        rule = data.get("rule") or {}
-        return cls(
-            fire_weight=int(rule.get("fire_weight", 3)),
-            counter_terms=tuple(data.get("counter_terms") or ()),
-            counter_window=int(rule.get("counter_window", 24)),
-            breaks=str(rule.get("sentence_breaks", "。！？!?")),
-        )
+        """The packaged rule (cached)."""
+        return _spam_rule()
 
     def countered(self, text: str, start: int, end: int) -> bool:
         """True when an enforcement or warning word sits near the match in the same sentence."""
@@ -337,6 +332,18 @@ class SpamRule:
         for m in matches:
             weights[m.entry.word] = m.entry.weight
         return bool(weights) and (in_link_text or sum(weights.values()) >= self.fire_weight)
+
+
+@lru_cache(maxsize=1)
+def _spam_rule() -> SpamRule:
+    data = data_file(HIJACK)
+    rule = data.get("rule") or {}
+    return SpamRule(
+        fire_weight=int(rule.get("fire_weight", 3)),
+        counter_terms=tuple(data.get("counter_terms") or ()),
+        counter_window=int(rule.get("counter_window", 24)),
+        breaks=str(rule.get("sentence_breaks", "。！？!?")),
+    )
 
 
 def find_spam(text: str, lexicon: Lexicon | None = None, rule: SpamRule | None = None) -> list[Match]:

@@ -8,7 +8,7 @@ with ``overflow:hidden``, ``text-indent:-9999px``, ``opacity:0``, text coloured 
 background), the same declarations in a ``<style>`` rule for a simple selector, the
 ``hidden`` attribute, ``<marquee>`` boxes one pixel high or scrolling thousands of pixels
 a step, and 1-pixel iframes. Everything inside a hidden box is hidden. Script targets come
-from ``checks/scripts.py`` (static decoding, nothing is executed) and from meta refresh.
+from ``extract/scripts.py`` (static decoding, nothing is executed) and from meta refresh.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.checks.scripts import find_targets, meta_refresh_url
+from govinspect.extract.scripts import find_targets
 from govinspect.model import Page
 
 from .links import UrlResolver, collapse
 
-__all__ = ["MAX_HIDDEN", "MAX_SCRIPT_CHARS", "MAX_SCRIPT_TARGETS", "hiding", "security_signals"]
+__all__ = [
+    "MAX_HIDDEN", "MAX_SCRIPT_CHARS", "MAX_SCRIPT_TARGETS", "css_rules", "hiding", "meta_refresh_url", "security_signals",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -33,37 +35,27 @@ MAX_HIDDEN = 200  # hidden links kept per page
 MAX_SCRIPT_CHARS = 200_000  # inline script text examined per page (head and tail of a huge one)
 MAX_SCRIPT_TARGETS = 50
 _MAX_SELECTORS = 60  # hiding selectors of <style> rules tried per technique
-_OFFSCREEN_PX = -200  # left/top/text-indent at or beyond this hides the box (real cases: -999, -9999)
+_OFFSCREEN_PX = -200  # left/top/text-indent this far out hides the box (real cases: -999, -9999)
 _TINY_PX = 1  # widths, heights and font sizes at or below this show nothing
 _MARQUEE_SPEED = 200  # scrollamount: a news ticker uses 1-10, a hiding marquee thousands
 
 # Tag and attribute queries kept apart: lexbor answers a few small selectors faster than one
 # long group, and the attribute ones are rare on real pages.
-_SELECTORS = (
-    "style, script, meta, marquee, iframe", "[style]", "[hidden]", "[onload], [onclick], [onmouseover], [onerror]"
-)  # fmt: skip
-_TARGETS = 50
-_MAX_SELECTORS = 60  # hiding selectors of <style> rules tried per technique
-_OFFSCREEN_PX = -200  # left/top/text-indent at or beyond this hides the box (real cases: -999, -9999)
-_TINY_PX = 1  # widths, heights and font sizes at or below this show nothing
-_MARQUEE_SPEED = 200  # scrollamount: a news ticker uses 1-10, a hiding marquee thousands
-
-_SELECTOR = (
-    "style, script, meta[http-equiv], marquee, iframe, [style], [hidden], "
-    "[onload], [onclick], [onmouseover], [onerror], [onfocus], [onchange], [onunload]"
-)
+_SELECTORS = ("style, script, meta, marquee, iframe", "[style]", "[hidden]",
+              "[onload], [onclick], [onmouseover], [onerror]")  # fmt: skip
 _TARGETS = "a, iframe"
-_JS_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript", "text/jscript")
+_JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript", "text/jscript"})  # fmt: skip
 # Declarations that can hide something; a style without any of them is not parsed at all.
-_TRIGGER = re.compile(r"none|hidden|collapse|-\d|font-size|opacity|background|line-height|(?:width|height)\s*:\s*[0-9.]", re.I)
+_TRIGGER = re.compile(r"none|hidden|collapse|-\d|font-size|opacity|background|line-height|(?:width|height)\s*:\s*[0-9.]", re.I)  # fmt: skip
 _LENGTH = re.compile(r"^(-?\d*\.?\d+)\s*(px|pt|em|rem|%)?$")
 _UNITS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0}
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _BRACE = re.compile(r"[{}]")
 _SIMPLE_SELECTOR = re.compile(r"^[A-Za-z0-9_\-#.*\s>+~]+$")
 _ROOT_SELECTOR = re.compile(r"(?:^|[\s>+~])(?:html|body|\*)$", re.I)
-_COLOR_NAMES = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "#fff": "#ffffff", "#000": "#000000"}
+_COLOR_NAMES = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "#fff": "#ffffff", "#000": "#000000"}  # fmt: skip
 _PLAIN_PATH = re.compile(r"^[A-Za-z0-9_\-.~/?=&%+,;:@!$'()*]*$")  # ASCII, no fragment or space
+_REFRESH = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 
 
@@ -112,6 +104,9 @@ def _scan(tree: LexborHTMLParser) -> tuple[list[Box], list[str], list[tuple[str,
                 boxes.append((node, technique, "attribute"))
         elif tag == "iframe" and (_tiny(attrs.get("width")) or _tiny(attrs.get("height"))):
             boxes.append((node, "zero_size", "attribute"))
+        for name, value in attrs.items():
+            if value and name[:2].lower() == "on":
+                code.append((value, "attribute"))
         if tag in ("html", "body"):
             continue  # hide-until-loaded pages: the whole page is not a hidden link
         style = attrs.get("style")
@@ -121,9 +116,6 @@ def _scan(tree: LexborHTMLParser) -> tuple[list[Box], list[str], list[tuple[str,
                 boxes.append((node, technique, "inline"))
         if "hidden" in attrs and tag != "input":
             boxes.append((node, "hidden_attr", "attribute"))
-        for name, value in attrs.items():
-            if value and name[:2].lower() == "on":
-                code.append((value, "attribute"))
     return boxes, css, code, refresh
 
 
@@ -150,13 +142,19 @@ def hiding(style: str) -> str | None:
         (v := _px(d.get(k))) is not None and v <= _OFFSCREEN_PX for k in ("left", "top")
     ):
         return "offscreen"
-    if any((v := _px(d.get(k))) is not None and v <= 5 * _OFFSCREEN_PX for k in ("margin-left", "margin-top")):
+    if any(
+        (v := _px(d.get(k))) is not None and v <= 5 * _OFFSCREEN_PX
+        for k in ("margin-left", "margin-top")
+    ):
         return "offscreen"
     indent = _px(d.get("text-indent"))
     if indent is not None and indent <= _OFFSCREEN_PX:
         return "text_indent"
     if d.get("overflow", d.get("overflow-y", "")) in ("hidden", "clip"):
-        if any((v := _px(d.get(k))) is not None and v <= _TINY_PX for k in ("width", "height", "max-height")):
+        if any(
+            (v := _px(d.get(k))) is not None and v <= _TINY_PX
+            for k in ("width", "height", "max-height")
+        ):
             return "zero_size"
         line = _px(d.get("line-height"))
         if line is not None and line <= 0:
@@ -208,7 +206,7 @@ def _color(value: str | None) -> str | None:
 
 
 def _marquee(attrs: dict[str, str | None]) -> str | None:
-    """"marquee" when a marquee box is too small or too fast to be read."""
+    """The marquee technique when the box is too small or scrolls too fast to be read, else None."""
     speed = _px((attrs.get("scrollamount") or "").strip())
     if speed is not None and speed >= _MARQUEE_SPEED:
         return "marquee"
@@ -247,7 +245,11 @@ def _stylesheet_boxes(tree: LexborHTMLParser, sheets: list[str]) -> list[Box]:
                 continue
             for selector in prelude.split(","):
                 selector = " ".join(selector.split())
-                if selector and _SIMPLE_SELECTOR.match(selector) and not _ROOT_SELECTOR.search(selector):
+                if (
+                    selector
+                    and _SIMPLE_SELECTOR.match(selector)
+                    and not _ROOT_SELECTOR.search(selector)
+                ):
                     chosen = selectors.setdefault(technique, [])
                     if len(chosen) < _MAX_SELECTORS:
                         chosen.append(selector)
@@ -268,7 +270,7 @@ def _select(tree: LexborHTMLParser, selectors: list[str]) -> list[LexborNode]:
         for selector in selectors:
             try:
                 found.extend(tree.css(selector))
-            except Exception:  # noqa: S112 - a selector lexbor cannot read hides nothing we can see
+            except Exception:  # a selector lexbor cannot read hides nothing we can see
                 continue
         return found
 
@@ -296,7 +298,7 @@ def _hidden_links(boxes: list[Box], resolve: UrlResolver) -> list[dict[str, Any]
                 text = collapse(attrs.get("title") or "")
                 if not text and (img := node.css_first("img[alt]")) is not None:
                     text = collapse(img.attrs.get("alt") or "")
-            out.append({"url": url, "text": text[:100], "technique": technique, "via": via, "tag": node.tag})
+            out.append({"url": url, "text": text[:100], "technique": technique, "via": via, "tag": node.tag})  # fmt: skip
             if len(out) >= MAX_HIDDEN:
                 return out
     return out
@@ -309,7 +311,15 @@ def _resolve(resolve: UrlResolver, raw: str) -> str | None:
     return resolve(raw)
 
 
-def _script_targets(code: list[tuple[str, str]], refresh: list[str], resolve: UrlResolver) -> list[dict[str, Any]]:
+def meta_refresh_url(content: str) -> str | None:
+    """The target of a ``<meta http-equiv=refresh content="5;url=...">``, or None."""
+    mo = _REFRESH.search(content)
+    return mo.group(1) if mo else None
+
+
+def _script_targets(
+    code: list[tuple[str, str]], refresh: list[str], resolve: UrlResolver
+) -> list[dict[str, Any]]:
     """Redirect and written-link targets of the inline code and meta refresh, at most ``MAX_SCRIPT_TARGETS``."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
@@ -327,13 +337,17 @@ def _script_targets(code: list[tuple[str, str]], refresh: list[str], resolve: Ur
         raw = meta_refresh_url(content)
         if raw and not add(raw, "meta_refresh", collapse(content), (), "meta"):
             return out
-    budget = MAX_SCRIPT_CHARS
-    for text, source in code:
-        if budget <= 0:
-            break
-        if len(text) > budget:
-            text = text[: budget * 3 // 4] + "\n" + text[-(budget // 4) :]
-        budget -= len(text)
+    # Small pieces first: an injected one-liner next to a huge library is always read; a
+    # piece beyond the budget is read by its head and tail.
+    allowed, budget = [0] * len(code), MAX_SCRIPT_CHARS
+    for i in sorted(range(len(code)), key=lambda i: len(code[i][0])):
+        allowed[i] = min(len(code[i][0]), budget)
+        budget -= allowed[i]
+    for (text, source), limit in zip(code, allowed, strict=True):
+        if limit <= 0:
+            continue
+        if len(text) > limit:
+            text = text[: limit * 3 // 4] + "\n" + text[-(limit // 4) :]
         try:
             targets = find_targets(text)
         except (ValueError, OverflowError, RecursionError, MemoryError):

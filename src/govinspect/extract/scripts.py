@@ -17,9 +17,10 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from urllib.parse import unquote
 
-__all__ = ["MAX_TARGETS", "ScriptTarget", "decode_layers", "find_targets", "meta_refresh_url"]
+__all__ = ["MAX_TARGETS", "ScriptTarget", "decode_layers", "find_targets", "fold_concat"]
 
 MAX_TARGETS = 50  # per piece of code
 SNIPPET = 120
@@ -28,6 +29,7 @@ _MAX_DECODED = 400_000  # characters of decoded text examined per piece of code
 _MAX_SINKS = 40  # sinks examined per pattern and layer
 _SCAN = 2_000  # characters read after a sink for its argument
 _SPIDER_REACH = 1_500  # a sink this far after a referrer / user-agent test is governed by it
+_VAR_REACH = 20_000  # how far back a string variable's assignment is looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ _EVAL = re.compile(r"\beval\s*\(|\bFunction\s*\(|\bset(?:Timeout|Interval)\s*\("
 _INJECT = re.compile(r"createElement\s*\(\s*['\"](?:script|iframe)['\"]\s*\)", re.I)
 _SRC = re.compile(r"\.\s*src\s*=(?!=)|\.\s*setAttribute\s*\(\s*['\"]src['\"]\s*,")
 _SPIDER_TEST = re.compile(r"referr?er|userAgent")
-_ENGINES = re.compile(r"baidu|google|sogou|soso|so\.com|sm\.cn|bing|yahoo|youdao|haosou|360\.cn|spider")
+_ENGINES = re.compile(r"baidu|google|sogou|soso|so\.com|sm\.cn|bing|yahoo|youdao|haosou|360\.cn|spider")  # fmt: skip
 
 _LIT = r"""(?:'((?:\\.|[^'\\\n])*)'|"((?:\\.|[^"\\\n])*)")"""
 _LITERAL = re.compile(_LIT)
@@ -70,11 +72,10 @@ _PACKER = re.compile(
 _EVAL_LITERAL = re.compile(r"(?:eval|Function|setTimeout|setInterval)\s*\(\s*" + _LIT)
 _CONCAT = re.compile(_LIT + r"\s*\+\s*" + _LIT)
 _CONCAT_HINT = re.compile(r"['\"]\s*\+\s*['\"]")
-_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-7]{1,3})|(.))", re.S)
+_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-7]{1,3})|(.))", re.S)  # fmt: skip
 _PCT = re.compile(r"%u([0-9a-fA-F]{4})|%([0-9a-fA-F]{2})")
-_STRING_VAR = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*" + _LIT)
-_ATTR_URL = re.compile(r"""(?:href|src|action|data)\s*=\s*["']?\s*([^"'\s>]+)|url\s*=\s*["']?\s*([^"'\s>;]+)""", re.I)
-_IDENT = re.compile(r"[A-Za-z_$][\w$.]*")
+_TOKEN = re.compile(_LIT + r"|([A-Za-z_$][\w$.]*)|([();,\n}])")
+_ATTR_URL = re.compile(r"""(?:href|src|action|data)\s*=\s*["']?\s*([^"'\s>]+)|url\s*=\s*["']?\s*([^"'\s>;]+)""", re.I)  # fmt: skip
 _PLAIN_URL = re.compile(r"^(?:https?:)?//|^[\w./?%#=&~-]+$", re.I)
 _ABSOLUTE = re.compile(r"(?:https?:)?//[^\s'\"<>]+$", re.I)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -100,10 +101,9 @@ def find_targets(code: str) -> list[ScriptTarget]:
 
 
 def decode_layers(code: str) -> Iterator[tuple[str, tuple[str, ...], str | None]]:
-    """The code and each string it decodes to: (text, decoders applied, sink the text is fed to).
-
-    The sink is "write", "html", "location" or "eval", with a "spider:" prefix when the call
-    sits under a search-engine referrer or user-agent test."""
+    """The code and each string it decodes to, as (text, decoders applied, sink it is fed to)."""
+    # The sink is "write", "html", "location" or "eval", prefixed "spider:" when the decoding
+    # call sits under a search-engine referrer or user-agent test.
     queue: list[tuple[str, tuple[str, ...], str | None]] = [(code, (), None)]
     budget, count = _MAX_DECODED, 0
     while queue and count < _MAX_LAYERS:
@@ -131,7 +131,8 @@ def _decoded_strings(text: str) -> Iterator[tuple[str, int, str]]:
     """(decoder, position, decoded text) for every decodable call in ``text``."""
     if "unescape" in text or "decodeURI" in text:
         for mo in _UNESCAPE.finditer(text):
-            yield mo.group(1), mo.start(), _percent_decode(_literal(mo.group(2), mo.group(3)), mo.group(1))
+            value = _literal(mo.group(2), mo.group(3))
+            yield mo.group(1), mo.start(), _percent_decode(value, mo.group(1))
     if "atob" in text:
         for mo in _ATOB.finditer(text):
             yield "atob", mo.start(), _b64(_literal(mo.group(1), mo.group(2)))
@@ -212,7 +213,7 @@ def _b64(value: str) -> str:
 
 
 def _charcodes(numbers: str) -> str:
-    values = (int(p, 16) if p[:2] in ("0x", "0X") else int(p) for p in (s.strip() for s in numbers.split(",")))
+    values = (int(p.strip(), 0) if "x" in p.lower() else int(p) for p in numbers.split(","))
     return "".join(chr(v) for v in values if v <= 0x10FFFF)
 
 
@@ -236,10 +237,9 @@ def _unpack(mo: re.Match[str]) -> str:
 
 
 def _sink_for(parent: str, start: int, value: str) -> str | None:
-    """The sink decoded text is fed to ("write", "html", "location", "eval"), None when unknown.
-
-    The call it is an argument of decides; a decoded value kept in a variable is matched to the
-    parent's sinks by its shape (HTML for a write, a bare URL for a redirect)."""
+    """The sink decoded text is fed to ("write", "html", "location", "eval"), None when unknown."""
+    # The call it is an argument of decides; a decoded value kept in a variable is matched to
+    # the parent's sinks by its shape (HTML for a write, a bare URL for a redirect).
     if start < 0:
         return None
     before = parent[max(0, start - 80) : start]
@@ -260,7 +260,9 @@ def _sink_for(parent: str, start: int, value: str) -> str | None:
     return None
 
 
-def _layer_targets(text: str, decoded: tuple[str, ...], parent_sink: str | None) -> Iterator[ScriptTarget]:
+def _layer_targets(
+    text: str, decoded: tuple[str, ...], parent_sink: str | None
+) -> Iterator[ScriptTarget]:
     """Targets of one layer: its own sinks, plus the layer itself when it was fed to one."""
     tests = _spider_tests(text)
     inherited = bool(parent_sink and parent_sink.startswith("spider:"))
@@ -278,23 +280,27 @@ def _layer_targets(text: str, decoded: tuple[str, ...], parent_sink: str | None)
         for url, pos in _html_urls(text):
             yield ScriptTarget(url, technique(pos, default), _snippet(text, pos), decoded)
     if "location" in text or "href" in text or "navigate" in text:
-        for mo in _limit(_redirects(text)):
+        for mo in islice(_redirects(text), _MAX_SINKS):
             url = (_argument(text, mo.end()) or "").strip()
             kind = technique(mo.start(), "location")
             if url and _PLAIN_URL.match(url):
-                yield ScriptTarget(url, kind, _snippet(text, mo.start()), _marks(text, mo.end(), decoded))
+                yield ScriptTarget(
+                    url, kind, _snippet(text, mo.start()), _marks(text, mo.end(), decoded)
+                )
             elif kind == "referrer_check":
                 yield ScriptTarget("", kind, _snippet(text, mo.start()), decoded)
     for pattern, default, hint in ((_WRITE, "document_write", "write"), (_HTML, "inner_html", "")):
         if hint not in text:
             continue
-        for mo in _limit(pattern.finditer(text)):
+        for mo in islice(pattern.finditer(text), _MAX_SINKS):
             html = _argument(text, mo.end(), whole=True) or ""
             for url, _pos in _html_urls(html):
                 marks = _marks(text, mo.end(), decoded)
-                yield ScriptTarget(url, technique(mo.start(), default), _snippet(text, mo.start()), marks)
+                yield ScriptTarget(
+                    url, technique(mo.start(), default), _snippet(text, mo.start()), marks
+                )
     if "createElement" in text and _INJECT.search(text):
-        for mo in _limit(_SRC.finditer(text)):
+        for mo in islice(_SRC.finditer(text), _MAX_SINKS):
             url = (_argument(text, mo.end()) or "").strip()
             if url and _PLAIN_URL.match(url):
                 kind = technique(mo.start(), "script_inject")
@@ -321,7 +327,7 @@ def _spider_tests(text: str) -> list[int]:
     if "referer" not in text and "referrer" not in text and "userAgent" not in text:
         return []
     out = []
-    for mo in _limit(_SPIDER_TEST.finditer(text)):
+    for mo in islice(_SPIDER_TEST.finditer(text), _MAX_SINKS):
         if _ENGINES.search(text[max(0, mo.start() - 300) : mo.end() + 300].lower()):
             out.append(mo.start())
     return out
@@ -340,13 +346,6 @@ def _marks(text: str, pos: int, decoded: tuple[str, ...]) -> tuple[str, ...]:
     return decoded
 
 
-def _limit(matches: Iterator[re.Match[str]]) -> Iterator[re.Match[str]]:
-    for i, mo in enumerate(matches):
-        if i >= _MAX_SINKS:
-            return
-        yield mo
-
-
 def _html_urls(html: str) -> Iterator[tuple[str, int]]:
     """URLs in href/src/action attributes and refresh ``url=`` of written HTML."""
     if "<" not in html:
@@ -358,42 +357,28 @@ def _html_urls(html: str) -> Iterator[tuple[str, int]]:
 
 
 def _argument(text: str, pos: int, whole: bool = False) -> str | None:
-    """The string value of the expression at ``pos``, None when it is not known statically.
-
-    Reads to the end of the statement (``;``, a line break or the closing parenthesis). With
-    ``whole`` (written HTML) every literal is kept and variables are dropped; otherwise the
-    value is the first literal, after a leading string variable when there is one."""
-    end = min(len(text), pos + _SCAN)
+    """The string value of the expression at ``pos`` up to the statement's end, None when unknown."""
+    # With ``whole`` (written HTML) every literal is kept and variables are dropped; otherwise
+    # the value is the first literal, after a leading string variable when there is one.
     parts: list[str] = []
     depth = 0
-    i = pos
     ident: str | None = None
-    while i < end:
-        ch = text[i]
-        if ch in "'\"":
-            mo = _LITERAL.match(text, i)
-            if mo is None:
-                break
-            parts.append(_literal(mo.group(1), mo.group(2)))
+    for mo in _TOKEN.finditer(text, pos, min(len(text), pos + _SCAN)):
+        single, double, name, punct = mo.groups()
+        if single is not None or double is not None:
+            parts.append(_literal(single, double))
             if not whole:
                 break
-            i = mo.end()
-            continue
-        if ch == "(":
+        elif name is not None:
+            ident = name if ident is None and not parts else ident
+        elif punct == "(":
             depth += 1
-        elif ch == ")":
+        elif punct == ")":
             depth -= 1
             if depth < 0:
                 break
-        elif ch in ";\n}" or (ch == "," and depth == 0 and not whole):
+        elif punct != "," or (depth == 0 and not whole):
             break
-        elif ident is None and not parts and (ch.isalpha() or ch in "_$"):
-            found = _IDENT.match(text, i)
-            if found is not None:
-                ident = found.group()
-                i = found.end()
-                continue
-        i += 1
     if whole:
         return "".join(parts) if parts else (_string_variable(text, ident, pos) if ident else None)
     if ident is None:
@@ -403,18 +388,12 @@ def _argument(text: str, pos: int, whole: bool = False) -> str | None:
 
 
 def _string_variable(text: str, name: str, before: int) -> str | None:
-    """The last string literal assigned to ``name`` before position ``before``."""
+    """The last string literal assigned to ``name`` in the ``_VAR_REACH`` characters before ``before``."""
+    pattern = re.compile(r"(?<![\w$.])" + re.escape(name) + r"\s*=\s*" + _LIT)
     value = None
-    for mo in _STRING_VAR.finditer(text, 0, before):
-        if mo.group(1) == name:
-            value = _literal(mo.group(2), mo.group(3))
+    for mo in pattern.finditer(text, max(0, before - _VAR_REACH), before):
+        value = _literal(mo.group(1), mo.group(2))
     return value
-
-
-def meta_refresh_url(content: str) -> str | None:
-    """The target of a ``<meta http-equiv=refresh content="5;url=...">``, or None."""
-    mo = re.search(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", content, re.I)
-    return mo.group(1) if mo else None
 
 
 def _snippet(text: str, pos: int) -> str:

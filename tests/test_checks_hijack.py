@@ -1,0 +1,411 @@
+"""The hijack check (security.hijack) on hand-built snapshots of real-world defacements."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govinspect.checks import Context, run_checks
+from govinspect.checks.hijack import MAX_PAGES_PER_KIND, Judge, check, registrable
+from govinspect.extract.html import extract_page
+from govinspect.model import Finding, Link, Page, SiteEntry
+from govinspect.rules import load_rules
+from govinspect.snapshot import Snapshot
+
+AS_OF = date(2019, 10, 20)
+FIXTURES = Path(__file__).parent / "fixtures" / "hijack"
+HOME = "http://www.huainan.gov.cn/"
+SITE = SiteEntry(name="淮南市人民政府", url=HOME, unit="淮南市人民政府办公室", level="portal")
+
+
+def ctx(site: SiteEntry = SITE) -> Context:
+    return Context(as_of=AS_OF, rules=load_rules(), site=site)
+
+
+def parsed(name: str, url: str = HOME) -> Page:
+    page = Page(url=url, final_url=url, status=200, content_type="text/html")
+    extract_page(page, (FIXTURES / name).read_text(encoding="utf-8"), AS_OF)
+    return page
+
+
+def html_page(body: str, url: str = HOME + "a/t20191010_1.html", head: str = "") -> Page:
+    page = Page(url=url, final_url=url, status=200, content_type="text/html")
+    extract_page(
+        page, f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>", AS_OF
+    )
+    return page
+
+
+def snap_of(
+    *pages: Page, home: Page | None = None, site: SiteEntry = SITE, probes: Any = None
+) -> Snapshot:
+    snap = Snapshot(site, as_of=AS_OF)
+    host = site.url.split("/")[2]
+    snap.scope_hosts = {host, host.removeprefix("www.")}
+    snap.add_page(
+        home or Page(url=site.url, final_url=site.url, status=200, content_type="text/html"),
+        home=True,
+    )
+    for page in pages:
+        snap.add_page(page)
+    if probes is not None:
+        snap.probes["cloaking"] = probes
+    return snap
+
+
+def run(*pages: Page, **kw: Any) -> list[Finding]:
+    site = kw.get("site", SITE)
+    return check(snap_of(*pages, **kw), ctx(site))
+
+
+def kinds(findings: list[Finding]) -> dict[str, Finding]:
+    out = {f.evidence["kind"]: f for f in findings}
+    assert len(out) == len(findings), [f.message for f in findings]  # one per (page, kind)
+    return out
+
+
+# --- clean controls ------------------------------------------------------------------
+
+
+def test_clean_site_has_no_finding() -> None:
+    home = parsed("home_clean.html")
+    pages = [
+        parsed("shce_notice.html", HOME + "ztzl/shce/201910/t20191015_2301501.html"),
+        parsed("gov_links.html", HOME + "wzdh/index.html"),
+    ]
+    assert (
+        home.hidden_links and home.script_targets
+    )  # menus, tabs, statistics: recorded, not judged
+    assert run(*pages, home=home) == []
+
+
+def test_crackdown_notices_do_not_fire() -> None:
+    texts = [
+        "扫黑除恶专项斗争：依法取缔非法棋牌室，严厉打击六合彩、百家乐等赌博违法犯罪活动。",
+        "警方提醒：“澳门葡京”“开户送彩金”均为境外赌博网站，切勿轻信。",
+        "市反诈中心提醒：警惕刷单返利、裸聊敲诈、代开发票等新型诈骗。",
+        "老年活动中心设有棋牌室、阅览室，欢迎参加健康的棋牌活动。金沙江畔风光好。",
+        "澳门博彩业收入下降，特区政府推动经济适度多元发展。",
+    ]
+    pages = [
+        Page(url=f"{HOME}a/{i}.html", final_url=f"{HOME}a/{i}.html", status=200, text=t)
+        for i, t in enumerate(texts)
+    ]
+    assert run(*pages) == []
+
+
+def test_collapsed_menus_of_a_site_outside_gov_cn_do_not_fire() -> None:
+    site = SiteEntry(name="某某经济开发区管委会", url="http://www.xxkfq.com.cn/")
+    body = (
+        '<ul class="nav"><li><a href="/">首页</a><ul style="display:none">'
+        '<li><a href="http://www.xxkfq.com.cn/zwgk/">政务公开</a></li>'
+        '<li><a href="http://zwfw.xxkfq.com.cn/">政务服务</a></li>'
+        '<li><a href="http://www.ah.gov.cn/">安徽省人民政府</a></li></ul></li></ul>'
+        '<div class="logo"><a href="/" style="text-indent:-9999px">某某经济开发区管委会</a></div>'
+        "<script>window.location.href='http://www.xxkfq.com.cn/index.html';</script>"
+    )
+    page = html_page(body, "http://www.xxkfq.com.cn/a/1.html")
+    assert len(page.hidden_links) == 4
+    assert run(page, site=site) == []
+
+
+def test_own_redirects_statistics_and_accessibility_scripts_do_not_fire() -> None:
+    body = (
+        "<script>window.location.href='/xwzx/';</script>"
+        "<script>location.replace('http://www.ah.gov.cn/')</script>"
+        '<script>var hm=document.createElement("script");hm.src="https://hm.baidu.com/hm.js?x";</script>'
+        "<script>document.write(unescape(\"%3Cscript src='https://s4.cnzz.com/z_stat.php%3Fid%3D1' %3E%3C/script%3E\"));</script>"
+        "<script>var s=document.createElement('script');s.src='https://cloud.govwza.cn/wza/wza.js';</script>"
+        "<script>var s=document.createElement('script');s.src='https://wza.example.com/aria.js';</script>"
+        "<script>document.write(unescape(\"%3Cscript src='https://dcs.conac.cn/js/1.js'%3E%3C/script%3E\"));</script>"
+        "<script>document.write('<script src=\"http://v3.jiathis.com/code/jia.js\"><\\/script>')</script>"
+    )
+    page = html_page(body)
+    assert len(page.script_targets) == 8
+    assert run(page) == []
+
+
+# --- defacements ---------------------------------------------------------------------
+
+
+def test_defaced_home_page() -> None:
+    home = parsed("home_defaced.html")
+    found = kinds(run(home=home))
+    assert set(found) == {"keyword", "hidden_link", "js_redirect", "tamper"}
+    assert all(
+        f.code == "security.hijack" and f.severity == "veto" and f.url == HOME
+        for f in found.values()
+    )
+    tamper = found["tamper"].evidence
+    assert tamper["fields"] == ["title", "meta"] and "澳门葡京" in tamper["words"]
+    assert "首页标题" in found["tamper"].message
+    hidden = found["hidden_link"].evidence
+    assert hidden["technique"] == "offscreen" and hidden["count"] == 5
+    assert hidden["target"] == "http://www.am8899.com/" and hidden["text"] == "澳门葡京"
+    js = found["js_redirect"].evidence
+    assert (
+        js["technique"] == "referrer_check" and js["target"] == "http://www.am8899.com/?tg=shouxian"
+    )
+    assert len(js["snippet"]) <= 120 and "detail" in js
+    # the keyword finding counts the body only: the rewritten title is the tamper finding
+    assert found["keyword"].evidence["where"] == ["text"]
+
+
+def test_marquee_spam_in_an_article() -> None:
+    page = parsed("article_marquee.html", HOME + "zwgk/tzgg/201910/t20191008_1.html")
+    found = kinds(run(page))
+    assert set(found) == {"keyword", "hidden_link"}
+    assert found["hidden_link"].evidence["technique"] == "marquee"
+    assert found["keyword"].evidence["categories"] == ["博彩"]
+
+
+def test_stylesheet_hidden_spam() -> None:
+    found = kinds(run(parsed("article_css_hidden.html", HOME + "a/t20190920_2.html")))
+    assert found["hidden_link"].evidence["domains"][:2] == ["dfkuaisan.com", "txffc.cc"]
+    assert found["hidden_link"].evidence["technique"] == "font_size_zero"
+
+
+def test_obfuscated_scripts() -> None:
+    found = kinds(run(parsed("article_scripts.html", HOME + "a/t20191001_3.html")))
+    assert set(found) == {"js_redirect"}
+    evidence = found["js_redirect"].evidence
+    assert evidence["count"] == 5 and evidence["decoded"] == ["unescape"]
+    assert evidence["target"] == "http://js.tjcnzz8.com/tj.js"
+
+
+def test_referrer_check_with_unresolvable_target_fires() -> None:
+    page = html_page(
+        "<script>if(/baidu|sogou|sm.cn/.test(document.referrer)){location.href=u();}</script>"
+    )
+    finding = kinds(run(page))["js_redirect"]
+    assert finding.evidence["target"] == "" and "无法静态解析" in finding.message
+
+
+def test_forty_links_to_one_casino_domain() -> None:
+    found = kinds(run(parsed("casino_links.html", HOME + "c/index.html")))
+    drift = found["tamper"].evidence
+    assert drift["domain"] == "amjs88.com" and drift["count"] == 40 and drift["share"] >= 0.3
+
+
+def test_many_gov_cn_and_media_links_are_not_drift() -> None:
+    links = [Link(f"http://www.county{i}.gov.cn/", "县政府") for i in range(30)]
+    links += [Link(f"https://mp.weixin.qq.com/s/{i}", "微信文章") for i in range(30)]
+    links += [Link(f"http://www.ahnews.com.cn/{i}.html", "安徽新闻") for i in range(9)]
+    page = Page(url=HOME + "x.html", status=200, links=links)
+    assert run(page) == []
+
+
+# --- keywords ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "澳 门*葡 京 ★ 开 户 送 彩 金",  # separators between characters
+        "澳門葡京娛樂城 開戶送彩金",  # traditional characters
+        "ＢＥＴ３６５ 真人视讯",  # full-width
+        "bеt365 亚博体育",  # Cyrillic е
+        "bjl 百家乐官网",  # pinyin initials
+        "最新成人电影 高清无码",
+    ],
+)
+def test_keyword_variants(text: str) -> None:
+    page = Page(url=HOME + "a/1.html", status=200, text=f"新闻中心 {text} 联系我们")
+    assert set(kinds(run(page))) == {"keyword"}
+
+
+def test_single_weak_term_does_not_fire_but_a_planted_link_does() -> None:
+    alone = Page(
+        url=HOME + "a/1.html", status=200, text="本市体育中心举办围棋、象棋等棋牌比赛。老虎机"
+    )
+    assert run(alone) == []
+    planted = Page(
+        url=HOME + "a/2.html", status=200, text="通知公告 百家乐",
+        links=[Link("http://www.bjl77.com/", "百家乐")],
+    )  # fmt: skip
+    assert kinds(run(planted))["keyword"].evidence["link"] == "http://www.bjl77.com/"
+
+
+def test_one_strong_term_in_the_home_title_is_tampering() -> None:
+    home = Page(
+        url=HOME, final_url=HOME, status=200, title="澳门葡京_淮南市人民政府", text="政务要闻"
+    )
+    found = kinds(run(home=home))
+    assert set(found) == {"tamper"} and found["tamper"].evidence["fields"] == ["title"]
+    weak = Page(
+        url=HOME,
+        final_url=HOME,
+        status=200,
+        title="淮南市体育局",
+        meta={"Keywords": "体育,棋牌,健身"},
+    )
+    assert run(home=weak) == []
+
+
+# --- hidden links --------------------------------------------------------------------
+
+
+def test_hidden_link_rules() -> None:
+    body = (
+        '<div style="display:none">'
+        '<a href="/zwgk/">政务公开</a>'  # own menu
+        '<a href="http://www.people.com.cn/">人民网</a>'  # trusted media tab
+        '<a href="http://www.hnrb.com.cn/">淮南日报</a>'  # an outlet's name in a tab
+        '<a href="http://www.ah.gov.cn/">安徽省人民政府</a>'  # government
+        "</div>"
+    )
+    assert run(html_page(body)) == []
+    planted = html_page(
+        '<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>'
+    )
+    assert kinds(run(planted))["hidden_link"].evidence["domains"] == ["k8k8.cc"]
+    tiny = html_page(
+        '<div style="height:1px;overflow:hidden"><a href="http://www.hnrb.com.cn/">淮南日报</a></div>'
+    )
+    assert kinds(run(tiny))["hidden_link"].evidence["technique"] == "zero_size"
+    slide = html_page(
+        '<li style="display:none"><a href="http://www.ahtv.cn/zt/"><img src="/b.jpg"></a></li>'
+    )
+    assert run(slide) == []
+    frame = html_page('<iframe src="http://www.ag8808.com/" width="0" height="0"></iframe>')
+    assert kinds(run(frame))["hidden_link"].evidence["technique"] == "zero_size"
+    seo_page = html_page('<div style="display:none"><a href="/bocai/1.html">澳门葡京</a></div>')
+    assert kinds(run(seo_page))["hidden_link"].evidence["target"] == HOME + "bocai/1.html"
+
+
+def test_registry_can_trust_more_domains() -> None:
+    page = html_page('<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>')
+    site = SiteEntry(name=SITE.name, url=HOME, overrides={"hijack_allow_domains": ["k8k8.cc"]})
+    assert run(page, site=site) == []
+
+
+# --- cloaking ------------------------------------------------------------------------
+
+
+def probe(agent: str = "spider", url: str = HOME, **kw: Any) -> dict[str, Any]:
+    base = {"url": url, "agent": agent, "status": 200, "final_url": url, "error": None,
+            "title": "淮南市人民政府", "text": "政务要闻 通知公告", "links": []}  # fmt: skip
+    return {**base, **kw}
+
+
+def normal_home() -> Page:
+    return Page(
+        url=HOME, final_url=HOME, status=200, title="淮南市人民政府", text="政务要闻 通知公告 2019年10月19日",
+        links=[Link(HOME + "zwgk/", "政务公开"), Link("http://www.people.com.cn/", "人民网")],
+    )  # fmt: skip
+
+
+def test_spider_sees_spam() -> None:
+    spam = probe(title="澳门葡京_太阳城娱乐", text="澳门葡京 开户送彩金 真人视讯")
+    finding = kinds(run(home=normal_home(), probes=[spam]))["cloaking"]
+    assert finding.evidence["agent"] == "spider" and "澳门葡京" in finding.evidence["words"]
+    assert finding.url == HOME and "搜索引擎爬虫" in finding.message
+
+
+def test_search_referer_redirected_to_another_host() -> None:
+    moved = probe("referer", final_url="http://www.am8899.com/?from=gov", title="", text="")
+    finding = kinds(run(home=normal_home(), probes=[moved, probe()]))["cloaking"]
+    assert finding.evidence["final_url"] == "http://www.am8899.com/?from=gov"
+    assert finding.evidence["agents"] == ["referer"]
+
+
+def test_spider_sees_new_foreign_links() -> None:
+    links = [HOME + "zwgk/", "http://www.people.com.cn/"] + [
+        f"http://www.spam{i}.com/" for i in range(4)
+    ]
+    finding = kinds(run(home=normal_home(), probes=[probe(links=links)]))["cloaking"]
+    assert finding.evidence["new_link_count"] == 4
+
+
+def test_spider_only_hidden_link_and_script() -> None:
+    hidden = [{"url": "http://www.am8899.com/", "text": "澳门葡京", "technique": "offscreen"},
+              {"url": HOME + "zwgk/", "text": "政务公开", "technique": "display_none"}]  # fmt: skip
+    scripts = [{"url": "http://www.xpj.cc/", "technique": "referrer_check", "snippet": "..."}]
+    views = [probe(hidden_links=hidden), probe("referer", script_targets=scripts)]
+    finding = kinds(run(home=normal_home(), probes=views))["cloaking"]
+    assert finding.evidence["new_links"] == ["http://www.am8899.com/"]
+    assert finding.evidence["agents"] == ["spider", "referer"]
+    assert "暗链" in finding.message
+
+
+def test_cloaking_ignores_dates_errors_own_and_gov_hosts() -> None:
+    probes = [
+        probe(text="政务要闻 通知公告 2019年10月20日 访问量 123456", title="淮南市人民政府"),
+        probe("referer", status=None, error="timeout"),
+        probe("referer", final_url="https://huainan.gov.cn/index.html"),
+        probe("spider", url=HOME + "zwgk/", final_url="http://www.ah.gov.cn/"),
+        probe(
+            links=[
+                HOME + "a.html",
+                "http://www.ah.gov.cn/",
+                "http://www.xinhuanet.com/",
+                "https://mp.weixin.qq.com/s/1",
+            ]
+        ),
+        probe(text="扫黑除恶：依法打击六合彩、百家乐等赌博犯罪"),
+        probe(
+            script_targets=[{"url": HOME + "m/", "technique": "location"}],
+            hidden_links=[
+                {"url": "http://www.people.com.cn/", "text": "人民网", "technique": "display_none"}
+            ],
+        ),
+    ]
+    assert run(home=normal_home(), probes=probes) == []
+
+
+# --- bounds and plumbing -------------------------------------------------------------
+
+
+def test_site_wide_injected_footer_is_bounded() -> None:
+    footer = '<div style="position:absolute;left:-9999px"><a href="http://www.am8899.com/">澳门葡京 开户送彩金</a></div>'
+    pages = [
+        html_page(f"<p>第{i}篇文章</p>{footer}", f"{HOME}a/t2019_{i:03d}.html") for i in range(500)
+    ]
+    findings = run(*pages)
+    by_kind: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_kind.setdefault(f.evidence["kind"], []).append(f)
+    assert set(by_kind) == {"keyword", "hidden_link"}
+    for listed in by_kind.values():
+        assert len(listed) == MAX_PAGES_PER_KIND
+        assert listed[0].evidence["pages_total"] == 500
+        assert "共 500 个页面" in listed[0].message
+        assert all("pages_total" not in f.evidence for f in listed[1:])
+
+
+def test_runs_through_the_check_list() -> None:
+    snap = snap_of(home=parsed("home_defaced.html"))
+    findings = run_checks(snap, ctx(), ["hijack"])
+    assert {f.evidence["kind"] for f in findings} == {
+        "keyword",
+        "hidden_link",
+        "js_redirect",
+        "tamper",
+    }
+    assert all(f.to_dict()["code"] == "security.hijack" for f in findings)
+
+
+def test_attachments_and_failed_pages_are_skipped() -> None:
+    pdf = Page(url=HOME + "a.pdf", status=200, text="澳门葡京 开户送彩金", attachment=True)
+    failed = Page(url=HOME + "b.html", error="timeout")
+    assert run(pdf, failed) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [("www.am8899.com", "am8899.com"), ("a.b.com.cn", "b.com.cn"), ("x.gov.cn", "x.gov.cn"),
+     ("103.10.2.1", "103.10.2.1"), ("localhost", "localhost")],
+)  # fmt: skip
+def test_registrable(host: str, domain: str) -> None:
+    assert registrable(host) == domain
+
+
+def test_judge_foreign() -> None:
+    judge = Judge.for_snapshot(snap_of(), ctx())
+    assert judge.foreign("http://www.am8899.com/x") == "am8899.com"
+    assert judge.foreign(HOME + "x") is None
+    assert judge.foreign("http://zwfw.huainan.gov.cn/") is None
+    assert judge.foreign("https://s4.cnzz.com/z.js") is None
+    assert judge.foreign("javascript:void(0)") is None
+    assert judge.foreign("http://[bad") is None
