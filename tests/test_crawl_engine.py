@@ -29,11 +29,10 @@ def codes(site) -> set[str]:
 
 @pytest.fixture(scope="module")
 def world_scan(demo_world, world_server):
-    from urllib.parse import urlsplit
+    from govinspect.demo.runner import live_hosts
 
-    live = sorted({h for s in demo_world.sites for u in s.truth.external_links if (h := urlsplit(u).hostname)})
-    result = scan(demo_world.entries(world_server.base_urls), fast(assume_ok_hosts=live), AS_OF)
-    return result
+    live = sorted(live_hosts(demo_world))
+    return scan(demo_world.entries(world_server.base_urls), fast(assume_ok_hosts=live), AS_OF)
 
 
 def test_world_scan_matches_ground_truth(world_scan, demo_world, world_server):

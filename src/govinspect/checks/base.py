@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..model import Finding, SiteEntry
 from ..rules import Rules
@@ -22,6 +23,8 @@ class Context:
     as_of: date
     rules: Rules
     site: SiteEntry
+    # Registry accounts run by the site's unit (registry.AccountEntry), for cross-checks.
+    accounts: tuple[Any, ...] = ()
 
 
 CheckFn = Callable[[Snapshot, Context], Iterable[Finding]]

@@ -11,6 +11,7 @@ from ..output import to_json
 from ..service import ProgressFn, ScanResult, scan
 from ..settings import Settings
 from .server import serve_in_thread
+from .types import World
 from .world import build_world
 
 
@@ -19,14 +20,19 @@ def demo_settings(world_hosts: set[str]) -> Settings:
     return Settings(per_host=4, delay=0, timeout=10, offline=True, assume_ok_hosts=sorted(world_hosts))
 
 
+def live_hosts(world: World) -> set[str]:
+    """Hosts of the real national sites the world links to (conac.cn, www.gov.cn ...).
+
+    They work in real life; offline they would all fail, so the demo takes them as working.
+    """
+    return {h for s in world.sites for u in s.truth.external_links if (h := urlsplit(u).hostname)}
+
+
 def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> tuple[ScanResult, Path]:
     """Scan the demo world as of ``as_of``; write scan.json and truth.json to ``out``."""
     world = build_world(as_of)
-    # Footer and friend links to real national sites (conac.cn, www.gov.cn ...) work in real
-    # life; offline they would all fail, so the demo takes them as working.
-    live = {h for s in world.sites for u in s.truth.external_links if (h := urlsplit(u).hostname)}
     with serve_in_thread(world) as handle:
-        result = scan(world.entries(handle.base_urls), demo_settings(live), as_of, progress)
+        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of, progress)
         truth = world.truth_dict(handle.base_urls, handle.links)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scan.json").write_text(to_json(result) + "\n", encoding="utf-8")

@@ -1,0 +1,95 @@
+"""Check quality on the fixture world: precision and recall per finding code.
+
+Usage: python bench/quality.py [--as-of 2019-10-20] [--seeds 2019,2020,2021] [--write]
+
+Builds the simulated world for each seed, serves it on 127.0.0.1, scans it offline with
+politeness lifted, scores the findings against the planted ground truth
+(govinspect.demo.evaluate) and prints the summed table; --write replaces the section
+"Check quality on the fixture world" of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from govinspect.demo.evaluate import Score, evaluate, table
+from govinspect.demo.runner import demo_settings, live_hosts
+from govinspect.demo.server import serve_in_thread
+from govinspect.demo.world import build_world
+from govinspect.service import scan
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+HEADING = "## Check quality on the fixture world (bench/quality.py)"
+
+
+def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], float]:
+    total: dict[str, Score] = {}
+    t0 = time.monotonic()
+    for seed in seeds:
+        world = build_world(as_of, seed=seed)
+        with serve_in_thread(world) as handle:
+            result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of)
+            scores = evaluate(result, world, handle.base_urls, handle.links)
+        for code, s in scores.items():
+            acc = total.setdefault(code, Score())
+            acc.tp, acc.fp, acc.fn = acc.tp + s.tp, acc.fp + s.fp, acc.fn + s.fn
+            acc.misses += [f"seed {seed}: {m}" for m in s.misses]
+            acc.false += [f"seed {seed}: {m}" for m in s.false]
+    return total, time.monotonic() - t0
+
+
+def write_section(body: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    start = text.find(HEADING)
+    if start >= 0:
+        nxt = text.find("\n## ", start + len(HEADING))
+        text = text[:start] + body + (text[nxt + 1:] if nxt >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--as-of", default="2019-10-20")
+    ap.add_argument("--seeds", default="2019,2020,2021")
+    ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    scores, seconds = run(date.fromisoformat(args.as_of), seeds)
+    out = table(scores)
+    print(out)
+    for code, s in scores.items():
+        for line in s.misses[:10]:
+            print(f"MISS  {code} {line}")
+        for line in s.false[:10]:
+            print(f"FALSE {code} {line}")
+    if args.write:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        body = "\n".join([
+            HEADING, "",
+            f"Measured {date.today().isoformat()} at commit {commit} on {platform.machine()}, "
+            f"Python {platform.python_version()}, {len(seeds)} worlds (seeds {args.seeds}), "
+            f"{seconds:.0f} s in all.",
+            "",
+            f"Command: `python bench/quality.py --as-of {args.as_of} --seeds {args.seeds} --write`",
+            "",
+            "Each world has five simulated sites with planted defects (ground truth in "
+            "`govinspect.demo`); a finding counts as a true positive when it names the planted "
+            "page (and column, target, word or kind); findings on clean controls count as false "
+            "positives.",
+            "",
+            out, "",
+        ])
+        write_section(body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
