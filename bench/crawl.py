@@ -981,22 +981,26 @@ def profile_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, tim
         log("--profile needs py-spy: pip install py-spy")
         return "py-spy not installed (pip install py-spy)"
     raw = out / "govinspect.pyspy.txt"
-    cmd = [exe, "record", "--rate", "100", "--gil", "--format", "raw", "--output", str(raw), "--",
+    cmd = [exe, "record", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
            *govinspect_scan(url, n, pages, as_of, out, timeout)]
     run = run_measured("govinspect-py-spy", cmd, out, timeout * 2)
     if not raw.exists():
         return f"py-spy failed (rc={run.rc}), see {run.stderr}"
-    return hotspots(raw)
+    return hotspots(raw, run.wall)
 
 
-def hotspots(raw: Path, top: int = 15) -> str:
-    """Self and inclusive shares of the busiest functions in a py-spy raw (collapsed) profile."""
+def hotspots(raw: Path, wall: float, top: int = 15) -> str:
+    """Self and inclusive shares of the busiest functions of the main thread in a py-spy raw profile.
+
+    Only stacks through govinspect's ``main`` count (the main thread: event loop, parsing, SQLite
+    calls, checks); idle helper threads (rich's refresher, to_thread workers waiting) are left out.
+    """
     own: dict[str, int] = {}
     incl: dict[str, int] = {}
     total = 0
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
+        if not stack or not count.isdigit() or "govinspect/cli.py" not in stack:
             continue
         n = int(count)
         frames = [f for f in stack.split(";") if "(" in f]
@@ -1012,7 +1016,9 @@ def hotspots(raw: Path, top: int = 15) -> str:
 
     interesting = {f: c for f, c in incl.items() if "govinspect/" in f or "aiohttp" in f or "w3lib" in f
                    or "selectolax" in f or "sqlite" in f}
-    lines = [f"{total} samples at 100 Hz. Self time (leaf functions):", ""]
+    busy = f" (main thread busy {100 * total / (wall * 100):.0f}% of the {wall:.0f} s)" if wall else ""
+    lines = [f"{total} samples of the main thread at 100 Hz{busy}; % of those samples.", "",
+             "Self time (leaf functions):", ""]
     lines += [f"    {100 * c / total:5.1f}%  {short(f)}" for f, c in sorted(own.items(), key=lambda x: -x[1])[:top]]
     lines += ["", "Inclusive time (govinspect, aiohttp, w3lib frames):", ""]
     lines += [f"    {100 * c / total:5.1f}%  {short(f)}"

@@ -70,9 +70,116 @@ class LinkRules(_Model):
     max_points: float = 10
 
 
+class WordingRules(_Model):
+    serious_typo_limit: int = 3
+
+
 class Deduction(_Model):
     points: float = 0
     max: float = 0
+
+
+class StaleAccountRules(_Model):
+    days: int = 14
+    severity: str = "veto"
+
+
+class FrequencyRules(_Model):
+    window_days: int = 30
+    min_posts: int = 4
+    severity: str = "deduct"
+
+
+class UnansweredRules(_Model):
+    reply_days: int = 5
+    working_days: bool = False
+    lookback_days: int = 365
+    severity: str = "deduct"
+    veto_days: int | None = 90
+
+
+class AutoReplyRules(_Model):
+    max_seconds: float = 60
+    similarity: float = 0.9
+    min_ratio: float = 0.6
+    min_messages: int = 3
+    severity: str = "deduct"
+
+
+class NewMediaRules(_Model):
+    """Thresholds of the new-media account checks (newmedia/checks.py)."""
+
+    stale: StaleAccountRules = StaleAccountRules()
+    dormant_days: int = 90
+    frequency: FrequencyRules = FrequencyRules()
+    unanswered: UnansweredRules = UnansweredRules()
+    auto_reply: AutoReplyRules = AutoReplyRules()
+    duplicate_platforms: list[str] = Field(
+        default_factory=lambda: ["wechat", "weibo", "douyin", "toutiao"]
+    )
+    weibo_max_pages: int = 10
+
+
+class RequiredColumn(_Model):
+    column: str
+    words: list[str]
+    levels: list[str] = Field(default_factory=lambda: ["portal", "county"])
+    needs_accounts: bool = False
+    source: str = ""
+
+
+class RequiredColumnRules(_Model):
+    """Columns a site must carry (checks/required.py, column.required_missing)."""
+
+    severity: str = "deduct"
+    max_link_text: int = 12
+    items: list[RequiredColumn] = Field(default_factory=list)
+
+
+class GuideVeto(_Model):
+    elements: list[str] = Field(default_factory=lambda: [
+        "name", "basis", "conditions", "materials", "location", "agency", "fee", "time", "phone", "process"])
+    missing_elements: int = 4
+    items: int = 5
+    confidence: str = "U"
+
+
+class GuideRules(_Model):
+    """Service guide thresholds (checks/services.py)."""
+
+    severity: str = "deduct"
+    elements: list[str] = Field(default_factory=lambda: [
+        "basis", "conditions", "materials", "location", "time", "phone", "process"])
+    veto: GuideVeto = GuideVeto()
+    max_findings: int = 300
+
+
+class BoardRules(_Model):
+    """Message-board thresholds (checks/interaction.py)."""
+
+    veto_days: int | None = 90
+    lookback_days: int = 365
+    deduct_working_days: int = 15
+    late_reply_severity: str = "deduct"
+    reply_incomplete_severity: str = "deduct"
+    no_stats_severity: str = "deduct"
+    max_findings: int = 20
+
+
+class InterpretationRules(_Model):
+    """Policy interpretation thresholds (checks/policy.py)."""
+
+    severity: str = "deduct"
+    min_body_chars: int = 300
+    pass_when: str = "either"
+    max_findings: int = 50
+
+
+class SiteSearchRules(_Model):
+    """Site search judgement (checks/sitesearch.py)."""
+
+    missing_severity: str = "deduct"
+    not_found_severity: str = "deduct"
 
 
 class Rules(_Model):
@@ -86,7 +193,14 @@ class Rules(_Model):
     columns: ColumnRules
     future_date: FutureDateRules = FutureDateRules()
     links: LinkRules = LinkRules()
+    wording: WordingRules = WordingRules()
     deductions: dict[str, Deduction] = Field(default_factory=dict)
+    services: GuideRules = GuideRules()
+    interaction: BoardRules = BoardRules()
+    policy: InterpretationRules = InterpretationRules()
+    search: SiteSearchRules = SiteSearchRules()
+    newmedia: NewMediaRules = NewMediaRules()
+    required_columns: RequiredColumnRules = RequiredColumnRules()
 
 
 def load_rules(path: Path | None = None) -> Rules:

@@ -32,7 +32,7 @@ CheckFn = Callable[[Snapshot, Context], Iterable[Finding]]
 # Site checks in the order they run; each name is a module of this package exposing `check`.
 # A new check is one new module plus one line here (or in the `checks` setting).
 DEFAULT_SITE_CHECKS: tuple[str, ...] = (
-    "availability", "freshness", "links", "privacy", "hijack", "identity", "transport",
+    "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
 )
 
 

@@ -14,12 +14,6 @@ from ..snapshot import Snapshot
 from .base import Context
 from .lexicon import WORDING, Entry, Lexicon, Match, context, data_file
 
-# 全国政府网站普查 (国办发〔2015〕15号): a site with serious typos "超过3次" is unqualified
-# (中国政府网 普查 announcement, as reported by 明报 2019-02-28; indicators.md, confidence P).
-# Counted here as distinct typo words across the site, so that one template typo repeated on
-# every page counts once. A rule set may override it with `wording: {serious_typo_limit: N}`.
-SERIOUS_TYPO_LIMIT = 3
-
 # Serious wording errors (严重表述错误: country, state bodies, leaders) are single-veto items
 # (国办秘函〔2019〕19号); a typo or an outdated name deducts. An entry may override its kind.
 KIND_SEVERITY: dict[str, str] = {"political": "veto", "leader": "veto", "typo": "deduct", "outdated_name": "deduct"}
@@ -45,7 +39,8 @@ def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     for page in snap.pages():
         if page.ok:
             findings.extend(page_findings(page, lexicon, rules, allow, ctx.as_of))
-    return escalate(findings, typo_limit(ctx.rules))
+    # The serious-typo threshold lives in the rule set (wording.serious_typo_limit, P, 2015 rule).
+    return escalate(findings, ctx.rules.wording.serious_typo_limit)
 
 
 def page_findings(page: Page, lexicon: Lexicon, rules: ContextRules, allow: Allowlist, as_of: date) -> Iterator[Finding]:
@@ -83,7 +78,7 @@ def page_findings(page: Page, lexicon: Lexicon, rules: ContextRules, allow: Allo
         yield Finding("content.error_word", severity, url, message, evidence)
 
 
-def escalate(findings: list[Finding], limit: int = SERIOUS_TYPO_LIMIT) -> list[Finding]:
+def escalate(findings: list[Finding], limit: int) -> list[Finding]:
     """More than ``limit`` distinct typos on a site turn every typo finding into a veto."""
     typos = {f.evidence["word"] for f in findings if f.evidence.get("kind") == "typo"}
     if len(typos) <= limit:
@@ -94,13 +89,6 @@ def escalate(findings: list[Finding], limit: int = SERIOUS_TYPO_LIMIT) -> list[F
             f.evidence["escalated"] = True
             f.message += f"；全站共有 {len(typos)} 个错别字，超过 {limit} 个，按单项否决处理"
     return findings
-
-
-def typo_limit(rules: Any) -> int:
-    """The serious-typo threshold: the rule set's ``wording.serious_typo_limit`` or the 2015 value."""
-    section = getattr(rules, "wording", None)
-    value = section.get("serious_typo_limit") if isinstance(section, Mapping) else getattr(section, "serious_typo_limit", None)
-    return SERIOUS_TYPO_LIMIT if value is None else int(value)
 
 
 def _current(entry: Entry, page: Page, as_of: date) -> bool:

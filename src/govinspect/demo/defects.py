@@ -16,13 +16,17 @@ from datetime import timedelta
 from typing import ClassVar, Protocol
 
 from govinspect.demo.plan import Attachment, ColumnPlan, ItemPlan, SitePlan, shift_column
-from govinspect.demo.types import site_ref
+from govinspect.demo.types import IdentityMark, site_ref
 
 
 class PathScheme(Protocol):
     """The part of a markup style that decides URLs."""
 
     def article_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan) -> str: ...
+
+    def file_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan, idx: int, ext: str) -> str: ...
+
+    def info_path(self, plan: SitePlan, key: str) -> str: ...
 
 
 class Defect(Protocol):
@@ -190,6 +194,33 @@ class BrokenHomeLink:
             plan.friend_links.append(("原市规划局网站", target))
         else:
             plan.home_links.append((f"{plan.as_of.year - 1}年国土绿化专题", "/ztzl/gtlh/index.html"))
+
+
+@dataclass(frozen=True, slots=True)
+class FooterOmits:
+    """The footer leaves out one identity item: ``icp`` (ICP 备案编号) or ``police`` (公网安备)."""
+
+    item: str = "icp"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        plan.shown[self.item] = None
+        plan.planted.identity.append(
+            IdentityMark("police_record" if self.item == "police" else self.item, "missing"))
+
+
+@dataclass(frozen=True, slots=True)
+class FooterSiteCode:
+    """The templates print a site code with two digits swapped; the registry keeps the real one."""
+
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        code = plan.spec.site_code
+        plan.shown["site_code"] = code[:-2] + code[-1] + code[-2]
+        if plan.shown["site_code"] == code:
+            raise ValueError(f"{plan.spec.key}: swapping the last digits of {code} changes nothing")
+        plan.planted.identity.append(IdentityMark("site_code", "mismatch"))
 
 
 def apply_defects(plan: SitePlan, phase: str, paths: PathScheme) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
+from datetime import datetime
 from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -139,3 +143,36 @@ PAGER_JS = b"""function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sP
   document.write(html);
 }
 """
+
+
+# Spreadsheets saved by Excel or WPS carry shared strings, styles and document properties;
+# openpyxl writes the same parts. It stamps "modified" and the zip entries with the current
+# time, so both are pinned afterwards to keep a world's bytes identical from build to build.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def workbook(rows: list[list[str]], sheet: str = "Sheet1", stamp: datetime | None = None) -> bytes:
+    """An .xlsx written by openpyxl (text cells), byte-for-byte stable for the same input."""
+    stamp = stamp or datetime(2019, 1, 1, 9, 0, 0)
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    props = book.properties
+    props.creator = props.lastModifiedBy = "Administrator"
+    props.created = props.modified = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(lambda m: m.group(1) + when + m.group(2), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    return out.getvalue()

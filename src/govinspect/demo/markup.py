@@ -11,7 +11,7 @@ from html import escape
 from typing import ClassVar
 
 from govinspect.demo import text
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, InfoPage, ItemPlan, SitePlan
 
 # Links every real footer carries; they point outside the world and are never judged
 # broken (offline they cannot be fetched at all).
@@ -78,6 +78,9 @@ class Style:
     def feature_path(self, plan: SitePlan, key: str) -> str:
         return f"/{key}/"
 
+    def info_path(self, plan: SitePlan, key: str) -> str:
+        return f"/{key}/"
+
     # -- pages -----------------------------------------------------------------------------
     def home(self, plan: SitePlan) -> str:
         raise NotImplementedError
@@ -92,6 +95,15 @@ class Style:
         raise NotImplementedError
 
     def feature(self, plan: SitePlan, key: str) -> str:
+        return self.simple(plan, self.feature_path(plan, key), dict(FEATURES)[key],
+                           feature_body(plan, key))
+
+    def info(self, plan: SitePlan, page: InfoPage) -> str:
+        """A standalone page (联系我们, 机构沿革) in the site's frame."""
+        return self.simple(plan, page.path, page.name, page.html)
+
+    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
+        """A page outside the columns: breadcrumb, heading ``name`` and ``html``."""
         raise NotImplementedError
 
     # -- helpers ----------------------------------------------------------------------------
@@ -141,20 +153,29 @@ def conac_url(plan: SitePlan) -> str:
     return f"http://bszs.conac.cn/sitename?method=show&id={digest[:32]}"
 
 
+def shown_code(plan: SitePlan) -> str:
+    """The site code the site's templates print (the registered one unless a defect changed it)."""
+    return plan.shown.get("site_code") or plan.spec.site_code
+
+
 def identity_lines(plan: SitePlan) -> str:
     """The footer identity block: sponsor, site code, ICP, police record, badges."""
     s = plan.spec
+    code = shown_code(plan)
+    icp = plan.shown.get("icp", s.icp)
     record = "".join(ch for ch in s.police if ch.isdigit())
+    icp_link = f'<a href="{ICP_URL}" target="_blank">{esc(icp)}</a>&nbsp;&nbsp;' if icp else ""
+    info = "｜".join(f'<a href="{esc(p.path)}">{esc(p.name)}</a>' for p in plan.info_pages)
     return (
-        f'<p>主办单位：{esc(s.unit)}&nbsp;&nbsp;承办：{esc(s.unit)}信息中心&nbsp;&nbsp;'
+        (f'<p class="links">{info}</p>\n' if info else "")
+        + f'<p>主办单位：{esc(s.unit)}&nbsp;&nbsp;承办：{esc(s.unit)}信息中心&nbsp;&nbsp;'
         f"联系电话：0554-{6600000 + int(s.site_code[-4:]) * 17}</p>\n"
-        f"<p>网站标识码：{s.site_code}&nbsp;&nbsp;"
-        f'<a href="{ICP_URL}" target="_blank">{esc(s.icp)}</a>&nbsp;&nbsp;'
+        f"<p>网站标识码：{code}&nbsp;&nbsp;{icp_link}"
         f'<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={record}" '
         f'target="_blank">{esc(s.police)}</a></p>\n'
         f'<p class="badges"><a href="{esc(conac_url(plan))}" target="_blank">'
         f'<img src="{CONAC_IMG}" alt="党政机关" title="党政机关" width="47" height="56"></a>'
-        f'<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={s.site_code}" '
+        f'<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={code}" '
         f'target="_blank"><img src="/images/jiucuo.png" alt="政府网站找错" width="110" '
         f'height="55"></a></p>\n'
         f"<p>建议使用1366×768分辨率浏览本网站&nbsp;&nbsp;地址：{esc(s.locale.place)}人民路"
@@ -179,8 +200,6 @@ def article_body(
     plan: SitePlan, col: ColumnPlan, item: ItemPlan, link: Callable[[str], str] = str
 ) -> str:
     """Paragraphs, image, attachments and related links of an article (hrefs via ``link``)."""
-    rng = item_rng(plan, item)
-    day = item.real_date
     kind = col.spec.kind
     out = []
     if item.doc_no:
@@ -188,8 +207,9 @@ def article_body(
     if item.image:
         out.append(f'<p style="text-align:center"><img src="{esc(link(item.image))}" '
                    f'alt="{esc(item.title[:20])}"></p>')
-    for p in text.paragraphs(rng, plan.spec.locale, kind, day, item.title):
+    for p in body_paragraphs(plan, col, item):
         out.append(f'<p style="text-indent:2em">{esc(p)}</p>')
+    out += item.blocks
     if kind in ("notice", "policy"):
         out.append(f'<p style="text-align:right">{esc(item.source)}</p>')
         if item.date is not None:
@@ -206,6 +226,14 @@ def article_body(
         )
         out.append(f'<div class="xgxx"><p>相关链接：</p><ul>{rel_links}</ul></div>')
     return "\n".join(out)
+
+
+def body_paragraphs(plan: SitePlan, col: ColumnPlan, item: ItemPlan) -> list[str]:
+    """The article's paragraphs: those a defect wrote, else the generated ones."""
+    if item.body is not None:
+        return list(item.body)
+    rng = item_rng(plan, item)
+    return text.paragraphs(rng, plan.spec.locale, col.spec.kind, item.real_date, item.title)
 
 
 def info_line(item: ItemPlan) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from govinspect.demo import text
 from govinspect.demo.text import Locale
+from govinspect.demo.types import Planted
 
 # Ages (days since the last item) that a column generated as fresh never exceeds, and the
 # ages a stale one always exceeds: the gap keeps truth unambiguous under national rules
@@ -69,6 +70,7 @@ class Attachment:
     ext: str
     path: str = ""
     missing: bool = False  # linked but never uploaded: the link 404s
+    body: bytes | None = None  # served as is instead of a generated file
 
 
 @dataclass(slots=True)
@@ -89,6 +91,8 @@ class ItemPlan:
     links: list[tuple[str, str]] = field(default_factory=list)
     doc_no: str | None = None
     charset: str | None = None  # "none": served without any charset declaration
+    body: list[str] | None = None  # paragraphs replacing the generated ones
+    blocks: list[str] = field(default_factory=list)  # trusted HTML after the paragraphs
 
     def seed(self, site_seed: str) -> str:
         """The seed of this item's body text."""
@@ -135,6 +139,25 @@ class SiteSpec:
 
 
 @dataclass(slots=True)
+class InfoPage:
+    """A standalone page outside the columns (联系我们, 机构沿革), linked from the footer."""
+
+    key: str
+    name: str
+    html: str
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpiderView:
+    """What a cloaking kit shows search engines instead of a page: a title, head tags and a block."""
+
+    title: str
+    head: str
+    block: str
+
+
+@dataclass(slots=True)
 class SitePlan:
     """Everything needed to render one site and to know its truth."""
 
@@ -149,6 +172,11 @@ class SitePlan:
     external_broken: dict[str, str] = field(default_factory=dict)  # ref -> kind
     notes: dict[str, str] = field(default_factory=dict)
     next_serial: int = 0
+    shown: dict[str, str | None] = field(default_factory=dict)  # footer identity overrides
+    info_pages: list[InfoPage] = field(default_factory=list)
+    patches: dict[str, list[str]] = field(default_factory=dict)  # path -> HTML before </body>
+    spider: dict[str, SpiderView] = field(default_factory=dict)  # path -> cloaked view
+    planted: Planted = field(default_factory=Planted)
 
     def column(self, name: str) -> ColumnPlan:
         """The column called ``name``."""
@@ -160,6 +188,13 @@ class SitePlan:
     def articles(self) -> list[tuple[ColumnPlan, ItemPlan]]:
         """Every (column, item) whose article lives on this site."""
         return [(c, i) for c in self.columns for i in c.items if i.href is None]
+
+    def untouched(self, column: str, newest: int = 12) -> list[ItemPlan]:
+        """Articles among the ``newest`` of ``column`` that no content defect has changed yet."""
+        col = self.column(column)
+        return [i for i in col.items[:newest]
+                if i.href is None and i.body is None and not i.blocks and i.charset is None
+                and i.date is not None and i.date <= self.as_of and i.path not in self.patches]
 
     def new_item(self, rng: random.Random, spec: ColumnSpec, day: date) -> ItemPlan:
         """A fresh item for column ``spec`` published on ``day``."""

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
 from govinspect.demo import files
 from govinspect.demo.markup import Style, item_rng
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import (
+    FEATURES,
+    SECTIONS,
+    Attachment,
+    ColumnPlan,
+    InfoPage,
+    ItemPlan,
+    SitePlan,
+    SpiderView,
+)
 from govinspect.demo.style_card import CardStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
@@ -18,12 +28,16 @@ from govinspect.demo.types import Resource
 
 STYLES: dict[str, Style] = {"trs": TrsStyle(), "ul": UlStyle(), "card": CardStyle()}
 HOME_LIMIT = {"trs": 7, "ul": 6, "card": 6}
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_BODY = re.compile(r"<body[^>]*>")
 
 
 def assign_paths(plan: SitePlan, style: Style) -> None:
     """Give columns, articles, attachments and images their URLs (idempotent)."""
     for col in plan.columns:
         col.path = style.column_path(plan, col)
+    for info in plan.info_pages:
+        info.path = style.info_path(plan, info.key)
     for col in plan.columns:
         for item in col.items:
             if item.href is None:
@@ -75,17 +89,33 @@ class Rendered:
 
     resources: dict[str, Resource] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    spider: dict[str, Resource] = field(default_factory=dict)  # cloaked views (SimSite.spider_view)
 
 
 def render_site(plan: SitePlan) -> Rendered:
-    """Render every page and file of ``plan`` now."""
+    """Render every page and file of ``plan`` now, and the cloaked views of its pages."""
     out = Rendered()
     for path, make in site_makers(plan):
         res, html = make()
         out.resources[path] = res
         if html is not None:
             out.pages[path] = html
+    for path, view in plan.spider.items():
+        out.spider[path] = page(plan, cloaked(out.pages[path], view))[0]
     return out
+
+
+def cloaked(html: str, view: SpiderView) -> str:
+    """The page as a cloaking kit serves it to search engines: spam title, head tags and block."""
+    html = _TITLE.sub(lambda _: f"<title>{view.title}</title>\n{view.head}", html, count=1)
+    return _BODY.sub(lambda m: f"{m.group()}\n{view.block}", html, count=1)
+
+
+def patched(html: str, inserts: list[str]) -> str:
+    """``html`` with ``inserts`` placed just before ``</body>`` (where injected code usually sits)."""
+    at = html.rfind("</body>")
+    at = len(html) if at < 0 else at
+    return html[:at] + "".join(inserts) + html[at:]
 
 
 class LazyResources(Mapping[str, Resource]):
@@ -119,6 +149,21 @@ def column_pages(style: Style, col: ColumnPlan) -> int:
 
 def site_makers(plan: SitePlan) -> Iterator[tuple[str, Maker]]:
     """Yield (path, maker) for every resource of the site, in a stable order."""
+    for path, make in _makers(plan):
+        inserts = plan.patches.get(path)
+        yield path, partial(_patched, plan, make, inserts) if inserts else make
+
+
+def _patched(plan: SitePlan, make: Maker, inserts: list[str]) -> Made:
+    res, html = make()
+    if html is None:
+        raise ValueError("only HTML pages can be patched")
+    html = patched(html, inserts)
+    body = html.encode(plan.spec.encoding, "xmlcharrefreplace")
+    return Resource(body, res.content_type, res.status, dict(res.headers)), html
+
+
+def _makers(plan: SitePlan) -> Iterator[tuple[str, Maker]]:
     style = STYLES[plan.spec.style]
     yield from static_files(plan)
     yield "/", lambda: page(plan, style.home(plan))
@@ -126,6 +171,8 @@ def site_makers(plan: SitePlan) -> Iterator[tuple[str, Maker]]:
         yield style.hub_path(plan, sec), partial(_hub, plan, style, sec)
     for key, _ in FEATURES:
         yield style.feature_path(plan, key), partial(_feature, plan, style, key)
+    for info in plan.info_pages:
+        yield info.path, partial(_info, plan, style, info)
     for col in plan.columns:
         pages = column_pages(style, col)
         for n in range(1, pages + 1):
@@ -150,6 +197,10 @@ def _feature(plan: SitePlan, style: Style, key: str) -> Made:
     return page(plan, style.feature(plan, key))
 
 
+def _info(plan: SitePlan, style: Style, info: InfoPage) -> Made:
+    return page(plan, style.info(plan, info))
+
+
 def _list(plan: SitePlan, style: Style, col: ColumnPlan, n: int, pages: int) -> Made:
     return page(plan, style.list_page(plan, col, n, pages))
 
@@ -158,8 +209,9 @@ def _article(plan: SitePlan, style: Style, col: ColumnPlan, item: ItemPlan) -> M
     return page(plan, style.article(plan, col, item), item.charset != "none")
 
 
-def _file(plan: SitePlan, item: ItemPlan, ext: str) -> Made:
-    return Resource(attachment(plan, item, ext), files.CONTENT_TYPES[ext]), None
+def _file(plan: SitePlan, item: ItemPlan, att: Attachment) -> Made:
+    body = att.body if att.body is not None else attachment(plan, item, att.ext)
+    return Resource(body, files.CONTENT_TYPES[att.ext]), None
 
 
 def _image(item: ItemPlan) -> Made:
@@ -179,7 +231,7 @@ def article_makers(
     yield item.path, partial(_article, plan, style, col, item)
     for att in item.attachments:
         if not att.missing:
-            yield att.path, partial(_file, plan, item, att.ext)
+            yield att.path, partial(_file, plan, item, att)
     if item.image:
         yield item.image, partial(_image, item)
 

@@ -12,8 +12,9 @@ import gzip
 import socket
 import threading
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -22,12 +23,27 @@ from govinspect.demo.render import error_page, find_resource
 from govinspect.demo.static import write_static
 from govinspect.demo.types import PLACEHOLDER_BYTES, Resource, SimSite, World
 
-__all__ = ["WorldHandle", "WorldServer", "serve_in_thread", "write_static"]
+__all__ = ["WorldHandle", "WorldServer", "search_visit", "serve_in_thread", "write_static"]
 
 HOST = "127.0.0.1"
 NOT_FOUND = Resource(error_page(404), "text/html; charset=utf-8", 404)
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 GZIP_MIN = 512  # bytes; smaller pages go out as they are
+# What cloaking kits test before serving their spam: a search-engine crawler's User-Agent, or
+# a Referer from a search engine's result page.
+SPIDERS = ("baiduspider", "googlebot", "360spider", "sogou web spider", "bingbot", "yisouspider",
+           "bytespider")
+SEARCH_HOSTS = ("baidu.com", "so.com", "sogou.com", "google.com", "google.com.hk", "bing.com",
+                "sm.cn")
+
+
+def search_visit(headers: Mapping[str, str]) -> bool:
+    """True for a search-engine spider, or for a visitor arriving from a search engine."""
+    agent = headers.get("User-Agent", "").lower()
+    if any(s in agent for s in SPIDERS):
+        return True
+    host = (urlsplit(headers.get("Referer", "")).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in SEARCH_HOSTS)
 
 
 def dead_socket() -> socket.socket:
@@ -122,7 +138,10 @@ class WorldServer:
                     return resp
             if request.method not in ("GET", "HEAD"):
                 return web.Response(status=405, headers={"Allow": "GET, HEAD"})
-            res = find_resource(site.resources, request.raw_path) or NOT_FOUND
+            res = None
+            if site.spider_view and search_visit(request.headers):
+                res = find_resource(site.spider_view, request.raw_path)
+            res = res or find_resource(site.resources, request.raw_path) or NOT_FOUND
             return self.response(res, request.headers.get("Accept-Encoding", ""))
 
         return handle

@@ -3,7 +3,8 @@
 Build the world with ``build_world(..., static=True)`` first: style (b) then paginates with
 index_N.html instead of ``?page=N`` and declares its charset in a <meta> (nginx sends none).
 What a static copy cannot reproduce: targets declared as 500 are not written (they 404),
-and the site whose HTTP header lies about its charset is served with nginx's header.
+the site whose HTTP header lies about its charset is served with nginx's header, and the
+cloaked views shown to search engines (``SimSite.spider_view``) are not written at all.
 """
 
 from __future__ import annotations

@@ -10,15 +10,15 @@ from govinspect.demo.markup import (
     article_body,
     cn_date,
     esc,
-    feature_body,
     friend_links,
     home_columns,
     identity_lines,
     info_line,
     pictures,
     section_columns,
+    shown_code,
 )
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import SECTIONS, ColumnPlan, ItemPlan, SitePlan
 
 
 class CardStyle(Style):
@@ -34,7 +34,7 @@ class CardStyle(Style):
     # -- frame -----------------------------------------------------------------------------
     def page(self, plan: SitePlan, title: str, body: str, meta: dict[str, str]) -> str:
         """The document with ``<meta charset>`` and the CMS meta tags real portals carry."""
-        tags = {"SiteName": plan.spec.name, "SiteIDCode": plan.spec.site_code, **meta}
+        tags = {"SiteName": plan.spec.name, "SiteIDCode": shown_code(plan), **meta}
         metas = "".join(f'<meta name="{k}" content="{esc(v)}">\n' for k, v in tags.items())
         nav = "".join(f'<a href="{esc(p)}">{esc(n)}</a>' for n, p in self.nav(plan))
         return (
@@ -142,7 +142,6 @@ class CardStyle(Style):
         return self.page(plan, self.head_title(plan, SECTIONS[sec]), body,
                          {"ColumnName": SECTIONS[sec]})
 
-    def feature(self, plan: SitePlan, key: str) -> str:
-        name = dict(FEATURES)[key]
-        body = f'{self.crumb_bar(plan, None, name)}\n<div class="main">{feature_body(plan, key)}</div>'
+    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
+        body = f'{self.crumb_bar(plan, None, name)}\n<div class="main">{html}</div>'
         return self.page(plan, self.head_title(plan, name), body, {"ColumnName": name})

@@ -8,7 +8,6 @@ from govinspect.demo.markup import (
     Style,
     article_body,
     esc,
-    feature_body,
     friend_links,
     home_columns,
     identity_lines,
@@ -17,7 +16,7 @@ from govinspect.demo.markup import (
     rel,
     section_columns,
 )
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import SECTIONS, ColumnPlan, ItemPlan, SitePlan
 
 DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -53,6 +52,9 @@ class TrsStyle(Style):
         return f"{item.path.rsplit('/', 1)[0]}/{kind}0{d:%Y%m%d}{item.serial:07d}{idx}.{ext}"
 
     def feature_path(self, plan: SitePlan, key: str) -> str:
+        return f"/{key}/index.html"
+
+    def info_path(self, plan: SitePlan, key: str) -> str:
         return f"/{key}/index.html"
 
     # -- frame -----------------------------------------------------------------------------
@@ -183,12 +185,10 @@ class TrsStyle(Style):
         )
         return self.page(plan, here, self.head_title(plan, SECTIONS[sec]), body)
 
-    def feature(self, plan: SitePlan, key: str) -> str:
-        here = self.feature_path(plan, key)
-        name = dict(FEATURES)[key]
+    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
         body = (
             f"{self.crumb_bar(plan, here, None, name)}\n"
             '<table width="1002" border="0" align="center" cellpadding="0" cellspacing="0">'
-            f'<tr><td class="content">{feature_body(plan, key)}</td></tr></table>'
+            f'<tr><td class="content">{html}</td></tr></table>'
         )
         return self.page(plan, here, self.head_title(plan, name), body)

@@ -9,7 +9,6 @@ from govinspect.demo.markup import (
     Style,
     article_body,
     esc,
-    feature_body,
     friend_links,
     home_columns,
     identity_lines,
@@ -17,10 +16,11 @@ from govinspect.demo.markup import (
     pictures,
     section_columns,
 )
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import SECTIONS, ColumnPlan, ItemPlan, SitePlan
 
 HUB_IDS = {"xwdt": 1201, "zwgk": 1202}
 FEATURE_IDS = {"hdjl": 1191, "zwxmt": 1192, "bsfw": 1193}
+INFO_IDS = {"lxwm": 1194, "jgyg": 1195}
 ON = ' class="on"'
 
 
@@ -53,6 +53,9 @@ class UlStyle(Style):
 
     def feature_path(self, plan: SitePlan, key: str) -> str:
         return f"/col/col{FEATURE_IDS[key]}/index.html"
+
+    def info_path(self, plan: SitePlan, key: str) -> str:
+        return f"/col/col{INFO_IDS.get(key, 1199)}/index.html"
 
     # -- frame -----------------------------------------------------------------------------
     def page(self, plan: SitePlan, title: str, body: str, current: str = "首页") -> str:
@@ -155,10 +158,9 @@ class UlStyle(Style):
         body = f'{self.crumb_bar(plan, None, SECTIONS[sec])}\n<div class="main">{blocks}</div>'
         return self.page(plan, self.head_title(plan, SECTIONS[sec]), body, SECTIONS[sec])
 
-    def feature(self, plan: SitePlan, key: str) -> str:
-        name = dict(FEATURES)[key]
+    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
         body = (
             f'{self.crumb_bar(plan, None, name)}\n<div class="main"><div class="content">'
-            f"{feature_body(plan, key)}</div></div>"
+            f"{html}</div></div>"
         )
         return self.page(plan, self.head_title(plan, name), body, name)

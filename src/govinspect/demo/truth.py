@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from govinspect.demo.markup import cn_date, esc
 from govinspect.demo.plan import FRESH_MAX, SECTIONS, STALE_MIN, SitePlan
+from govinspect.demo.planted import planted_truth
 from govinspect.demo.render import HOME_LIMIT, Rendered, find_resource
 from govinspect.demo.types import PLACEHOLDER, BrokenLink, ColumnTruth, FutureDated, Resource, Truth
 
@@ -147,4 +148,5 @@ def site_truth(
         "broken_targets": len({b.target for b in truth.broken_links}),
         "broken_links": len(truth.broken_links),
     }
+    planted_truth(plan, rendered, truth)
     return truth

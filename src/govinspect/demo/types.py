@@ -80,6 +80,45 @@ class BrokenLink(NamedTuple):
     kind: str
 
 
+class HijackMark(NamedTuple):
+    """A page showing planted hijack content of one kind (keyword, hidden_link, js_redirect, cloaking)."""
+
+    path: str
+    kind: str
+
+
+class PrivacyMark(NamedTuple):
+    """A page or attachment publishing personal numbers of one kind (id_card, phone, bank_card)."""
+
+    path: str
+    kind: str
+
+
+class IdentityMark(NamedTuple):
+    """An identity item of the home footer that is missing or wrong (problem: missing, mismatch)."""
+
+    item: str
+    problem: str
+
+
+class WordingMark(NamedTuple):
+    """A listed wrong word on a page (kind: typo, political, outdated_name)."""
+
+    path: str
+    word: str
+    kind: str
+
+
+@dataclass(slots=True)
+class Planted:
+    """Content defects the injectors planted, copied into the truth once the pages show them."""
+
+    hijack: list[HijackMark] = field(default_factory=list)
+    privacy: list[PrivacyMark] = field(default_factory=list)
+    identity: list[IdentityMark] = field(default_factory=list)
+    wording: list[WordingMark] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class Truth:
     """Ground truth of the defects injected into one site."""
@@ -94,6 +133,10 @@ class Truth:
     external_links: set[str] = field(default_factory=set)
     notes: dict[str, str] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
+    hijack: list[HijackMark] = field(default_factory=list)
+    privacy: list[PrivacyMark] = field(default_factory=list)
+    identity: list[IdentityMark] = field(default_factory=list)
+    wording: list[WordingMark] = field(default_factory=list)
 
     def broken_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
         """Absolute URLs of every broken target linked from this site."""
@@ -135,6 +178,10 @@ class Truth:
             "external_links": sorted(url(e) for e in self.external_links),
             "notes": dict(self.notes),
             "stats": dict(self.stats),
+            "hijack": [m._asdict() for m in sorted(self.hijack)],
+            "privacy": [m._asdict() for m in sorted(self.privacy)],
+            "identity": [m._asdict() for m in sorted(self.identity)],
+            "wording": [m._asdict() for m in sorted(self.wording)],
         }
 
 
@@ -157,6 +204,9 @@ class SimSite:
     truth: Truth = field(default_factory=Truth)
     behaviour: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # Served instead of ``resources`` to search-engine spiders and to visitors arriving from a
+    # search engine (cloaking, demo/server.py ``search_visit``).
+    spider_view: Mapping[str, Resource] = field(default_factory=dict)
 
     def iter_resources(self) -> Iterator[tuple[str, Resource]]:
         """Yield (path, resource) one at a time; lazy sites render each on demand."""

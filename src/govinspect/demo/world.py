@@ -64,6 +64,6 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
             key=s.key, name=s.name, unit=s.unit, level=s.level, site_code=s.site_code,
             encoding=s.encoding, style=s.style, resources=r.resources,
             truth=site_truth(plan, r, world_resources),
-            options={"header_charset": s.header_charset},
+            options={"header_charset": s.header_charset}, spider_view=r.spider,
         ))
     return World(as_of=as_of, seed=seed, scale=scale, sites=sites, static=static)

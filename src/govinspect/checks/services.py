@@ -1,0 +1,215 @@
+"""Service guides: service.no_guide and service.guide_incomplete.
+
+Rules (data/rules.yaml ``services``): 国办秘函〔2019〕19号 lists the key elements of a guide;
+issue 4 names the seven checked one by one and what makes each vague. Service items are
+the entries of service columns (办事事项, 办事指南 ...; in generic 办事服务 columns only
+titles that read like an item); guides are recognised anywhere by their labels. Items that
+link to another platform are not judged here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..crawl.frontier import normalize_url
+from ..extract.dates import normalize
+from ..extract.guides import Guide, is_guide, parse_guide_text
+from ..model import Column, Finding, Page
+from ..snapshot import Snapshot
+from .base import Context
+
+ELEMENT_NAMES = {
+    "name": "事项名称", "basis": "设定依据", "conditions": "申请条件", "materials": "办理材料",
+    "location": "办理地点", "time": "办理时间", "phone": "联系电话", "process": "办理流程",
+    "fee": "收费标准", "deadline": "办理时限", "agency": "办理机构", "review": "审查标准",
+}
+_STRONG_COLUMN = re.compile(
+    r"办事指南|服务指南|办事事项|服务事项|事项清单|事项目录|权力清单|责任清单|行政许可|行政审批"
+    r"|审批事项|许可事项|公共服务事项|依申请"
+)
+_WEAK_COLUMN = re.compile(r"网上办事|办事服务|政务服务|便民服务|在线办事|个人办事|法人办事|企业办事|部门办事|主题服务|办事$")
+_ITEM_TITLE = re.compile(
+    r"办理|申请|申报|登记|审批|许可|核准|备案|认定|变更|注销|补办|换发|确认|给付|核发|审核|年检"
+    r"|注册|延续|迁移|发放|证明|[证照]$"
+)
+_NEWS_TITLE = re.compile(r"^关于|通知|公告|公示|会议|召开|动态|简报|工作要点|总结")
+_NO_GUIDE = re.compile(
+    r"暂无(?:相关)?(?:办事|服务)?指南|(?:办事|服务)指南\s*[:：]?\s*(?:暂无|待补充|未公布|无)(?![\u4e00-\u9fff])"
+    r"|指南(?:正在|尚在|待)(?:完善|补充|编制|更新)"
+)
+_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[-_|–—－｜])\s*")
+
+# --- vagueness (issue 4) ------------------------------------------------------------------
+_LAW = re.compile(r"《[^》]{2,80}》")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[条款项]")
+_HOURS = re.compile(r"\d{1,2}\s*[:：点时]\s*\d{0,2}|上午|下午|全天|24\s*小时|7\s*[×x*]\s*24")
+_DAYS = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|工作日|节假日|每天|每日|双休日")
+_VAGUE_MATERIALS = re.compile(
+    r"(?<!不得要求)(?<!不需)(?<!无需)(?<!不再)(?:(?:其他|其它|有关|相关)(?:的)?(?:证明|申请)?材料|等(?:相关|证明|有关)?材料)"
+    r"(?=\s*(?:$|[。;；,，.]|\d+[.、．]|[（(]))"
+)
+_PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}[-\s]?)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(?:12345|96\d{3,4}|400\d{7})(?!\d)")
+_ONLY_CONDITIONS = re.compile(
+    r"^(?:对)?(?:符合|满足|具备)(?:法定|规定|相关|有关|申请|法律法规规定)?(?:的)?(?:条件|要求|规定)(?:的)?"
+    r"(?:[,，]?(?:予以|准予|给予|即予)?(?:批准|受理|办理|许可|通过|审批|核准|同意))?(?:[;；,，]?(?:不符合.{0,12}))?$"
+)
+_GENERIC_CONDITIONS = re.compile(r"^(?:符合|按照?|依照|根据)(?:相关|有关|法定|国家)?(?:法律法规|规定|条件|要求|政策)(?:的?要求|规定)?(?:办理)?$")
+_PLACEHOLDER = frozenset({"", "无", "暂无", "/", "-", "—", "--", "空", "待补充", "暂缺", "略"})
+
+
+@dataclass(slots=True)
+class _Item:
+    """A service item: the page judged, its name and what was read from it."""
+
+    page: Page
+    name: str
+    guide: Guide
+
+
+def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
+    overrides: Mapping[str, Any] = ctx.site.overrides.get("services") or {}
+    items = _service_items(snap.columns, overrides)
+    guides: list[_Item] = []
+    missing_guides: list[_Item] = []
+    extra = overrides.get("labels") or None
+    for page in snap.pages():
+        if not page.ok or page.attachment or not page.is_html:
+            continue
+        listed = items.get(page.url) or items.get(normalize_url(page.final_url or "") or "")
+        in_column = listed is not None or _url_override(page.url, overrides)
+        guide = _guide_of(page, extra)
+        name = guide.item or listed or _title_name(page.title)
+        if _NO_GUIDE.search(normalize(page.text)) and len(guide.labels - {"name"}) < 3:
+            missing_guides.append(_Item(page, name, guide))
+        elif is_guide(guide, page.title, in_service_column=in_column) or (
+            in_column and len(guide.labels - {"name"}) >= 2
+        ):
+            guides.append(_Item(page, name, guide))
+        elif in_column and not page.items and not page.empty_marker:
+            missing_guides.append(_Item(page, name, guide))
+    for item in missing_guides:
+        yield Finding("service.no_guide", ctx.rules.services.severity, item.page.url,
+                      f"办事事项“{item.name}”未提供办事指南", {"item": item.name})
+    yield from _incomplete(guides, ctx)
+    if not guides and not missing_guides:
+        url = snap.home_url or ctx.site.url
+        where = "服务事项链接均指向站外平台或未能抓取" if items else "未找到办事事项栏目或办事指南页面"
+        yield Finding("crawl.incomplete", "notice", url, f"办事指南未能检查: {where}",
+                      {"check": "services", "error": where})
+
+
+def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[str, str]:
+    """Normalised URL -> title of every entry of a service column."""
+    extra = [str(x) for x in overrides.get("column_contains") or []]
+    found: dict[str, str] = {}
+    for col in columns:
+        strong = bool(_STRONG_COLUMN.search(col.name)) or any(x in col.name or x in col.url for x in extra)
+        if not strong and not _WEAK_COLUMN.search(col.name):
+            continue
+        for entry in col.items:
+            if not entry.url:
+                continue
+            if strong or (_ITEM_TITLE.search(entry.title) and not _NEWS_TITLE.search(entry.title)):
+                found[normalize_url(entry.url) or entry.url] = entry.title
+    return found
+
+
+def _url_override(url: str, overrides: Mapping[str, Any]) -> bool:
+    """True when the registry says pages under this URL are service items."""
+    marks = overrides.get("item_url_contains") or []
+    if isinstance(marks, str):
+        marks = [marks]
+    return any(str(m) in url for m in marks)
+
+
+def _guide_of(page: Page, extra: Mapping[str, Any] | None) -> Guide:
+    """The guide read at crawl time (``page.guide`` when the engine stored it) merged with the text."""
+    guide = parse_guide_text(page.text, extra)
+    stored: dict[str, str] = getattr(page, "guide", None) or {}
+    for element, value in stored.items():
+        guide.labels.add(element)
+        if value.strip():  # the cell reader knows exactly where a value ends
+            guide.fields[element] = value
+    return guide
+
+
+def _title_name(title: str) -> str:
+    """The item part of a "事项 - 站点" title."""
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    keep = [p for p in parts if "政府" not in p and "网站" not in p and p != "指南"]
+    return (keep or parts or [title])[0][:60]
+
+
+def _incomplete(guides: list[_Item], ctx: Context) -> Iterator[Finding]:
+    """Missing and vague elements of every guide; escalated to veto past the U threshold."""
+    rules = ctx.rules.services
+    veto = rules.veto
+    per_item: list[tuple[_Item, list[str], list[tuple[str, str]]]] = []
+    for item in guides:
+        missing = [e for e in dict.fromkeys([*rules.elements, *veto.elements]) if not _present(item.guide, e)]
+        vague = [(e, why) for e in [*rules.elements, "review"] if e not in missing
+                 and (why := vagueness(e, item.guide.fields.get(e, "")))]
+        per_item.append((item, missing, vague))
+    heavy = [i for i, (_, missing, _) in enumerate(per_item)
+             if sum(e in veto.elements for e in missing) >= veto.missing_elements]
+    vetoed = set(heavy) if len(heavy) >= veto.items else set()
+    count = 0
+    for index, (item, missing, vague) in enumerate(per_item):
+        for element in missing:
+            if element not in rules.elements:
+                continue
+            evidence: dict[str, Any] = {"element": element, "problem": "missing", "item": item.name}
+            severity, note = rules.severity, ""
+            if index in vetoed:
+                severity, note = "veto", f"（{len(heavy)} 个事项缺少 {veto.missing_elements} 类及以上要素，达到单项否决标准）"
+                evidence.update(missing_elements=[e for e in missing if e in veto.elements],
+                                veto_rule=f"{veto.confidence}: {veto.missing_elements}+ elements missing in {veto.items}+ items")
+            count += 1
+            if count <= rules.max_findings:
+                yield Finding("service.guide_incomplete", severity, item.page.url,
+                              f"办事指南“{item.name}”缺少{ELEMENT_NAMES[element]}{note}", evidence)
+        for element, why in vague:
+            count += 1
+            if count <= rules.max_findings:
+                yield Finding("service.guide_incomplete", rules.severity, item.page.url,
+                              f"办事指南“{item.name}”{ELEMENT_NAMES[element]}表述含糊: {why}",
+                              {"element": element, "problem": "vague", "item": item.name,
+                               "value": item.guide.fields.get(element, "")[:120]})
+
+
+def _present(guide: Guide, element: str) -> bool:
+    value = guide.fields.get(element, "").strip(" 。.;；:：")
+    return element in guide.labels and value not in _PLACEHOLDER
+
+
+def vagueness(element: str, value: str) -> str | None:
+    """Why an element's value is vague (issue 4), or None when it is concrete or not judged."""
+    text = normalize(value).strip()
+    if not text:
+        return None
+    if element == "basis":
+        if not _LAW.search(text):
+            return "未写明法律法规名称"
+        if not _ARTICLE.search(text):
+            return "未写明具体条款"
+    elif element == "time":
+        if not _HOURS.search(text) and not _DAYS.search(text):
+            return "未写明具体办理日期和时间"
+    elif element == "materials":
+        if _VAGUE_MATERIALS.search(text):
+            return "材料清单以“其他材料”“相关材料”等兜底"
+    elif element == "phone":
+        if not _PHONE.search(text):
+            return "未写明电话号码"
+    elif element == "review":
+        core = re.sub(r"[\s。.]", "", text)
+        if _ONLY_CONDITIONS.match(core):
+            return "仅写“符合条件”，未列明审查标准"
+    elif element == "conditions":
+        core = re.sub(r"[\s。.]", "", text)
+        if len(core) <= 16 and _GENERIC_CONDITIONS.match(core):
+            return "仅写“符合有关规定”，未列明申请条件"
+    return None
