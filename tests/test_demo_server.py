@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from govinspect.demo.server import WorldHandle, WorldServer
+from govinspect.demo.defects_security import HIJACK_HOSTS
+from govinspect.demo.server import WorldHandle, WorldServer, search_visit
 from govinspect.demo.types import World
 from govinspect.demo.world import build_bad_sites, build_world
 
@@ -114,8 +115,42 @@ def test_every_broken_target_really_fails(demo_world: World, world_server: World
                 with pytest.raises(ConnectionRefusedError):
                     request(target, timeout=2)
             else:
-                assert host.startswith("www.defunct-") and host.endswith(".gov.cn")
+                dead_gov = host.startswith("www.defunct-") and host.endswith(".gov.cn")
+                assert dead_gov or host in HIJACK_HOSTS, target  # planted casino links
     assert kinds == {"404", "500", "refused", "dns"}
+
+
+def test_cloaked_home_is_shown_to_search_engines_only(
+    demo_world: World, world_server: WorldHandle
+) -> None:
+    cloaked = [s for s in demo_world.sites if s.spider_view]
+    assert [s.key for s in cloaked] == ["fengtai"]
+    base = world_server.base_urls["fengtai"]
+    spider = {"User-Agent": "Mozilla/5.0 (compatible; Baiduspider/2.0; "
+                            "+http://www.baidu.com/search/spider.html)"}
+    referer = {"Referer": "https://www.baidu.com/s?wd=%E5%87%A4%E5%8F%B0"}
+    views = {
+        "normal": request(base)[2].decode(),
+        "spider": request(base, headers=spider)[2].decode(),
+        "referer": request(base, headers=referer)[2].decode(),
+    }
+    assert "澳门葡京" not in views["normal"] and "凤台县人民政府</title>" in views["normal"]
+    for name in ("spider", "referer"):
+        assert "<title>澳门葡京_" in views[name] and "http://www.pj-casino8.com/" in views[name], name
+        assert b"{{" not in views[name].encode()
+    # Other pages of the site, and other sites, look the same to a spider.
+    col = demo_world.site("fengtai").truth.columns["工作动态"].path
+    assert request(base + col.lstrip("/"), headers=spider)[2] == request(base + col.lstrip("/"))[2]
+    other = world_server.base_urls["wjw"]
+    assert request(other, headers=spider)[2] == request(other)[2]
+
+
+def test_search_visit() -> None:
+    assert search_visit({"User-Agent": "Mozilla/5.0 (compatible; Baiduspider/2.0)"})
+    assert search_visit({"Referer": "https://www.baidu.com/s?wd=x"})
+    assert search_visit({"Referer": "https://m.so.com/s?q=x"})
+    assert not search_visit({"Referer": "http://www.also.com/"})
+    assert not search_visit({"User-Agent": "Mozilla/5.0 (Windows NT 10.0) Chrome/77.0"})
 
 
 def test_linked_pages_of_other_sites_answer(demo_world: World, world_server: WorldHandle) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from govinspect.demo import server
+from govinspect.demo.defects_security import HIJACK_HOSTS
 from govinspect.demo.render import find_resource
 from govinspect.demo.static import write_static
 from govinspect.demo.types import SimSite, World
@@ -79,7 +80,7 @@ def observed_broken(world: World, site: SimSite) -> set[tuple[str, str]]:
             if host.endswith(".world") and host != "refused.world":
                 if status_in(world, url) >= 400:
                     out.add((page, url))
-            elif host == "refused.world" or host.startswith("www.defunct-"):
+            elif host == "refused.world" or host.startswith("www.defunct-") or host in HIJACK_HOSTS:
                 out.add((page, url))
     return out
 
@@ -184,8 +185,11 @@ def test_card_site_has_meta_tags_and_chinese_dates(demo_world: World) -> None:
 def test_every_home_carries_identity_and_friend_links(demo_world: World) -> None:
     for site in demo_world.sites:
         home = html_pages(site)["/"]
-        assert f"网站标识码：{site.site_code}" in home and f"主办单位：{site.unit}" in home
-        assert re.search(r"皖ICP备\d+号-\d", home) and re.search(r"皖公网安备 \d{14}号", home)
+        wrong = {m.item for m in site.truth.identity}  # planted identity defects
+        assert f"主办单位：{site.unit}" in home and "网站标识码：" in home
+        assert (f"网站标识码：{site.site_code}" in home) == ("site_code" not in wrong), site.key
+        assert bool(re.search(r"皖ICP备\d+号-\d", home)) == ("icp" not in wrong), site.key
+        assert re.search(r"皖公网安备 \d{14}号", home)
         assert "http://bszs.conac.cn/sitename?method=show&amp;id=" in home
         assert 'src="http://dcs.conac.cn/image/red.png"' in home
         assert "友情链接" in home and home.count("{{site:") >= len(demo_world.sites) - 1

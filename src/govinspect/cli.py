@@ -16,6 +16,7 @@ from . import __version__
 from .crawl.engine import Progress as CrawlProgress
 from .errors import GovinspectError, RegistryError, UsageError
 from .model import SiteEntry
+from .registry import AccountEntry
 from .settings import Settings, load_settings
 
 app = typer.Typer(
@@ -34,17 +35,20 @@ def _as_of(value: str | None) -> date:
         raise UsageError(f"--as-of 日期格式错误: {value!r}，应为 YYYY-MM-DD") from None
 
 
-def resolve_targets(targets: list[str]) -> list[SiteEntry]:
+def resolve_targets(targets: list[str]) -> tuple[list[SiteEntry], list[AccountEntry]]:
     """Site URLs and registry files from the command line, as registry entries."""
     from .registry import is_registry_target, load_registry, site_from_url
 
     sites: list[SiteEntry] = []
+    accounts: list[AccountEntry] = []
     for target in targets:
         if is_registry_target(target):
-            sites.extend(load_registry(Path(target)).sites)
+            registry = load_registry(Path(target))
+            sites.extend(registry.sites)
+            accounts.extend(registry.accounts)
         else:
             sites.append(site_from_url(target))
-    return sites
+    return sites, accounts
 
 
 class _Bar:
@@ -91,10 +95,10 @@ def scan(
         config, max_pages=max_pages, max_depth=max_depth, per_host=per_host, delay=delay,
         timeout=timeout, check_external=external, offline=offline or None,
     )
-    sites = resolve_targets(targets)
+    sites, accounts = resolve_targets(targets)
     bar = _Bar(enabled=True)
     with bar.progress:
-        result = run_scan(sites, settings, day, progress=bar)
+        result = run_scan(sites, settings, day, progress=bar, accounts=accounts)
     if as_json:
         write_json(result, sys.stdout)
         return

@@ -31,6 +31,9 @@ CODES: dict[str, str] = {
     # Not in the contract table: notices about what could not be checked, and early warnings.
     "crawl.incomplete": "未能完成检查",
     "column.due_soon": "栏目即将超期未更新",
+    "newmedia.low_frequency": "政务新媒体更新频率过低",
+    "newmedia.dormant": "政务新媒体长期不更新(待清理)",
+    "newmedia.duplicate": "同一单位同一平台重复开设账号",
 }
 
 

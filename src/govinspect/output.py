@@ -12,6 +12,8 @@ from rich.table import Table
 from .codes import label
 from .service import ScanResult
 
+PLATFORMS = {"wechat": "微信", "weibo": "微博", "douyin": "抖音", "toutiao": "今日头条", "other": "其他"}
+
 
 def to_json(result: ScanResult) -> str:
     """The one JSON document ``scan --json`` prints."""
@@ -52,12 +54,13 @@ def print_table(result: ScanResult, console: Console) -> None:
     console.print(table)
     if data["accounts"]:
         acc = Table(title="政务新媒体检查结果")
-        for col in ("账号", "平台", "结论", "主要问题"):
+        for col in ("账号", "平台", "开办单位", "结论", "情况"):
             acc.add_column(col)
         for a in data["accounts"]:
             style = "green" if a["verdict"] == "pass" else "red"
-            acc.add_row(a["name"], a["platform"], f"[{style}]{'合格' if a['verdict'] == 'pass' else '不合格'}[/{style}]",
-                        _summary(a["findings"]))
+            label_text = a.get("verdict_label") or ("合格" if a["verdict"] == "pass" else "不合格")
+            acc.add_row(a["name"], PLATFORMS.get(a["platform"], a["platform"]), a.get("unit") or "",
+                        f"[{style}]{label_text}[/{style}]", a.get("summary") or _summary(a["findings"]))
         console.print(acc)
 
 

@@ -19,6 +19,8 @@ from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
 from .crawl.fetch import Fetcher
 from .model import Finding, SiteEntry, SiteResult
+from .newmedia import inspect_accounts
+from .registry import AccountEntry
 from .rules import Rules, load_rules
 from .score import verdict
 from .settings import Settings
@@ -82,11 +84,12 @@ def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHE
 async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
-    workdir: Path | None = None,
+    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (),
 ) -> SiteResult:
     """Crawl one site into a snapshot on disk, check it and score it."""
     rules = rules or load_rules(settings.rules_file)
-    ctx = Context(as_of=as_of, rules=rules, site=site)
+    own = tuple(a for a in accounts if site.unit and a.unit == site.unit)
+    ctx = Context(as_of=as_of, rules=rules, site=site, accounts=own)
     with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
         snap = Snapshot(site, Path(tmp) / "snapshot.sqlite", as_of=as_of)
         try:
@@ -112,9 +115,9 @@ def _failed(site: SiteEntry, snap: Snapshot, ctx: Context, exc: Exception) -> Si
 
 async def scan_sites(
     sites: Sequence[SiteEntry], settings: Settings, as_of: date, *,
-    progress: ProgressFn | None = None, parallel: int = 4,
+    accounts: Sequence[AccountEntry] = (), progress: ProgressFn | None = None, parallel: int = 4,
 ) -> ScanResult:
-    """Inspect several sites, a few at a time, sharing one HTTP session."""
+    """Inspect sites (a few at a time) and accounts, sharing one HTTP session."""
     rules = load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)
@@ -122,12 +125,20 @@ async def scan_sites(
 
         async def one(site: SiteEntry) -> SiteResult:
             async with sem:
-                return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher, progress=progress)
+                return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher,
+                                          progress=progress, accounts=accounts)
 
-        result.sites = list(await asyncio.gather(*(one(s) for s in sites)))
+        site_results, account_results = await asyncio.gather(
+            asyncio.gather(*(one(s) for s in sites)),
+            inspect_accounts(accounts, settings, as_of, rules, fetcher),
+        )
+        result.sites, result.accounts = list(site_results), list(account_results)
     return result
 
 
-def scan(sites: Sequence[SiteEntry], settings: Settings, as_of: date, progress: ProgressFn | None = None) -> ScanResult:
+def scan(
+    sites: Sequence[SiteEntry], settings: Settings, as_of: date, progress: ProgressFn | None = None,
+    accounts: Sequence[AccountEntry] = (),
+) -> ScanResult:
     """Synchronous wrapper of ``scan_sites``."""
-    return asyncio.run(scan_sites(sites, settings, as_of, progress=progress))
+    return asyncio.run(scan_sites(sites, settings, as_of, accounts=accounts, progress=progress))

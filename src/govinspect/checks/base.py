@@ -33,6 +33,7 @@ CheckFn = Callable[[Snapshot, Context], Iterable[Finding]]
 # A new check is one new module plus one line here (or in the `checks` setting).
 DEFAULT_SITE_CHECKS: tuple[str, ...] = (
     "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
+    "required",
 )
 
 

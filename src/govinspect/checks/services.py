@@ -48,9 +48,10 @@ _ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[�
 _HOURS = re.compile(r"\d{1,2}\s*[:：点时]\s*\d{0,2}|上午|下午|全天|24\s*小时|7\s*[×x*]\s*24")
 _DAYS = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|工作日|节假日|每天|每日|双休日")
 _VAGUE_MATERIALS = re.compile(
-    r"(?<!不得要求)(?<!不需)(?<!无需)(?<!不再)(?:(?:其他|其它|有关|相关)(?:的)?(?:证明|申请)?材料|等(?:相关|证明|有关)?材料)"
+    r"(?:(?:其他|其它|有关|相关)(?:的)?(?:证明|申请)?材料|等(?:相关|证明|有关)?材料)"
     r"(?=\s*(?:$|[。;；,，.]|\d+[.、．]|[（(]))"
 )
+_NOT_REQUIRED = re.compile(r"不得|无需|不需|不再|免于|免予")  # "不得要求申请人提交其他材料" is a promise
 _PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}[-\s]?)?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(?:12345|96\d{3,4}|400\d{7})(?!\d)")
 _ONLY_CONDITIONS = re.compile(
     r"^(?:对)?(?:符合|满足|具备)(?:法定|规定|相关|有关|申请|法律法规规定)?(?:的)?(?:条件|要求|规定)(?:的)?"
@@ -199,8 +200,9 @@ def vagueness(element: str, value: str) -> str | None:
         if not _HOURS.search(text) and not _DAYS.search(text):
             return "未写明具体办理日期和时间"
     elif element == "materials":
-        if _VAGUE_MATERIALS.search(text):
-            return "材料清单以“其他材料”“相关材料”等兜底"
+        for mo in _VAGUE_MATERIALS.finditer(text):
+            if not _NOT_REQUIRED.search(text, max(0, mo.start() - 12), mo.start()):
+                return "材料清单以“其他材料”“相关材料”等兜底"
     elif element == "phone":
         if not _PHONE.search(text):
             return "未写明电话号码"

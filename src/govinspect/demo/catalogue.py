@@ -6,12 +6,17 @@ from govinspect.demo.defects import (
     BrokenHomeLink,
     BrokenLinks,
     Empty,
+    FooterOmits,
+    FooterSiteCode,
     FutureDated,
     HomeStale,
     Stale,
     Undated,
     UndeclaredCharset,
 )
+from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
+from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
+from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
@@ -19,7 +24,13 @@ CITY_TOWNS = ["田家庵区", "大通区", "谢家集区", "八公山区", "潘�
 
 
 def world_specs() -> list[SiteSpec]:
-    """The five sites of the demo world, each in one markup style with its own defects."""
+    """The five sites of the demo world, each in one markup style with its own defects.
+
+    Content defects (hijack, privacy, identity, wording) come last in each list, so that the
+    freshness and link defects before them draw the same random numbers as without them;
+    教育局 (jyj) and 卫健委 (wjw) carry none and are the clean controls for those checks
+    (jyj also carries a look-alike: gambling words in an anti-gambling warning).
+    """
     return [
         SiteSpec(
             key="huainan", name="淮南市人民政府", unit="淮南市人民政府办公室", level="portal",
@@ -32,6 +43,10 @@ def world_specs() -> list[SiteSpec]:
                 FutureDated("规范性文件", 25),
                 BrokenLinks(n404=3, n500=1, refused=1, missing_files=1),
                 BrokenHomeLink("dns"),
+                AssistanceRoster("通知公告"),
+                ContactPage(),
+                WrongWords("工作动态", ("国土资源局", "台湾总统")),
+                HistoryPage(),
             ),
         ),
         SiteSpec(
@@ -49,6 +64,9 @@ def world_specs() -> list[SiteSpec]:
                 HomeStale(16),
                 BrokenLinks(n404=3, refused=1, missing_files=1),
                 UndeclaredCharset(1),
+                HiddenLinks("工作动态", articles=2),
+                ScriptWrite("工作动态"),
+                FooterSiteCode(),
             ),
         ),
         SiteSpec(
@@ -65,6 +83,9 @@ def world_specs() -> list[SiteSpec]:
                 Stale("人事信息", 520),
                 BrokenLinks(n404=2, n500=1, dns=1, missing_files=1),
                 BrokenHomeLink("404"),
+                Cloaking("/"),
+                FooterOmits("icp"),
+                WrongWords("工作动态", ("按排", "布署", "再接再励")),
             ),
         ),
         SiteSpec(
@@ -81,6 +102,7 @@ def world_specs() -> list[SiteSpec]:
                 Stale("通知公告", 230),
                 Empty("人事信息", marker=True),
                 BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
+                GamblingWarning("工作动态"),  # a control: gambling words in a warning
             ),
             friends=(("中华人民共和国教育部", "http://www.moe.gov.cn/"),
                      ("安徽省教育厅", "http://jyt.ah.gov.cn/")),

@@ -1,10 +1,13 @@
 """Defect injectors: small objects that spoil a site plan in one known way.
 
 Each injector has a ``phase``: "content" injectors run on dated items before paths are
-assigned, "links" injectors run afterwards (they need article paths). Truth is not written
-by the injectors: it is read back from the rendered site (demo/truth.py), so an injector
-only has to make the defect real. A new defect family (wording, privacy, ...) is one new
-class here plus an entry in a site's ``defects`` in demo/catalogue.py.
+assigned, "links" injectors run afterwards (they need article paths). Freshness and link
+truth is not written by the injectors: it is read back from the rendered site
+(demo/truth.py), so an injector only has to make the defect real. Content defects, which
+only a check could read back, are recorded by their injector in ``plan.planted`` and
+verified against the rendered pages (demo/planted.py). A new defect family is one new class
+(here, or in defects_security, defects_privacy, defects_wording) plus an entry in a site's
+``defects`` in demo/catalogue.py, after the freshness and link ones.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ class PathScheme(Protocol):
 
     def article_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan) -> str: ...
 
-    def file_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan, idx: int, ext: str) -> str: ...
+    def file_path(
+        self, plan: SitePlan, col: ColumnPlan, item: ItemPlan, idx: int, ext: str
+    ) -> str: ...
 
     def info_path(self, plan: SitePlan, key: str) -> str: ...
 

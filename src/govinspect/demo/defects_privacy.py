@@ -74,7 +74,8 @@ class AssistanceRoster:
         item.blocks = [_table(headers, notice_rows(found))]
         name = f"{year}年{month}月份城乡低保金发放花名册.xlsx"
         stamp = datetime(day.year, day.month, day.day, 9, 30)
-        att = Attachment(name, "xlsx", body=files.workbook(roster_rows(name[:-5], found), stamp=stamp))
+        book = files.workbook(roster_rows(name.removesuffix(".xlsx"), found), stamp=stamp)
+        att = Attachment(name, "xlsx", body=book)
         item.attachments.append(att)
         att.path = paths.file_path(plan, col, item, len(item.attachments), "xlsx")
         plan.planted.privacy += [

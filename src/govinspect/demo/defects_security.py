@@ -17,6 +17,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from govinspect.demo.defects import PathScheme
+from govinspect.demo.markup import body_paragraphs
 from govinspect.demo.plan import SitePlan, SpiderView
 from govinspect.demo.types import HijackMark
 
@@ -66,7 +67,8 @@ class HiddenLinks:
     phase: ClassVar[str] = "links"
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
-        block = f'\n<div style="position:absolute;left:-9999px;top:-9999px">{_anchors(HIDDEN_LINKS)}</div>\n'
+        style = "position:absolute;left:-9999px;top:-9999px"
+        block = f'\n<div style="{style}">{_anchors(HIDDEN_LINKS)}</div>\n'
         pages = ["/"] + [i.path for i in rng.sample(plan.untouched(self.column), self.articles)]
         for path in pages:
             plan.patches.setdefault(path, []).append(block)
@@ -87,7 +89,8 @@ class ScriptWrite:
         item = rng.choice(plan.untouched(self.column))
         text, url = SCRIPT_LINK
         payload = js_escape(f'<div style="display:none"><a href="{url}">{text}</a></div>')
-        script = f"\n<script type=\"text/javascript\">document.write(unescape('{payload}'));</script>\n"
+        code = f"document.write(unescape('{payload}'));"
+        script = f'\n<script type="text/javascript">{code}</script>\n'
         plan.patches.setdefault(item.path, []).append(script)
         plan.planted.hijack.append(HijackMark(item.path, "js_redirect"))
 
@@ -106,3 +109,23 @@ class Cloaking:
         block = f'<div class="hot-links">热门推荐：{_anchors(CLOAK_LINKS)}</div>'
         plan.spider[self.path] = SpiderView(title, head, block)
         plan.planted.hijack.append(HijackMark(self.path, "cloaking"))
+
+
+# Gambling and fraud words as a school safety campaign uses them: next to 赌博, 诈骗, 警惕, 举报.
+WARNING = ("会议要求，各学校要加强防范电信网络诈骗和网络赌博宣传教育，提醒学生远离网络赌博，不参与"
+           "六合彩、百家乐、时时彩等赌博活动，警惕“裸聊”“刷单返利”等诈骗陷阱，发现线索及时向公安机关举报。")
+
+
+@dataclass(frozen=True, slots=True)
+class GamblingWarning:
+    """A control, not a defect: an article warning students off gambling names the games."""
+
+    column: str = "工作动态"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        col = plan.column(self.column)
+        item = rng.choice(plan.untouched(self.column))
+        body = body_paragraphs(plan, col, item)
+        body.insert(max(1, len(body) - 1), WARNING)
+        item.body = body

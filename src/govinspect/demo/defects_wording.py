@@ -1,4 +1,4 @@
-"""Wording injectors (content.error_word): typos, an outdated name, a political error, a history page.
+"""Wording injectors (content.error_word): typos, an outdated name, a political error, history.
 
 The wrong forms are those inspection circulars keep finding (按排, 布署, 再接再励; a bureau
 named as before the 2018-2019 institutional reform; 台湾总统 for 台湾地区领导人, 新华社

@@ -1,4 +1,12 @@
-"""Precision and recall of a scan against the fixture world's ground truth."""
+"""Precision and recall of a scan against the fixture world's ground truth.
+
+How findings are matched to the truth, per code: a stale or empty column by its list page;
+a future date by its page (a list-page finding also covers the article it names); a broken
+link by its target URL; a hijacked page by (page path, kind), where a cloaking finding is
+keyed by the page that was refetched as a spider (the home page); a privacy leak by (page or
+attachment path, kind of number); an identity problem by its item (icp, site_code, ...); a
+wrong word by (page path, word). Every finding on a clean control is a false positive.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,24 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..checks import DEFAULT_SITE_CHECKS
 from ..rules import Rules, load_rules
 from ..service import ScanResult
-from .types import World
+from .types import Truth, World
+
+BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken")
+CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word")
+ALL_CODES = BASE_CODES + CONTENT_CODES
+# The check module behind each content code. By default a code is scored only when the
+# default scan runs its check: otherwise its recall would just say that the check is off.
+CHECK_OF = {"security.hijack": "hijack", "privacy.leak": "privacy", "identity.missing": "identity",
+            "content.error_word": "wording"}
+Found = dict[str, list[dict[str, Any]]]
+
+
+def default_codes() -> tuple[str, ...]:
+    """Freshness and link codes plus the content codes whose check runs by default."""
+    return BASE_CODES + tuple(c for c in CONTENT_CODES if CHECK_OF[c] in DEFAULT_SITE_CHECKS)
 
 
 @dataclass(slots=True)
@@ -56,12 +79,15 @@ def _path(url: str) -> str:
 
 def evaluate(
     result: ScanResult, world: World, base_urls: Mapping[str, str], links: Mapping[str, str],
-    rules: Rules | None = None,
+    rules: Rules | None = None, codes: Iterable[str] | None = None,
 ) -> dict[str, Score]:
-    """Score every freshness and link finding of ``result`` against the world's truth."""
+    """Score the findings of ``result`` against the world's truth (``codes``: default_codes())."""
     rules = rules or load_rules()
-    scores = {code: Score() for code in ("home.stale", "column.stale", "column.empty",
-                                         "content.future_date", "link.broken")}
+    wanted = tuple(codes) if codes is not None else default_codes()
+    unknown = set(wanted) - set(ALL_CODES)
+    if unknown:
+        raise ValueError(f"no truth for {sorted(unknown)}")
+    scores = {code: Score() for code in ALL_CODES}
     by_url = {s.url: s for s in result.sites}
     for site in world.sites:
         base = base_urls.get(site.key)
@@ -94,7 +120,25 @@ def evaluate(
             truth.broken_targets(base, links),
             {f["target"] for f in found.get("link.broken", [])}, name,
         )
-    return scores
+        content_scores(scores, truth, found, name)
+    return {code: scores[code] for code in wanted}
+
+
+def content_scores(scores: Mapping[str, Score], truth: Truth, found: Found, where: str) -> None:
+    """Add one site's hijack, privacy, identity and wording findings to ``scores``."""
+
+    def keyed(code: str, key: str) -> set[str]:
+        return {f"{_path(f['url'])} {f.get(key)}" for f in found.get(code, [])}
+
+    scores["security.hijack"].add(
+        {f"{m.path} {m.kind}" for m in truth.hijack}, keyed("security.hijack", "kind"), where)
+    scores["privacy.leak"].add(
+        {f"{m.path} {m.kind}" for m in truth.privacy}, keyed("privacy.leak", "kind"), where)
+    scores["identity.missing"].add(
+        {m.item for m in truth.identity},
+        {str(f.get("item")) for f in found.get("identity.missing", [])}, where)
+    scores["content.error_word"].add(
+        {f"{m.path} {m.word}" for m in truth.wording}, keyed("content.error_word", "word"), where)
 
 
 def _days(as_of: date, when: date) -> int:

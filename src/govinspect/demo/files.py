@@ -10,7 +10,7 @@ import zlib
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

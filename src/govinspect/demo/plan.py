@@ -150,7 +150,7 @@ class InfoPage:
 
 @dataclass(frozen=True, slots=True)
 class SpiderView:
-    """What a cloaking kit shows search engines instead of a page: a title, head tags and a block."""
+    """What a cloaking kit shows search engines instead of a page: title, head tags, a block."""
 
     title: str
     head: str

@@ -1,4 +1,4 @@
-"""Truth of the planted content defects (hijack, privacy, identity, wording), checked against the pages.
+"""Truth of the planted content defects (hijack, privacy, identity, wording), checked on the pages.
 
 The injectors record what they planted (``SitePlan.planted``); this module copies the marks
 into the site's truth after making sure the rendered site really shows each one, so that a

@@ -112,7 +112,7 @@ def cloaked(html: str, view: SpiderView) -> str:
 
 
 def patched(html: str, inserts: list[str]) -> str:
-    """``html`` with ``inserts`` placed just before ``</body>`` (where injected code usually sits)."""
+    """``html`` with ``inserts`` just before ``</body>``, where injected code usually sits."""
     at = html.rfind("</body>")
     at = len(html) if at < 0 else at
     return html[:at] + "".join(inserts) + html[at:]

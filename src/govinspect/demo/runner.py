@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ..output import to_json
 from ..service import ProgressFn, ScanResult, scan
 from ..settings import Settings
+from .accounts import build_accounts
 from .server import serve_in_thread
 from .types import World
 from .world import build_world
@@ -31,10 +32,16 @@ def live_hosts(world: World) -> set[str]:
 def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> tuple[ScanResult, Path]:
     """Scan the demo world as of ``as_of``; write scan.json and truth.json to ``out``."""
     world = build_world(as_of)
-    with serve_in_thread(world) as handle:
-        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of, progress)
-        truth = world.truth_dict(handle.base_urls, handle.links)
+    acc = build_accounts(world, as_of)
     out.mkdir(parents=True, exist_ok=True)
+    files = acc.write_account_files(out / "accounts")
+    # The RSSHub-like feed host is served beside the sites, not listed among them.
+    with serve_in_thread(world, [*world.sites, acc.site]) as handle:
+        accounts = acc.entries(handle.base_urls[acc.site.key], files)
+        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of, progress,
+                      accounts=accounts)
+        truth = world.truth_dict(handle.base_urls, handle.links)
+    truth["accounts"] = acc.truth()
     (out / "scan.json").write_text(to_json(result) + "\n", encoding="utf-8")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result, out.resolve()

@@ -81,7 +81,7 @@ class BrokenLink(NamedTuple):
 
 
 class HijackMark(NamedTuple):
-    """A page showing planted hijack content of one kind (keyword, hidden_link, js_redirect, cloaking)."""
+    """A page showing planted hijack content of one kind (hidden_link, js_redirect, ...)."""
 
     path: str
     kind: str

@@ -50,14 +50,21 @@ KEY_ELEMENTS: tuple[str, ...] = ("basis", "conditions", "materials", "location",
 # Labels that end the previous element's value but are not checked themselves.
 STOP_LABELS: tuple[str, ...] = (
     "事项类型", "事项编码", "事项代码", "办件类型", "服务对象", "行使层级", "结果名称", "结果样本",
-    "数量限制", "常见问题", "中介服务", "特别程序", "监督电话", "投诉电话", "监督投诉", "网上办理",
+    "数量限制", "常见问题", "中介服务", "特别程序", "监督电话", "投诉电话", "监督投诉电话", "投诉监督电话",
+    "监督投诉", "网上办理",
     "窗口办理", "到现场次数", "到办事现场次数", "权力来源", "基本信息", "审批结果", "办理结果",
     "表格下载", "样表下载", "在线办理", "是否网办", "法律救济", "申请人权利和义务", "送达方式",
 )
 # Where the guide ends and the page's footer begins.
 _FOOTER = re.compile(
-    r"【?(?:打印本页|打印|关闭窗口|关闭)】|打印本页|关闭窗口|上一篇|下一篇|相关链接|分享到"
+    r"[【\[]?(?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|相关链接|分享到"
     r"|主办单位|版权所有|网站标识码|ICP备|公网安备|网站地图|Copyright",
+    re.I,
+)
+# Where the article ends: print/close buttons, prev/next links and the footer's identity lines.
+_PAGE_END = re.compile(
+    r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|主办单位|版权所有|网站标识码"
+    r"|ICP备|公网安备|Copyright",
     re.I,
 )
 _MAX_VALUE = 1500
@@ -107,6 +114,9 @@ def parse_guide_text(text: str, extra: Mapping[str, Iterable[str]] | None = None
     text = normalize(text)
     guide = Guide()
     hits = list(pattern.finditer(text))
+    if hits:  # the site footer prints 联系电话 and 地址 on every page: labels after it do not count
+        end = _PAGE_END.search(text, hits[0].end())
+        hits = [h for h in hits if end is None or h.start() < end.start()]
     for i, mo in enumerate(hits):
         element = owner[mo.group("label")]
         end = hits[i + 1].start() if i + 1 < len(hits) else len(text)

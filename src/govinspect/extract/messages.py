@@ -24,7 +24,7 @@ from govinspect.model import Page
 from .dates import find_dates, normalize
 from .links import UrlResolver, collapse
 
-__all__ = ["LABELS", "STATUS_WORDS", "detail_record", "message_records", "rows_from_text", "status_of"]
+__all__ = ["LABELS", "STATUS_WORDS", "detail_record", "labelled", "message_records", "rows_from_text", "status_of"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ _STATUS = re.compile("|".join(sorted((w for ws in STATUS_WORDS.values() for w in
 _EMPTY_REPLY = re.compile(r"^(?:暂无|无|尚未|暂未|未|等待|待)(?:回复|答复|内容)?|^(?:正在|处理中|办理中)")
 _BARE_REPLY = re.compile(r"(?:^|(?<=\s))(?:答复|回复)\s*[:：]")
 _FOOTER = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|(?:^|\s)打印\s+关闭|上一篇|下一篇|主办单位|版权所有|网站标识码")
+_PAGE_END = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|主办单位|版权所有|网站标识码|ICP备")
 _ROW_TAGS = "tr, li, dl, div.item, div.list-item, div.row"
 _MAX_ROWS = 500
 
@@ -96,6 +97,11 @@ def detail_record(text: str, ref: date, extra: Mapping[str, Iterable[str]] | Non
     text = normalize(text)
     values: dict[str, str] = {}
     hits = list(pattern.finditer(text))
+    if hits:  # footers print 承办单位 and dates on every page: nothing after the article's end counts
+        end_mo = _PAGE_END.search(text, hits[0].end())
+        if end_mo is not None:
+            text = text[: end_mo.start()]
+            hits = [h for h in hits if h.end() <= end_mo.start()]
     for i, mo in enumerate(hits):
         role = owner[mo.group("label")]
         end = hits[i + 1].start() if i + 1 < len(hits) else min(len(text), mo.end() + 2000)
@@ -123,24 +129,41 @@ def detail_record(text: str, ref: date, extra: Mapping[str, Iterable[str]] | Non
         status = "answered" if reply or replied else None
     elif status != "answered" and reply:
         status = "answered"
-    return {"title": "", "url": None, "received": received, "replied": replied, "status": status,
+    title = values.get("title", "")[:80]
+    return {"title": title, "url": None, "received": received, "replied": replied, "status": status,
             "unit": unit, "reply": reply[:200] or None, "source": "detail",
             "columns": sorted(r for r in ("replied", "unit", "reply") if r in values)}
 
 
 _ORG_END = re.compile(r"(?:人民政府|办公室|委员会|管理局|管委会|办事处|局|委|办|中心|厅|处|所|院|站|公司|镇|乡|街道|大队|支队|政府)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff()（）]{2,30}")
 _UNIT_END = re.compile(r"\s|[,，;；。]|(?:答复|回复|办结|处理|反馈)(?:时间|日期|内容)")
 
 
 def _unit(value: str) -> str | None:
     """The unit named in a unit field's value (first words, at most 30 characters)."""
-    value = value.strip(" :：")
-    if not value:
-        return None
+    value = value.strip(" :：|｜/-—")
     cut = _UNIT_END.search(value)
     unit = (value[: cut.start()] if cut else value)[:30]
-    return unit if unit and not _EMPTY_REPLY.match(unit) else None
+    return unit if _CJK.search(unit) and not _EMPTY_REPLY.match(unit) else None
+
+
+def labelled(segment: str, ref: date) -> dict[str, Any] | None:
+    """Received, replied, unit and status from a "留言时间：... | 答复单位：..." row; None without a received label."""
+    pattern, owner = _DEFAULT
+    values: dict[str, str] = {}
+    hits = list(pattern.finditer(segment))
+    for i, mo in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(segment)
+        values.setdefault(owner[mo.group("label")], segment[mo.end() : end].strip(" |｜"))
+    if "received" not in values:
+        return None
+    replied = _first_date(values.get("replied", ""), ref)
+    status = status_of(values.get("status", "")) or ("answered" if replied else None)
+    return {"received": _first_date(values["received"], ref), "replied": replied, "status": status,
+            "unit": _unit(values.get("unit", "")),
+            "columns": sorted(r for r in ("replied", "unit", "status") if r in values)}
 
 
 def _signature(reply: str, ref: date) -> tuple[str | None, str | None]:
@@ -252,6 +275,9 @@ def _row(texts: list[str], header: dict[int, str], ref: date) -> dict[str, Any] 
 def _loose_row(texts: list[str], link_text: str, ref: date) -> dict[str, Any] | None:
     """A record from a header-less row with a status word outside its title (dates: received, then reply)."""
     rest = " ".join(texts).replace(link_text, " ", 1) if link_text else " ".join(texts)
+    found = labelled(normalize(rest), ref)
+    if found is not None:
+        return {"title": "", "url": None, "reply": None, "source": "list", **found}
     status = status_of(rest)
     dates = [d.date.isoformat() for d in find_dates(rest, ref)]
     if status is None or not dates:
@@ -280,7 +306,11 @@ def rows_from_text(page: Page, ref: date) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for i, (start, item) in enumerate(spans):
         end = spans[i + 1][0] - len(spans[i + 1][1].title) if i + 1 < len(spans) else start + 80
-        segment = text[start:end][:120]
+        segment = text[start:end][:160]
+        found = labelled(segment, ref)
+        if found is not None:
+            records.append({"title": item.title, "url": item.url, "reply": None, "source": "list", **found})
+            continue
         dates: list[str | None] = [d.date.isoformat() for d in find_dates(segment, ref)]
         status = status_of(segment)
         if reverse and len(dates) == 1:

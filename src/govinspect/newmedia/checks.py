@@ -56,9 +56,9 @@ def post_findings(result: SourceResult, as_of: date, rules: NewMediaRules) -> li
     found: list[Finding] = []
     stale = rules.stale.days
     if days is None or days > stale:
-        text = "账号没有任何发布记录" if last is None else f"最近一次发布为 {last}，已 {days} 天未更新"
+        text = "账号没有任何发布记录" if last is None else f"最近一次发布于 {last}，已 {days} 天未更新"
         found.append(Finding("newmedia.stale", rules.stale.severity, None,
-                             f"{text}(超过 {stale} 天未更新)",
+                             f"{text}(要求 {stale} 天内有更新)",
                              {"last_post": last, "days": days, "threshold": stale}))
     if days is None or days > rules.dormant_days:
         found.append(Finding(
@@ -124,10 +124,10 @@ def unanswered(messages: Sequence[MessageRecord], as_of: date, rule: UnansweredR
     oldest = late[0]
     days = (as_of - oldest.received.date()).days
     severity = "veto" if rule.veto_days is not None and days > rule.veto_days else rule.severity
-    unit = "个工作日" if rule.working_days else " 天"
+    unit = "个工作日" if rule.working_days else "天"
     return Finding(
         "newmedia.unanswered", severity, None,
-        f"{len(late)} 条留言超过{rule.reply_days}{unit}未回复，最早一条留言于 "
+        f"{len(late)} 条留言超过 {rule.reply_days} {unit}未回复，最早一条留言于 "
         f"{oldest.received:%Y-%m-%d}，已 {days} 天",
         {"received": f"{oldest.received:%Y-%m-%d %H:%M:%S}", "days": days, "count": len(late),
          "threshold": rule.reply_days, "ids": [m.id for m in late[:MAX_IDS]]},
@@ -172,10 +172,11 @@ def auto_reply(messages: Sequence[MessageRecord], as_of: date, rule: AutoReplyRu
     if len(members) < rule.min_messages or ratio < rule.min_ratio:
         return None
     sample = members[0].reply.strip()
+    quoted = sample if len(sample) <= 30 else sample[:30] + "…"
     return Finding(
         "newmedia.auto_reply", rule.severity, None,
-        f"{len(answered)} 条已回复留言中 {len(members)} 条({ratio:.0%})为 {rule.max_seconds:g} 秒内发出的"
-        f"相同自动回复，未见人工答复：“{sample[:40]}”",
+        f"{len(answered)} 条已回复留言中 {len(members)} 条({ratio:.0%})是 {rule.max_seconds:g} 秒内发出的"
+        f"同一自动回复：“{quoted}”",
         {"ratio": round(ratio, 2), "sample": sample[:200], "count": len(members),
          "answered": len(answered), "max_seconds": rule.max_seconds},
     )

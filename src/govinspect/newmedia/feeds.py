@@ -28,10 +28,14 @@ _LOCAL_TIME = re.compile(
 )
 
 
+_PROLOG = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "us-ascii", "ascii", "iso-8859-1", "latin-1"})
+
+
 def parse_feed(data: bytes) -> SourceResult:
     """The posts of an RSS or Atom document; malformed XML or another document is an error."""
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(_decoded(data))
     except ET.ParseError as exc:
         return SourceResult(error=f"订阅源不是有效的 XML({exc})")
     if root.tag == "rss" or root.tag.endswith("RDF"):
@@ -40,6 +44,20 @@ def parse_feed(data: bytes) -> SourceResult:
     if root.tag == f"{ATOM}feed":
         return _collect(root.findall(f"{ATOM}entry"), _atom_entry)
     return SourceResult(error=f"不是 RSS 或 Atom 订阅源(根元素 {_local_name(root.tag)})")
+
+
+def _decoded(data: bytes) -> bytes | str:
+    """The document as expat can read it: GBK feeds of Chinese CMSs are decoded here first."""
+    match = _PROLOG.match(data)
+    declared = match.group(1).decode("ascii").lower() if match else None
+    if match is None or declared in _EXPAT_ENCODINGS:
+        return data
+    # expat has no multi-byte Chinese codecs; GB18030 is the superset of GBK and GB2312.
+    codec = "gb18030" if declared in ("gbk", "gb2312", "gb18030", "cp936") else declared
+    try:
+        return data[match.end():].decode(codec or "utf-8", errors="replace")
+    except LookupError:
+        return data  # an unknown encoding: let expat say so
 
 
 def feed_time(text: str | None) -> datetime | None:
@@ -58,7 +76,7 @@ def feed_time(text: str | None) -> datetime | None:
     match = _LOCAL_TIME.match(raw)
     if match:
         try:
-            return datetime(*(int(g) if g else 0 for g in match.groups()))  # type: ignore[misc]
+            return datetime(*(int(g) if g else 0 for g in match.groups()))  # type: ignore[arg-type]
         except ValueError:
             return None
     return None

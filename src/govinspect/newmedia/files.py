@@ -9,6 +9,7 @@ nothing of it is used.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -79,21 +80,19 @@ async def read_messages(account: AccountEntry) -> MessagesResult | None:
 def check_files(accounts: list[AccountEntry]) -> None:
     """Load every post and message file of ``accounts``; raise RegistryErrors listing all bad rows."""
     errors: list[RegistryError] = []
+
+    def attempt(load: Callable[[Path], object], path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            load(Path(path))
+        except RegistryError as exc:
+            errors.extend(exc.errors if isinstance(exc, RegistryErrors) else [exc])
+
     for account in accounts:
-        paths = [account.source.path if account.source.type == "file" else None,
-                 account.messages.path if account.messages else None]
-        loaders = (load_posts, load_messages)
-        for path, load in zip(paths, loaders, strict=True):
-            if path is None:
-                continue
-            try:
-                load(Path(path))  # type: ignore[operator]
-            except RegistryErrors as exc:
-                errors.extend(exc.errors)
-            except RegistryError as exc:
-                errors.append(exc)
+        attempt(load_posts, account.source.path if account.source.type == "file" else None)
+        attempt(load_messages, account.messages.path if account.messages else None)
     if errors:
         raise RegistryErrors(errors)
-
 
 register("file", FileSource)

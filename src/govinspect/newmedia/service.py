@@ -51,7 +51,8 @@ async def inspect_account(
         closed = account.closed_on.isoformat() if account.closed_on else None
         return {**base, "verdict": "pass", "verdict_label": "已关停", "checked": False,
                 "closed_on": closed, "last_post": None, "days_since_post": None, "posts_30d": None,
-                "messages": None, "summary": "已关停", "findings": []}
+                "posts_read": 0, "dates_skipped": 0, "truncated": False, "messages": None,
+                "summary": "已关停", "findings": []}
     try:
         posts, messages = await asyncio.gather(
             _read_posts(account, fetcher, as_of, rules), read_messages(account)

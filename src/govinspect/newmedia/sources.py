@@ -48,7 +48,7 @@ class Source(Protocol):
     """Reads the posts of one account."""
 
     async def posts(self, account: AccountEntry, fetcher: Fetcher, as_of: date) -> SourceResult:
-        """Every post the source can see, newest first is not required."""
+        """The account's posts as far as the source reaches; data problems go in ``error``."""
         ...
 
 
@@ -81,13 +81,17 @@ def reference_time(as_of: date) -> datetime:
     return datetime.combine(as_of, time(23, 59, 59))
 
 
-async def fetch_body(fetcher: Fetcher, url: str | None) -> tuple[bytes | None, str | None]:
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"
+
+
+async def fetch_body(
+    fetcher: Fetcher, url: str | None, headers: dict[str, str] | None = None
+) -> tuple[bytes | None, str | None]:
     """The body at ``url`` or a Chinese reason why it could not be read."""
     if not url:
         return None, "未填写来源地址"
     try:
-        resp = await fetcher.fetch(url, headers={"Accept": "application/rss+xml, application/xml, "
-                                                 "application/json;q=0.9, */*;q=0.8"})
+        resp = await fetcher.fetch(url, headers=headers or {"Accept": FEED_ACCEPT})
     except FetchError as exc:
         return None, f"来源地址无法访问: {describe(None, exc.kind, exc.detail)}"
     if resp.status >= 400:

@@ -66,7 +66,7 @@ def _parse(raw: str, now: datetime) -> datetime | None:
         stamp = datetime(now.year, int(m.group(1)), int(m.group(2)), hour, minute)
         return stamp if stamp.date() <= now.date() else stamp.replace(year=now.year - 1)
     if m := _YEAR_DATE.match(raw):
-        return datetime(*(int(g) if g else 0 for g in m.groups()))  # type: ignore[misc]
+        return datetime(*(int(g) if g else 0 for g in m.groups()))  # type: ignore[arg-type]
     return None
 
 
@@ -118,7 +118,7 @@ class WeiboSource:
         result = SourceResult()
         url = account.source.url
         for page in range(1, self.rules.weibo_max_pages + 1):
-            body, error = await fetch_body(fetcher, page_url(url, page) if url else None)
+            body, error = await fetch_body(fetcher, page_url(url, page) if url else None, _headers(url))
             data, error = _json(body, error)
             if data is None or error is not None:
                 if page == 1:
@@ -146,6 +146,13 @@ class WeiboSource:
                 return result
         result.truncated = True
         return result
+
+
+def _headers(url: str | None) -> dict[str, str]:
+    # m.weibo.cn answers its own web app's XHR requests; without these it may refuse with ok: 0.
+    parts = urlsplit(url or "")
+    return {"Accept": "application/json, text/plain, */*", "MWeibo-Pwa": "1",
+            "X-Requested-With": "XMLHttpRequest", "Referer": f"{parts.scheme}://{parts.netloc}/"}
 
 
 def _json(body: bytes | None, error: str | None) -> tuple[dict[str, Any] | None, str | None]:

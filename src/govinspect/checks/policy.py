@@ -1,0 +1,233 @@
+"""Policy interpretations (政策解读): policy.interpretation_weak.
+
+P: 国办发〔2017〕47号《政府网站发展指引》 asks interpretations to explain a policy's background
+and concrete measures and to be linked with the policy itself (解读与政策文件关联). An
+interpretation page (in a 解读 column, or titled 解读 / 图解 / 一图读懂 / 答记者问) is weak
+when it neither links to its policy nor explains specific content (rules.yaml ``policy``:
+``pass_when: either``; ``both`` asks for both). The body is the page text without the
+boilerplate it shares with a sibling page, so the site's menus never count as content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ..crawl.frontier import normalize_url
+from ..extract.columns import column_name
+from ..extract.dates import find_dates, normalize
+from ..model import Column, Finding, Page
+from ..snapshot import Snapshot
+from .base import Context
+
+_READING_COLUMN = re.compile(r"解读|回应|问答|图解")
+_POLICY_COLUMN = re.compile(r"政策文件|规范性文件|政府文件|政策法规|文件$|决策公开|法规")
+_READING_TITLE = re.compile(
+    r"^(?:解读|图解|一图读懂|一图看懂|一图了解|一图速览|图说|图读|动漫解读|视频解读|政策解读)"
+    r"|解读$|解读[:：]|的解读|政策解读|政策问答|答记者问"
+)
+_GRAPHIC_TITLE = re.compile(r"^(?:图解|一图|图说|图读|动漫)|图解")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
+_DOC_NAME = re.compile(r"《([^》]{4,80})》")
+_LINK_TEXT = re.compile(r"原文|全文|政策文件|相关文件|文件下载|附件|点击查看|查看文件|《[^》]{2,}》")
+_LINK_LEAD = re.compile(r"(?:原文|原文链接|政策原文|文件原文|相关文件|文件链接|附件|全文)\s*[:：]?\s*$")
+_NUMBERED = [
+    re.compile(r"[一二三四五六七八九十]是"), re.compile(r"[(（][一二三四五六七八九十][)）]"),
+    re.compile(r"(?:^|\s|。)[一二三四五六七八九十]、"), re.compile(r"(?:^|\s|。|[:：])\d{1,2}[.、．](?!\d)"),
+    re.compile(r"第[一二三四五六七八九十]+(?:条|项|是|，|,)"),
+]
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|千元|元|万亩|亩|户|人次|万人|名|个百分点|平方米|公里|吨)")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+")
+_TARGET = re.compile(r"(?:到|至|截至|截止)\s*20\d{2}\s*年|\d+\s*(?:项|条|个方面|类)(?:措施|举措|任务|政策|重点|内容)")
+_META = re.compile(r"(?:发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|阅读次数|访问量|字号|责任编辑)\s*[:：]?")
+_FOOTER = re.compile(
+    r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|相关链接|相关阅读|相关文章|分享到"
+    r"|主办单位|版权所有|网站标识码"
+)
+_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
+_SIBLINGS = 3
+
+
+@dataclass(slots=True)
+class Judgement:
+    """How one interpretation page fares: linked to its policy, body length, concrete measures."""
+
+    linked: bool
+    cited: bool
+    chars: int
+    measures: list[str]
+    graphic: bool
+
+    def reasons(self, min_chars: int) -> list[str]:
+        out = [] if self.linked else ["no_link"]
+        if self.chars < min_chars:
+            out.append("too_short")
+        elif not self.measures:
+            out.append("no_measures")
+        return out
+
+
+def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
+    rules = ctx.rules.policy
+    policy_keys = _item_keys([c for c in snap.columns if _is_policy_column(c)])
+    reading_keys = _item_keys([c for c in snap.columns if _READING_COLUMN.search(c.name)])
+    readings: list[Page] = []
+    others: list[Page] = []
+    for page in snap.pages():
+        if not page.ok or page.attachment or page.items or page.empty_marker or page.url == snap.home_url:
+            continue
+        if page.url in reading_keys or _is_reading(page):
+            readings.append(page)
+        elif len(others) < _SIBLINGS:
+            others.append(page)
+    count = 0
+    for page in readings:
+        siblings = [p for p in readings if p.url != page.url][:_SIBLINGS] or others
+        judged = judge(page, siblings, policy_keys, reading_keys)
+        reasons = judged.reasons(rules.min_body_chars)
+        explained = not ({"too_short", "no_measures"} & set(reasons))
+        weak = (not judged.linked and not explained) if rules.pass_when == "either" else bool(reasons)
+        if not weak:
+            continue
+        count += 1
+        if count > rules.max_findings:
+            continue
+        title = article_title(page)
+        evidence = {"reason": "+".join(reasons), "chars": judged.chars, "linked": judged.linked,
+                    "cited": judged.cited, "title": title}
+        if judged.graphic and not judged.linked:
+            evidence.update(reason="no_link+graphic", error="图解内容为图片，未能判断是否说明具体内容")
+            yield Finding("policy.interpretation_weak", "notice", page.url,
+                          f"政策解读“{title}”未关联政策原文；图解内容为图片，未能判断是否说明具体内容", evidence)
+            continue
+        yield Finding("policy.interpretation_weak", rules.severity, page.url, _message(title, reasons, judged), evidence)
+
+
+def _message(title: str, reasons: list[str], judged: Judgement) -> str:
+    parts = []
+    if "no_link" in reasons:
+        parts.append("未关联政策原文" + ("(仅写明文件名称和文号，未提供链接)" if judged.cited else ""))
+    if "too_short" in reasons:
+        parts.append(f"正文仅 {judged.chars} 字，未说明政策具体内容")
+    if "no_measures" in reasons:
+        parts.append("未说明具体措施(无分条要点、金额、比例、时限)")
+    return f"政策解读“{title}”" + "，".join(parts)
+
+
+def _is_policy_column(col: Column) -> bool:
+    if _READING_COLUMN.search(col.name):
+        return False
+    return col.category == "policy" or bool(_POLICY_COLUMN.search(col.name))
+
+
+def _item_keys(columns: list[Column]) -> set[str]:
+    return {normalize_url(i.url) or i.url for c in columns for i in c.items if i.url}
+
+
+def article_title(page: Page) -> str:
+    """The article's own title: meta ArticleTitle, else the longest part of the <title>."""
+    for key, value in page.meta.items():
+        if key.lower() == "articletitle" and value.strip():
+            return value.strip()
+    parts = [p for p in _TITLE_SEP.split(page.title or "") if p]
+    return max(parts, key=len) if parts else ""
+
+
+def _is_reading(page: Page) -> bool:
+    if _READING_TITLE.search(article_title(page)):
+        return True
+    return bool(_READING_COLUMN.search(column_name(page, None))) and page.pub_date is not None
+
+
+def judge(page: Page, siblings: list[Page], policy_keys: set[str], reading_keys: set[str]) -> Judgement:
+    """Whether the page links to its policy, how long its body is and which concrete measures it gives."""
+    title = article_title(page)
+    body = body_text(page, siblings, title)
+    text = normalize(page.text)
+    cited = bool(_DOC_NAME.search(text) and _DOC_NUMBER.search(text))
+    names = {m.group(1) for m in _DOC_NAME.finditer(text)} - {title.strip("《》")}
+    linked = False
+    for link in page.links:
+        if link.tag != "a" or link.in_nav:
+            continue
+        target = normalize_url(link.url) or link.url
+        if target == page.url or target in reading_keys or _READING_TITLE.search(link.text):
+            continue
+        if (target in policy_keys or _LINK_TEXT.search(link.text) or _introduced(text, link.text)
+                or any(n in link.text for n in names if len(n) >= 6)):
+            linked = True
+            break
+    graphic = bool(_GRAPHIC_TITLE.search(title)) and any(lk.tag == "img" and not lk.in_nav for lk in page.links)
+    return Judgement(linked, cited, _chars(body), measures(body), graphic)
+
+
+def _introduced(text: str, link_text: str) -> bool:
+    """True when the words just before the link say it is the original ("原文链接：<a>...</a>")."""
+    label = normalize(link_text).strip()
+    at = text.find(label) if len(label) >= 4 else -1
+    return at > 0 and bool(_LINK_LEAD.search(text[max(0, at - 12) : at]))
+
+
+def measures(body: str) -> list[str]:
+    """The kinds of concrete content in a body: numbered points, amounts, percentages, dates, targets."""
+    found = []
+    if any(len(set(p.findall(body))) >= 2 for p in _NUMBERED):
+        found.append("points")
+    if _AMOUNT.search(body):
+        found.append("amounts")
+    if _PERCENT.search(body):
+        found.append("percentages")
+    if len(find_dates(body, _FAR_FUTURE)) >= 2 or _TARGET.search(body):
+        found.append("dates")
+    return found
+
+
+_FAR_FUTURE = date(2099, 12, 31)  # dates in a body are counted, never judged against today
+
+
+def body_text(page: Page, siblings: list[Page], title: str) -> str:
+    """The page's own text: boilerplate shared with siblings removed, from its heading to its footer."""
+    text = normalize(page.text)
+    start, end = 0, len(text)
+    for other in siblings:
+        other_text = normalize(other.text)
+        start = max(start, _common_prefix(text, other_text))
+        end = min(end, len(text) - _common_suffix(text, other_text))
+    if end <= start:
+        start, end = 0, len(text)
+    heading = text.find(normalize(title)[:20], start) if title else -1
+    if 0 <= heading < end:
+        start = heading + len(normalize(title))
+    last = None
+    for last in _META.finditer(text, start, min(end, start + 200)):  # noqa: B007 - the last one counts
+        pass
+    if last is not None:  # skip the last label's value ("来源：市发改委")
+        value = re.match(r"\s*\S*", text[last.end() : end])
+        start = last.end() + (value.end() if value else 0)
+    footer = _FOOTER.search(text, start, end)
+    if footer:
+        end = footer.start()
+    return text[start:end].strip()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return a.rfind(" ", 0, i) + 1 if i < n else i
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[-1 - i] == b[-1 - i]:
+        i += 1
+    return i
+
+
+def _chars(body: str) -> int:
+    """Characters of content (whitespace not counted)."""
+    return len("".join(body.split()))

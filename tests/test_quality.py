@@ -1,0 +1,71 @@
+"""Check quality on the fixture world: precision and recall of every scored finding code.
+
+The world plants freshness, link, hijack, privacy, identity and wording defects on three
+sites and keeps two sites clean of the content defects (demo/catalogue.py); a finding that
+names no planted defect, on any site, is a false positive. Run with ``pytest -s`` to see
+the table and every miss or false positive.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from govinspect.demo.evaluate import ALL_CODES, BASE_CODES, CONTENT_CODES, Score, evaluate, table
+from govinspect.service import ScanResult, scan
+from govinspect.settings import Settings
+
+AS_OF = date(2019, 10, 20)
+GATE = {**dict.fromkeys(BASE_CODES, 0.95), **dict.fromkeys(CONTENT_CODES, 0.9)}
+
+
+@pytest.fixture(scope="module")
+def quality_scan(demo_world, world_server) -> ScanResult:
+    """The world scanned offline with politeness lifted, as tests/test_crawl_engine.py does."""
+    live = sorted({h for s in demo_world.sites for u in s.truth.external_links
+                   if (h := urlsplit(u).hostname)})
+    settings = Settings(per_host=4, delay=0, timeout=3, offline=True, backoff=0.05,
+                        assume_ok_hosts=live)
+    return scan(demo_world.entries(world_server.base_urls), settings, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def scores(quality_scan, demo_world, world_server) -> dict[str, Score]:
+    """Scores of every code with a truth; the table and the details are printed once."""
+    out = evaluate(quality_scan, demo_world, world_server.base_urls, world_server.links,
+                   codes=ALL_CODES)
+    print("\n" + table(out))
+    for code, s in out.items():
+        for line in s.misses:
+            print(f"MISS  {code} {line}")
+        for line in s.false:
+            print(f"FALSE {code} {line}")
+    return out
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_precision_and_recall(scores: dict[str, Score], code: str) -> None:
+    s = scores[code]
+    assert s.precision >= GATE[code], (code, s.false)
+    assert s.recall >= GATE[code], (code, s.misses)
+
+
+def test_every_content_code_has_planted_defects_and_clean_controls(demo_world, scores) -> None:
+    for code in CONTENT_CODES:
+        assert scores[code].tp + scores[code].fn >= 1, code
+    clean = [s.key for s in demo_world.sites
+             if not (s.truth.hijack or s.truth.privacy or s.truth.identity or s.truth.wording)]
+    assert len(clean) >= 2, clean
+
+
+def test_controls_are_planted_where_a_careless_check_would_fire(demo_world) -> None:
+    """The world holds look-alikes that must not count: history text, office mobiles."""
+    site = demo_world.site("huainan")
+    history = next(r for p, r in site.iter_resources() if p.startswith("/jgyg/"))
+    contact = next(r for p, r in site.iter_resources() if p.startswith("/lxwm/"))
+    assert "国土资源局".encode() in history.body
+    assert "咨询电话：1".encode() in contact.body
+    assert not any(w.path.startswith("/jgyg/") for w in site.truth.wording)
+    assert not any(p.path.startswith("/lxwm/") for p in site.truth.privacy)
