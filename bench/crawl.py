@@ -16,9 +16,10 @@ For every size it
      each other.
 It prints a table and writes bench/RESULTS.md. nginx is always stopped at the end.
 
-The site generator is the bench's own (streaming, no dependency on govinspect code). If
-``govinspect.demo.world.build_big_site`` and ``govinspect.demo.server.write_static`` are
-present, ``--generator demo`` uses them instead.
+The site comes from the project's ``govinspect.demo.bigsite.build_big_site`` written out by
+``govinspect.demo.static.write_static`` when they import (``--generator auto``, the default),
+else (or with ``--generator bench``) from this script's own streaming generator, which depends
+on no govinspect code. bench/RESULTS.md describes the method and keeps every run.
 """
 
 from __future__ import annotations
@@ -1016,7 +1017,7 @@ def hotspots(raw: Path, wall: float, top: int = 15) -> str:
 
     interesting = {f: c for f, c in incl.items() if "govinspect/" in f or "aiohttp" in f or "w3lib" in f
                    or "selectolax" in f or "sqlite" in f}
-    busy = f" (main thread busy {100 * total / (wall * 100):.0f}% of the {wall:.0f} s)" if wall else ""
+    busy = f" (main thread busy {min(100, total / wall):.0f}% of the {wall:.0f} s)" if wall else ""
     lines = [f"{total} samples of the main thread at 100 Hz{busy}; % of those samples.", "",
              "Self time (leaf functions):", ""]
     lines += [f"    {100 * c / total:5.1f}%  {short(f)}" for f, c in sorted(own.items(), key=lambda x: -x[1])[:top]]
@@ -1143,21 +1144,26 @@ Produced by `bench/crawl.py` (issue 2); each run adds a section below, newest fi
 Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000,20000 --threads 10`
 (as root it installs nginx-light with apt when missing). Method:
 
-- **Site**: a static county portal of about N HTML pages written to `bench/_work/site-<generator>-N/`.
-  Generator `demo` is the project's own `govinspect.demo.bigsite.build_big_site(pages, broken_ratio,
-  seed, static=True)` written by `govinspect.demo.static.write_static` (TRS style, GBK, columns with
-  paginated lists, articles, attachments, ~1.5 % of articles with a dead link). Generator `bench`
-  is the script's own streaming generator (UTF-8, 13 columns with 20-item lists, prev/next and
-  related links, ~8 % of articles with attachments, `/old/...` URLs that 301, ~1.5 % of articles
-  with a dead link: deleted article, missing attachment, a `.jsp` answering 500, an `/old/` URL
-  redirecting to a missing page; plus one dead link on the home page, one dead attachment linked
-  from two list pages and one dead footer link on every article). The ground truth is the set
-  of internal broken targets as absolute URLs (external dead links are in the demo site too, but
-  neither tool checks external links here).
+- **Site**: a static county portal of about N HTML pages written to `bench/_work/site-*-N/`.
+  Generator `demo` (the default) is the project's own
+  `govinspect.demo.bigsite.build_big_site(pages, broken_ratio, seed, static=True, style="ul")`
+  written by `govinspect.demo.static.write_static`: JCMS-like column lists with plain `<a>`
+  pagers, articles, attachments and images, ~1.5 % of articles with a dead link (deleted
+  articles and attachments, a download `.jsp` answering 500, plus dead external links).
+  Style `trs` is not used for the comparison: it paginates with `createPageHTML(...)`
+  JavaScript as real TRS sites do, which govinspect follows and LinkChecker cannot (LinkChecker
+  then sees ~11 % of the site). Generator `bench` is this script's own streaming generator
+  (UTF-8, heavier pages, 13 columns with 20-item lists, prev/next and related links, ~8 % of
+  articles with attachments, `/old/...` URLs that 301, ~1.5 % of articles with a dead link:
+  deleted article, missing attachment, a `.jsp` answering 500, an `/old/` URL redirecting to a
+  missing page; plus one dead link on the home page, one dead attachment linked from two list
+  pages and one dead footer link on every article). The ground truth is the set of internal
+  broken targets as absolute URLs (external dead links are not checked by either tool here).
 - **Server**: nginx (Debian) on 127.0.0.1, `worker_processes 1`, `access_log off`, no charset
   header (pages declare it), `add_header LinkChecker allow always` (so that LinkChecker honours
   a raised `maxrequestspersecond`), `*.jsp` answers 500, `/old/x` 301s to `/x`.
-- **Like with like**: same site, same server, same run, one tool after the other; `N` connections
+- **Like with like**: same site, same server, same run, one tool after the other (with
+  `--repeat K` alternating K times, the fastest run of each kept); `N` connections
   per host on both sides (govinspect `--per-host N --delay 0`; LinkChecker `threads=N`,
   `maxrequestspersecond=1000000`); neither checks external links (govinspect `--no-external`,
   LinkChecker's default `checkextern=0`). govinspect gets a config raising its own *limits*
@@ -1241,8 +1247,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2019)
     ap.add_argument("--as-of", default="2019-10-20", help="inspection date passed to govinspect")
     ap.add_argument("--generator", choices=["auto", "bench", "demo"], default="auto",
-                    help="demo: govinspect.demo.bigsite.build_big_site (GBK, TRS style); bench: this script's "
-                    "own generator (UTF-8); auto: demo when importable, else bench")
+                    help="demo: the project's govinspect.demo.bigsite.build_big_site (see --style); bench: "
+                    "this script's own generator; auto (default): demo when importable, else bench")
     ap.add_argument("--style", choices=["ul", "card", "trs"], default="ul",
                     help="page style of the demo generator (default ul: plain <a> pagers; trs paginates with "
                     "createPageHTML JavaScript, which LinkChecker cannot follow, so the sites would differ)")
@@ -1286,4 +1292,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: tools and nginx were stopped on the way out
+        log(f"interrupted ({exc or 'Ctrl-C'})")
+        sys.exit(130)

@@ -232,3 +232,25 @@ def test_spider_and_referer_views_are_recorded():
     spider_home = next(v for v in views if v["url"] == srv.url("/") and v["agent"] == "spider")
     assert spider_home["title"] == "澳门葡京娱乐场" and "http://www.casino-example.com/" in spider_home["links"]
     assert snap.home is not None and snap.home.title == "某县人民政府"
+
+
+def test_pagination_stays_at_the_columns_depth():
+    """Page k of a list is as deep as page 1, so a long column is read whole within max_depth."""
+    routes = {"/": html("<html><body><a href='/col/index.html'>工作动态</a></body></html>")}
+    for k in range(15):
+        name = "index.html" if k == 0 else f"index_{k}.html"
+        nxt = f"<a href='index_{k + 1}.html'>下一页</a>" if k < 14 else ""
+        rows = "".join(f"<li><a href='/a/{k}_{i}.html'>第{k}页第{i}条工作动态信息标题</a><span>2019-10-0{i + 1}</span></li>"
+                       for i in range(3))
+        routes[f"/col/{name}"] = html(f"<html><body><ul>{rows}</ul>{nxt}</body></html>")
+        routes.update({f"/a/{k}_{i}.html": html("<h1>文章</h1><p>发布时间：2019-10-01</p>") for i in range(3)})
+    with LoopbackServer(routes) as srv:
+        import asyncio
+
+        snap = asyncio.run(crawl_site(_entry(srv.url("/")), fast(max_depth=2, cloak_sample=0, transport_probes=False), AS_OF))
+    fetched = {p.url for p in snap.pages()}
+    assert all(srv.url(f"/col/index_{k}.html") in fetched for k in range(1, 15))
+    # Articles of the last list page are at depth 2, like those of the first.
+    assert all(srv.url(f"/a/{k}_{i}.html") in fetched for k in range(15) for i in range(3))
+    [col] = snap.columns
+    assert col.pages == 15 and col.item_count == 45

@@ -171,6 +171,8 @@ class InterpretationRules(_Model):
 
     severity: str = "deduct"
     min_body_chars: int = 300
+    dense_min_chars: int | None = 150
+    dense_measures: int = 2
     pass_when: str = "either"
     max_findings: int = 50
 

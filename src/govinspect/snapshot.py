@@ -59,6 +59,7 @@ class Snapshot:
             """
         )
         self._pending = 0
+        self._indexed = False
 
     # --- writing (the crawl)
     def add_page(self, page: Page, *, home: bool = False) -> None:
@@ -117,8 +118,15 @@ class Snapshot:
         row = self._db.execute("SELECT data FROM targets WHERE target=?", (url,)).fetchone()
         return _unpack(row[0]) if row else None
 
+    def _link_index(self) -> None:
+        """Index the link graph by target at the first lookup, once the crawl has written it."""
+        if not self._indexed:
+            self._db.execute("CREATE INDEX IF NOT EXISTS links_target ON links(target)")
+            self._indexed = True
+
     def referrers(self, target: str, limit: int = 20) -> list[str]:
         """Pages linking to ``target``, the home page first."""
+        self._link_index()
         rows = self._db.execute(
             "SELECT DISTINCT l.source FROM links l LEFT JOIN pages p ON p.url = l.source "
             "WHERE l.target=? ORDER BY COALESCE(p.depth, 99), l.source LIMIT ?",
@@ -127,6 +135,7 @@ class Snapshot:
         return [r[0] for r in rows]
 
     def referrer_count(self, target: str) -> int:
+        self._link_index()
         row = self._db.execute("SELECT COUNT(DISTINCT source) FROM links WHERE target=?", (target,)).fetchone()
         return int(row[0])
 

@@ -21,7 +21,7 @@ from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import normalize
 from ..extract.messages import detail_record, rows_from_text
-from ..model import Column, Finding, Page
+from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .base import Context
 
@@ -51,13 +51,14 @@ _LOGIN_PAGE_CHARS = 3000
 class Board:
     """What was found of the site's message board."""
 
-    list_pages: list[Page] = field(default_factory=list)
+    list_pages: list[str] = field(default_factory=list)
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     stats: bool = False
-    login: list[Page] = field(default_factory=list)  # board pages that ask the visitor to log in
-    undated: list[Page] = field(default_factory=list)  # list pages whose messages show no dates
-    unread: list[Page] = field(default_factory=list)  # list pages from which no message was read
+    login: list[str] = field(default_factory=list)  # board pages that ask the visitor to log in
+    undated: list[str] = field(default_factory=list)  # list pages whose messages show no dates
+    unread: list[str] = field(default_factory=list)  # list pages from which no message was read
     first_url: str | None = None
+    name: str = ""
 
 
 def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
@@ -72,15 +73,15 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     unread = [] if board.records else board.unread  # hub pages without messages matter only when nothing was read
     for pages, error in ((board.login, "留言板需要登录才能查看"), (board.undated, "留言未标注留言时间"),
                          (unread, "留言板页面未能读出留言记录")):
-        for page in pages[:3]:
-            yield Finding("interaction.unanswered", "notice", page.url, f"留言答复情况未能检查: {error}",
+        for page_url in pages[:3]:
+            yield Finding("interaction.unanswered", "notice", page_url, f"留言答复情况未能检查: {error}",
                           {"error": error, "received": None, "days": None})
     if board.records:
         yield from _unanswered(board, url, ctx)
         yield from _incomplete(board, ctx)
     if not board.stats and (board.records or not board.login):
         yield Finding("interaction.no_stats", ctx.rules.interaction.no_stats_severity, url,
-                      "留言板未公开留言受理反馈情况统计数据(收到、办结留言数量)", {"column": _board_name(board)})
+                      "留言板未公开留言受理反馈情况统计数据(收到、办结留言数量)", {"column": board.name or "留言板"})
 
 
 def read_board(snap: Snapshot, as_of: date, overrides: Mapping[str, Any]) -> Board:
@@ -90,7 +91,7 @@ def read_board(snap: Snapshot, as_of: date, overrides: Mapping[str, Any]) -> Boa
     columns = [c for c in snap.columns if _is_board(c.name) or any(m in c.url for m in marks)]
     column_keys = {normalize_url(c.url) or c.url for c in columns}
     item_keys = {normalize_url(i.url) or i.url for c in columns for i in c.items if i.url}
-    board = Board(first_url=columns[0].url if columns else None)
+    board = Board(first_url=columns[0].url if columns else None, name=columns[0].name if columns else "")
     details: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     for page in snap.pages():
@@ -100,16 +101,17 @@ def read_board(snap: Snapshot, as_of: date, overrides: Mapping[str, Any]) -> Boa
         record = None if page.items else _detail(page, stored, as_of, overrides)
         listed = record is None and _is_list_page(page, column_keys, item_keys, marks)
         if listed:
-            board.list_pages.append(page)
+            board.list_pages.append(page.url)
             board.first_url = board.first_url or page.url
+            board.name = board.name or column_name(page, None)
             found = [r for r in stored or [] if r.get("source") == "list"] or rows_from_text(page, as_of)
             rows += [{**r, "page": page.url} for r in found]
             if found and not any(r.get("received") for r in found):
-                board.undated.append(page)
+                board.undated.append(page.url)
             elif not found and _LOGIN.search(normalize(page.text)):
-                board.login.append(page)
+                board.login.append(page.url)
             elif not found and page.items:
-                board.unread.append(page)
+                board.unread.append(page.url)
         if listed or _mentions_stats(page) or page.url == snap.home_url:
             board.stats = board.stats or _has_stats(page, listed or _mentions_stats(page))
         if record is not None and (page.url in item_keys or any(m in page.url for m in marks) or record.get("columns")):
@@ -280,16 +282,3 @@ def _has_stats(page: Page, on_board: bool) -> bool:
         if len(_DIGITS.findall(text[mo.end() : mo.end() + 200])) >= 2:
             return True
     return on_board and any(link.tag == "a" and _STATS_LINK.search(link.text) for link in page.links)
-
-
-def _board_name(board: Board) -> str:
-    for page in board.list_pages:
-        name = column_name(page, None)
-        if name:
-            return name
-    return "留言板"
-
-
-def board_columns(columns: list[Column]) -> list[Column]:
-    """The columns named like a message board."""
-    return [c for c in columns if _is_board(c.name)]

@@ -19,6 +19,7 @@ from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import find_dates, normalize
 from ..model import Column, Finding, Page
+from ..rules import InterpretationRules
 from ..snapshot import Snapshot
 from .base import Context
 
@@ -42,6 +43,7 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|千元|元|万亩|亩|�
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+")
 _TARGET = re.compile(r"(?:到|至|截至|截止)\s*20\d{2}\s*年|\d+\s*(?:项|条|个方面|类)(?:措施|举措|任务|政策|重点|内容)")
 _META = re.compile(r"(?:发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|阅读次数|访问量|字号|责任编辑)\s*[:：]?")
+_META_TAIL = re.compile(r"(?:\s*(?:[大中小]|[\]】\[【|｜]|默认|打印|关闭|分享到?|收藏))+\s*")
 _FOOTER = re.compile(
     r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|相关链接|相关阅读|相关文章|分享到"
     r"|主办单位|版权所有|网站标识码"
@@ -60,9 +62,12 @@ class Judgement:
     measures: list[str]
     graphic: bool
 
-    def reasons(self, min_chars: int) -> list[str]:
+    def reasons(self, rules: InterpretationRules) -> list[str]:
+        """no_link, too_short and no_measures as they apply; a short body dense with measures explains."""
         out = [] if self.linked else ["no_link"]
-        if self.chars < min_chars:
+        dense = (rules.dense_min_chars is not None and self.chars >= rules.dense_min_chars
+                 and len(self.measures) >= rules.dense_measures)
+        if self.chars < rules.min_body_chars and not dense:
             out.append("too_short")
         elif not self.measures:
             out.append("no_measures")
@@ -86,7 +91,7 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     for page in readings:
         siblings = [p for p in readings if p.url != page.url][:_SIBLINGS] or others
         judged = judge(page, siblings, policy_keys, reading_keys)
-        reasons = judged.reasons(rules.min_body_chars)
+        reasons = judged.reasons(rules)
         explained = not ({"too_short", "no_measures"} & set(reasons))
         weak = (not judged.linked and not explained) if rules.pass_when == "either" else bool(reasons)
         if not weak:
@@ -97,10 +102,11 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
         title = article_title(page)
         evidence = {"reason": "+".join(reasons), "chars": judged.chars, "linked": judged.linked,
                     "cited": judged.cited, "title": title}
-        if judged.graphic and not judged.linked:
-            evidence.update(reason="no_link+graphic", error="图解内容为图片，未能判断是否说明具体内容")
-            yield Finding("policy.interpretation_weak", "notice", page.url,
-                          f"政策解读“{title}”未关联政策原文；图解内容为图片，未能判断是否说明具体内容", evidence)
+        if judged.graphic and not explained:  # the content is in the pictures: say what was not judged
+            error = "图解内容为图片，未能判断是否说明具体内容"
+            evidence.update(reason="+".join([*([] if judged.linked else ["no_link"]), "graphic"]), error=error)
+            lead = "" if judged.linked else "未关联政策原文；"
+            yield Finding("policy.interpretation_weak", "notice", page.url, f"政策解读“{title}”{lead}{error}", evidence)
             continue
         yield Finding("policy.interpretation_weak", rules.severity, page.url, _message(title, reasons, judged), evidence)
 
@@ -203,9 +209,11 @@ def body_text(page: Page, siblings: list[Page], title: str) -> str:
     last = None
     for last in _META.finditer(text, start, min(end, start + 200)):  # noqa: B007 - the last one counts
         pass
-    if last is not None:  # skip the last label's value ("来源：市发改委")
+    if last is not None:  # skip the last label's value ("来源：市发改委") and font-size buttons
         value = re.match(r"\s*\S*", text[last.end() : end])
         start = last.end() + (value.end() if value else 0)
+        tail = _META_TAIL.match(text, start, end)
+        start = tail.end() if tail else start
     footer = _FOOTER.search(text, start, end)
     if footer:
         end = footer.start()

@@ -40,6 +40,7 @@ _NO_GUIDE = re.compile(
     r"暂无(?:相关)?(?:办事|服务)?指南|(?:办事|服务)指南\s*[:：]?\s*(?:暂无|待补充|未公布|无)(?![\u4e00-\u9fff])"
     r"|指南(?:正在|尚在|待)(?:完善|补充|编制|更新)"
 )
+_GUIDE_LINK = re.compile(r"(?:办事|服务|办理)指南|查看指南|指南详情")
 _TITLE_SEP = re.compile(r"\s*(?:\s-\s|[-_|–—－｜])\s*")
 
 # --- vagueness (issue 4) ------------------------------------------------------------------
@@ -65,7 +66,7 @@ _PLACEHOLDER = frozenset({"", "无", "暂无", "/", "-", "—", "--", "空", "�
 class _Item:
     """A service item: the page judged, its name and what was read from it."""
 
-    page: Page
+    url: str
     name: str
     guide: Guide
 
@@ -79,22 +80,29 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     for page in snap.pages():
         if not page.ok or page.attachment or not page.is_html:
             continue
-        listed = items.get(page.url) or items.get(normalize_url(page.final_url or "") or "")
+        key = page.url if page.url in items else normalize_url(page.final_url or "") or ""
+        listed = items.get(key)
         in_column = listed is not None or _url_override(page.url, overrides)
         guide = _guide_of(page, extra)
-        name = guide.item or listed or _title_name(page.title)
+        item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
         if _NO_GUIDE.search(normalize(page.text)) and len(guide.labels - {"name"}) < 3:
-            missing_guides.append(_Item(page, name, guide))
+            missing_guides.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (
             in_column and len(guide.labels - {"name"}) >= 2
         ):
-            guides.append(_Item(page, name, guide))
-        elif in_column and not page.items and not page.empty_marker:
-            missing_guides.append(_Item(page, name, guide))
-    for item in missing_guides:
-        yield Finding("service.no_guide", ctx.rules.services.severity, item.page.url,
-                      f"办事事项“{item.name}”未提供办事指南", {"item": item.name})
-    yield from _incomplete(guides, ctx)
+            guides.append(item)
+        elif in_column and not page.items and not page.empty_marker and not _links_to_guide(page):
+            missing_guides.append(item)
+    severity = ctx.rules.services.severity
+    found = [Finding("service.no_guide", severity, item.url, f"办事事项“{item.name}”未提供办事指南", {"item": item.name})
+             for item in missing_guides]
+    found += incomplete(guides, ctx)
+    found.sort(key=lambda f: f.severity != "veto")  # stable: vetoes first, then page order
+    limit = ctx.rules.services.max_findings
+    yield from found[:limit]
+    if len(found) > limit:
+        yield Finding("service.guide_incomplete", "notice", snap.home_url or ctx.site.url,
+                      f"另有 {len(found) - limit} 条办事指南问题未逐条列出", {"omitted": len(found) - limit})
     if not guides and not missing_guides:
         url = snap.home_url or ctx.site.url
         where = "服务事项链接均指向站外平台或未能抓取" if items else "未找到办事事项栏目或办事指南页面"
@@ -116,6 +124,11 @@ def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[
             if strong or (_ITEM_TITLE.search(entry.title) and not _NEWS_TITLE.search(entry.title)):
                 found[normalize_url(entry.url) or entry.url] = entry.title
     return found
+
+
+def _links_to_guide(page: Page) -> bool:
+    """True when the item page points to its guide elsewhere (often the provincial 政务服务网, judged there)."""
+    return any(link.tag == "a" and not link.in_nav and _GUIDE_LINK.search(link.text) for link in page.links)
 
 
 def _url_override(url: str, overrides: Mapping[str, Any]) -> bool:
@@ -144,8 +157,8 @@ def _title_name(title: str) -> str:
     return (keep or parts or [title])[0][:60]
 
 
-def _incomplete(guides: list[_Item], ctx: Context) -> Iterator[Finding]:
-    """Missing and vague elements of every guide; escalated to veto past the U threshold."""
+def incomplete(guides: list[_Item], ctx: Context) -> list[Finding]:
+    """Missing and vague elements of every guide; missing ones escalated to veto past the U threshold."""
     rules = ctx.rules.services
     veto = rules.veto
     per_item: list[tuple[_Item, list[str], list[tuple[str, str]]]] = []
@@ -157,28 +170,23 @@ def _incomplete(guides: list[_Item], ctx: Context) -> Iterator[Finding]:
     heavy = [i for i, (_, missing, _) in enumerate(per_item)
              if sum(e in veto.elements for e in missing) >= veto.missing_elements]
     vetoed = set(heavy) if len(heavy) >= veto.items else set()
-    count = 0
+    out: list[Finding] = []
     for index, (item, missing, vague) in enumerate(per_item):
-        for element in missing:
-            if element not in rules.elements:
-                continue
+        for element in (e for e in missing if e in rules.elements):
             evidence: dict[str, Any] = {"element": element, "problem": "missing", "item": item.name}
             severity, note = rules.severity, ""
             if index in vetoed:
                 severity, note = "veto", f"（{len(heavy)} 个事项缺少 {veto.missing_elements} 类及以上要素，达到单项否决标准）"
                 evidence.update(missing_elements=[e for e in missing if e in veto.elements],
                                 veto_rule=f"{veto.confidence}: {veto.missing_elements}+ elements missing in {veto.items}+ items")
-            count += 1
-            if count <= rules.max_findings:
-                yield Finding("service.guide_incomplete", severity, item.page.url,
-                              f"办事指南“{item.name}”缺少{ELEMENT_NAMES[element]}{note}", evidence)
+            out.append(Finding("service.guide_incomplete", severity, item.url,
+                               f"办事指南“{item.name}”缺少{ELEMENT_NAMES[element]}{note}", evidence))
         for element, why in vague:
-            count += 1
-            if count <= rules.max_findings:
-                yield Finding("service.guide_incomplete", rules.severity, item.page.url,
-                              f"办事指南“{item.name}”{ELEMENT_NAMES[element]}表述含糊: {why}",
-                              {"element": element, "problem": "vague", "item": item.name,
-                               "value": item.guide.fields.get(element, "")[:120]})
+            out.append(Finding("service.guide_incomplete", rules.severity, item.url,
+                               f"办事指南“{item.name}”{ELEMENT_NAMES[element]}表述含糊: {why}",
+                               {"element": element, "problem": "vague", "item": item.name,
+                                "value": item.guide.fields.get(element, "")[:120]}))
+    return out
 
 
 def _present(guide: Guide, element: str) -> bool:

@@ -195,6 +195,12 @@ class SiteCrawler:
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""
+        if page.next_page:
+            # Pagination stays at its column's depth (routed before the page's other links,
+            # which also contain it, so that page k of a list is not k levels deep).
+            nxt = normalize_url(page.next_page)
+            if nxt:
+                self._route(nxt, "a", page.depth)
         targets: list[str] = []
         for link in page.links:
             target = normalize_url(link.url)
@@ -202,10 +208,6 @@ class SiteCrawler:
                 continue
             targets.append(target)
             self._route(target, link.tag, page.depth + 1)
-        if page.next_page:
-            nxt = normalize_url(page.next_page)
-            if nxt:
-                self._route(nxt, "a", page.depth)  # pagination stays at its column's depth
         if targets:
             self.snap.add_links(page.url, list(dict.fromkeys(targets)))
         self._report()

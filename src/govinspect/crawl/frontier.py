@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -19,8 +20,12 @@ NON_HTML_EXT = frozenset(
 _DATE_PARAM = re.compile(r"^(19|20|21)\d\d[-/]?(0?[1-9]|1[0-2])([-/]?\d\d?)?$")
 
 
+@lru_cache(maxsize=65536)
 def normalize_url(url: str) -> str | None:
-    """Canonical form used for de-duplication; None for URLs that cannot be fetched."""
+    """Canonical form used for de-duplication; None for URLs that cannot be fetched.
+
+    Cached: most links of a site are the same navigation links on every page.
+    """
     url = url.strip()
     if not url:
         return None

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 ELEMENT_LABELS: dict[str, tuple[str, ...]] = {
     "name": ("事项名称", "服务事项名称", "实施事项名称"),
     "basis": ("设定依据", "实施依据", "法律依据", "办理依据", "政策依据", "法定依据", "设立依据"),
-    "conditions": ("申请条件", "受理条件", "办理条件", "申报条件", "准入条件", "申请人条件"),
+    "conditions": ("申请条件", "受理条件", "办理条件", "申报条件", "申办条件", "准入条件", "申请人条件", "申请资格"),
     "materials": ("办理材料", "申请材料", "申报材料", "所需材料", "提交材料", "申请材料目录", "材料目录"),
     "location": ("办理地点", "受理地点", "办公地址", "办理地址", "受理地址", "办事地点", "窗口地址"),
     "time": ("办理时间", "受理时间", "办公时间", "工作时间", "窗口办理时间"),
@@ -64,7 +65,7 @@ _FOOTER = re.compile(
 # Where the article ends: print/close buttons, prev/next links and the footer's identity lines.
 _PAGE_END = re.compile(
     r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|主办单位|版权所有|网站标识码"
-    r"|ICP备|公网安备|Copyright",
+    r"|网站地图|ICP备|公网安备|Copyright",
     re.I,
 )
 _MAX_VALUE = 1500
@@ -91,32 +92,41 @@ class Guide:
 
 
 def _pattern(extra: Mapping[str, Iterable[str]] | None) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every label (longest first) and the label -> element map."""
+    """One regex over every label (longest first) and the label -> element map (compiled once per synonym set)."""
+    return _compiled(_freeze(extra)) if extra else _DEFAULT
+
+
+def _freeze(extra: Mapping[str, Iterable[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((str(k), (v,) if isinstance(v, str) else tuple(map(str, v or ()))) for k, v in extra.items()))
+
+
+@lru_cache(maxsize=32)
+def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     owner: dict[str, str] = {}
     for element, labels in ELEMENT_LABELS.items():
         for label in labels:
             owner.setdefault(label, element)
-    for element, labels in (extra or {}).items():
-        for label in labels or ():
-            owner.setdefault(str(label), element)
+    for element, more in extra:  # registry synonyms
+        for label in more:
+            owner.setdefault(label, element)
     for label in STOP_LABELS:
         owner.setdefault(label, "")
     alts = "|".join(re.escape(x) for x in sorted(owner, key=len, reverse=True))
     return re.compile(f"{_BEFORE}[【\\[]?(?P<label>{alts}){_AFTER}"), owner
 
 
-_DEFAULT = _pattern(None)
+_DEFAULT = _compiled(())
 
 
 def parse_guide_text(text: str, extra: Mapping[str, Iterable[str]] | None = None) -> Guide:
     """Read element labels and values from a page's collapsed visible text."""
-    pattern, owner = _pattern(extra) if extra else _DEFAULT
+    pattern, owner = _pattern(extra)
     text = normalize(text)
     guide = Guide()
     hits = list(pattern.finditer(text))
     if hits:  # the site footer prints 联系电话 and 地址 on every page: labels after it do not count
-        end = _PAGE_END.search(text, hits[0].end())
-        hits = [h for h in hits if end is None or h.start() < end.start()]
+        page_end = _PAGE_END.search(text, hits[0].end())
+        hits = [h for h in hits if page_end is None or h.start() < page_end.start()]
     for i, mo in enumerate(hits):
         element = owner[mo.group("label")]
         end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
@@ -161,7 +171,7 @@ def guide_fields(tree: LexborHTMLParser, page: Page, overrides: Mapping[str, Any
     """Element -> value from label cells (th/td, dt/dd, label span + sibling); {} when not a guide; never raises."""
     try:
         selectors = (overrides or {}).get("selectors") or {}
-        extra = (overrides or {}).get("guide_labels") or None
+        extra = (overrides or {}).get("labels") or None
         root: Any = tree
         if selectors.get("guide_root"):
             root = tree.css_first(selectors["guide_root"]) or tree
@@ -181,7 +191,7 @@ def guide_fields(tree: LexborHTMLParser, page: Page, overrides: Mapping[str, Any
 
 def _cell_pairs(root: Any, label_selector: str | None, extra: Mapping[str, Iterable[str]] | None) -> dict[str, str]:
     """Values of elements whose label is the whole text of a cell, term or heading."""
-    _, owner = _pattern(extra) if extra else _DEFAULT
+    _, owner = _pattern(extra)
     nodes = root.css(label_selector) if label_selector else root.css("th, td, dt, h3, h4, strong, b, span, label")
     fields: dict[str, str] = {}
     for node in nodes:

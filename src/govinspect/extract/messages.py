@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -50,8 +51,8 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
 _STATUS = re.compile("|".join(sorted((w for ws in STATUS_WORDS.values() for w in ws), key=len, reverse=True)))
 _EMPTY_REPLY = re.compile(r"^(?:暂无|无|尚未|暂未|未|等待|待)(?:回复|答复|内容)?|^(?:正在|处理中|办理中)")
 _BARE_REPLY = re.compile(r"(?:^|(?<=\s))(?:答复|回复)\s*[:：]")
-_FOOTER = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|(?:^|\s)打印\s+关闭|上一篇|下一篇|主办单位|版权所有|网站标识码")
-_PAGE_END = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|主办单位|版权所有|网站标识码|ICP备")
+_FOOTER = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|(?:^|\s)打印\s+关闭|上一篇|下一篇|网站地图|主办单位|版权所有|网站标识码")
+_PAGE_END = re.compile(r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|网站地图|主办单位|版权所有|网站标识码|ICP备")
 _ROW_TAGS = "tr, li, dl, div.item, div.list-item, div.row"
 _MAX_ROWS = 500
 
@@ -65,13 +66,26 @@ def _label_regex(roles: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str], d
     return re.compile(rf"(?:^|(?<=[\s、:：;；。|\]】)]))(?P<label>{alts})\s*[:：]?"), owner
 
 
-def _roles(extra: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[str, ...]]:
+def _roles(extra: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
     """The label table with the registry's synonyms (``received_labels``, ``unit_labels`` ...) added."""
     roles = dict(LABELS)
     for role in roles:
         more = (extra or {}).get(f"{role}_labels") or ()
+        more = [more] if isinstance(more, str) else more  # one synonym may be given as a string
         roles[role] = tuple(dict.fromkeys([*map(str, more), *roles[role]]))
     return roles
+
+
+@lru_cache(maxsize=32)
+def _compiled(roles: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    return _label_regex(dict(roles))
+
+
+def _pattern(extra: Mapping[str, Any] | None) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The label regex with the registry's synonyms, compiled once per synonym set."""
+    if not extra or not any(k.endswith("_labels") for k in extra):
+        return _DEFAULT
+    return _compiled(tuple(_roles(extra).items()))
 
 
 _DEFAULT = _label_regex(LABELS)
@@ -93,7 +107,7 @@ def _first_date(text: str, ref: date) -> str | None:
 
 def detail_record(text: str, ref: date, extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, Any] | None:
     """The record of a message detail page from its visible text; None when it is not one."""
-    pattern, owner = _label_regex(_roles(extra)) if extra else _DEFAULT
+    pattern, owner = _pattern(extra)
     text = normalize(text)
     values: dict[str, str] = {}
     hits = list(pattern.finditer(text))
@@ -233,7 +247,7 @@ def _table_rows(
         if header and _parent_id(node) != header_parent and not row_selector:
             header = {}
         title = collapse(link.text(separator=" "))
-        record = _row(texts, header, ref) if header else _loose_row(texts, title, ref)
+        record = _row(texts, header, ref) if header else _loose_row(collapse(node.text(separator=" ")), title, ref)
         if record is None:
             continue
         record["title"] = title[:120]
@@ -272,9 +286,9 @@ def _row(texts: list[str], header: dict[int, str], ref: date) -> dict[str, Any] 
             "columns": sorted({r for r in header.values() if r in ("replied", "unit", "status")})}
 
 
-def _loose_row(texts: list[str], link_text: str, ref: date) -> dict[str, Any] | None:
+def _loose_row(row_text: str, link_text: str, ref: date) -> dict[str, Any] | None:
     """A record from a header-less row with a status word outside its title (dates: received, then reply)."""
-    rest = " ".join(texts).replace(link_text, " ", 1) if link_text else " ".join(texts)
+    rest = row_text.replace(link_text, " ", 1) if link_text else row_text
     found = labelled(normalize(rest), ref)
     if found is not None:
         return {"title": "", "url": None, "reply": None, "source": "list", **found}
