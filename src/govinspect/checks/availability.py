@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..crawl.messages import describe
-from ..model import Finding
+from ..model import Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .base import Context, walk
 
 # Home-page failures that mean the site answered but could not be read: the site is not
 # unreachable, the checks that need the home page just cannot run.
@@ -15,9 +15,69 @@ UNREADABLE = frozenset({"too_large", "binary", "decode", "not_html"})
 _SAMPLE = 10
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    home = snap.home
-    url = snap.home_url or ctx.site.url
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> AvailabilityVisitor:
+    return AvailabilityVisitor(snap, ctx)
+
+
+class AvailabilityVisitor:
+    """The home page's state, then (when it could be read) what the crawl could not look at."""
+
+    def __init__(self, snap: Snapshot, ctx: Context) -> None:
+        self.snap = snap
+        self.url = snap.home_url or ctx.site.url
+        self.head = list(_home(snap.home, self.url, ctx))
+        # Only a readable home page leads on to the other pages.
+        self.partial = not self.head
+        self.unreadable = 0
+        self.first_url = ""
+        self.sample: list[dict[str, object]] = []
+
+    def visit(self, page: Page) -> None:
+        if not self.partial or page.error not in UNREADABLE or page.url == self.snap.home_url:
+            return
+        if not self.unreadable:
+            self.first_url = page.url
+        self.unreadable += 1
+        if len(self.sample) < _SAMPLE:
+            self.sample.append({"url": page.url, "error": describe(page.status, page.error, page.error_detail)})
+
+    def finish(self) -> Iterator[Finding]:
+        yield from self.head
+        if self.partial:
+            yield from self._partial()
+
+    def _partial(self) -> Iterator[Finding]:
+        snap, url = self.snap, self.url
+        stats = snap.stats
+        if stats.stopped:
+            yield Finding("crawl.incomplete", "notice", url, f"抓取提前结束: {stats.stopped}，部分页面未检查",
+                          {"error": stats.stopped, "pages_crawled": snap.pages_crawled})
+        if stats.traps:
+            yield Finding(
+                "crawl.incomplete", "notice", url,
+                f"发现疑似爬虫陷阱(无限日历或参数组合) {stats.traps} 处，已跳过",
+                {"error": "crawler trap", "count": stats.traps, "samples": stats.trap_samples},
+            )
+        if stats.skipped_max_pages:
+            yield Finding(
+                "crawl.incomplete", "notice", url,
+                f"页面数达到上限，{stats.skipped_max_pages} 个页面只检查了可访问性",
+                {"error": "max_pages", "skipped": stats.skipped_max_pages},
+            )
+        if self.unreadable:
+            yield Finding(
+                "crawl.incomplete", "notice", self.first_url,
+                f"{self.unreadable} 个页面无法检查内容(过大、二进制或无法解码)",
+                {"error": self.sample[0]["error"], "count": self.unreadable, "samples": self.sample},
+            )
+
+
+def _home(home: Page | None, url: str, ctx: Context) -> Iterator[Finding]:
+    """Why the home page cannot be checked, if it cannot; nothing when it can."""
     if home is None:
         yield Finding("crawl.incomplete", "notice", url, "未能抓取首页，所有检查项均未执行",
                       {"error": "no home page"})
@@ -38,32 +98,3 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
                       f"站点无法访问: 首页{reason}", evidence)
         yield Finding("crawl.incomplete", "notice", url, f"首页{reason}，其余检查项未执行",
                       {"error": reason})
-        return
-    yield from _partial(snap, url)
-
-
-def _partial(snap: Snapshot, url: str) -> Iterator[Finding]:
-    stats = snap.stats
-    if stats.stopped:
-        yield Finding("crawl.incomplete", "notice", url, f"抓取提前结束: {stats.stopped}，部分页面未检查",
-                      {"error": stats.stopped, "pages_crawled": snap.pages_crawled})
-    if stats.traps:
-        yield Finding(
-            "crawl.incomplete", "notice", url,
-            f"发现疑似爬虫陷阱(无限日历或参数组合) {stats.traps} 处，已跳过",
-            {"error": "crawler trap", "count": stats.traps, "samples": stats.trap_samples},
-        )
-    if stats.skipped_max_pages:
-        yield Finding(
-            "crawl.incomplete", "notice", url,
-            f"页面数达到上限，{stats.skipped_max_pages} 个页面只检查了可访问性",
-            {"error": "max_pages", "skipped": stats.skipped_max_pages},
-        )
-    unreadable = [p for p in snap.pages() if p.error in UNREADABLE and p.url != snap.home_url]
-    if unreadable:
-        sample = [{"url": p.url, "error": describe(p.status, p.error, p.error_detail)} for p in unreadable[:_SAMPLE]]
-        yield Finding(
-            "crawl.incomplete", "notice", unreadable[0].url,
-            f"{len(unreadable)} 个页面无法检查内容(过大、二进制或无法解码)",
-            {"error": sample[0]["error"], "count": len(unreadable), "samples": sample},
-        )

@@ -1,4 +1,11 @@
-"""What every check shares: its context and the way checks are listed and run."""
+"""What every check shares: its context and the way checks are listed and run.
+
+A check is a module of this package exposing ``check(snap, ctx) -> Iterable[Finding]``. A check
+that looks at every page also exposes ``visitor(snap, ctx) -> PageVisitor``: ``run_checks``
+then reads the pages once for all such checks, handing each page to every visitor, and asks
+each visitor for its findings at the end. Such a module keeps ``check`` as
+``walk(snap, visitor(snap, ctx))`` for callers that run it alone.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,9 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from ..model import Finding, SiteEntry
+from ..model import Finding, Page, SiteEntry
 from ..rules import Rules
 from ..snapshot import Snapshot
 
@@ -29,8 +36,24 @@ class Context:
 
 CheckFn = Callable[[Snapshot, Context], Iterable[Finding]]
 
-# Site checks in the order they run; each name is a module of this package exposing `check`.
-# A new check is one new module plus one line here (or in the `checks` setting).
+
+class PageVisitor(Protocol):
+    """A check that sees the stored pages one at a time, in ``Snapshot.pages()`` order.
+
+    ``visit`` is called once per page and must not keep the pages (memory stays flat);
+    ``finish`` is called once after the last page and gives the check's findings.
+    """
+
+    def visit(self, page: Page) -> None: ...
+
+    def finish(self) -> Iterable[Finding]: ...
+
+
+VisitorFn = Callable[[Snapshot, Context], PageVisitor]
+
+# Site checks in the order they run; each name is a module of this package exposing `check`
+# (and `visitor` when it walks the pages). A new check is one new module plus one line here
+# (or in the `checks` setting).
 DEFAULT_SITE_CHECKS: tuple[str, ...] = (
     "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
     "required",
@@ -39,27 +62,102 @@ DEFAULT_SITE_CHECKS: tuple[str, ...] = (
 
 def load_check(name: str) -> CheckFn:
     """The `check` function of module ``govinspect.checks.<name>``."""
-    module = importlib.import_module(f"{__package__}.{name}")
-    fn: CheckFn = module.check
+    fn: CheckFn = _module(name).check
     return fn
 
 
+def load_visitor(name: str) -> VisitorFn | None:
+    """The `visitor` factory of module ``govinspect.checks.<name>``, None for a plain check."""
+    fn: VisitorFn | None = getattr(_module(name), "visitor", None)
+    return fn
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(f"{__package__}.{name}")
+
+
+def walk(snap: Snapshot, visitor: PageVisitor) -> list[Finding]:
+    """Run one visitor alone: every page of the snapshot, then its findings."""
+    for page in snap.pages():
+        visitor.visit(page)
+    return list(visitor.finish())
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One named check during ``run_checks``: a visitor, or a plain check, or its failure."""
+
+    name: str
+    visitor: PageVisitor | None = None
+    check: CheckFn | None = None
+    error: Exception | None = None
+
+
 def run_checks(snapshot: Snapshot, ctx: Context, names: Iterable[str] = DEFAULT_SITE_CHECKS) -> list[Finding]:
-    """Run every named check; a check that fails becomes a notice, the others still run."""
-    findings: list[Finding] = []
+    """Run every named check; a check that fails becomes a notice, the others still run.
+
+    The pages are read once, shared by every check that has a visitor; findings come in the
+    order of ``names``.
+    """
+    slots: list[_Slot] = []
     for name in names:
+        slot = _Slot(name)
         try:
-            findings.extend(load_check(name)(snapshot, ctx))
+            make = load_visitor(name)
+            if make is not None:
+                slot.visitor = make(snapshot, ctx)
+            else:
+                slot.check = load_check(name)
         except Exception as exc:
-            log.exception("check %s failed on %s", name, ctx.site.url)
-            findings.append(
-                Finding(
-                    "crawl.incomplete", "notice", snapshot.home_url or ctx.site.url,
-                    f"检查项 {name} 未能完成: {type(exc).__name__}",
-                    {"check": name, "error": f"{type(exc).__name__}: {exc}"[:300]},
-                )
-            )
+            _failed(slot, exc, ctx)
+        slots.append(slot)
+    _visit_pages(snapshot, ctx, [(s, s.visitor) for s in slots if s.visitor is not None and s.error is None])
+    findings: list[Finding] = []
+    for slot in slots:
+        if slot.error is None:
+            try:
+                if slot.visitor is not None:
+                    findings.extend(slot.visitor.finish())
+                elif slot.check is not None:
+                    findings.extend(slot.check(snapshot, ctx))
+            except Exception as exc:
+                _failed(slot, exc, ctx)
+        if slot.error is not None:
+            findings.append(_incomplete(snapshot, ctx, slot.name, slot.error))
     return findings
+
+
+def _visit_pages(snapshot: Snapshot, ctx: Context, live: list[tuple[_Slot, PageVisitor]]) -> None:
+    """One pass over the pages for every visitor; a visitor that raises is left out from then on."""
+    if not live:
+        return
+    try:
+        for page in snapshot.pages():
+            for slot, visitor in live:
+                if slot.error is None:
+                    try:
+                        visitor.visit(page)
+                    except Exception as exc:
+                        _failed(slot, exc, ctx)
+            if all(slot.error is not None for slot, _ in live):
+                return
+    except Exception as exc:  # reading the pages failed: every check still walking fails with it
+        for slot, _ in live:
+            if slot.error is None:
+                _failed(slot, exc, ctx)
+
+
+def _failed(slot: _Slot, exc: Exception, ctx: Context) -> None:
+    log.exception("check %s failed on %s", slot.name, ctx.site.url)
+    slot.error = exc
+
+
+def _incomplete(snapshot: Snapshot, ctx: Context, name: str, exc: Exception) -> Finding:
+    return Finding(
+        "crawl.incomplete", "notice", snapshot.home_url or ctx.site.url,
+        f"检查项 {name} 未能完成: {type(exc).__name__}",
+        {"check": name, "error": f"{type(exc).__name__}: {exc}"[:300]},
+    )
 
 
 def days_between(earlier: date, later: date) -> int:

@@ -14,7 +14,7 @@ from ..crawl.frontier import normalize_url
 from ..model import Column, Finding, ListItem, Page
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
-from .base import Context
+from .base import Context, walk
 
 CATEGORY_LABELS = {
     "news": "动态要闻类", "notice": "通知公告类", "policy": "政策文件类",
@@ -22,13 +22,35 @@ CATEGORY_LABELS = {
 }
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    home = snap.home
-    if home is None or not home.ok or home.error in UNREADABLE:
-        return  # availability reports why
-    yield from _home(snap, home, ctx)
-    yield from _columns(snap.columns, ctx)
-    yield from _future(snap, ctx)
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> FreshnessVisitor:
+    return FreshnessVisitor(snap, ctx)
+
+
+class FreshnessVisitor:
+    """The home page and the columns (in memory), then future dates found walking the pages."""
+
+    def __init__(self, snap: Snapshot, ctx: Context) -> None:
+        self.snap, self.ctx = snap, ctx
+        home = snap.home
+        # Without a readable home page nothing is checked: availability reports why.
+        readable = home is not None and home.ok and home.error not in UNREADABLE
+        self.future = _Future(ctx) if readable else None
+
+    def visit(self, page: Page) -> None:
+        if self.future is not None:
+            self.future.visit(page)
+
+    def finish(self) -> Iterator[Finding]:
+        home = self.snap.home
+        if self.future is None or home is None:
+            return
+        yield from _home(self.snap, home, self.ctx)
+        yield from _columns(self.snap.columns, self.ctx)
+        yield from self.future.finish()
 
 
 def latest(items: list[ListItem], as_of: date) -> date | None:
@@ -124,30 +146,40 @@ def _escalate(findings: list[Finding], reason: str) -> None:
         f.evidence["veto_reason"] = reason
 
 
-def _future(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    rule = ctx.rules.future_date
-    limit = ctx.as_of + timedelta(days=rule.grace_days)
-    listed: set[str] = set()
-    articles: list[Page] = []
-    for page in snap.pages():
+class _Future:
+    """content.future_date: list pages first (in page order), then articles no list reported."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.severity = ctx.rules.future_date.severity
+        self.limit = ctx.as_of + timedelta(days=ctx.rules.future_date.grace_days)
+        self.listed: set[str] = set()
+        self.lists: list[Finding] = []
+        # (url, final_url, pub_date, title) of articles dated in the future, not whole pages.
+        self.articles: list[tuple[str, str, date, str]] = []
+
+    def visit(self, page: Page) -> None:
+        limit = self.limit
         future = [i for i in page.items if i.date is not None and i.date > limit]
         if future:
-            listed.update(u for i in future if i.url and (u := normalize_url(i.url)))
+            self.listed.update(u for i in future if i.url and (u := normalize_url(i.url)))
             top = max(future, key=lambda i: i.date or limit)
             when = top.date.isoformat() if top.date else ""
-            yield Finding(
-                "content.future_date", rule.severity, page.url,
+            self.lists.append(Finding(
+                "content.future_date", self.severity, page.url,
                 f"列表中 {len(future)} 条信息的发布日期晚于检查日期，最晚为 {when}(「{top.title[:30]}」)",
                 {"date": when, "count": len(future), "title": top.title[:80], "item_url": top.url},
-            )
+            ))
         elif page.pub_date is not None and page.pub_date > limit and not page.items:
-            articles.append(page)
-    # An article already reported through the list that shows it is not reported again.
-    for page in articles:
-        if page.url in listed or page.final_url in listed or page.pub_date is None:
-            continue
-        yield Finding(
-            "content.future_date", rule.severity, page.url,
-            f"文章发布日期 {page.pub_date.isoformat()} 晚于检查日期",
-            {"date": page.pub_date.isoformat(), "title": page.title[:80]},
-        )
+            self.articles.append((page.url, page.final_url, page.pub_date, page.title[:80]))
+
+    def finish(self) -> Iterator[Finding]:
+        yield from self.lists
+        # An article already reported through the list that shows it is not reported again.
+        for url, final_url, pub_date, title in self.articles:
+            if url in self.listed or final_url in self.listed:
+                continue
+            yield Finding(
+                "content.future_date", self.severity, url,
+                f"文章发布日期 {pub_date.isoformat()} 晚于检查日期",
+                {"date": pub_date.isoformat(), "title": title},
+            )

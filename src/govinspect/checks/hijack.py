@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 from ..model import Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .base import Context, walk
 from .lexicon import HIJACK, Lexicon, Match, SpamRule, context, find_spam
 
 MAX_PAGES_PER_KIND = 20
@@ -141,13 +141,27 @@ class Judge:
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     """Every security.hijack finding of the site, at most ``MAX_PAGES_PER_KIND`` per kind."""
-    judge = Judge.for_snapshot(snap, ctx)
-    capped = _Capped()
-    for page in snap.pages():
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> HijackVisitor:
+    return HijackVisitor(snap, Judge.for_snapshot(snap, ctx))
+
+
+class HijackVisitor:
+    """Page findings in page order, then cloaking from the probes, capped per kind."""
+
+    def __init__(self, snap: Snapshot, judge: Judge) -> None:
+        self.snap, self.judge = snap, judge
+        self.capped = _Capped()
+
+    def visit(self, page: Page) -> None:
         if not page.attachment:
-            capped.extend(page_findings(page, judge, home=page.url == snap.home_url))
-    capped.extend(cloaking(snap, judge))
-    return capped.findings()
+            self.capped.extend(page_findings(page, self.judge, home=page.url == self.snap.home_url))
+
+    def finish(self) -> list[Finding]:
+        self.capped.extend(cloaking(self.snap, self.judge))
+        return self.capped.findings()
 
 
 def page_findings(page: Page, judge: Judge, home: bool = False) -> Iterator[Finding]:

@@ -17,7 +17,7 @@ from ..crawl.messages import describe
 from ..extract.attachments import is_attachment
 from ..model import Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .base import Context, walk
 from .pii import PiiHit, scan_text
 
 CODE = "privacy.leak"
@@ -31,13 +31,30 @@ _FETCH_FAILURES = frozenset(
 _UNREAD_HTML = frozenset({"decode", "too_large"})
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    for page in snap.pages():
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> PrivacyVisitor:
+    return PrivacyVisitor(ctx)
+
+
+class PrivacyVisitor:
+    """Leaks and unread bodies, page by page in page order."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.as_of = ctx.as_of
+        self.findings: list[Finding] = []
+
+    def visit(self, page: Page) -> None:
         attachment = _is_attachment(page)
         if page.text:
-            yield from _leaks(page, attachment, ctx.as_of)
+            self.findings.extend(_leaks(page, attachment, self.as_of))
         if _unread(page, attachment):
-            yield _notice(page, attachment)
+            self.findings.append(_notice(page, attachment))
+
+    def finish(self) -> list[Finding]:
+        return self.findings
 
 
 def _is_attachment(page: Page) -> bool:

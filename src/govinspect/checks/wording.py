@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .base import Context, walk
 from .lexicon import WORDING, Entry, Lexicon, Match, context, data_file
 
 # Serious wording errors (严重表述错误: country, state bodies, leaders) are single-veto items
@@ -32,15 +32,31 @@ _YEAR = re.compile(r"((?:1[89]|20)\d\d)\s*年(?:\s*(\d{1,2})\s*月)?")
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     """Wording findings for every page that loaded, then the site-wide typo threshold."""
-    lexicon = Lexicon.load(WORDING)
-    rules = ContextRules.load()
-    allow = Allowlist.from_overrides(ctx.site.overrides)
-    findings: list[Finding] = []
-    for page in snap.pages():
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> WordingVisitor:
+    return WordingVisitor(ctx)
+
+
+class WordingVisitor:
+    """Collects the findings page by page; the typo threshold is applied at the end."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.lexicon = Lexicon.load(WORDING)
+        self.rules = ContextRules.load()
+        self.allow = Allowlist.from_overrides(ctx.site.overrides)
+        self.as_of = ctx.as_of
+        # The serious-typo threshold lives in the rule set (wording.serious_typo_limit, P, 2015 rule).
+        self.limit = ctx.rules.wording.serious_typo_limit
+        self.findings: list[Finding] = []
+
+    def visit(self, page: Page) -> None:
         if page.ok:
-            findings.extend(page_findings(page, lexicon, rules, allow, ctx.as_of))
-    # The serious-typo threshold lives in the rule set (wording.serious_typo_limit, P, 2015 rule).
-    return escalate(findings, ctx.rules.wording.serious_typo_limit)
+            self.findings.extend(page_findings(page, self.lexicon, self.rules, self.allow, self.as_of))
+
+    def finish(self) -> list[Finding]:
+        return escalate(self.findings, self.limit)
 
 
 def page_findings(page: Page, lexicon: Lexicon, rules: ContextRules, allow: Allowlist, as_of: date) -> Iterator[Finding]:
