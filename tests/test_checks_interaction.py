@@ -266,3 +266,14 @@ def test_status_words(text: str, status: str | None) -> None:
 ])
 def test_working_days(start: date, end: date, days: int) -> None:
     assert interaction.working_days(start, end) == days
+
+
+@pytest.mark.parametrize(("reply", "unit", "replied"), [
+    ("您好！已安排处理。 示例县住房和城乡建设局 2019年9月12日", "示例县住房和城乡建设局", "2019-09-12"),
+    ("您好！已安排处理。示例县城管局 2019-09-12。", "示例县城管局", "2019-09-12"),
+    ("您好！供热公司将于10月31日前完成改造。感谢您的关注。", None, None),
+    ("您好！请向县民政局咨询。", None, None),
+])
+def test_reply_sign_off(reply: str, unit: str | None, replied: str | None) -> None:
+    record = detail_record(f"来信时间：2019-09-01 来信内容：问题 回复内容：{reply}", AS_OF)
+    assert record is not None and (record["unit"], record["replied"]) == (unit, replied)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from govinspect.checks import Context, policy
+from govinspect.extract.dates import normalize
 from govinspect.extract.html import extract_page
 from govinspect.model import Column, Finding, Link, ListItem, Page
 from govinspect.rules import load_rules
@@ -90,11 +91,12 @@ def test_both_mode_also_flags_unlinked_but_explained_pages() -> None:
 def test_linked_reading_measures_and_body() -> None:
     snap = site(*ALL)
     page = snap.page(HOME + PAGES["reading_linked.html"])
-    siblings = [snap.page(HOME + PAGES["reading_short.html"])]
-    judged = policy.judge(page, siblings, {HOME + PAGES["policy_doc.html"]}, set())  # type: ignore[arg-type]
+    siblings = [normalize(page_from("reading_short.html").text)]
+    assert page is not None
+    judged = policy.judge(page, siblings, {HOME + PAGES["policy_doc.html"]}, set())
     assert judged.linked and judged.cited and judged.chars > 300
     assert set(judged.measures) == {"points", "amounts", "percentages", "dates"}
-    body = policy.body_text(page, siblings, policy.article_title(page))  # type: ignore[arg-type]
+    body = policy.body_text(page, siblings, policy.article_title(page))
     assert body.startswith("近日") and "主办单位" not in body and "相关阅读" not in body
 
 

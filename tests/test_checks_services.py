@@ -336,3 +336,15 @@ def test_findings_are_capped_vetoes_first() -> None:
     found = list(services.check(snapshot_of(*pages), Context(as_of=AS_OF, rules=capped, site=SITE)))
     assert [f.severity for f in found] == ["veto", "veto", "veto", "notice"]
     assert found[-1].evidence["omitted"] == 18
+
+
+def test_shared_page_pass_gives_the_same_findings_as_each_check_alone() -> None:
+    from govinspect.checks import interaction, policy
+
+    spec = TRUTH["scenarios"]["boards"]
+    snap = scenario_snapshot({**spec, "pages": {**spec["pages"], **TRUTH["scenarios"]["interpretations"]["pages"]}})
+    ctx = Context(as_of=AS_OF, rules=load_rules(), site=SITE)
+    together = run_checks(snap, ctx, ["services", "interaction", "policy"])
+    alone = [*services.check(snap, ctx), *interaction.check(snap, ctx), *policy.check(snap, ctx)]
+    assert [f.to_dict() for f in together] == [f.to_dict() for f in alone]
+    assert {f.code.split(".")[0] for f in together} >= {"interaction", "policy"}

@@ -207,10 +207,32 @@ def test_script_submitted_search_box_is_a_notice_not_missing() -> None:
     assert [(f.code, f.severity) for f in findings] == [("search.not_found", "notice")]
 
 
+def test_results_loaded_by_script_are_a_notice_not_not_found() -> None:
+    shell = html("<html><body><div id='results'></div><script src='/js/search.js'></script></body></html>")
+    result = probe({"/": html(GET_HOME), "/search": shell})
+    assert {q["error"] for q in result["queries"]} == {"script_results"}
+    findings = judged(result)
+    assert [(f.code, f.severity) for f in findings] == [("search.not_found", "notice")]
+    assert "脚本" in findings[0].message
+
+
+def test_form_submitted_by_script_is_not_queried() -> None:
+    home = GET_HOME.replace('action="/search" method="get"', 'onsubmit="return doSearch(this)"')
+    result = probe({"/": html(home), "/search": search_handler("q")})
+    assert result["form"] is None and result["scripted"] and result["queries"] == []
+
+
 def test_search_page_linked_from_home_is_used() -> None:
     result = probe({"/": html(LINK_HOME), "/search.html": html(SEARCH_PAGE), "/search": search_handler("q")})
     assert result["source"] == "search_page"
     assert all(q["found"] for q in result["queries"])
+
+
+def test_search_page_driven_by_script_is_not_missing() -> None:
+    page = html("<html><body><div id='app'></div><script src='/js/search.js'></script></body></html>")
+    result = probe({"/": html(LINK_HOME), "/search.html": page})
+    assert result["form"] is None and result["scripted"]
+    assert [(f.code, f.severity) for f in judged(result)] == [("search.not_found", "notice")]
 
 
 def test_registry_search_url_is_used_with_the_site_encoding() -> None:
@@ -225,6 +247,12 @@ def test_unreachable_home_is_recorded_not_raised() -> None:
     assert result["form"] is None and result["error"]
     findings = judged(result)
     assert [(f.code, f.severity) for f in findings] == [("search.not_found", "notice")]
+    snap = build_snapshot("http://www.example.gov.cn")
+    snap.home.status = 503  # type: ignore[union-attr]
+    snap.add_page(snap.home, home=True)  # type: ignore[arg-type]
+    snap.probes["search"] = result
+    ctx = Context(as_of=AS_OF, rules=load_rules(), site=snap.site)
+    assert list(sitesearch.check(snap, ctx)) == []  # availability reports a home page that fails
 
 
 def test_request_for_encodes_in_the_form_charset() -> None:

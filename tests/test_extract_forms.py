@@ -79,3 +79,10 @@ def test_search_forms_on_a_parsed_page_never_raises() -> None:
 ])
 def test_normalize_charset(declared: str | None, codec: str) -> None:
     assert normalize_charset(declared) == codec
+
+
+def test_form_without_action_submitted_by_script_is_scripted() -> None:
+    form = """<form name="ss" onsubmit="return checkSearch()"><input type="text" name="keyword"><input type="submit" value="搜索"></form>"""
+    assert discover(form, HOME, "utf-8") == {"forms": [], "scripted": True, "links": []}
+    js = """<form action="javascript:void(0)"><input type="text" name="q"><input type="button" value="搜索" onclick="go()"></form>"""
+    assert discover(js, HOME, "utf-8")["scripted"]

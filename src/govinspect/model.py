@@ -73,6 +73,11 @@ class Page:
     hidden_links: list[dict[str, Any]] = field(default_factory=list)
     script_targets: list[dict[str, Any]] = field(default_factory=list)
     attachment: bool = False  # a downloaded document (pdf, xlsx, ...) whose text was extracted
+    # Structured content for the service, interaction and search checks (extract/guides.py,
+    # extract/messages.py, extract/forms.py).
+    guide: dict[str, str] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    forms: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     cloak_sample: int = Field(
         5, ge=0, description="pages besides the home page refetched as Baiduspider and from a search engine"
     )
+    search_probe: bool = Field(True, description="query the site search with the titles of recent articles")
+    search_queries: int = Field(3, ge=1, le=20, description="article titles queried in the site search")
     transport_probes: bool = Field(True, description="probe HTTPS, the certificate and IPv6 after the crawl")
     https_port: int | None = Field(None, description="port probed for HTTPS when the site URL is http (443 when unset)")
     http_port: int | None = Field(None, description="port probed for the HTTP->HTTPS redirect when the site URL is https (80 when unset)")

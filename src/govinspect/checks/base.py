@@ -56,7 +56,7 @@ VisitorFn = Callable[[Snapshot, Context], PageVisitor]
 # (or in the `checks` setting).
 DEFAULT_SITE_CHECKS: tuple[str, ...] = (
     "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
-    "required",
+    "required", "services", "interaction", "policy", "sitesearch",
 )
 
 

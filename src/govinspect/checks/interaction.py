@@ -20,10 +20,11 @@ from typing import Any
 from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import normalize
-from ..extract.messages import detail_record, rows_from_text
+from ..extract.messages import TITLE_SEP, detail_record, rows_from_text
 from ..model import Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .availability import UNREADABLE
+from .base import Context, walk
 
 BOARD_NAME = re.compile(r"留言|信箱|咨询|互动交流|政民互动|网上咨询|12345|来信|问政|诉求|投诉|民意|写信|有问必答")
 _NOT_BOARD = re.compile(r"访谈|征集|调查|直播|发布会|回应关切|热点回应|新闻|动态")
@@ -42,7 +43,6 @@ _STATS_PHRASE = re.compile(
 )
 _STATS_LINK = re.compile(r"(?:留言|来信|信件|咨询|信箱|诉求).{0,8}统计|统计.{0,6}(?:留言|来信|信件)|受理反馈|办理情况统计")
 _DIGITS = re.compile(r"\d+")
-_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
 _BOARD_WORD = re.compile(r"留言|来信|信件|咨询|诉求|投诉|信箱|网民")
 _LOGIN_PAGE_CHARS = 3000
 
@@ -61,64 +61,81 @@ class Board:
     name: str = ""
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    overrides: Mapping[str, Any] = ctx.site.overrides.get("messages") or {}
-    board = read_board(snap, ctx.as_of, overrides)
-    home_url = snap.home_url or ctx.site.url
-    if not board.list_pages and not board.records:
-        yield Finding("crawl.incomplete", "notice", home_url, "未找到留言板(留言、信箱、咨询栏目)，留言答复情况未能检查",
-                      {"check": "interaction", "error": "未找到留言板"})
-        return
-    url = board.first_url or home_url
-    unread = [] if board.records else board.unread  # hub pages without messages matter only when nothing was read
-    for pages, error in ((board.login, "留言板需要登录才能查看"), (board.undated, "留言未标注留言时间"),
-                         (unread, "留言板页面未能读出留言记录")):
-        for page_url in pages[:3]:
-            yield Finding("interaction.unanswered", "notice", page_url, f"留言答复情况未能检查: {error}",
-                          {"error": error, "received": None, "days": None})
-    if board.records:
-        yield from _unanswered(board, url, ctx)
-        yield from _incomplete(board, ctx)
-    if not board.stats and (board.records or not board.login):
-        yield Finding("interaction.no_stats", ctx.rules.interaction.no_stats_severity, url,
-                      "留言板未公开留言受理反馈情况统计数据(收到、办结留言数量)", {"column": board.name or "留言板"})
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
 
 
-def read_board(snap: Snapshot, as_of: date, overrides: Mapping[str, Any]) -> Board:
-    """The board's list pages, its message records keyed by URL, statistics and a login wall."""
-    marks = overrides.get("board_url_contains") or []
-    marks = [marks] if isinstance(marks, str) else [str(m) for m in marks]
-    columns = [c for c in snap.columns if _is_board(c.name) or any(m in c.url for m in marks)]
-    column_keys = {normalize_url(c.url) or c.url for c in columns}
-    item_keys = {normalize_url(i.url) or i.url for c in columns for i in c.items if i.url}
-    board = Board(first_url=columns[0].url if columns else None, name=columns[0].name if columns else "")
-    details: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    for page in snap.pages():
-        if not page.ok or page.attachment:
-            continue
+def visitor(snap: Snapshot, ctx: Context) -> InteractionVisitor:
+    return InteractionVisitor(snap, ctx)
+
+
+class InteractionVisitor:
+    """The board's list pages, message records, statistics and login walls, page by page."""
+
+    def __init__(self, snap: Snapshot, ctx: Context) -> None:
+        home = snap.home
+        # A home page that fails or is not HTML: availability reports why, nothing to add here.
+        self.off = home is None or not home.ok or home.error in UNREADABLE or not home.is_html
+        self.ctx, self.home_url = ctx, snap.home_url or ctx.site.url
+        self.overrides: Mapping[str, Any] = ctx.site.overrides.get("messages") or {}
+        marks = self.overrides.get("board_url_contains") or []
+        self.marks = [marks] if isinstance(marks, str) else [str(m) for m in marks]
+        columns = [c for c in snap.columns if _is_board(c.name) or any(m in c.url for m in self.marks)]
+        self.column_keys = {normalize_url(c.url) or c.url for c in columns}
+        self.item_keys = {normalize_url(i.url) or i.url for c in columns for i in c.items if i.url}
+        self.board = Board(first_url=columns[0].url if columns else None, name=columns[0].name if columns else "")
+        self.rows: list[dict[str, Any]] = []
+        self.details: list[dict[str, Any]] = []
+
+    def visit(self, page: Page) -> None:
+        if self.off or not page.ok or page.attachment:
+            return
+        board, as_of = self.board, self.ctx.as_of
         stored: list[dict[str, Any]] | None = getattr(page, "messages", None)
-        record = None if page.items else _detail(page, stored, as_of, overrides)
-        listed = record is None and _is_list_page(page, column_keys, item_keys, marks)
+        record = None if page.items else _detail(page, stored, as_of, self.overrides)
+        listed = record is None and _is_list_page(page, self.column_keys, self.item_keys, self.marks)
         if listed:
             board.list_pages.append(page.url)
             board.first_url = board.first_url or page.url
             board.name = board.name or column_name(page, None)
             found = [r for r in stored or [] if r.get("source") == "list"] or rows_from_text(page, as_of)
-            rows += [{**r, "page": page.url} for r in found]
+            self.rows += [{**r, "page": page.url} for r in found]
             if found and not any(r.get("received") for r in found):
                 board.undated.append(page.url)
             elif not found and _LOGIN.search(normalize(page.text)):
                 board.login.append(page.url)
             elif not found and page.items:
                 board.unread.append(page.url)
-        if listed or _mentions_stats(page) or page.url == snap.home_url:
-            board.stats = board.stats or _has_stats(page, listed or _mentions_stats(page))
-        if record is not None and (page.url in item_keys or any(m in page.url for m in marks) or record.get("columns")):
-            details.append({**record, "url": page.url, "page": page.url,
-                            "title": record.get("title") or _TITLE_SEP.split(page.title)[0]})
-    board.records = merge(rows, details)
-    return board
+        if not board.stats and (listed or _mentions_stats(page) or page.url == self.home_url):
+            board.stats = _has_stats(page, listed or _mentions_stats(page))
+        if record is not None and (page.url in self.item_keys or any(m in page.url for m in self.marks)
+                                   or record.get("columns")):
+            self.details.append({**record, "url": page.url, "page": page.url,
+                                 "title": record.get("title") or TITLE_SEP.split(page.title)[0]})
+
+    def finish(self) -> list[Finding]:
+        if self.off:
+            return []
+        board = self.board
+        board.records = merge(self.rows, self.details)
+        if not board.list_pages and not board.records:
+            return [Finding("crawl.incomplete", "notice", self.home_url,
+                            "未找到留言板(留言、信箱、咨询栏目)，留言答复情况未能检查",
+                            {"check": "interaction", "error": "未找到留言板"})]
+        out: list[Finding] = []
+        url = board.first_url or self.home_url
+        unread = [] if board.records else board.unread  # hub pages without messages matter only when nothing was read
+        for pages, error in ((board.login, "留言板需要登录才能查看"), (board.undated, "留言未标注留言时间"),
+                             (unread, "留言板页面未能读出留言记录")):
+            out += [Finding("interaction.unanswered", "notice", page_url, f"留言答复情况未能检查: {error}",
+                            {"error": error, "received": None, "days": None}) for page_url in pages[:3]]
+        if board.records:
+            out += _unanswered(board, url, self.ctx)
+            out += _incomplete(board, self.ctx)
+        if not board.stats and (board.records or not board.login):
+            out.append(Finding("interaction.no_stats", self.ctx.rules.interaction.no_stats_severity, url,
+                               "留言板未公开留言受理反馈情况统计数据(收到、办结留言数量)", {"column": board.name or "留言板"}))
+        return out
 
 
 def _is_board(name: str) -> bool:

@@ -11,7 +11,6 @@ boilerplate it shares with a sibling page, so the site's menus never count as co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +20,7 @@ from ..extract.dates import find_dates, normalize
 from ..model import Column, Finding, Page
 from ..rules import InterpretationRules
 from ..snapshot import Snapshot
-from .base import Context
+from .base import Context, walk
 
 _READING_COLUMN = re.compile(r"解读|回应|问答|图解")
 _POLICY_COLUMN = re.compile(r"政策文件|规范性文件|政府文件|政策法规|文件$|决策公开|法规")
@@ -74,31 +73,58 @@ class Judgement:
         return out
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    rules = ctx.rules.policy
-    policy_keys = _item_keys([c for c in snap.columns if _is_policy_column(c)])
-    reading_keys = _item_keys([c for c in snap.columns if _READING_COLUMN.search(c.name)])
-    readings: list[Page] = []
-    others: list[Page] = []
-    for page in snap.pages():
-        if not page.ok or page.attachment or page.items or page.empty_marker or page.url == snap.home_url:
-            continue
-        if page.url in reading_keys or _is_reading(page):
-            readings.append(page)
-        elif len(others) < _SIBLINGS:
-            others.append(page)
-    count = 0
-    for page in readings:
-        siblings = [p for p in readings if p.url != page.url][:_SIBLINGS] or others
-        judged = judge(page, siblings, policy_keys, reading_keys)
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> PolicyVisitor:
+    return PolicyVisitor(snap, ctx)
+
+
+class PolicyVisitor:
+    """Interpretation pages judged as they come; a few other pages' texts are kept to strip boilerplate."""
+
+    def __init__(self, snap: Snapshot, ctx: Context) -> None:
+        self.rules, self.home_url = ctx.rules.policy, snap.home_url
+        self.policy_keys = _item_keys([c for c in snap.columns if _is_policy_column(c)])
+        self.reading_keys = _item_keys([c for c in snap.columns if _READING_COLUMN.search(c.name)])
+        self.siblings: list[tuple[str, str]] = []  # (url, normalised text) of up to _SIBLINGS pages
+        self.pending: list[Page] = []  # interpretations seen before any other page (judged on the next)
+        self.findings: list[Finding] = []
+        self.count = 0
+
+    def visit(self, page: Page) -> None:
+        if not page.ok or page.attachment or page.empty_marker or page.url == self.home_url:
+            return
+        # An entry of a 解读 column is judged even when a dated "related" box made it look like a list.
+        if page.url in self.reading_keys or (not page.items and _is_reading(page)):
+            self.pending.append(page)
+        if not page.items and len(self.siblings) < _SIBLINGS:
+            self.siblings.append((page.url, normalize(page.text)))
+        if len(self.siblings) > 1 or (self.siblings and self.pending and self.siblings[0][0] != self.pending[0].url):
+            self._flush()
+
+    def finish(self) -> list[Finding]:
+        self._flush()
+        return self.findings
+
+    def _flush(self) -> None:
+        for page in self.pending:
+            texts = [text for url, text in self.siblings if url != page.url]
+            self._judge(page, texts)
+        self.pending = []
+
+    def _judge(self, page: Page, siblings: list[str]) -> None:
+        rules = self.rules
+        judged = judge(page, siblings, self.policy_keys, self.reading_keys)
         reasons = judged.reasons(rules)
         explained = not ({"too_short", "no_measures"} & set(reasons))
         weak = (not judged.linked and not explained) if rules.pass_when == "either" else bool(reasons)
         if not weak:
-            continue
-        count += 1
-        if count > rules.max_findings:
-            continue
+            return
+        self.count += 1
+        if self.count > rules.max_findings:
+            return
         title = article_title(page)
         evidence = {"reason": "+".join(reasons), "chars": judged.chars, "linked": judged.linked,
                     "cited": judged.cited, "title": title}
@@ -106,9 +132,11 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
             error = "图解内容为图片，未能判断是否说明具体内容"
             evidence.update(reason="+".join([*([] if judged.linked else ["no_link"]), "graphic"]), error=error)
             lead = "" if judged.linked else "未关联政策原文；"
-            yield Finding("policy.interpretation_weak", "notice", page.url, f"政策解读“{title}”{lead}{error}", evidence)
-            continue
-        yield Finding("policy.interpretation_weak", rules.severity, page.url, _message(title, reasons, judged), evidence)
+            self.findings.append(Finding("policy.interpretation_weak", "notice", page.url,
+                                         f"政策解读“{title}”{lead}{error}", evidence))
+            return
+        self.findings.append(Finding("policy.interpretation_weak", rules.severity, page.url,
+                                     _message(title, reasons, judged), evidence))
 
 
 def _message(title: str, reasons: list[str], judged: Judgement) -> str:
@@ -147,7 +175,7 @@ def _is_reading(page: Page) -> bool:
     return bool(_READING_COLUMN.search(column_name(page, None))) and page.pub_date is not None
 
 
-def judge(page: Page, siblings: list[Page], policy_keys: set[str], reading_keys: set[str]) -> Judgement:
+def judge(page: Page, siblings: list[str], policy_keys: set[str], reading_keys: set[str]) -> Judgement:
     """Whether the page links to its policy, how long its body is and which concrete measures it gives."""
     title = article_title(page)
     body = body_text(page, siblings, title)
@@ -193,12 +221,11 @@ def measures(body: str) -> list[str]:
 _FAR_FUTURE = date(2099, 12, 31)  # dates in a body are counted, never judged against today
 
 
-def body_text(page: Page, siblings: list[Page], title: str) -> str:
-    """The page's own text: boilerplate shared with siblings removed, from its heading to its footer."""
+def body_text(page: Page, siblings: list[str], title: str) -> str:
+    """The page's own text: boilerplate shared with other pages' (normalised) texts removed, heading to footer."""
     text = normalize(page.text)
     start, end = 0, len(text)
-    for other in siblings:
-        other_text = normalize(other.text)
+    for other_text in siblings:
         start = max(start, _common_prefix(text, other_text))
         end = min(end, len(text) - _common_suffix(text, other_text))
     if end <= start:

@@ -10,7 +10,7 @@ link to another platform are not judged here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,8 @@ from ..extract.dates import normalize
 from ..extract.guides import Guide, is_guide, parse_guide_text
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
-from .base import Context
+from .availability import UNREADABLE
+from .base import Context, walk
 
 ELEMENT_NAMES = {
     "name": "事项名称", "basis": "设定依据", "conditions": "申请条件", "materials": "办理材料",
@@ -71,43 +72,62 @@ class _Item:
     guide: Guide
 
 
-def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
-    overrides: Mapping[str, Any] = ctx.site.overrides.get("services") or {}
-    items = _service_items(snap.columns, overrides)
-    guides: list[_Item] = []
-    missing_guides: list[_Item] = []
-    extra = overrides.get("labels") or None
-    for page in snap.pages():
-        if not page.ok or page.attachment or not page.is_html:
-            continue
-        key = page.url if page.url in items else normalize_url(page.final_url or "") or ""
-        listed = items.get(key)
-        in_column = listed is not None or _url_override(page.url, overrides)
-        guide = _guide_of(page, extra)
+def check(snap: Snapshot, ctx: Context) -> list[Finding]:
+    return walk(snap, visitor(snap, ctx))
+
+
+def visitor(snap: Snapshot, ctx: Context) -> ServicesVisitor:
+    return ServicesVisitor(snap, ctx)
+
+
+class ServicesVisitor:
+    """Service items and guides, page by page; only names and element values are kept."""
+
+    def __init__(self, snap: Snapshot, ctx: Context) -> None:
+        home = snap.home
+        # A home page that fails or is not HTML: availability reports why, nothing to add here.
+        self.off = home is None or not home.ok or home.error in UNREADABLE or not home.is_html
+        self.ctx, self.url = ctx, snap.home_url or ctx.site.url
+        self.overrides: Mapping[str, Any] = ctx.site.overrides.get("services") or {}
+        self.extra = self.overrides.get("labels") or None
+        self.items = _service_items(snap.columns, self.overrides)
+        self.guides: list[_Item] = []
+        self.missing: list[_Item] = []
+
+    def visit(self, page: Page) -> None:
+        if self.off or not page.ok or page.attachment or not page.is_html:
+            return
+        key = page.url if page.url in self.items else normalize_url(page.final_url or "") or ""
+        listed = self.items.get(key)
+        in_column = listed is not None or _url_override(page.url, self.overrides)
+        guide = _guide_of(page, self.extra)
         item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
-        if _NO_GUIDE.search(normalize(page.text)) and len(guide.labels - {"name"}) < 3:
-            missing_guides.append(item)
-        elif is_guide(guide, page.title, in_service_column=in_column) or (
-            in_column and len(guide.labels - {"name"}) >= 2
-        ):
-            guides.append(item)
+        elements = len(guide.labels - {"name"})
+        if _NO_GUIDE.search(normalize(page.text)) and elements < 3:
+            self.missing.append(item)
+        elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
+            self.guides.append(item)
         elif in_column and not page.items and not page.empty_marker and not _links_to_guide(page):
-            missing_guides.append(item)
-    severity = ctx.rules.services.severity
-    found = [Finding("service.no_guide", severity, item.url, f"办事事项“{item.name}”未提供办事指南", {"item": item.name})
-             for item in missing_guides]
-    found += incomplete(guides, ctx)
-    found.sort(key=lambda f: f.severity != "veto")  # stable: vetoes first, then page order
-    limit = ctx.rules.services.max_findings
-    yield from found[:limit]
-    if len(found) > limit:
-        yield Finding("service.guide_incomplete", "notice", snap.home_url or ctx.site.url,
-                      f"另有 {len(found) - limit} 条办事指南问题未逐条列出", {"omitted": len(found) - limit})
-    if not guides and not missing_guides:
-        url = snap.home_url or ctx.site.url
-        where = "服务事项链接均指向站外平台或未能抓取" if items else "未找到办事事项栏目或办事指南页面"
-        yield Finding("crawl.incomplete", "notice", url, f"办事指南未能检查: {where}",
-                      {"check": "services", "error": where})
+            self.missing.append(item)
+
+    def finish(self) -> list[Finding]:
+        if self.off:
+            return []
+        rules = self.ctx.rules.services
+        found = [Finding("service.no_guide", rules.severity, item.url, f"办事事项“{item.name}”未提供办事指南",
+                         {"item": item.name}) for item in self.missing]
+        found += incomplete(self.guides, self.ctx)
+        found.sort(key=lambda f: f.severity != "veto")  # stable: vetoes first, then page order
+        out = found[: rules.max_findings]
+        if len(found) > rules.max_findings:
+            omitted = len(found) - rules.max_findings
+            out.append(Finding("service.guide_incomplete", "notice", self.url,
+                               f"另有 {omitted} 条办事指南问题未逐条列出", {"omitted": omitted}))
+        if not self.guides and not self.missing:
+            where = "服务事项链接均指向站外平台或未能抓取" if self.items else "未找到办事事项栏目或办事指南页面"
+            out.append(Finding("crawl.incomplete", "notice", self.url, f"办事指南未能检查: {where}",
+                               {"check": "services", "error": where}))
+        return out
 
 
 def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[str, str]:

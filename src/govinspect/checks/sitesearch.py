@@ -14,15 +14,18 @@ from typing import Any
 from ..crawl.messages import ERROR_LABELS
 from ..model import Finding
 from ..snapshot import Snapshot
+from .availability import UNREADABLE
 from .base import Context
 
-_LABELS = {**ERROR_LABELS, "error_page": "返回错误提示页面", "skipped": "前一次检索超时，未再检索"}
+_LABELS = {**ERROR_LABELS, "error_page": "返回错误提示页面", "skipped": "前一次检索超时，未再检索",
+           "script_results": "检索结果由脚本加载，页面中没有结果"}
 
 
 def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     probe: dict[str, Any] | None = snap.probes.get("search")
-    if not probe:
-        return
+    home = snap.home
+    if not probe or home is None or not home.ok or home.error in UNREADABLE or not home.is_html:
+        return  # not probed, or availability reports why
     url = snap.home_url or ctx.site.url
     rules = ctx.rules.search
     form = probe.get("form")

@@ -30,6 +30,7 @@ from .decode import decode_html, looks_binary
 from .fetch import Fetcher, Response
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
 from .probes import probe_transport
+from .search import probe_search
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,11 @@ class SiteCrawler:
         self.snap.scope_hosts = set(self.scope.hosts)
         if self.snap.home is not None:
             self.snap.columns = build_columns(self.snap.home, self.snap.pages(list_only=True), self.as_of)
+            if home.ok and home.is_html and self.settings.search_probe and time.monotonic() < self.deadline:
+                # Needs the columns: it queries the titles of recent articles.
+                self.snap.probes["search"] = await probe_search(
+                    self.snap, self.site, self.settings, self.fetcher, self.as_of
+                )
         stats.finished = datetime.now(UTC)
         self._report(done=True)
         return self.snap
@@ -189,7 +195,7 @@ class SiteCrawler:
         if not page.content_type:
             page.content_type = "text/html"
         try:
-            extract_page(page, text, self.as_of)
+            extract_page(page, text, self.as_of, self.site.overrides)
         except Exception as exc:  # malformed beyond what the parser survives
             page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
 

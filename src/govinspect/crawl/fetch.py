@@ -139,13 +139,13 @@ class Fetcher:
     async def fetch(
         self, url: str, method: str = "GET", *, want_body: bool = True,
         headers: dict[str, str] | None = None, body_if: BodyFilter | None = None,
-        max_bytes: int | None = None,
+        max_bytes: int | None = None, data: bytes | None = None,
     ) -> Response:
         """Fetch ``url`` following redirects; retry transient failures with backoff."""
         attempt = 0
         while True:
             try:
-                resp = await self._follow(url, method, want_body, headers, body_if, max_bytes)
+                resp = await self._follow(url, method, want_body, headers, body_if, max_bytes, data)
             except FetchError as exc:
                 if exc.kind in TRANSIENT_KINDS and attempt < self.settings.retries:
                     attempt += 1
@@ -160,7 +160,7 @@ class Fetcher:
 
     async def _follow(
         self, url: str, method: str, want_body: bool, headers: dict[str, str] | None,
-        body_if: BodyFilter | None, max_bytes: int | None,
+        body_if: BodyFilter | None, max_bytes: int | None, data: bytes | None = None,
     ) -> Response:
         start = time.monotonic()
         seen = [url]
@@ -169,7 +169,7 @@ class Fetcher:
             host = _host(current)
             async with self.slots.slot(host):
                 status, hdrs, body, truncated = await self._one(
-                    current, method, want_body, headers, body_if, max_bytes
+                    current, method, want_body, headers, body_if, max_bytes, data
                 )
             if 300 <= status < 400 and "location" in hdrs:
                 target = urljoin(current, hdrs["location"].strip())
@@ -182,19 +182,22 @@ class Fetcher:
                     raise FetchError("too_many_redirects", f"超过 {self.settings.max_redirects} 次重定向", status)
                 seen.append(target)
                 current = target
+                if method == "POST" and status in (301, 302, 303):
+                    # Browsers follow a redirected form submission with a plain GET.
+                    method, data = "GET", None
                 continue
             elapsed = int((time.monotonic() - start) * 1000)
             return Response(url, current, status, hdrs, body, seen[1:], elapsed, truncated)
 
     async def _one(
         self, url: str, method: str, want_body: bool, headers: dict[str, str] | None,
-        body_if: BodyFilter | None, max_bytes: int | None,
+        body_if: BodyFilter | None, max_bytes: int | None, data: bytes | None = None,
     ) -> tuple[int, dict[str, str], bytes, bool]:
         assert self._session is not None, "Fetcher used outside 'async with'"
         try:
             async with asyncio.timeout(self.settings.timeout):
                 async with self._session.request(
-                    method, url, allow_redirects=False, headers=headers
+                    method, url, allow_redirects=False, headers=headers, data=data
                 ) as r:
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
                     body, truncated = b"", False

@@ -10,8 +10,6 @@ news boxes) apart from real hits. Nothing here raises: errors are recorded.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
 import re
 from datetime import date
@@ -40,6 +38,11 @@ _ERROR_PAGE = re.compile(r"系统繁忙|系统错误|服务不可用|服务暂�
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ANCHOR = re.compile(r"<a\b[^>]*href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_NO_RESULTS = re.compile(
+    r"没有找到|未找到|找不到|查无|共\s*0\s*条|找到\s*0\s*[条个篇]|0\s*条(?:结果|记录)|无(?:相关)?(?:结果|记录|信息|内容)"
+    r"|抱歉|no\s+results?",
+    re.I,
+)
 
 
 async def probe_search(snap: Snapshot, site: SiteEntry, settings: Settings, fetcher: Fetcher, as_of: date) -> dict[str, Any]:
@@ -55,6 +58,7 @@ async def probe_search(snap: Snapshot, site: SiteEntry, settings: Settings, fetc
         control = await _run(fetcher, form, CONTROL_QUERY)
         baseline = (control[2], control[1])  # what the results page shows for a query that matches nothing
         hung = control[3] == "timeout"
+        control_empty = bool(_NO_RESULTS.search(_TAG.sub(" ", control[2])))
         for query, expected in pick_titles(snap, as_of, wanted):
             outcome = {"query": query, "expected_url": expected, "found": False, "status": None, "error": None}
             if hung:
@@ -65,6 +69,10 @@ async def probe_search(snap: Snapshot, site: SiteEntry, settings: Settings, fetc
                 hung = err == "timeout"
                 if err is None:
                     outcome["found"] = found_in(html, final, expected, query, baseline)
+                    if not outcome["found"] and not control_empty and same_links(html, final, baseline):
+                        # Every query gets the page a query for nothing gets, and that page does not
+                        # say "no results": the results are loaded by a script we do not run.
+                        outcome["error"] = "script_results"
             result["queries"].append(outcome)
     except Exception as exc:  # one odd search engine must not stop the run: record it instead
         log.exception("search probe failed for %s", site.url)
@@ -97,11 +105,13 @@ async def find_form(
     if found["forms"]:
         return found["forms"][0], "home", False, None
     for link in found.get("links", [])[:1]:
-        html, enc, _ = await _page(fetcher, link)
-        if html is not None:
-            page = discover(html, link, enc, overrides)
-            if page["forms"]:
-                return page["forms"][0], "search_page", False, None
+        html, enc, error = await _page(fetcher, link)
+        if html is None:
+            return None, None, False, f"搜索页面 {link} 无法访问: {error}"
+        page = discover(html, link, enc, overrides)
+        if page["forms"]:
+            return page["forms"][0], "search_page", False, None
+        return None, None, True, None  # the site has a search page, driven by a script we do not run
     return None, None, bool(found.get("scripted")), None
 
 
@@ -151,42 +161,10 @@ _FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 async def _send(fetcher: Fetcher, method: str, url: str, body: bytes | None) -> Response:
-    """GET through ``Fetcher.fetch``; POST with ``fetch(data=...)`` when it has it, else one direct request."""
+    """GET, or POST the form body, through the fetcher (politeness, timeouts and caps apply)."""
     if body is None:
         return await fetcher.fetch(url, method)
-    if "data" in inspect.signature(fetcher.fetch).parameters:
-        return await fetcher.fetch(url, "POST", headers=_FORM_HEADERS, data=body)  # type: ignore[call-arg]
-    return await _post(fetcher, url, body)
-
-
-async def _post(fetcher: Fetcher, url: str, body: bytes) -> Response:
-    """One POST on the fetcher's session (until Fetcher.fetch takes a body), paced and timed like it."""
-    import aiohttp  # only this stop-gap touches aiohttp outside crawl/fetch.py
-
-    session = fetcher._session
-    if session is None:
-        raise FetchError("connection", "Fetcher used outside 'async with'")
-    settings = fetcher.settings
-    host = urlsplit(url).netloc.lower()
-    try:
-        async with (
-            fetcher.slots.slot(host),
-            asyncio.timeout(settings.timeout),
-            session.post(url, data=body, headers=_FORM_HEADERS, allow_redirects=True) as r,
-        ):
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in r.content.iter_chunked(65536):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size >= settings.max_bytes:
-                    break
-            headers = {k.lower(): v for k, v in r.headers.items()}
-            return Response(url, str(r.url), r.status, headers, b"".join(chunks))
-    except TimeoutError as exc:
-        raise FetchError("timeout", f"{settings.timeout:g} 秒内未完成") from exc
-    except (aiohttp.ClientError, OSError) as exc:
-        raise FetchError("connection", f"{type(exc).__name__}: {exc}"[:200]) from exc
+    return await fetcher.fetch(url, "POST", headers=_FORM_HEADERS, data=body)
 
 
 def pick_titles(snap: Snapshot, as_of: date, count: int = QUERIES) -> list[tuple[str, str]]:
@@ -256,6 +234,11 @@ def found_in(html: str, final_url: str, expected: str, title: str, control: tupl
     if len(path) > 8 and unquote(html).count(path) > unquote(control_html).count(path):
         return True
     return _title_links(html, title) > _title_links(control_html, title)
+
+
+def same_links(html: str, final_url: str, control: tuple[str, str]) -> bool:
+    """True when a results page links to exactly what the control results page links to."""
+    return sorted(_links(html, final_url)) == sorted(_links(control[0], control[1]))
 
 
 def _title_links(html: str, title: str) -> int:

@@ -71,15 +71,19 @@ def _discover(tree: LexborHTMLParser, url: str, encoding: str | None, overrides:
     forms_nodes = tree.css(chosen) if chosen else tree.css("form")
     forms: list[dict[str, Any]] = []
     in_forms: set[int] = set()
+    script_forms = False
     for node in forms_nodes:
-        in_forms |= {n.mem_id for n in node.css("input")}
         form = _form(node, resolve, encoding, selectors.get("search_field"), forced=bool(chosen))
+        if form is not None and _script_submitted(node) and not chosen:
+            script_forms = True  # its real target is built by a script: submitting it blindly proves nothing
+            continue
+        in_forms |= {n.mem_id for n in node.css("input")}
         if form is not None:
             forms.append(form)
     forms.sort(key=lambda f: -f["score"])
-    scripted = not forms and any(
+    scripted = not forms and (script_forms or any(
         _is_query_input(n) for n in tree.css("input") if n.mem_id not in in_forms
-    )
+    ))
     links = []
     for a in tree.css("a[href]"):
         if _LINK_TEXT.match(collapse(a.text(separator=""))):
@@ -87,6 +91,16 @@ def _discover(tree: LexborHTMLParser, url: str, encoding: str | None, overrides:
             if target and target.startswith("http") and target not in links:
                 links.append(target)
     return {"forms": forms, "scripted": scripted, "links": links[:3]}
+
+
+def _script_submitted(node: LexborNode) -> bool:
+    """True for a form without a real action that a script submits (onsubmit / button onclick)."""
+    action = (node.attributes.get("action") or "").strip().lower()
+    if action and action != "#" and not action.startswith("javascript:"):
+        return False
+    return bool(node.attributes.get("onsubmit")) or any(
+        b.attributes.get("onclick") for b in node.css("input, button, a, img")
+    ) or action.startswith("javascript:")
 
 
 def _is_query_input(node: LexborNode) -> bool:

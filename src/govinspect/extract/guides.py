@@ -175,9 +175,11 @@ def guide_fields(tree: LexborHTMLParser, page: Page, overrides: Mapping[str, Any
         root: Any = tree
         if selectors.get("guide_root"):
             root = tree.css_first(selectors["guide_root"]) or tree
-        fields = _cell_pairs(root, selectors.get("guide_label"), extra)
         text_guide = parse_guide_text(collapse(root.text(separator=" ")) if root is not tree
                                       else page.text, extra)
+        if len(text_guide.labels) < 2 and not selectors:
+            return {}  # most pages: no guide labels in the text, no need to walk the tree
+        fields = _cell_pairs(root, selectors.get("guide_label"), extra)
         for element, value in text_guide.fields.items():
             if element not in fields or not _present(fields[element]):
                 fields[element] = value

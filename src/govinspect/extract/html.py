@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -11,8 +13,11 @@ from selectolax.lexbor import LexborHTMLParser
 from govinspect.model import Page
 
 from .dates import find_dates, parse_date
+from .forms import search_forms
+from .guides import guide_fields
 from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import extract_items
+from .messages import message_records
 from .paging import find_next_page
 from .security import security_signals
 
@@ -133,7 +138,7 @@ def _has_empty_marker(text: str) -> bool:
     return any(marker in text for marker in EMPTY_MARKERS) or bool(EMPTY_PATTERNS.search(text))
 
 
-def extract_page(page: Page, html: str, ref: date) -> None:
+def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill ``page`` (title, meta, text, links, items, pub_date, next_page, empty_marker) from HTML."""
     tree = LexborHTMLParser(html)
     base = page.final_url or page.url
@@ -178,6 +183,12 @@ def extract_page(page: Page, html: str, ref: date) -> None:
     if records is not None and records.body is not None:
         text = f"{text} {collapse(records.body.text(separator=' '))}".strip()
     page.text = text[:MAX_TEXT]
+    # Service guides, message boards and the search form (per-site overrides from the registry).
+    ov = overrides or {}
+    page.guide = guide_fields(tree, page, ov.get("services"))
+    page.messages = message_records(tree, page, ref, ov.get("messages"))
+    if home:
+        page.forms = search_forms(tree, page, ov.get("search"))
 
     page.items = lists.items
     page.pub_date = None

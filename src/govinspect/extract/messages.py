@@ -27,6 +27,8 @@ from .links import UrlResolver, collapse
 
 __all__ = ["LABELS", "STATUS_WORDS", "detail_record", "labelled", "message_records", "rows_from_text", "status_of"]
 
+# A page title is "<title>_<site name>" (or " - ", "|"); a hyphen inside a title stays.
+TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
 log = logging.getLogger(__name__)
 
 # Role -> labels seen on Hanweb 领导信箱, TRS 网上咨询 and 12345 boards of county portals.
@@ -182,12 +184,14 @@ def labelled(segment: str, ref: date) -> dict[str, Any] | None:
 
 def _signature(reply: str, ref: date) -> tuple[str | None, str | None]:
     """Unit and date from a reply's sign-off ("... 淮南市人力资源和社会保障局 2019年5月3日")."""
-    tail = reply[-80:]
+    tail = reply.rstrip(" 。.")[-80:]
     found = find_dates(tail, ref)
-    replied = found[-1].date.isoformat() if found else None
-    before = tail[: found[-1].start] if found else tail
+    # Only a date that ends the reply signs it; "将于10月31日前完成改造。" is content.
+    signed = bool(found) and len(tail) - found[-1].end <= 2
+    replied = found[-1].date.isoformat() if signed else None
+    before = tail[: found[-1].start].rstrip() if signed else tail
     runs = _CJK_RUN.findall(before[-40:])
-    unit = runs[-1] if runs and _ORG_END.search(runs[-1]) else None
+    unit = runs[-1] if runs and before.endswith(runs[-1]) and _ORG_END.search(runs[-1]) else None
     return unit, replied
 
 
@@ -200,13 +204,17 @@ def message_records(
     try:
         overrides = overrides or {}
         selectors = overrides.get("selectors") or {}
+        text = normalize(page.text)
+        if not selectors and not _STATUS.search(text) and not _pattern(overrides)[0].search(text):
+            return []  # most pages: no status word and no message label, no need to walk the tree
         resolve = UrlResolver(page.final_url or page.url)
         rows = _table_rows(tree, resolve, ref, selectors.get("message_row"), overrides)
         if rows:
             return rows
         record = detail_record(page.text, ref, overrides)
         if record is not None:
-            record["url"], record["title"] = page.url, page.title
+            # The detail page's title without the site name after "_", "-" or "|".
+            record["url"], record["title"] = page.url, TITLE_SEP.split(page.title)[0].strip()
             return [record]
         return []
     except Exception:  # a board we cannot read must never cost the page its other data
