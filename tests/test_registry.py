@@ -360,3 +360,33 @@ def test_site_from_bad_url(target: str, expected: str) -> None:
 )
 def test_is_registry_target(target: str, expected: bool) -> None:
     assert is_registry_target(target) is expected
+
+
+def test_yaml_site_overrides_are_kept(tmp_path):
+    from govinspect.registry import load_registry
+
+    reg = tmp_path / "sites.yaml"
+    reg.write_text(
+        "sites:\n"
+        "  - name: 淮南市自然资源和规划局\n"
+        "    url: http://zrzyj.huainan.gov.cn/\n"
+        "    overrides:\n"
+        "      allow_words: [国土资源局]\n"
+        "      messages: {board_url_contains: /hdjl/}\n",
+        encoding="utf-8",
+    )
+    [site] = load_registry(reg).sites
+    assert site.overrides == {"allow_words": ["国土资源局"], "messages": {"board_url_contains": "/hdjl/"}}
+
+
+def test_yaml_overrides_must_be_a_mapping(tmp_path):
+    import pytest
+
+    from govinspect.errors import RegistryError
+    from govinspect.registry import load_registry
+
+    reg = tmp_path / "sites.yaml"
+    reg.write_text("sites:\n  - name: 示例\n    url: http://www.example.gov.cn/\n    overrides: 3\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as exc:
+        load_registry(reg)
+    assert "第4行" in str(exc.value) and "overrides" in str(exc.value)

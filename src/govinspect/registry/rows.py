@@ -68,8 +68,10 @@ def site_entry(row: RawRow, problems: Problems) -> SiteEntry | None:
     search = r.check("search_url", _search_url)
     if not r.ok or name is None or url is None:
         return None
+    overrides = row.get("overrides")
     return SiteEntry(name=name, url=url, unit=r.text("unit"), level=level, site_code=code,
-                     search_url=search, source=row.ref)
+                     search_url=search, source=row.ref,
+                     overrides=overrides if isinstance(overrides, dict) else {})
 
 
 def account_entry(row: RawRow, base: Path, problems: Problems) -> AccountEntry | None:

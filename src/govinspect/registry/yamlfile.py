@@ -69,6 +69,14 @@ def _item(node: yaml.Node, kind: str, display: str, problems: Problems) -> RawRo
             problems.add(RegistryError(display, "应为映射，包含 type 和 url 或 path",
                                        _line(key), written))
             row.reported.add(header_key(written))
+        elif kind == "site" and header_key(written) == "overrides":
+            # Per-site overrides (selectors, allowlists): a free-form mapping, YAML only.
+            if not isinstance(value, yaml.MappingNode):
+                problems.add(RegistryError(display, "应为映射", _line(key), written))
+                row.reported.add("overrides")
+            else:
+                row.values["overrides"] = yaml.safe_load(yaml.serialize(value))
+                row.labels["overrides"], row.rows["overrides"] = written, _line(key)
         elif nested is None:
             _put(row, canonical_field(written, allowed), written, key, value, problems)
     return row
