@@ -98,3 +98,14 @@ def test_demo_writes_results(tmp_path):
     assert len(doc["sites"]) >= 4
     assert {s["verdict"] for s in doc["sites"]} == {"pass", "fail"}
     assert "结果已写入" in proc.stdout
+
+
+def test_checks_flag_selects_checks(world_server, demo_world):
+    url = world_server.base_urls[demo_world.sites[1].key]
+    proc = run("scan", url, *FAST, "--json", "--checks", "availability,links")
+    assert proc.returncode == 0, proc.stderr
+    [site] = json.loads(proc.stdout)["sites"]
+    assert {f["code"] for f in site["findings"]} <= {"link.broken", "crawl.incomplete", "site.unreachable"}
+    assert any(f["code"] == "link.broken" for f in site["findings"])
+    bad = run("scan", url, "--checks", "links,nonsense")
+    assert bad.returncode == 2 and "nonsense" in bad.stderr

@@ -55,3 +55,9 @@ def test_readme_has_the_two_setup_commands():
     assert "python3 -m pip install -e '.[test]' && python3 -m pytest -q" in README
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install" in ci and "pytest -q" in ci
+
+
+def test_every_check_module_runs_by_default_and_is_named_in_the_readme():
+    from govinspect.checks import DEFAULT_SITE_CHECKS, known_checks
+
+    assert set(known_checks()) == set(DEFAULT_SITE_CHECKS)

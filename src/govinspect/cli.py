@@ -51,6 +51,19 @@ def resolve_targets(targets: list[str]) -> tuple[list[SiteEntry], list[AccountEn
     return sites, accounts
 
 
+def _check_names(value: str | None) -> list[str] | None:
+    """Validate --checks against the check modules that exist."""
+    if value is None:
+        return None
+    from .checks import known_checks
+
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known_checks()]
+    if unknown or not names:
+        raise UsageError(f"--checks 含未知检查项 {','.join(unknown) or value!r}，可选: {','.join(known_checks())}")
+    return names
+
+
 class _Bar:
     """A Rich progress bar on stderr, one line per site."""
 
@@ -82,6 +95,7 @@ def scan(
     timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per request (default 15)")] = None,
     external: Annotated[bool, typer.Option("--external/--no-external", help="check links leaving the site")] = True,
     offline: Annotated[bool, typer.Option("--offline", help="resolve no names through DNS (loopback only)")] = False,
+    checks: Annotated[str | None, typer.Option("--checks", help="comma-separated site checks to run (default all)")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the contract JSON on stdout")] = False,
     details: Annotated[bool, typer.Option("--details", help="list the findings under the table")] = False,
@@ -94,6 +108,7 @@ def scan(
     settings = load_settings(
         config, max_pages=max_pages, max_depth=max_depth, per_host=per_host, delay=delay,
         timeout=timeout, check_external=external, offline=offline or None,
+        checks=_check_names(checks),
     )
     sites, accounts = resolve_targets(targets)
     bar = _Bar(enabled=True)

@@ -98,7 +98,7 @@ async def inspect_site(
             except Exception as exc:  # the site still appears, with what went wrong
                 log.exception("crawl of %s failed", site.url)
                 return _failed(site, snap, ctx, exc)
-            return judge(snap, ctx)
+            return judge(snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
         finally:
             snap.close()
 

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # --- offline operation (demo and tests): resolve only these names, all others fail as DNS errors
     offline: bool = Field(False, description="never resolve names through DNS")
     hosts: dict[str, str] = Field(default_factory=dict, description="name -> IP map used when offline")
+    # --- checks
+    checks: list[str] | None = Field(
+        None, description="site checks to run, in order (default: every check in checks/base.py)"
+    )
     # --- rules
     rules_file: Path | None = Field(None, description="rule-set YAML replacing the packaged one")
 

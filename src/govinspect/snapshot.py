@@ -55,7 +55,8 @@ class Snapshot:
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
             CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data BLOB);
             CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
-            CREATE TABLE IF NOT EXISTS targets (target TEXT PRIMARY KEY, data BLOB);
+            CREATE TABLE IF NOT EXISTS targets (
+                target TEXT PRIMARY KEY, status INT, error TEXT, detail TEXT, internal INT, method TEXT);
             """
         )
         self._pending = 0
@@ -80,7 +81,10 @@ class Snapshot:
 
     def set_target(self, status: LinkStatus) -> None:
         """Record the outcome of checking one link target."""
-        self._db.execute("INSERT OR REPLACE INTO targets VALUES (?,?)", (status.target, _pack(status)))
+        self._db.execute(
+            "INSERT OR REPLACE INTO targets VALUES (?,?,?,?,?,?)",
+            (status.target, status.status, status.error, status.detail, int(status.internal), status.method),
+        )
         self._tick()
 
     def _tick(self) -> None:
@@ -111,12 +115,13 @@ class Snapshot:
             yield from rows
 
     def targets(self) -> Iterator[LinkStatus]:
-        for (blob,) in self._iter("SELECT data FROM targets ORDER BY target"):
-            yield _unpack(blob)
+        cur = self._db.execute(f"SELECT {_TARGET_COLUMNS} FROM targets ORDER BY target")
+        while rows := cur.fetchmany(256):
+            yield from (_status(row) for row in rows)
 
     def target(self, url: str) -> LinkStatus | None:
-        row = self._db.execute("SELECT data FROM targets WHERE target=?", (url,)).fetchone()
-        return _unpack(row[0]) if row else None
+        row = self._db.execute(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE target=?", (url,)).fetchone()
+        return _status(row) if row else None
 
     def _link_index(self) -> None:
         """Index the link graph by target at the first lookup, once the crawl has written it."""
@@ -147,6 +152,14 @@ class Snapshot:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_TARGET_COLUMNS = "target, status, error, detail, internal, method"
+
+
+def _status(row: tuple[Any, ...]) -> LinkStatus:
+    target, status, error, detail, internal, method = row
+    return LinkStatus(target, status, error, detail, bool(internal), method)
 
 
 def _pack(obj: object) -> bytes:

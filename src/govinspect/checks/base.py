@@ -60,6 +60,18 @@ DEFAULT_SITE_CHECKS: tuple[str, ...] = (
 )
 
 
+def known_checks() -> tuple[str, ...]:
+    """Names of every site check module (those with a ``check`` or ``visitor`` function)."""
+    import pkgutil
+
+    names = []
+    for info in pkgutil.iter_modules(importlib.import_module(__package__).__path__):
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        if callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None)):
+            names.append(info.name)
+    return tuple(sorted(names))
+
+
 def load_check(name: str) -> CheckFn:
     """The `check` function of module ``govinspect.checks.<name>``."""
     fn: CheckFn = _module(name).check
