@@ -777,15 +777,29 @@ def govinspect_cmd() -> list[str]:
     return [sys.executable, "-c", "import sys; from govinspect.cli import main; sys.argv[0]='govinspect'; main()"]
 
 
+# How govinspect runs (set from the command line in main()):
+# mode "links": the same job as LinkChecker (crawl, check every link): only the availability and
+#   link checks, no document download, no spider-view refetch, no HTTPS/IPv6/search probes;
+# mode "full": the whole monthly inspection (every check), for information.
+GOVINSPECT_MODE: dict[str, Any] = {"mode": "links", "parse_workers": 1}
+LINKS_ONLY = "attachments: false\ncloak_sample: 0\ntransport_probes: false\nsearch_probe: false\n"
+
+
 def govinspect_scan(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> list[str]:
     """The scan command line (and its config file, written to ``out``)."""
     cfg = out / "govinspect.yaml"
     out.mkdir(parents=True, exist_ok=True)
     # Limits (not politeness) raised so that the whole site fits: LinkChecker has none.
-    cfg.write_text(f"site_budget: {int(timeout)}\nmax_link_checks: {max(20000, pages * 3)}\nmax_depth: 1000\n")
+    text = f"site_budget: {int(timeout)}\nmax_link_checks: {max(20000, pages * 3)}\nmax_depth: 1000\n"
+    text += f"parse_workers: {GOVINSPECT_MODE['parse_workers']}\n"
+    extra: list[str] = []
+    if GOVINSPECT_MODE["mode"] == "links":
+        text += LINKS_ONLY
+        extra = ["--checks", "availability,links"]
+    cfg.write_text(text)
     return govinspect_cmd() + [
         "scan", url, "--json", "--as-of", as_of.isoformat(), "--max-pages", str(max(30000, int(pages * 1.5))),
-        "--per-host", str(n), "--delay", "0", "--no-external", "--config", str(cfg),
+        "--per-host", str(n), "--delay", "0", "--no-external", "--config", str(cfg), *extra,
     ]
 
 
@@ -1206,6 +1220,11 @@ def write_results(results: list[dict[str, Any]], args: argparse.Namespace, start
         f"- govinspect source hash {src_hash()} (sha256 of src/govinspect/**/*.py, *.yaml, *.json)",
         f"- seed {args.seed}; broken ratio {args.broken_ratio}; as-of {args.as_of}; "
         f"N = {args.threads} connections per host",
+        f"- govinspect mode `{args.mode}` "
+        + ("(the same job as LinkChecker: `--checks availability,links`, no document download, no "
+           "spider-view refetch, no HTTPS/IPv6/search probes)" if args.mode == "links"
+           else "(the whole inspection: every check, documents read, probes)")
+        + f", parse_workers {args.parse_workers}",
         *[site_line(r) for r in results],
         "",
         table(results),
@@ -1252,6 +1271,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--style", choices=["ul", "card", "trs"], default="ul",
                     help="page style of the demo generator (default ul: plain <a> pagers; trs paginates with "
                     "createPageHTML JavaScript, which LinkChecker cannot follow, so the sites would differ)")
+    ap.add_argument("--mode", choices=["links", "full"], default="links",
+                    help="govinspect's job: links = the same as LinkChecker's (default); full = every check")
+    ap.add_argument("--parse-workers", type=int, default=1,
+                    help="govinspect parse_workers setting (processes parsing pages beside the crawl)")
     ap.add_argument("--nginx-workers", type=int, default=1)
     ap.add_argument("--tool-timeout", type=float, default=1800, help="seconds before a tool is killed")
     ap.add_argument("--repeat", type=int, default=1,
@@ -1260,6 +1283,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true",
                     help="after the timed runs, profile one more govinspect run of the largest size with py-spy")
     args = ap.parse_args(argv)
+    GOVINSPECT_MODE.update(mode=args.mode, parse_workers=args.parse_workers)
     sizes = sorted({int(s) for s in args.sizes.split(",")}) if args.sizes else [args.pages]
     if args.generator == "auto":
         args.generator = "demo" if demo_available() else "bench"

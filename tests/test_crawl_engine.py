@@ -254,3 +254,14 @@ def test_pagination_stays_at_the_columns_depth():
     assert all(srv.url(f"/a/{k}_{i}.html") in fetched for k in range(15) for i in range(3))
     [col] = snap.columns
     assert col.pages == 15 and col.item_count == 45
+
+
+def test_parse_workers_give_the_same_result(world_scan, demo_world, world_server):
+    from govinspect.demo.runner import live_hosts
+
+    site = demo_world.sites[1]
+    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), parse_workers=1)
+    [pooled] = scan([site.entry(world_server.base_urls[site.key])], settings, AS_OF).sites
+    inline = next(s for s in world_scan.sites if s.url == pooled.url)
+    assert pooled.pages_crawled == inline.pages_crawled
+    assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from . import __version__
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
 from .crawl.fetch import Fetcher
+from .crawl.parse import parse_pool
 from .model import Finding, SiteEntry, SiteResult
 from .newmedia import inspect_accounts
 from .registry import AccountEntry
@@ -84,7 +86,7 @@ def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHE
 async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
-    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (),
+    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | None = None,
 ) -> SiteResult:
     """Crawl one site into a snapshot on disk, check it and score it."""
     rules = rules or load_rules(settings.rules_file)
@@ -94,7 +96,7 @@ async def inspect_site(
         snap = Snapshot(site, Path(tmp) / "snapshot.sqlite", as_of=as_of)
         try:
             try:
-                await crawl_site(site, settings, as_of, snap, progress, fetcher)
+                await crawl_site(site, settings, as_of, snap, progress, fetcher, executor)
             except Exception as exc:  # the site still appears, with what went wrong
                 log.exception("crawl of %s failed", site.url)
                 return _failed(site, snap, ctx, exc)
@@ -121,18 +123,23 @@ async def scan_sites(
     rules = load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)
-    async with Fetcher(settings) as fetcher:
+    pool = parse_pool(settings.parse_workers)
+    try:
+        async with Fetcher(settings) as fetcher:
 
-        async def one(site: SiteEntry) -> SiteResult:
-            async with sem:
-                return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher,
-                                          progress=progress, accounts=accounts)
+            async def one(site: SiteEntry) -> SiteResult:
+                async with sem:
+                    return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher,
+                                              progress=progress, accounts=accounts, executor=pool)
 
-        site_results, account_results = await asyncio.gather(
-            asyncio.gather(*(one(s) for s in sites)),
-            inspect_accounts(accounts, settings, as_of, rules, fetcher),
-        )
-        result.sites, result.accounts = list(site_results), list(account_results)
+            site_results, account_results = await asyncio.gather(
+                asyncio.gather(*(one(s) for s in sites)),
+                inspect_accounts(accounts, settings, as_of, rules, fetcher),
+            )
+            result.sites, result.accounts = list(site_results), list(account_results)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return result
 
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, ge=1, description="pages fetched per site")
     max_depth: int = Field(10, ge=0, description="link depth from the home page")
     max_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="bytes kept of one response")
+    parse_workers: int = Field(
+        0, ge=0, le=64, description="processes that parse pages beside the crawl (0: parse in the crawl process)"
+    )
     site_budget: float = Field(1800.0, gt=0, description="seconds one site may take in all")
     user_agent: str = Field(
         "Mozilla/5.0 (compatible; govinspect/0.3; +https://github.com/govinspect)",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,45 +60,57 @@ class Snapshot:
         )
         self._pending = 0
         self._indexed = False
+        self._pages: list[tuple[Any, ...]] = []
+        self._links: list[tuple[str, str]] = []
+        self._targets: list[tuple[Any, ...]] = []
 
-    # --- writing (the crawl)
+    # --- writing (the crawl): rows are buffered and written in batches
     def add_page(self, page: Page, *, home: bool = False) -> None:
         """Store a page; the home page is also kept in memory."""
         if home:
             self.home_url, self.home = page.url, page
         listish = 1 if (page.items or page.empty_marker) else 0
-        self._db.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)",
-            (page.url, page.depth, int(page.ok), listish, int(not page.attachment), _pack(page)),
-        )
+        self._pages.append((page.url, page.depth, int(page.ok), listish, int(not page.attachment), _pack(page)))
         self._tick()
 
     def add_links(self, source: str, targets: list[str]) -> None:
         """Record that ``source`` links to each of ``targets`` (normalised URLs)."""
-        self._db.executemany("INSERT INTO links VALUES (?,?)", [(source, t) for t in targets])
+        self._links.extend((source, t) for t in targets)
         self._tick()
 
     def set_target(self, status: LinkStatus) -> None:
         """Record the outcome of checking one link target."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO targets VALUES (?,?,?,?,?,?)",
-            (status.target, status.status, status.error, status.detail, int(status.internal), status.method),
+        self._targets.append(
+            (status.target, status.status, status.error, status.detail, int(status.internal), status.method)
         )
         self._tick()
 
     def _tick(self) -> None:
         self._pending += 1
-        if self._pending >= 500:
-            self._db.commit()
-            self._pending = 0
+        if self._pending >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows (done before every read, so reads always see every write)."""
+        if self._pages:
+            self._db.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)", self._pages)
+        if self._links:
+            self._db.executemany("INSERT INTO links VALUES (?,?)", self._links)
+        if self._targets:
+            self._db.executemany("INSERT OR REPLACE INTO targets VALUES (?,?,?,?,?,?)", self._targets)
+        self._db.commit()
+        self._pages, self._links, self._targets = [], [], []
+        self._pending = 0
 
     # --- reading (the checks)
     @property
     def pages_crawled(self) -> int:
         """Pages fetched (attachments not counted)."""
+        self.flush()
         return int(self._db.execute("SELECT COUNT(*) FROM pages WHERE html=1").fetchone()[0])
 
     def page(self, url: str) -> Page | None:
+        self.flush()
         row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()
         return _unpack(row[0]) if row else None
 
@@ -110,21 +121,25 @@ class Snapshot:
             yield _unpack(blob)
 
     def _iter(self, sql: str) -> Iterator[tuple[bytes]]:
+        self.flush()
         cur = self._db.execute(sql)
         while rows := cur.fetchmany(256):
             yield from rows
 
     def targets(self) -> Iterator[LinkStatus]:
+        self.flush()
         cur = self._db.execute(f"SELECT {_TARGET_COLUMNS} FROM targets ORDER BY target")
         while rows := cur.fetchmany(256):
             yield from (_status(row) for row in rows)
 
     def target(self, url: str) -> LinkStatus | None:
+        self.flush()
         row = self._db.execute(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE target=?", (url,)).fetchone()
         return _status(row) if row else None
 
     def _link_index(self) -> None:
         """Index the link graph by target at the first lookup, once the crawl has written it."""
+        self.flush()
         if not self._indexed:
             self._db.execute("CREATE INDEX IF NOT EXISTS links_target ON links(target)")
             self._indexed = True
@@ -140,7 +155,7 @@ class Snapshot:
         return [r[0] for r in rows]
 
     def referrer_count(self, target: str) -> int:
-        self._link_index()
+        self._link_index()  # flushes too
         row = self._db.execute("SELECT COUNT(DISTINCT source) FROM links WHERE target=?", (target,)).fetchone()
         return int(row[0])
 
@@ -163,9 +178,10 @@ def _status(row: tuple[Any, ...]) -> LinkStatus:
 
 
 def _pack(obj: object) -> bytes:
-    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    # Not compressed: zlib cost more CPU in the crawl than the disk it saved was worth.
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _unpack(blob: bytes) -> Any:
     # Only ever reads blobs this process wrote into its own snapshot file.
-    return pickle.loads(zlib.decompress(blob))  # noqa: S301
+    return pickle.loads(blob)  # noqa: S301

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,14 +22,13 @@ from protego import Protego
 from ..errors import FetchError
 from ..extract.attachments import AttachmentError, attachment_text, is_attachment
 from ..extract.columns import build_columns
-from ..extract.html import extract_page
 from ..model import LinkStatus, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
-from .decode import decode_html, looks_binary
-from .fetch import Fetcher, Response
+from .fetch import Fetcher
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .parse import parse_response
 from .probes import probe_transport
 from .search import probe_search
 
@@ -65,10 +65,11 @@ class SiteCrawler:
 
     def __init__(
         self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
-        fetcher: Fetcher, progress: ProgressFn | None = None,
+        fetcher: Fetcher, progress: ProgressFn | None = None, executor: Executor | None = None,
     ):
         self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
         self.fetcher = fetcher
+        self.executor = executor
         self.progress = progress
         self.scope = Scope.for_url(site.url)
         self.traps = TrapGuard(settings)
@@ -183,21 +184,10 @@ class SiteCrawler:
         self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
         if resp.status >= 400 or not _is_html_type(resp.headers):
             return page
-        self._parse(page, resp)
-        return page
-
-    def _parse(self, page: Page, resp: Response) -> None:
-        if looks_binary(resp.body):
-            page.error, page.error_detail = "binary", "内容为二进制数据"
-            return
-        text, encoding = decode_html(resp.body, resp.headers.get("content-type"))
-        page.encoding = encoding
-        if not page.content_type:
-            page.content_type = "text/html"
-        try:
-            extract_page(page, text, self.as_of, self.site.overrides)
-        except Exception as exc:  # malformed beyond what the parser survives
-            page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
+        args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
+        if self.executor is None:
+            return parse_response(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""
@@ -338,11 +328,11 @@ class SiteCrawler:
 
 async def crawl_site(
     site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
-    progress: ProgressFn | None = None, fetcher: Fetcher | None = None,
+    progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: Executor | None = None,
 ) -> Snapshot:
-    """Crawl one site and return its snapshot."""
+    """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py)."""
     snap = snapshot or Snapshot(site, as_of=as_of)
     if fetcher is not None:
-        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress).run()
+        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress, executor).run()
     async with Fetcher(settings) as own:
-        return await SiteCrawler(site, settings, as_of, snap, own, progress).run()
+        return await SiteCrawler(site, settings, as_of, snap, own, progress, executor).run()

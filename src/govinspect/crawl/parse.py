@@ -1,0 +1,43 @@
+"""One HTML response to page data: decode and extract, in the crawl process or a parse worker.
+
+Parsing is most of a crawl's CPU time; with ``parse_workers`` set, the crawl hands responses
+to a pool of processes so that a second core parses while the first fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+from typing import Any
+
+from ..extract.html import extract_page
+from ..model import Page
+from .decode import decode_html, looks_binary
+
+
+def parse_response(
+    page: Page, body: bytes, content_type: str | None, as_of: date, overrides: Mapping[str, Any] | None = None,
+) -> Page:
+    """Fill ``page`` from an HTML body and return it (a copy when run in a worker process)."""
+    if looks_binary(body):
+        page.error, page.error_detail = "binary", "内容为二进制数据"
+        return page
+    text, encoding = decode_html(body, content_type)
+    page.encoding = encoding
+    if not page.content_type:
+        page.content_type = "text/html"
+    try:
+        extract_page(page, text, as_of, overrides)
+    except Exception as exc:  # malformed beyond what the parser survives
+        page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
+    return page
+
+
+def parse_pool(workers: int) -> Executor | None:
+    """A process pool for parsing, or None to parse in the crawl's own process."""
+    if workers <= 0:
+        return None
+    # forkserver: workers never inherit the crawl's event loop, sockets or threads.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
