@@ -277,3 +277,19 @@ def test_working_days(start: date, end: date, days: int) -> None:
 def test_reply_sign_off(reply: str, unit: str | None, replied: str | None) -> None:
     record = detail_record(f"来信时间：2019-09-01 来信内容：问题 回复内容：{reply}", AS_OF)
     assert record is not None and (record["unit"], record["replied"]) == (unit, replied)
+
+
+def test_layout_row_around_the_board_is_not_a_message() -> None:
+    """TRS frames wrap the whole board in one layout row; only the inner rows are messages."""
+    inner = (
+        "<table><tr><th>标题</th><th>留言时间</th><th>状态</th><th>答复时间</th></tr>"
+        "<tr><td><a href='/hdjl/1.html'>关于小区停车难的咨询</a></td><td>2019-10-16</td><td>未回复</td><td></td></tr>"
+        "<tr><td><a href='/hdjl/2.html'>关于公交线路调整的建议</a></td><td>2019-09-02</td><td>已回复</td><td>2019-09-05</td></tr>"
+        "</table>"
+    )
+    html = f"<table><tr><td class='content'>{inner}</td></tr></table>"
+    page = Page(url=HOME, final_url=HOME, text="标题 留言时间 状态 答复时间 未回复 已回复")
+    got = message_records(LexborHTMLParser(html), page, AS_OF)
+    assert [(r["url"].rsplit("/", 1)[-1], r["received"], r["replied"]) for r in got] == [
+        ("1.html", "2019-10-16", None), ("2.html", "2019-09-02", "2019-09-05"),
+    ]

@@ -1,8 +1,10 @@
 """Check quality on the fixture world: precision and recall of every scored finding code.
 
 The world plants freshness, link, hijack, privacy, identity and wording defects on three
-sites and keeps two sites clean of the content defects (demo/catalogue.py); a finding that
-names no planted defect, on any site, is a false positive. Run with ``pytest -s`` to see
+sites and keeps two sites clean of the content defects, and plants the issue-4 defects
+(guides, message board, interpretations, site search) with clean controls beside them on
+every site (demo/catalogue.py); a finding that names no planted defect, on any site, is a
+false positive. Run with ``pytest -s`` to see
 the table and every miss or false positive.
 """
 
@@ -13,12 +15,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from govinspect.demo.evaluate import ALL_CODES, BASE_CODES, CONTENT_CODES, Score, evaluate, table
+from govinspect.demo.evaluate import (
+    ALL_CODES,
+    BASE_CODES,
+    CONTENT_CODES,
+    FEATURE_CODES,
+    Score,
+    evaluate,
+    table,
+)
 from govinspect.service import ScanResult, scan
 from govinspect.settings import Settings
 
 AS_OF = date(2019, 10, 20)
-GATE = {**dict.fromkeys(BASE_CODES, 0.95), **dict.fromkeys(CONTENT_CODES, 0.9)}
+GATE = {**dict.fromkeys(BASE_CODES, 0.95), **dict.fromkeys(CONTENT_CODES + FEATURE_CODES, 0.9)}
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +63,31 @@ def test_precision_and_recall(scores: dict[str, Score], code: str) -> None:
 
 
 def test_every_content_code_has_planted_defects_and_clean_controls(demo_world, scores) -> None:
-    for code in CONTENT_CODES:
+    for code in CONTENT_CODES + FEATURE_CODES:
         assert scores[code].tp + scores[code].fn >= 1, code
     clean = [s.key for s in demo_world.sites
              if not (s.truth.hijack or s.truth.privacy or s.truth.identity or s.truth.wording)]
     assert len(clean) >= 2, clean
+
+
+def test_feature_defects_have_clean_controls(demo_world) -> None:
+    """Each issue-4 defect sits beside pages and sites of the same kind that are fine."""
+    sites = demo_world.sites
+    for site in sites:
+        truth = site.truth
+        assert truth.board and len(truth.messages) > len(truth.unanswered) + len(truth.reply_incomplete)
+        assert len(truth.interpretations) > len(truth.weak_interpretations)
+        assert truth.search is not None
+        faulty = {g.path for g in truth.guides} | set(truth.no_guide)
+        assert not truth.service_items or len(truth.service_items) >= len(faulty) + 3
+    assert sum(s.truth.no_stats for s in sites) == 1
+    assert sum(s.truth.search.missing for s in sites) == 1
+    assert sum(s.truth.search.not_found for s in sites) == 1
+    assert {s.truth.search.method for s in sites} == {"GET", "POST", None}
+    clean = {"unanswered": [s.key for s in sites if not s.truth.unanswered],
+             "reply_incomplete": [s.key for s in sites if not s.truth.reply_incomplete],
+             "weak": [s.key for s in sites if not s.truth.weak_interpretations]}
+    assert all(len(keys) >= 2 for keys in clean.values()), clean
 
 
 def test_controls_are_planted_where_a_careless_check_would_fire(demo_world) -> None:

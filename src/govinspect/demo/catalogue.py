@@ -14,10 +14,21 @@ from govinspect.demo.defects import (
     Undated,
     UndeclaredCharset,
 )
+from govinspect.demo.defects_features import (
+    GuideGaps,
+    HiddenReplyFields,
+    NoBoardStats,
+    NoGuide,
+    NoSearch,
+    OverdueLetter,
+    StaleSearchIndex,
+    VagueGuide,
+    WeakInterpretation,
+)
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
-from govinspect.demo.plan import SiteSpec
+from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
 CITY_TOWNS = ["田家庵区", "大通区", "谢家集区", "八公山区", "潘集区", "凤台县", "寿县", "毛集实验区"]
@@ -30,6 +41,14 @@ def world_specs() -> list[SiteSpec]:
     freshness and link defects before them draw the same random numbers as without them;
     教育局 (jyj) and 卫健委 (wjw) carry none and are the clean controls for those checks
     (jyj also carries a look-alike: gambling words in an anti-gambling warning).
+
+    Issue-4 features (demo/features.py): every site has a message board and a 政策解读
+    column whose interpretations link and explain their policies; the portal (table layout)
+    and 凤台 (definition lists) publish service guides; four sites have a search box (GET,
+    GBK-decoded GET on 田家庵, POST on 教育局). Their defects come last ("features" phase):
+    incomplete and vague guides and an item without a guide (huainan, fengtai), overdue letters
+    (tja), answers without unit or time (huainan, fengtai), no board statistics (fengtai), weak
+    interpretations (huainan, jyj), a stale search index (fengtai), no search at all (wjw).
     """
     return [
         SiteSpec(
@@ -47,7 +66,15 @@ def world_specs() -> list[SiteSpec]:
                 ContactPage(),
                 WrongWords("工作动态", ("国土资源局", "台湾总统")),
                 HistoryPage(),
+                GuideGaps(("location", "phone")),
+                VagueGuide(("basis", "time")),
+                HiddenReplyFields("unit"),
+                WeakInterpretation(),
             ),
+            guides="table", board="市长信箱",
+            search=SearchSpec("/site/search/11588261", "keywords",
+                              params=(("platformCode", "hn_gov"), ("isAllSite", "true")),
+                              sidebar=True),
         ),
         SiteSpec(
             key="tja", name="田家庵区人民政府", unit="田家庵区人民政府办公室", level="county",
@@ -67,7 +94,11 @@ def world_specs() -> list[SiteSpec]:
                 HiddenLinks("工作动态", articles=2),
                 ScriptWrite("工作动态"),
                 FooterSiteCode(),
+                OverdueLetter(working_days=22),
+                OverdueLetter(days=120, status="processing"),
             ),
+            board="网上咨询",
+            search=SearchSpec("/was5/web/search", "searchword", params=(("channelid", "239418"),)),
         ),
         SiteSpec(
             key="fengtai", name="凤台县人民政府", unit="凤台县人民政府办公室", level="county",
@@ -86,7 +117,15 @@ def world_specs() -> list[SiteSpec]:
                 Cloaking("/"),
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
+                GuideGaps(("time", "process")),
+                VagueGuide(("materials",)),
+                NoGuide(),
+                HiddenReplyFields("time"),
+                NoBoardStats(),
+                StaleSearchIndex(30),
             ),
+            guides="dl", board="县长信箱",
+            search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),
         ),
         SiteSpec(
             # The server says UTF-8 but the bytes are GBK; only the <meta> tells the truth.
@@ -103,7 +142,10 @@ def world_specs() -> list[SiteSpec]:
                 Empty("人事信息", marker=True),
                 BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
                 GamblingWarning("工作动态"),  # a control: gambling words in a warning
+                WeakInterpretation(),
             ),
+            board="局长信箱",
+            search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),
             friends=(("中华人民共和国教育部", "http://www.moe.gov.cn/"),
                      ("安徽省教育厅", "http://jyt.ah.gov.cn/")),
         ),
@@ -119,7 +161,10 @@ def world_specs() -> list[SiteSpec]:
                 Undated("政策解读"),
                 Stale("规划计划", 420),
                 BrokenLinks(n404=1, refused=1, missing_files=0),
+                NoSearch(),
             ),
+            board="主任信箱",
+            search=SearchSpec("/search/index.jsp", "q"),
             friends=(("国家卫生健康委员会", "http://www.nhc.gov.cn/"),
                      ("安徽省卫生健康委员会", "http://wjw.ah.gov.cn/")),
         ),

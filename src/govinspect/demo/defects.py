@@ -1,13 +1,16 @@
 """Defect injectors: small objects that spoil a site plan in one known way.
 
 Each injector has a ``phase``: "content" injectors run on dated items before paths are
-assigned, "links" injectors run afterwards (they need article paths). Freshness and link
+assigned, "links" injectors run afterwards (they need article paths), "features" injectors
+spoil the issue-4 features (guides, board, interpretations, search: demo/features.py) once
+they exist. Freshness and link
 truth is not written by the injectors: it is read back from the rendered site
 (demo/truth.py), so an injector only has to make the defect real. Content defects, which
 only a check could read back, are recorded by their injector in ``plan.planted`` and
-verified against the rendered pages (demo/planted.py). A new defect family is one new class
-(here, or in defects_security, defects_privacy, defects_wording) plus an entry in a site's
-``defects`` in demo/catalogue.py, after the freshness and link ones.
+verified against the rendered pages (demo/planted.py, demo/features.py). A new defect family
+is one new class (here, or in defects_security, defects_privacy, defects_wording,
+defects_features) plus an entry in a site's ``defects`` in demo/catalogue.py, after the
+freshness and link ones.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar, Protocol
 
-from govinspect.demo.plan import Attachment, ColumnPlan, ItemPlan, SitePlan, shift_column
+from govinspect.demo.plan import (
+    Attachment,
+    BoardPlan,
+    ColumnPlan,
+    ItemPlan,
+    Message,
+    SitePlan,
+    shift_column,
+)
 from govinspect.demo.types import IdentityMark, site_ref
 
 
@@ -32,6 +43,8 @@ class PathScheme(Protocol):
     ) -> str: ...
 
     def info_path(self, plan: SitePlan, key: str) -> str: ...
+
+    def message_path(self, plan: SitePlan, board: BoardPlan, msg: Message) -> str: ...
 
 
 class Defect(Protocol):

@@ -5,7 +5,12 @@ a future date by its page (a list-page finding also covers the article it names)
 link by its target URL; a hijacked page by (page path, kind), where a cloaking finding is
 keyed by the page that was refetched as a spider (the home page); a privacy leak by (page or
 attachment path, kind of number); an identity problem by its item (icp, site_code, ...); a
-wrong word by (page path, word). Every finding on a clean control is a false positive.
+wrong word by (page path, word). Issue 4: an incomplete or vague guide by (guide path, element);
+an item without a guide, an overdue letter, an answer without unit or time and a weak
+interpretation by their page path; a board without statistics, a missing search and a search
+that does not find recent articles once per site (the probe's queries are its own choice; the
+truth says whether the site's index misses what it would query). Every finding on a clean
+control is a false positive; notices (what could not be checked) are never scored.
 """
 
 from __future__ import annotations
@@ -23,17 +28,27 @@ from .types import Truth, World
 
 BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken")
 CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word")
-ALL_CODES = BASE_CODES + CONTENT_CODES
+FEATURE_CODES = (
+    "service.guide_incomplete", "service.no_guide", "interaction.unanswered",
+    "interaction.reply_incomplete", "interaction.no_stats", "policy.interpretation_weak",
+    "search.missing", "search.not_found",
+)
+ALL_CODES = BASE_CODES + CONTENT_CODES + FEATURE_CODES
 # The check module behind each content code. By default a code is scored only when the
 # default scan runs its check: otherwise its recall would just say that the check is off.
 CHECK_OF = {"security.hijack": "hijack", "privacy.leak": "privacy", "identity.missing": "identity",
-            "content.error_word": "wording"}
+            "content.error_word": "wording",
+            "service.guide_incomplete": "services", "service.no_guide": "services",
+            "interaction.unanswered": "interaction", "interaction.reply_incomplete": "interaction",
+            "interaction.no_stats": "interaction", "policy.interpretation_weak": "policy",
+            "search.missing": "sitesearch", "search.not_found": "sitesearch"}
 Found = dict[str, list[dict[str, Any]]]
 
 
 def default_codes() -> tuple[str, ...]:
-    """Freshness and link codes plus the content codes whose check runs by default."""
-    return BASE_CODES + tuple(c for c in CONTENT_CODES if CHECK_OF[c] in DEFAULT_SITE_CHECKS)
+    """Freshness and link codes plus the content and feature codes whose check runs by default."""
+    return BASE_CODES + tuple(c for c in CONTENT_CODES + FEATURE_CODES
+                              if CHECK_OF[c] in DEFAULT_SITE_CHECKS)
 
 
 @dataclass(slots=True)
@@ -121,6 +136,7 @@ def evaluate(
             {f["target"] for f in found.get("link.broken", [])}, name,
         )
         content_scores(scores, truth, found, name)
+        feature_scores(scores, truth, found, name)
     return {code: scores[code] for code in wanted}
 
 
@@ -139,6 +155,32 @@ def content_scores(scores: Mapping[str, Score], truth: Truth, found: Found, wher
         {str(f.get("item")) for f in found.get("identity.missing", [])}, where)
     scores["content.error_word"].add(
         {f"{m.path} {m.word}" for m in truth.wording}, keyed("content.error_word", "word"), where)
+
+
+def feature_scores(scores: Mapping[str, Score], truth: Truth, found: Found, where: str) -> None:
+    """Add one site's guide, board, interpretation and search findings to ``scores``."""
+
+    def pages(code: str) -> set[str]:
+        return {_path(f["url"]) for f in found.get(code, [])}
+
+    def site(code: str, expected: bool) -> None:
+        scores[code].add([code] if expected else [], [code] if found.get(code) else [], where)
+
+    scores["service.guide_incomplete"].add(
+        {f"{_path(g.path)} {g.element}" for g in truth.guides},
+        {f"{_path(f['url'])} {f.get('element')}" for f in found.get("service.guide_incomplete", [])},
+        where)
+    scores["service.no_guide"].add({_path(p) for p in truth.no_guide}, pages("service.no_guide"), where)
+    scores["interaction.unanswered"].add(
+        {_path(m.path) for m in truth.unanswered}, pages("interaction.unanswered"), where)
+    scores["interaction.reply_incomplete"].add(
+        {_path(m.path) for m in truth.reply_incomplete}, pages("interaction.reply_incomplete"), where)
+    site("interaction.no_stats", truth.no_stats)
+    scores["policy.interpretation_weak"].add(
+        {_path(p) for p in truth.weak_interpretations}, pages("policy.interpretation_weak"), where)
+    search = truth.search
+    site("search.missing", search is not None and search.missing)
+    site("search.not_found", search is not None and search.not_found)
 
 
 def _days(as_of: date, when: date) -> int:

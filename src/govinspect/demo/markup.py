@@ -5,13 +5,25 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 from typing import ClassVar
 
 from govinspect.demo import text
-from govinspect.demo.plan import FEATURES, SECTIONS, ColumnPlan, InfoPage, ItemPlan, SitePlan
+from govinspect.demo.plan import (
+    FEATURES,
+    SECTIONS,
+    BoardPlan,
+    ColumnPlan,
+    InfoPage,
+    ItemPlan,
+    Message,
+    ServiceItem,
+    SitePlan,
+)
+
+Trail = Sequence[tuple[str, str]]  # breadcrumb entries between 首页 and the page: (name, path)
 
 # Links every real footer carries; they point outside the world and are never judged
 # broken (offline they cannot be fetched at all).
@@ -81,6 +93,19 @@ class Style:
     def info_path(self, plan: SitePlan, key: str) -> str:
         return f"/{key}/"
 
+    def board_path(self, plan: SitePlan, board: BoardPlan) -> str:
+        """The message board's list page (under 互动交流)."""
+        return f"/hdjl/{board.key}/"
+
+    def message_path(self, plan: SitePlan, board: BoardPlan, msg: Message) -> str:
+        digest = hashlib.md5(f"{plan.seed}:msg:{msg.serial}".encode()).hexdigest()
+        return f"{self.board_path(plan, board)}{digest[:16]}.html"
+
+    def guide_path(self, plan: SitePlan, item: ServiceItem) -> str:
+        """The page of a service item (its guide) under 办事服务."""
+        digest = hashlib.md5(f"{plan.seed}:guide:{item.serial}".encode()).hexdigest()
+        return f"/bsfw/bszn/{digest[:16]}.html"
+
     # -- pages -----------------------------------------------------------------------------
     def home(self, plan: SitePlan) -> str:
         raise NotImplementedError
@@ -95,16 +120,21 @@ class Style:
         raise NotImplementedError
 
     def feature(self, plan: SitePlan, key: str) -> str:
-        return self.simple(plan, self.feature_path(plan, key), dict(FEATURES)[key],
-                           feature_body(plan, key))
+        here = self.feature_path(plan, key)
+        return self.simple(plan, here, dict(FEATURES)[key],
+                           feature_body(plan, key, self.linker(here)))
 
     def info(self, plan: SitePlan, page: InfoPage) -> str:
         """A standalone page (联系我们, 机构沿革) in the site's frame."""
         return self.simple(plan, page.path, page.name, page.html)
 
-    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
-        """A page outside the columns: breadcrumb, heading ``name`` and ``html``."""
+    def simple(self, plan: SitePlan, here: str, name: str, html: str, trail: Trail = ()) -> str:
+        """A page outside the columns: breadcrumb (首页, ``trail``, ``name``) and ``html``."""
         raise NotImplementedError
+
+    def linker(self, here: str) -> Callable[[str], str]:
+        """How the page at ``here`` writes links to site paths (TRS: relative)."""
+        return str
 
     # -- helpers ----------------------------------------------------------------------------
     def nav(self, plan: SitePlan) -> list[tuple[str, str]]:
@@ -116,9 +146,9 @@ class Style:
         out += [(name, self.feature_path(plan, key)) for key, name in FEATURES]
         return out
 
-    def crumbs(self, plan: SitePlan, col: ColumnPlan | None) -> list[tuple[str, str]]:
-        """Breadcrumb trail to ``col`` (home only when None)."""
-        out = [("首页", "/")]
+    def crumbs(self, plan: SitePlan, col: ColumnPlan | None, trail: Trail = ()) -> list[tuple[str, str]]:
+        """Breadcrumb trail to ``col`` (home and ``trail`` when None)."""
+        out = [("首页", "/"), *trail]
         if col is not None:
             if col.spec.section:
                 out.append((SECTIONS[col.spec.section], self.hub_path(plan, col.spec.section)))
@@ -183,6 +213,21 @@ def identity_lines(plan: SitePlan) -> str:
     )
 
 
+def search_box(plan: SitePlan, link: Callable[[str], str] = str) -> str:
+    """The header's search form ("" when the site has no search)."""
+    search = plan.search
+    if search is None:
+        return ""
+    spec = search.spec
+    hidden = "".join(f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in spec.params)
+    return (
+        f'<form class="search" name="searchform" action="{esc(link(spec.action))}" '
+        f'method="{spec.method.lower()}" target="_blank">{hidden}'
+        f'<input type="text" name="{esc(spec.field)}" class="txt" placeholder="请输入关键字">'
+        '<input type="submit" value="搜索" class="btn"></form>'
+    )
+
+
 def friend_links(plan: SitePlan) -> str:
     """The 友情链接 block."""
     links = "".join(
@@ -210,6 +255,9 @@ def article_body(
     for p in body_paragraphs(plan, col, item):
         out.append(f'<p style="text-indent:2em">{esc(p)}</p>')
     out += item.blocks
+    if item.original is not None:
+        title, path = item.original
+        out.append(f'<p>政策原文：<a href="{esc(link(path))}" target="_blank">{esc(title)}</a></p>')
     if kind in ("notice", "policy"):
         out.append(f'<p style="text-align:right">{esc(item.source)}</p>')
         if item.date is not None:
@@ -242,11 +290,16 @@ def info_line(item: ItemPlan) -> str:
     return f"{when}来源：{esc(item.source)}"
 
 
-def feature_body(plan: SitePlan, key: str) -> str:
+def feature_body(plan: SitePlan, key: str, link: Callable[[str], str] = str) -> str:
     """Content of a feature page (互动交流, 政务新媒体, 办事服务): entries, no dated list."""
     short = plan.spec.locale.short
     if key == "hdjl":
-        return (
+        board = plan.board
+        entry = "" if board is None else (
+            f'<h3>{esc(board.name)}</h3><p>来信选登及答复情况：<a href="{esc(link(board.path))}">'
+            f"进入{esc(board.name)}</a></p>"
+        )
+        return entry + (
             f"<h3>领导信箱</h3><p>欢迎您就{esc(plan.spec.locale.place)}经济社会发展和政府工作"
             "提出意见建议。来信请实事求是，文明用语，并留下真实联系方式。</p>"
             '<form action="/hdjl/" method="post"><p>姓名：<input name="xm"></p>'
@@ -261,6 +314,18 @@ def feature_body(plan: SitePlan, key: str) -> str:
             f'<li><img src="/images/qr_wx.png" alt="{esc(short)}发布微博">'
             f"<p>{esc(short)}发布（新浪微博）</p></li>"
             f"<li><p>{esc(short)}发布（抖音号）</p></li></ul>"
+        )
+    if plan.services:
+        own = "".join(
+            f'<li><a href="{esc(link(i.path))}" target="_blank">{esc(i.name)}</a>'
+            f"<span>{esc(i.dept)}</span></li>"
+            for i in plan.services
+        )
+        return (
+            f"<h3>办事指南</h3><p>以下为{esc(plan.spec.locale.org)}及所属部门依申请办理"
+            f'的服务事项，点击事项名称查看办事指南。</p><ul class="bszn">{own}</ul>'
+            '<p>更多事项请登录<a href="https://www.ahzwfw.gov.cn/" target="_blank">安徽政务服务网</a>'
+            "办理。</p>"
         )
     items = ["户籍办理", "社保医保", "教育入学", "婚育收养", "不动产登记", "企业开办", "工程建设"]
     links = "".join(

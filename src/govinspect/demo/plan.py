@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from govinspect.demo import text
@@ -93,6 +93,7 @@ class ItemPlan:
     charset: str | None = None  # "none": served without any charset declaration
     body: list[str] | None = None  # paragraphs replacing the generated ones
     blocks: list[str] = field(default_factory=list)  # trusted HTML after the paragraphs
+    original: tuple[str, str] | None = None  # (title, path) of the policy an interpretation explains
 
     def seed(self, site_seed: str) -> str:
         """The seed of this item's body text."""
@@ -136,6 +137,71 @@ class SiteSpec:
     police: str
     defects: tuple[Any, ...] = ()
     friends: tuple[tuple[str, str], ...] = ()
+    # Issue-4 features (demo/features.py): the service guides' layout (None: the 办事服务 page
+    # only links to the provincial platform), the message board's name and the search form.
+    guides: str | None = None  # "table" or "dl"
+    board: str = "领导信箱"
+    search: SearchSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSpec:
+    """The search box of a site's header and the endpoint it submits to."""
+
+    action: str
+    field: str
+    method: str = "GET"
+    params: tuple[tuple[str, str], ...] = ()
+    sidebar: bool = False  # the results template also lists the newest articles
+
+
+@dataclass(slots=True)
+class ServiceItem:
+    """A service item (办事事项) and its guide: element label -> value, in display order."""
+
+    serial: int
+    name: str
+    dept: str
+    elements: dict[str, str]
+    guide: bool = True  # False: the item page says that there is no guide
+    path: str = ""
+
+
+@dataclass(slots=True)
+class Message:
+    """A message of the board: received, its status and (when answered) the answer."""
+
+    serial: int
+    title: str
+    content: str
+    received: datetime
+    status: str  # answered, unanswered, processing
+    unit: str = ""
+    replied: date | None = None
+    reply: str = ""
+    show_unit: bool = True  # the page discloses the answering unit
+    show_time: bool = True  # the page discloses the answer's time
+    path: str = ""
+
+
+@dataclass(slots=True)
+class BoardPlan:
+    """The message board (互动交流 > 领导信箱 / 网上咨询): newest message first."""
+
+    key: str
+    name: str
+    messages: list[Message] = field(default_factory=list)
+    stats: bool = True  # a line with the month's counts of messages received and answered
+    path: str = ""
+
+
+@dataclass(slots=True)
+class SearchPlan:
+    """The site search as served: form, query charset and the articles its index lacks."""
+
+    spec: SearchSpec
+    charset: str
+    lag_days: int = 0  # articles of the last ``lag_days`` days are not indexed yet
 
 
 @dataclass(slots=True)
@@ -177,6 +243,9 @@ class SitePlan:
     patches: dict[str, list[str]] = field(default_factory=dict)  # path -> HTML before </body>
     spider: dict[str, SpiderView] = field(default_factory=dict)  # path -> cloaked view
     planted: Planted = field(default_factory=Planted)
+    services: list[ServiceItem] = field(default_factory=list)
+    board: BoardPlan | None = None
+    search: SearchPlan | None = None
 
     def column(self, name: str) -> ColumnPlan:
         """The column called ``name``."""

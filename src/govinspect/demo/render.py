@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
+from govinspect.demo import board as boards
 from govinspect.demo import files
 from govinspect.demo.markup import Style, item_rng
 from govinspect.demo.plan import (
@@ -17,9 +18,12 @@ from govinspect.demo.plan import (
     ColumnPlan,
     InfoPage,
     ItemPlan,
+    Message,
+    ServiceItem,
     SitePlan,
     SpiderView,
 )
+from govinspect.demo.services import guide_html, no_guide_html
 from govinspect.demo.style_card import CardStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
@@ -173,6 +177,12 @@ def _makers(plan: SitePlan) -> Iterator[tuple[str, Maker]]:
         yield style.feature_path(plan, key), partial(_feature, plan, style, key)
     for info in plan.info_pages:
         yield info.path, partial(_info, plan, style, info)
+    for service in plan.services:
+        yield service.path, partial(_service, plan, style, service)
+    if plan.board is not None:
+        yield plan.board.path, partial(_board, plan, style)
+        for msg in plan.board.messages:
+            yield msg.path, partial(_message, plan, style, msg)
     for col in plan.columns:
         pages = column_pages(style, col)
         for n in range(1, pages + 1):
@@ -199,6 +209,32 @@ def _feature(plan: SitePlan, style: Style, key: str) -> Made:
 
 def _info(plan: SitePlan, style: Style, info: InfoPage) -> Made:
     return page(plan, style.info(plan, info))
+
+
+def _service(plan: SitePlan, style: Style, item: ServiceItem) -> Made:
+    """A service item's page: its guide, or the note that there is none."""
+    html = guide_html(item, plan.spec.guides or "table") if item.guide else no_guide_html(item)
+    trail = [(dict(FEATURES)["bsfw"], style.feature_path(plan, "bsfw"))]
+    return page(plan, style.simple(plan, item.path, item.name, html, trail))
+
+
+def _hdjl(plan: SitePlan, style: Style) -> tuple[str, str]:
+    return dict(FEATURES)["hdjl"], style.feature_path(plan, "hdjl")
+
+
+def _board(plan: SitePlan, style: Style) -> Made:
+    board = plan.board
+    assert board is not None
+    html = boards.list_html(board, plan.as_of, style.name, style.linker(board.path))
+    return page(plan, style.simple(plan, board.path, board.name, html, [_hdjl(plan, style)]))
+
+
+def _message(plan: SitePlan, style: Style, msg: Message) -> Made:
+    board = plan.board
+    assert board is not None
+    trail = [_hdjl(plan, style), (board.name, board.path)]
+    return page(plan, style.simple(plan, msg.path, msg.title, boards.detail_html(msg, style.name),
+                                   trail))
 
 
 def _list(plan: SitePlan, style: Style, col: ColumnPlan, n: int, pages: int) -> Made:

@@ -1,5 +1,8 @@
 """Serve simulated sites over HTTP on 127.0.0.1, one OS-assigned port per site.
 
+Pages computed per request (a site's search results, ``SimSite.dynamic``) get the raw query
+string and body and answer GET, HEAD and POST; everything else is a static resource.
+
 Pages refer to other world sites through placeholders (``{{site:KEY}}``, ``{{refused}}``,
 see demo/types.py) so that a world can be built before any port exists; the server binds
 every socket first, then substitutes the placeholders in each body as it sends it.
@@ -21,7 +24,7 @@ from aiohttp import web
 from govinspect.demo.bad import respond
 from govinspect.demo.render import error_page, find_resource
 from govinspect.demo.static import write_static
-from govinspect.demo.types import PLACEHOLDER_BYTES, Resource, SimSite, World
+from govinspect.demo.types import PLACEHOLDER_BYTES, Request, Resource, SimSite, World
 
 __all__ = ["WorldHandle", "WorldServer", "search_visit", "serve_in_thread", "write_static"]
 
@@ -136,6 +139,12 @@ class WorldServer:
                 resp = await respond(site, request, self.stats)
                 if resp is not None:
                     return resp
+            dynamic = site.dynamic.get(request.path) if site.dynamic else None
+            if dynamic is not None and request.method in ("GET", "HEAD", "POST"):
+                body = await request.read() if request.method == "POST" else b""
+                query = request.raw_path.partition("?")[2]
+                res = dynamic(Request(request.method, request.path, query, body, request.headers))
+                return self.response(res, request.headers.get("Accept-Encoding", ""))
             if request.method not in ("GET", "HEAD"):
                 return web.Response(status=405, headers={"Allow": "GET, HEAD"})
             res = None

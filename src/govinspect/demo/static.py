@@ -3,8 +3,9 @@
 Build the world with ``build_world(..., static=True)`` first: style (b) then paginates with
 index_N.html instead of ``?page=N`` and declares its charset in a <meta> (nginx sends none).
 What a static copy cannot reproduce: targets declared as 500 are not written (they 404),
-the site whose HTTP header lies about its charset is served with nginx's header, and the
-cloaked views shown to search engines (``SimSite.spider_view``) are not written at all.
+the site whose HTTP header lies about its charset is served with nginx's header, and neither
+the cloaked views shown to search engines (``SimSite.spider_view``) nor the pages computed per
+request (the site search's results, ``SimSite.dynamic``) are written at all.
 """
 
 from __future__ import annotations

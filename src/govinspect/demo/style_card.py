@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from govinspect.demo.markup import (
     Style,
+    Trail,
     article_body,
     cn_date,
     esc,
@@ -15,6 +16,7 @@ from govinspect.demo.markup import (
     identity_lines,
     info_line,
     pictures,
+    search_box,
     section_columns,
     shown_code,
 )
@@ -43,16 +45,17 @@ class CardStyle(Style):
             f"{metas}<title>{title}</title>\n"
             '<link rel="stylesheet" href="/images/style.css">\n</head>\n<body>\n'
             '<header class="header"><div class="container"><a class="logo" href="/">'
-            f'<img src="/images/logo.png" alt="{esc(plan.spec.name)}"></a></div>\n'
+            f'<img src="/images/logo.png" alt="{esc(plan.spec.name)}"></a>{search_box(plan)}</div>\n'
             f'<nav class="nav">{nav}</nav></header>\n'
             f'<main class="container">\n{body}\n</main>\n'
             f'<footer class="footer"><div class="container">{identity_lines(plan)}</div></footer>\n'
             "</body>\n</html>\n"
         )
 
-    def crumb_bar(self, plan: SitePlan, col: ColumnPlan | None, last: str = "") -> str:
+    def crumb_bar(self, plan: SitePlan, col: ColumnPlan | None, last: str = "",
+                  parents: Trail = ()) -> str:
         trail = "<i>&gt;</i>".join(
-            f'<a href="{esc(p)}">{esc(n)}</a>' for n, p in self.crumbs(plan, col)
+            f'<a href="{esc(p)}">{esc(n)}</a>' for n, p in self.crumbs(plan, col, parents)
         )
         tail = f"<i>&gt;</i><span>{esc(last)}</span>" if last else ""
         return f'<div class="breadcrumb">当前位置：{trail}{tail}</div>'
@@ -142,6 +145,7 @@ class CardStyle(Style):
         return self.page(plan, self.head_title(plan, SECTIONS[sec]), body,
                          {"ColumnName": SECTIONS[sec]})
 
-    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
-        body = f'{self.crumb_bar(plan, None, name)}\n<div class="main">{html}</div>'
-        return self.page(plan, self.head_title(plan, name), body, {"ColumnName": name})
+    def simple(self, plan: SitePlan, here: str, name: str, html: str, trail: Trail = ()) -> str:
+        body = f'{self.crumb_bar(plan, None, name, trail)}\n<div class="main">{html}</div>'
+        column = trail[-1][0] if trail else name
+        return self.page(plan, self.head_title(plan, name), body, {"ColumnName": column})

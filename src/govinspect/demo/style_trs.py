@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from govinspect.demo.markup import (
     Style,
+    Trail,
     article_body,
     esc,
     friend_links,
@@ -14,9 +17,18 @@ from govinspect.demo.markup import (
     info_line,
     pictures,
     rel,
+    search_box,
     section_columns,
 )
-from govinspect.demo.plan import SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import (
+    SECTIONS,
+    BoardPlan,
+    ColumnPlan,
+    ItemPlan,
+    Message,
+    ServiceItem,
+    SitePlan,
+)
 
 DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -57,6 +69,16 @@ class TrsStyle(Style):
     def info_path(self, plan: SitePlan, key: str) -> str:
         return f"/{key}/index.html"
 
+    def board_path(self, plan: SitePlan, board: BoardPlan) -> str:
+        return f"/hdjl/{board.key}/index.html"
+
+    def message_path(self, plan: SitePlan, board: BoardPlan, msg: Message) -> str:
+        d = msg.received
+        return f"/hdjl/{board.key}/{d:%Y%m}/t{d:%Y%m%d}_{480000 + msg.serial}.html"
+
+    def guide_path(self, plan: SitePlan, item: ServiceItem) -> str:
+        return f"/bsfw/bszn/t{3400000 + item.serial}.html"
+
     # -- frame -----------------------------------------------------------------------------
     def page(self, plan: SitePlan, here: str, title: str, body: str, charset: bool = True) -> str:
         """The whole document around ``body`` for the page at path ``here``."""
@@ -75,16 +97,25 @@ class TrsStyle(Style):
             "</head>\n<body>\n"
             '<table width="1002" border="0" align="center" cellpadding="0" cellspacing="0">'
             f'<tr><td><img src="{rel(here, "/images/banner.png")}" width="1002" height="160" '
-            f'alt="{esc(plan.spec.name)}" /></td></tr></table>\n'
+            f'alt="{esc(plan.spec.name)}" /></td></tr>{self.search_row(plan, here)}</table>\n'
             '<table width="1002" border="0" align="center" cellpadding="0" cellspacing="0" '
             f'class="nav"><tr>{nav}</tr></table>\n{body}\n'
             '<table width="1002" border="0" align="center" cellpadding="0" cellspacing="0" '
             f'class="footer"><tr><td>{identity_lines(plan)}</td></tr></table>\n</body>\n</html>\n'
         )
 
-    def crumb_bar(self, plan: SitePlan, here: str, col: ColumnPlan | None, last: str = "") -> str:
+    def search_row(self, plan: SitePlan, here: str) -> str:
+        box = search_box(plan, self.linker(here))
+        return f'<tr><td align="right" class="ss">{box}</td></tr>' if box else ""
+
+    def linker(self, here: str) -> Callable[[str], str]:
+        return partial(rel, here)
+
+    def crumb_bar(self, plan: SitePlan, here: str, col: ColumnPlan | None, last: str = "",
+                  parents: Trail = ()) -> str:
         trail = "&nbsp;&gt;&nbsp;".join(
-            f'<a href="{esc(rel(here, p))}">{esc(n)}</a>' for n, p in self.crumbs(plan, col)
+            f'<a href="{esc(rel(here, p))}">{esc(n)}</a>'
+            for n, p in self.crumbs(plan, col, parents)
         )
         if last:
             trail += f"&nbsp;&gt;&nbsp;{esc(last)}"
@@ -185,9 +216,9 @@ class TrsStyle(Style):
         )
         return self.page(plan, here, self.head_title(plan, SECTIONS[sec]), body)
 
-    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
+    def simple(self, plan: SitePlan, here: str, name: str, html: str, trail: Trail = ()) -> str:
         body = (
-            f"{self.crumb_bar(plan, here, None, name)}\n"
+            f"{self.crumb_bar(plan, here, None, name, trail)}\n"
             '<table width="1002" border="0" align="center" cellpadding="0" cellspacing="0">'
             f'<tr><td class="content">{html}</td></tr></table>'
         )

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from govinspect.demo.markup import (
     Style,
+    Trail,
     article_body,
     esc,
     friend_links,
@@ -14,13 +15,23 @@ from govinspect.demo.markup import (
     identity_lines,
     info_line,
     pictures,
+    search_box,
     section_columns,
 )
-from govinspect.demo.plan import SECTIONS, ColumnPlan, ItemPlan, SitePlan
+from govinspect.demo.plan import (
+    SECTIONS,
+    BoardPlan,
+    ColumnPlan,
+    ItemPlan,
+    Message,
+    ServiceItem,
+    SitePlan,
+)
 
 HUB_IDS = {"xwdt": 1201, "zwgk": 1202}
 FEATURE_IDS = {"hdjl": 1191, "zwxmt": 1192, "bsfw": 1193}
 INFO_IDS = {"lxwm": 1194, "jgyg": 1195}
+BOARD_ID = 1196
 ON = ' class="on"'
 
 
@@ -57,6 +68,16 @@ class UlStyle(Style):
     def info_path(self, plan: SitePlan, key: str) -> str:
         return f"/col/col{INFO_IDS.get(key, 1199)}/index.html"
 
+    def board_path(self, plan: SitePlan, board: BoardPlan) -> str:
+        return f"/col/col{BOARD_ID}/index.html"
+
+    def message_path(self, plan: SitePlan, board: BoardPlan, msg: Message) -> str:
+        d = msg.received
+        return f"/art/{d.year}/{d.month}/{d.day}/art_{BOARD_ID}_{300000 + msg.serial}.html"
+
+    def guide_path(self, plan: SitePlan, item: ServiceItem) -> str:
+        return f"/col/col{FEATURE_IDS['bsfw']}/art_{FEATURE_IDS['bsfw']}_{200000 + item.serial}.html"
+
     # -- frame -----------------------------------------------------------------------------
     def page(self, plan: SitePlan, title: str, body: str, current: str = "首页") -> str:
         """The document; the charset is only in the HTTP header (static copies add a meta)."""
@@ -71,14 +92,15 @@ class UlStyle(Style):
             f"<title>{title}</title>\n"
             '<link rel="stylesheet" href="/images/style.css">\n</head>\n<body>\n'
             f'<div class="header"><div class="logo"><img src="/images/logo.png" alt="'
-            f'{esc(plan.spec.name)}"></div></div>\n'
+            f'{esc(plan.spec.name)}"></div>{search_box(plan)}</div>\n'
             f'<div class="nav"><ul>{nav}</ul></div>\n{body}\n'
             f'<div class="footer">{identity_lines(plan)}</div>\n</body>\n</html>\n'
         )
 
-    def crumb_bar(self, plan: SitePlan, col: ColumnPlan | None, last: str = "") -> str:
+    def crumb_bar(self, plan: SitePlan, col: ColumnPlan | None, last: str = "",
+                  parents: Trail = ()) -> str:
         trail = " &gt; ".join(
-            f'<a href="{esc(p)}">{esc(n)}</a>' for n, p in self.crumbs(plan, col)
+            f'<a href="{esc(p)}">{esc(n)}</a>' for n, p in self.crumbs(plan, col, parents)
         )
         return f'<div class="position">当前位置：{trail}{" &gt; " + esc(last) if last else ""}</div>'
 
@@ -158,9 +180,9 @@ class UlStyle(Style):
         body = f'{self.crumb_bar(plan, None, SECTIONS[sec])}\n<div class="main">{blocks}</div>'
         return self.page(plan, self.head_title(plan, SECTIONS[sec]), body, SECTIONS[sec])
 
-    def simple(self, plan: SitePlan, here: str, name: str, html: str) -> str:
+    def simple(self, plan: SitePlan, here: str, name: str, html: str, trail: Trail = ()) -> str:
         body = (
-            f'{self.crumb_bar(plan, None, name)}\n<div class="main"><div class="content">'
+            f'{self.crumb_bar(plan, None, name, trail)}\n<div class="main"><div class="content">'
             f"{html}</div></div>"
         )
-        return self.page(plan, self.head_title(plan, name), body, name)
+        return self.page(plan, self.head_title(plan, name), body, trail[0][0] if trail else name)

@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urljoin
 
+from govinspect.demo.features import features_truth
 from govinspect.demo.markup import cn_date, esc
 from govinspect.demo.plan import FRESH_MAX, SECTIONS, STALE_MIN, SitePlan
 from govinspect.demo.planted import planted_truth
@@ -149,4 +150,5 @@ def site_truth(
         "broken_links": len(truth.broken_links),
     }
     planted_truth(plan, rendered, truth)
+    features_truth(plan, rendered, truth)
     return truth

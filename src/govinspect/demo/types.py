@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -32,6 +32,20 @@ def resolve_ref(ref: str, base_url: str, links: Mapping[str, str] | None = None)
     if links is None:
         raise ValueError(f"{ref!r} needs the served links mapping (WorldHandle.links)")
     return PLACEHOLDER.sub(lambda m: links[m.group(1)], ref)
+
+
+class Request(NamedTuple):
+    """What a dynamic page sees of an HTTP request: raw query string and body, undecoded."""
+
+    method: str
+    path: str
+    query: str  # percent-encoded, as sent
+    body: bytes
+    headers: Mapping[str, str]
+
+
+# A page computed per request (demo/server.py calls it for ``SimSite.dynamic`` paths).
+Dynamic = Callable[[Request], "Resource"]
 
 
 @dataclass(slots=True)
@@ -109,6 +123,50 @@ class WordingMark(NamedTuple):
     kind: str
 
 
+class GuideMark(NamedTuple):
+    """An element of a service guide that is missing or vague (contract evidence.element/problem)."""
+
+    path: str
+    element: str  # basis, conditions, materials, location, time, phone, process
+    problem: str  # missing, vague
+
+
+class UnansweredMark(NamedTuple):
+    """A message left unanswered past the deduction (15 working days) or veto (90 days) limit."""
+
+    path: str
+    received: date
+    severity: str  # deduct, veto
+
+
+class ReplyMark(NamedTuple):
+    """An answered message whose page does not disclose the answering unit and/or the time."""
+
+    path: str
+    missing: str  # "unit", "time" or "unit,time"
+
+
+@dataclass(slots=True)
+class SearchTruth:
+    """The site search: its form on the home page (None: no search at all) and its index."""
+
+    method: str | None = None  # GET, POST; None when the home page has no search form
+    action: str = ""
+    query_field: str = ""  # the name of the form's query input
+    charset: str = "utf-8"  # how the results endpoint decodes the query
+    not_found: bool = False  # recent articles (the ones a probe queries) are not in the index
+    unindexed: list[str] = field(default_factory=list)  # article paths the index lacks
+
+    @property
+    def missing(self) -> bool:
+        return self.method is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "action": self.action, "field": self.query_field,
+                "charset": self.charset, "missing": self.missing, "not_found": self.not_found,
+                "unindexed": sorted(self.unindexed)}
+
+
 @dataclass(slots=True)
 class Planted:
     """Content defects the injectors planted, copied into the truth once the pages show them."""
@@ -117,6 +175,11 @@ class Planted:
     privacy: list[PrivacyMark] = field(default_factory=list)
     identity: list[IdentityMark] = field(default_factory=list)
     wording: list[WordingMark] = field(default_factory=list)
+    guides: list[GuideMark] = field(default_factory=list)
+    no_guide: list[str] = field(default_factory=list)
+    unanswered: list[UnansweredMark] = field(default_factory=list)
+    reply_incomplete: list[ReplyMark] = field(default_factory=list)
+    weak_interpretations: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -137,6 +200,18 @@ class Truth:
     privacy: list[PrivacyMark] = field(default_factory=list)
     identity: list[IdentityMark] = field(default_factory=list)
     wording: list[WordingMark] = field(default_factory=list)
+    # Issue 4: service guides, the message board, policy interpretations and the site search.
+    service_items: list[str] = field(default_factory=list)  # item pages of the 办事服务 column
+    guides: list[GuideMark] = field(default_factory=list)
+    no_guide: list[str] = field(default_factory=list)
+    board: str | None = None  # the message board's list page
+    messages: list[str] = field(default_factory=list)  # message detail pages
+    unanswered: list[UnansweredMark] = field(default_factory=list)
+    reply_incomplete: list[ReplyMark] = field(default_factory=list)
+    no_stats: bool = False  # the board publishes no statistics of messages received and answered
+    interpretations: list[str] = field(default_factory=list)  # 政策解读 article pages
+    weak_interpretations: list[str] = field(default_factory=list)
+    search: SearchTruth | None = None  # None: not modelled (sites outside the demo world)
 
     def broken_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
         """Absolute URLs of every broken target linked from this site."""
@@ -182,6 +257,24 @@ class Truth:
             "privacy": [m._asdict() for m in sorted(self.privacy)],
             "identity": [m._asdict() for m in sorted(self.identity)],
             "wording": [m._asdict() for m in sorted(self.wording)],
+            "services": {
+                "items": sorted(self.service_items),
+                "incomplete": [m._asdict() for m in sorted(self.guides)],
+                "no_guide": sorted(self.no_guide),
+            },
+            "interaction": {
+                "board": self.board,
+                "messages": sorted(self.messages),
+                "unanswered": [{"path": m.path, "received": m.received.isoformat(),
+                                "severity": m.severity} for m in sorted(self.unanswered)],
+                "reply_incomplete": [m._asdict() for m in sorted(self.reply_incomplete)],
+                "no_stats": self.no_stats,
+            },
+            "policy": {
+                "interpretations": sorted(self.interpretations),
+                "weak": sorted(self.weak_interpretations),
+            },
+            "search": self.search.to_dict() if self.search else None,
         }
 
 
@@ -207,6 +300,8 @@ class SimSite:
     # Served instead of ``resources`` to search-engine spiders and to visitors arriving from a
     # search engine (cloaking, demo/server.py ``search_visit``).
     spider_view: Mapping[str, Resource] = field(default_factory=dict)
+    # Pages computed per request (the site search's results), by path without the query.
+    dynamic: Mapping[str, Dynamic] = field(default_factory=dict)
 
     def iter_resources(self) -> Iterator[tuple[str, Resource]]:
         """Yield (path, resource) one at a time; lazy sites render each on demand."""

@@ -9,9 +9,12 @@ from govinspect.demo.bad import build_bad_sites
 from govinspect.demo.bigsite import build_big_site
 from govinspect.demo.catalogue import world_specs
 from govinspect.demo.defects import apply_defects
+from govinspect.demo.features import add_features, assign_feature_paths
 from govinspect.demo.markup import GOV_EXTERNAL
 from govinspect.demo.plan import SitePlan, build_plan
+from govinspect.demo.readings import interpret
 from govinspect.demo.render import STYLES, assign_paths, render_site
+from govinspect.demo.sitesearch import SearchEngine
 from govinspect.demo.truth import site_truth
 from govinspect.demo.types import SimSite, World, site_ref
 
@@ -29,8 +32,14 @@ def plan_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool =
         assign_paths(plan, style)
         apply_defects(plan, "links", style)
         assign_paths(plan, style)
+        interpret(plan)
         plans.append(plan)
     link_world(plans, seed)
+    for plan in plans:
+        style = STYLES[plan.spec.style]
+        add_features(plan, style)
+        apply_defects(plan, "features", style)
+        assign_feature_paths(plan, style)
     return plans
 
 
@@ -60,10 +69,12 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
     sites = []
     for plan in plans:
         s, r = plan.spec, rendered[plan.spec.key]
+        search = plan.search
+        dynamic = {} if search is None else {search.spec.action: SearchEngine(plan, STYLES[s.style])}
         sites.append(SimSite(
             key=s.key, name=s.name, unit=s.unit, level=s.level, site_code=s.site_code,
             encoding=s.encoding, style=s.style, resources=r.resources,
             truth=site_truth(plan, r, world_resources),
-            options={"header_charset": s.header_charset}, spider_view=r.spider,
+            options={"header_charset": s.header_charset}, spider_view=r.spider, dynamic=dynamic,
         ))
     return World(as_of=as_of, seed=seed, scale=scale, sites=sites, static=static)

@@ -244,6 +244,9 @@ def _table_rows(
     header_parent: int | None = None
     records: list[dict[str, Any]] = []
     for node in rows[: _MAX_ROWS * 4]:
+        if not row_selector and node.tag in ("tr", "li") and len(node.css(node.tag)) > 1:
+            continue  # a layout row holding the board's own table (TRS frames): not a message
+            # (selectolax's css() matches the node itself, so > 1 means a nested row)
         cells = _cells(node)
         texts = [collapse(c.text(separator=" ")) for c in cells]
         link = node.css_first("a[href]")
