@@ -818,7 +818,9 @@ def run_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout
             res["findings"][f["code"]] = res["findings"].get(f["code"], 0) + 1
             if f["code"] == "link.broken":
                 res["broken"].add(norm(f["evidence"]["target"]))
-            if f["code"] == "crawl.incomplete":
+            # A crawl that could not finish is an error; a check that found nothing to look at
+            # (evidence.check: e.g. no message board on the benchmark site) is not.
+            if f["code"] == "crawl.incomplete" and "check" not in f.get("evidence", {}):
                 res["error"] = f.get("evidence", {}).get("error")
         res["ok"] = run.rc == 0 and res["error"] is None
     except Exception as exc:  # no JSON: the scan failed; keep stderr's tail for the report
