@@ -100,7 +100,8 @@ async def inspect_site(
             except Exception as exc:  # the site still appears, with what went wrong
                 log.exception("crawl of %s failed", site.url)
                 return _failed(site, snap, ctx, exc)
-            return judge(snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
+            # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
+            return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
         finally:
             snap.close()
 

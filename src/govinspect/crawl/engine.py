@@ -104,15 +104,10 @@ class SiteCrawler:
                 for t in crawlers + checkers:
                     t.cancel()
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
-            await self._probes()
         self.snap.scope_hosts = set(self.scope.hosts)
-        if self.snap.home is not None:
-            self.snap.columns = build_columns(self.snap.home, self.snap.pages(list_only=True), self.as_of)
-            if home.ok and home.is_html and self.settings.search_probe and time.monotonic() < self.deadline:
-                # Needs the columns: it queries the titles of recent articles.
-                self.snap.probes["search"] = await probe_search(
-                    self.snap, self.site, self.settings, self.fetcher, self.as_of
-                )
+        self.snap.columns = build_columns(home, self.snap.pages(list_only=True), self.as_of)
+        if home.ok and home.is_html:
+            await self._probes()
         stats.finished = datetime.now(UTC)
         self._report(done=True)
         return self.snap
@@ -139,6 +134,11 @@ class SiteCrawler:
 
     async def _probes(self) -> None:
         """Requests the checks need besides the crawl; their results land in snap.probes."""
+        if self.settings.search_probe and time.monotonic() < self.deadline:
+            # Queries the titles of recent articles: needs the columns.
+            self.snap.probes["search"] = await probe_search(
+                self.snap, self.site, self.settings, self.fetcher, self.as_of
+            )
         if self.settings.transport_probes and time.monotonic() < self.deadline:
             self.snap.probes["transport"] = await probe_transport(self.site.url, self.settings, self.fetcher)
         if self.settings.cloak_sample and time.monotonic() < self.deadline:
