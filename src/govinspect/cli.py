@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__
 from .crawl.engine import Progress as CrawlProgress
@@ -73,7 +80,7 @@ class _Bar:
             TextColumn("链接 {task.fields[links]}"), TimeElapsedColumn(),
             console=err, transient=False, disable=not enabled,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, p: CrawlProgress) -> None:
         task = self.tasks.get(p.site)

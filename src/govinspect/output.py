@@ -38,9 +38,11 @@ def print_table(result: ScanResult, console: Console) -> None:
     """A table of sites (and accounts) with verdict, score and a problem summary."""
     data = result.to_dict()
     table = Table(title=f"网站检查结果(检查日期 {data['as_of']})", show_lines=False)
-    for col, kw in (("网站", {}), ("结论", {}), ("得分", {"justify": "right"}),
-                    ("页面数", {"justify": "right"}), ("主要问题", {})):
-        table.add_column(col, **kw)
+    for col in ("网站", "结论"):
+        table.add_column(col)
+    table.add_column("得分", justify="right")
+    table.add_column("页面数", justify="right")
+    table.add_column("主要问题")
     for site in data["sites"]:
         style = "green" if site["verdict"] == "pass" else "red"
         near = " (接近单否)" if site.get("near_veto") else ""

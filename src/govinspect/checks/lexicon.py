@@ -179,8 +179,9 @@ def _symbols(text: str) -> str:
     data = text.encode("utf-16-le", "surrogatepass")
     if len(data) != 2 * len(text):  # characters beyond the BMP: keep one code unit each
         wide = text.encode("utf-32-le", "surrogatepass")
-        data = bytearray(2 * len(text))
-        data[0::2], data[1::2] = wide[0::4], wide[1::4]
+        units = bytearray(2 * len(text))
+        units[0::2], units[1::2] = wide[0::4], wide[1::4]
+        data = bytes(units)
     return data.translate(_NIBBLE).decode("latin-1")
 
 

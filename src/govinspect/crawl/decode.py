@@ -49,7 +49,7 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         return text, encoding
     tried = {resolve_encoding(encoding) or encoding}
     declared = html_body_declared_encoding(body)
-    order = [declared] if declared else []
+    order: list[str | None] = [declared] if declared else []
     order += [_detect(body), *_CANDIDATES]
     for candidate in order:
         enc = resolve_encoding(candidate) if candidate else None

@@ -147,11 +147,11 @@ class WorldServer:
                 return self.response(res, request.headers.get("Accept-Encoding", ""))
             if request.method not in ("GET", "HEAD"):
                 return web.Response(status=405, headers={"Allow": "GET, HEAD"})
-            res = None
+            cloaked: Resource | None = None
             if site.spider_view and search_visit(request.headers):
-                res = find_resource(site.spider_view, request.raw_path)
-            res = res or find_resource(site.resources, request.raw_path) or NOT_FOUND
-            return self.response(res, request.headers.get("Accept-Encoding", ""))
+                cloaked = find_resource(site.spider_view, request.raw_path)
+            found = cloaked or find_resource(site.resources, request.raw_path) or NOT_FOUND
+            return self.response(found, request.headers.get("Accept-Encoding", ""))
 
         return handle
 
