@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import platform
 import subprocess
+import tempfile
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from govinspect.demo.evaluate import Score, evaluate, table
+from govinspect.demo.accounts import build_accounts
+from govinspect.demo.evaluate import Score, evaluate, evaluate_accounts, table
 from govinspect.demo.runner import demo_settings, live_hosts
 from govinspect.demo.server import serve_in_thread
 from govinspect.demo.world import build_world
@@ -33,9 +35,14 @@ def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], float]:
     t0 = time.monotonic()
     for seed in seeds:
         world = build_world(as_of, seed=seed)
-        with serve_in_thread(world) as handle:
-            result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of)
+        acc = build_accounts(world, as_of, seed=seed)
+        with tempfile.TemporaryDirectory() as tmp, serve_in_thread(world, [*world.sites, acc.site]) as handle:
+            accounts = acc.entries(handle.base_urls[acc.site.key], acc.write_account_files(Path(tmp)))
+            result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of,
+                          accounts=accounts)
             scores = evaluate(result, world, handle.base_urls, handle.links)
+            for code, s in evaluate_accounts(result.accounts, acc.truth()).items():
+                scores[f"{code} (accounts)" if not code.startswith("newmedia.") else code] = s
         for code, s in scores.items():
             acc = total.setdefault(code, Score())
             acc.tp, acc.fp, acc.fn = acc.tp + s.tp, acc.fp + s.fp, acc.fn + s.fn

@@ -99,3 +99,16 @@ def test_controls_are_planted_where_a_careless_check_would_fire(demo_world) -> N
     assert "咨询电话：1".encode() in contact.body
     assert not any(w.path.startswith("/jgyg/") for w in site.truth.wording)
     assert not any(p.path.startswith("/lxwm/") for p in site.truth.privacy)
+
+
+def test_account_evaluation_counts_code_and_severity():
+    from govinspect.demo.evaluate import evaluate_accounts
+
+    accounts = [
+        {"name": "凤台发布", "findings": [{"code": "newmedia.stale", "severity": "veto"}]},
+        {"name": "淮南发布", "findings": [{"code": "newmedia.stale", "severity": "notice"}]},
+    ]
+    truth = {"凤台发布": {"newmedia.stale": "veto"}, "淮南发布": {"newmedia.unanswered": "deduct"}}
+    scores = evaluate_accounts(accounts, truth)
+    assert (scores["newmedia.stale"].tp, scores["newmedia.stale"].fp) == (1, 1)
+    assert scores["newmedia.unanswered"].fn == 1

@@ -183,6 +183,26 @@ def feature_scores(scores: Mapping[str, Score], truth: Truth, found: Found, wher
     site("search.not_found", search is not None and search.not_found)
 
 
+def evaluate_accounts(
+    accounts: Iterable[Mapping[str, Any]], expected: Mapping[str, Mapping[str, str]],
+) -> dict[str, Score]:
+    """Score account findings against the demo accounts' truth (account name -> {code: severity}).
+
+    A finding counts by (account, code, severity); notices that say a source could not be read
+    count like any other expected notice.
+    """
+    scores: dict[str, Score] = {}
+    for acc in accounts:
+        name = acc["name"]
+        want = {(code, sev) for code, sev in expected.get(name, {}).items()}
+        got = {(f["code"], f["severity"]) for f in acc["findings"]}
+        for code in {c for c, _ in want | got}:
+            scores.setdefault(code, Score()).add(
+                {f"{c}/{v}" for c, v in want if c == code}, {f"{c}/{v}" for c, v in got if c == code}, name,
+            )
+    return dict(sorted(scores.items()))
+
+
 def _days(as_of: date, when: date) -> int:
     return (as_of - when).days
 
