@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import platform
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
