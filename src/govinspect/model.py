@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, Literal
 
 Severity = Literal["veto", "deduct", "notice"]
-SEVERITIES: tuple[str, ...] = ("veto", "deduct", "notice")
 CATEGORIES: tuple[str, ...] = ("news", "notice", "policy", "personnel", "plan", "other")
 
 
@@ -104,8 +103,13 @@ class Column:
 
     def latest(self, as_of: date) -> date | None:
         """Most recent item date on or before ``as_of``; future dates never count."""
-        dated = [i.date for i in self.items if i.date is not None and i.date <= as_of]
-        return max(dated) if dated else None
+        return latest_date(self.items, as_of)
+
+
+def latest_date(items: list[ListItem], as_of: date) -> date | None:
+    """The newest item date on or before ``as_of`` (items dated later never count as updates)."""
+    dated = [i.date for i in items if i.date is not None and i.date <= as_of]
+    return max(dated) if dated else None
 
 
 @dataclass(slots=True)

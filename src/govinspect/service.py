@@ -55,7 +55,11 @@ class ScanResult:
 
 def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHECKS) -> SiteResult:
     """Run the checks on a snapshot and score the findings; no network."""
-    findings = run_checks(snap, ctx, checks)
+    return _result(snap, ctx, run_checks(snap, ctx, checks))
+
+
+def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult:
+    """The site's verdict from its findings, with the crawl's figures."""
     v = verdict(findings, ctx.rules)
     stats = snap.stats
     return SiteResult(
@@ -99,21 +103,15 @@ async def inspect_site(
                 await crawl_site(site, settings, as_of, snap, progress, fetcher, executor)
             except Exception as exc:  # the site still appears, with what went wrong
                 log.exception("crawl of %s failed", site.url)
-                return _failed(site, snap, ctx, exc)
+                return _result(snap, ctx, [Finding(
+                    "crawl.incomplete", "notice", site.url,
+                    f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
+                    {"error": f"{type(exc).__name__}: {exc}"[:300]},
+                )])
             # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
             return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
         finally:
             snap.close()
-
-
-def _failed(site: SiteEntry, snap: Snapshot, ctx: Context, exc: Exception) -> SiteResult:
-    finding = Finding(
-        "crawl.incomplete", "notice", site.url, f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
-        {"error": f"{type(exc).__name__}: {exc}"[:300]},
-    )
-    v = verdict([finding], ctx.rules)
-    return SiteResult(site.name, site.url, v["verdict"], v["vetoed"], v["score"], snap.pages_crawled,
-                      [finding], unit=site.unit, verdict_label=v["verdict_label"])
 
 
 async def scan_sites(

@@ -170,7 +170,3 @@ def _incomplete(snapshot: Snapshot, ctx: Context, name: str, exc: Exception) -> 
         f"检查项 {name} 未能完成: {type(exc).__name__}",
         {"check": name, "error": f"{type(exc).__name__}: {exc}"[:300]},
     )
-
-
-def days_between(earlier: date, later: date) -> int:
-    return (later - earlier).days

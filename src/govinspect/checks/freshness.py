@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from ..crawl.frontier import normalize_url
-from ..model import Column, Finding, ListItem, Page
+from ..model import Column, Finding, Page, latest_date
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
 from .base import Context, walk
@@ -53,15 +53,9 @@ class FreshnessVisitor:
         yield from self.future.finish()
 
 
-def latest(items: list[ListItem], as_of: date) -> date | None:
-    """The newest date on or before ``as_of``."""
-    dates = [i.date for i in items if i.date is not None and i.date <= as_of]
-    return max(dates) if dates else None
-
-
 def _home(snap: Snapshot, home: Page, ctx: Context) -> Iterator[Finding]:
     rule = ctx.rules.home
-    last = latest(home.items, ctx.as_of)
+    last = latest_date(home.items, ctx.as_of)
     basis = "首页"
     if last is None and home.pub_date is not None and home.pub_date <= ctx.as_of:
         last = home.pub_date

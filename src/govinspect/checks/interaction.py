@@ -20,7 +20,8 @@ from typing import Any
 from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import normalize
-from ..extract.messages import TITLE_SEP, detail_record, rows_from_text
+from ..extract.links import TITLE_SEP
+from ..extract.messages import detail_record, rows_from_text
 from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .availability import UNREADABLE

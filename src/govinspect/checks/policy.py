@@ -17,6 +17,7 @@ from datetime import date
 from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import find_dates, normalize
+from ..extract.links import TITLE_SEP
 from ..model import Column, Finding, Page
 from ..rules import InterpretationRules
 from ..snapshot import Snapshot
@@ -47,7 +48,6 @@ _FOOTER = re.compile(
     r"[【\[](?:打印本页|打印|关闭窗口|关闭)[】\]]|打印本页|关闭窗口|上一篇|下一篇|相关链接|相关阅读|相关文章|分享到"
     r"|主办单位|版权所有|网站标识码"
 )
-_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
 _SIBLINGS = 3
 
 
@@ -165,7 +165,7 @@ def article_title(page: Page) -> str:
     for key, value in page.meta.items():
         if key.lower() == "articletitle" and value.strip():
             return value.strip()
-    parts = [p for p in _TITLE_SEP.split(page.title or "") if p]
+    parts = [p for p in TITLE_SEP.split(page.title or "") if p]
     return max(parts, key=len) if parts else ""
 
 

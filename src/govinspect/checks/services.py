@@ -17,6 +17,7 @@ from typing import Any
 from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
 from ..extract.guides import Guide, is_guide, parse_guide_text
+from ..extract.links import NAME_SEP
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
@@ -42,7 +43,6 @@ _NO_GUIDE = re.compile(
     r"|指南(?:正在|尚在|待)(?:完善|补充|编制|更新)"
 )
 _GUIDE_LINK = re.compile(r"(?:办事|服务|办理)指南|查看指南|指南详情")
-_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[-_|–—－｜])\s*")
 
 # --- vagueness (issue 4) ------------------------------------------------------------------
 _LAW = re.compile(r"《[^》]{2,80}》")
@@ -172,7 +172,7 @@ def _guide_of(page: Page, extra: Mapping[str, Any] | None) -> Guide:
 
 def _title_name(title: str) -> str:
     """The item part of a "事项 - 站点" title."""
-    parts = [p for p in _TITLE_SEP.split(title) if p]
+    parts = [p for p in NAME_SEP.split(title) if p]
     keep = [p for p in parts if "政府" not in p and "网站" not in p and p != "指南"]
     return (keep or parts or [title])[0][:60]
 

@@ -17,7 +17,7 @@ from ..extract.html import extract_page
 from ..model import Page
 from ..snapshot import Snapshot
 from .decode import decode_html, looks_binary
-from .fetch import Fetcher
+from .fetch import Fetcher, is_html
 
 SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 MAX_TEXT = 20_000
@@ -45,7 +45,7 @@ async def _one(fetcher: Fetcher, url: str, agent: str, headers: dict[str, str], 
     view: dict[str, Any] = {"url": url, "agent": agent, "status": None, "final_url": None, "error": None,
                             "title": "", "text": "", "links": []}
     try:
-        resp = await fetcher.fetch(url, headers=headers, body_if=lambda h: "html" in h.get("content-type", "html"))
+        resp = await fetcher.fetch(url, headers=headers, body_if=is_html)
     except FetchError as exc:
         view["error"] = exc.kind
         return view

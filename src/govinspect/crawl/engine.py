@@ -26,7 +26,7 @@ from ..model import LinkStatus, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
-from .fetch import Fetcher
+from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
 from .parse import parse_response
 from .probes import probe_transport
@@ -35,7 +35,6 @@ from .search import probe_search
 log = logging.getLogger(__name__)
 
 CRAWL_TAGS = frozenset({"a", "area", "iframe", "frame"})
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Statuses for which a HEAD answer is not trusted and the target is fetched with GET.
 _HEAD_DISTRUST = 400
 
@@ -53,11 +52,6 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-def _is_html_type(headers: dict[str, str]) -> bool:
-    ct = headers.get("content-type", "").lower()
-    return not ct or ct.startswith(HTML_TYPES) or ct.startswith("text/plain")
 
 
 class SiteCrawler:
@@ -172,7 +166,7 @@ class SiteCrawler:
     async def _fetch_page(self, url: str, depth: int) -> Page:
         page = Page(url=url, final_url=url, depth=depth)
         try:
-            resp = await self.fetcher.fetch(url, body_if=_is_html_type)
+            resp = await self.fetcher.fetch(url, body_if=is_html)
         except FetchError as exc:
             page.error, page.error_detail, page.status = exc.kind, exc.detail or None, exc.status
             self.snap.stats.pages_failed += 1
@@ -182,7 +176,7 @@ class SiteCrawler:
         page.status, page.final_url, page.elapsed_ms = resp.status, resp.final_url, resp.elapsed_ms
         page.content_type = resp.headers.get("content-type")
         self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
-        if resp.status >= 400 or not _is_html_type(resp.headers):
+        if resp.status >= 400 or not is_html(resp.headers):
             return page
         args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
         if self.executor is None:

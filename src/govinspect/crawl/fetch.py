@@ -12,7 +12,6 @@ import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -52,7 +51,6 @@ class Response:
     body: bytes
     redirects: list[str] = field(default_factory=list)
     elapsed_ms: int = 0
-    truncated: bool = False
 
     @property
     def content_type(self) -> str:
@@ -168,7 +166,7 @@ class Fetcher:
         while True:
             host = _host(current)
             async with self.slots.slot(host):
-                status, hdrs, body, truncated = await self._one(
+                status, hdrs, body = await self._one(
                     current, method, want_body, headers, body_if, max_bytes, data
                 )
             if 300 <= status < 400 and "location" in hdrs:
@@ -187,12 +185,12 @@ class Fetcher:
                     method, data = "GET", None
                 continue
             elapsed = int((time.monotonic() - start) * 1000)
-            return Response(url, current, status, hdrs, body, seen[1:], elapsed, truncated)
+            return Response(url, current, status, hdrs, body, seen[1:], elapsed)
 
     async def _one(
         self, url: str, method: str, want_body: bool, headers: dict[str, str] | None,
         body_if: BodyFilter | None, max_bytes: int | None, data: bytes | None = None,
-    ) -> tuple[int, dict[str, str], bytes, bool]:
+    ) -> tuple[int, dict[str, str], bytes]:
         assert self._session is not None, "Fetcher used outside 'async with'"
         try:
             async with asyncio.timeout(self.settings.timeout):
@@ -200,13 +198,11 @@ class Fetcher:
                     method, url, allow_redirects=False, headers=headers, data=data
                 ) as r:
                     hdrs = {k.lower(): v for k, v in r.headers.items()}
-                    body, truncated = b"", False
-                    if want_body and method != "HEAD" and not (300 <= r.status < 400):
-                        if body_if is None or body_if(hdrs):
-                            body, truncated = await self._read_capped(r, max_bytes or self.settings.max_bytes)
-                        else:
-                            truncated = True
-                    return r.status, hdrs, body, truncated
+                    wanted = want_body and method != "HEAD" and not (300 <= r.status < 400)
+                    body = b""
+                    if wanted and (body_if is None or body_if(hdrs)):
+                        body = await self._read_capped(r, max_bytes or self.settings.max_bytes)
+                    return r.status, hdrs, body
         except FetchError:
             raise
         except TimeoutError as exc:
@@ -227,7 +223,7 @@ class Fetcher:
         except (aiohttp.ClientError, OSError) as exc:
             raise FetchError("connection", f"{type(exc).__name__}: {exc}"[:200]) from exc
 
-    async def _read_capped(self, r: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+    async def _read_capped(self, r: aiohttp.ClientResponse, cap: int) -> bytes:
         """Read at most ``cap`` bytes of the decompressed body; a bigger body is a too_large error."""
         declared = r.content_length
         if declared is not None and declared > cap and "gzip" not in r.headers.get("Content-Encoding", ""):
@@ -239,7 +235,16 @@ class Fetcher:
             if size > cap:
                 raise FetchError("too_large", f"内容超过上限 {cap} 字节")
             chunks.append(chunk)
-        return b"".join(chunks), False
+        return b"".join(chunks)
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_html(headers: dict[str, str]) -> bool:
+    """True when a response may be a web page (HTML, or no or a plain-text Content-Type)."""
+    ct = headers.get("content-type", "").lower()
+    return not ct or ct.startswith(HTML_TYPES) or ct.startswith("text/plain")
 
 
 def _host(url: str) -> str:
@@ -251,8 +256,3 @@ def _retry_after(resp: Response, default: float) -> float:
     with contextlib.suppress(ValueError):
         return min(float(value), 30.0)
     return default
-
-
-def response_summary(resp: Response) -> dict[str, Any]:
-    """A small dict for logs and evidence."""
-    return {"status": resp.status, "final_url": resp.final_url, "elapsed_ms": resp.elapsed_ms}

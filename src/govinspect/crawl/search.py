@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 from ..errors import FetchError
 from ..extract.columns import url_key
 from ..extract.forms import discover, normalize_charset
-from ..extract.links import UrlResolver, collapse
+from ..extract.links import TITLE_SEP, UrlResolver, collapse
 from ..model import SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
@@ -33,7 +33,6 @@ QUERIES = 3
 MIN_TITLE = 6
 CONTROL_QUERY = "govinspect站内搜索对照词"
 _TRUNCATED = ("...", "…", "..")
-_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
 _ERROR_PAGE = re.compile(r"系统繁忙|系统错误|服务不可用|服务暂停|请稍后再试|访问过于频繁|非法字符|非法请求|请输入验证码")
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ANCHOR = re.compile(r"<a\b[^>]*href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a>", re.I | re.S)
@@ -196,7 +195,7 @@ def _full_title(listed: str, page_title: str, meta: dict[str, str]) -> str:
     listed = collapse(listed)
     full = next((collapse(v) for k, v in meta.items() if k.lower() == "articletitle" and v.strip()), "")
     if not full:
-        parts = [p for p in _TITLE_SEP.split(page_title) if p]
+        parts = [p for p in TITLE_SEP.split(page_title) if p]
         full = max(parts, key=len) if parts else ""
     stem = listed.rstrip(".…")
     if full and (listed.endswith(_TRUNCATED) or (len(full) > len(stem) and full.startswith(stem))):

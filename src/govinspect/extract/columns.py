@@ -16,6 +16,7 @@ import yaml
 from govinspect.model import CATEGORIES, Column, ListItem, Page
 
 from .dates import normalize
+from .links import NAME_SEP
 
 __all__ = [
     "build_columns",
@@ -103,7 +104,6 @@ _CRUMB_SEGMENT = re.compile(r"[^\s>＞»›→/\\]+")
 _GENERIC = frozenset(
     {"首页", "网站首页", "正文", "详情", "内容", "详细信息", "正文内容", "更多", "列表", "信息列表"}
 )
-_TITLE_SEP = re.compile(r"\s*(?:\s-\s|[-_|–—－｜])\s*")
 _SITE_WORDS = ("人民政府", "政府网", "门户网站", "网站", "政府")
 
 
@@ -133,7 +133,7 @@ def _breadcrumb(text: str) -> str:
 
 def _from_title(title: str, site_name: str) -> str:
     """The column part of a "栏目 - 站点" style title."""
-    parts = [p for p in (clean_column_name(x) for x in _TITLE_SEP.split(title)) if p]
+    parts = [p for p in (clean_column_name(x) for x in NAME_SEP.split(title)) if p]
     if not parts:
         return ""
     site = clean_column_name(site_name)

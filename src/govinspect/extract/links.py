@@ -16,6 +16,12 @@ from .dates import normalize
 __all__ = ["Anchor", "Blocks", "UrlResolver", "collapse", "extract_links", "find_blocks"]
 
 # Which attribute carries the reference for each tag we collect.
+
+# Page titles are "<title>_<site name>" (or " - ", "|"). For article titles a bare hyphen stays
+# ("2019-2020学年"); for column and item names any hyphen separates ("通知公告-某某县人民政府").
+TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
+NAME_SEP = re.compile(r"\s*(?:\s-\s|[-_|–—－｜])\s*")
+
 _REF_ATTR = {
     "a": "href",
     "area": "href",

@@ -23,12 +23,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from govinspect.model import Page
 
 from .dates import find_dates, normalize
-from .links import UrlResolver, collapse
+from .links import TITLE_SEP, UrlResolver, collapse
 
 __all__ = ["LABELS", "STATUS_WORDS", "detail_record", "labelled", "message_records", "rows_from_text", "status_of"]
 
-# A page title is "<title>_<site name>" (or " - ", "|"); a hyphen inside a title stays.
-TITLE_SEP = re.compile(r"\s*(?:\s-\s|[_|–—－｜])\s*")
 log = logging.getLogger(__name__)
 
 # Role -> labels seen on Hanweb 领导信箱, TRS 网上咨询 and 12345 boards of county portals.
