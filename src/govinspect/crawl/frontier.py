@@ -110,8 +110,13 @@ class TrapGuard:
                     keys = sorted({k for k, _ in parse_qsl(first_parts.query, keep_blank_values=True)})
                     self._variants[first_parts.path + "?" + "&".join(keys)] += 1
                 shape = "paged:" + first
-            self._variants[shape] += 1
-            if self._variants[shape] > self.max_variants:
+            elif len(params) == 1 and params[0][1].isdigit() and len(params[0][1]) <= 12:
+                # One numeric id (content.jsp?id=123, show.asp?ArticleID=9): a page per record,
+                # as many as the site has articles; max_pages bounds them, not this guard.
+                shape = ""
+            if shape:
+                self._variants[shape] += 1
+            if shape and self._variants[shape] > self.max_variants:
                 return f"同一路径的查询参数组合超过 {self.max_variants} 种"
             # Calendars: a date-valued parameter walked month after month.
             if any(_DATE_PARAM.match(v) for _, v in params):

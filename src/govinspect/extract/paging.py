@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .links import Anchor, UrlResolver
@@ -63,7 +64,7 @@ PAGE_PARAMS = (
 # lcgkKtgg.jsp?pageNo=2 in a public court-site crawler's configuration.
 _PARAM_ALT = "|".join(PAGE_PARAMS)
 _JUMP = re.compile(
-    rf"(?P<q>[\"'])(?P<base>[^\"'<>\s]*[?&](?:{_PARAM_ALT})=)(?P=q)\s*\+", re.I
+    rf"(?P<q>[\"'])(?P<base>[^\"'<>\s]*(?:[?&]|&amp;)(?:{_PARAM_ALT})=)(?P=q)\s*\+", re.I
 )
 _OPTION_URL = re.compile(
     rf"<option\b[^>]*\bvalue\s*=\s*[\"']([^\"']*[?&](?:{_PARAM_ALT})=\d+[^\"']*)[\"']", re.I
@@ -186,7 +187,7 @@ def _query_page(url: str) -> int | None:
 
 def _jump_next(html: str, resolve: UrlResolver, current_url: str) -> str | None:
     """Next page from a jump box: a script building "...&curPage='+n", or option URLs."""
-    option_urls = [resolve(u) for u in _OPTION_URL.findall(html)]
+    option_urls = [resolve(unescape(u)) for u in _OPTION_URL.findall(html)]
     found = _numbered_next(current_url, [u for u in option_urls if u])
     if found:
         return found
@@ -198,7 +199,7 @@ def _jump_next(html: str, resolve: UrlResolver, current_url: str) -> str | None:
     current = _query_page(current_url) or _first_group(_SELECTED_NUM.search(html)) or 1
     if total is None or current >= total:
         return None
-    return resolve(mo.group("base") + str(current + 1))
+    return resolve(unescape(mo.group("base")) + str(current + 1))
 
 
 def find_next_page(
