@@ -14,7 +14,6 @@ from govinspect.demo.defects import (
     Undated,
     UndeclaredCharset,
 )
-from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
 from govinspect.demo.defects_features import (
     GuideGaps,
     HiddenReplyFields,
@@ -26,6 +25,7 @@ from govinspect.demo.defects_features import (
     VagueGuide,
     WeakInterpretation,
 )
+from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords

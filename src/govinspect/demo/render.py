@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from itertools import permutations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import permutations
 
 from govinspect.demo import board as boards
 from govinspect.demo import files

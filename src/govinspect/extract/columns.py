@@ -273,9 +273,10 @@ def _chains(pages: list[_ListPage]) -> list[list[_ListPage]]:
     # still one column: group what is left by the list URL without paging.
     by_first: dict[str, list[int]] = {}
     out: list[list[int]] = []
-    for chain in merged:
-        if not chain:
+    for kept in merged:
+        if not kept:
             continue
+        chain = kept
         first = url_key(first_page_url(pages[chain[0]].url))
         if first in by_first:
             by_first[first].extend(chain)

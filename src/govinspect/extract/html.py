@@ -12,8 +12,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.model import Page
 
-from .dates import find_dates, parse_date
 from .datastore import read_datastore
+from .dates import find_dates, parse_date
 from .forms import search_forms
 from .guides import guide_fields
 from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
