@@ -214,7 +214,7 @@ def family_specs() -> list[SiteSpec]:
                           leader_titles=["区长", "副区长"], doc_prefix="潘府"),
             icp="皖ICP备10002468号-1", police="皖公网安备 34040602000135号",
             defects=(
-                Stale("工作动态", 19),
+                Stale("工作动态", 23),
                 Stale("人事信息", 400),
                 Empty("统计数据", marker=True),
                 FutureDated("通知公告", 9),

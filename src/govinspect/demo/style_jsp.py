@@ -39,21 +39,30 @@ class JspStyle(UlStyle):
     def hub_path(self, plan: SitePlan, sec: str) -> str:
         return f"/{sec}/index.jsp"
 
+    # Static copies (nginx benchmarks) cannot serve query strings: folder paths instead.
     def column_path(self, plan: SitePlan, col: ColumnPlan) -> str:
+        if plan.static:
+            return f"/{col.spec.section or 'xxgk'}/list/{col.num}/"
         return f"/{col.spec.section or 'xxgk'}/list.jsp?catid={col.num}"
 
-    def pager_kind(self, col: ColumnPlan) -> tuple[str, str]:
+    def pager_kind(self, col: ColumnPlan, plan: SitePlan | None = None) -> tuple[str, str]:
         """The paging parameter and pager kind of a column."""
         if col.broken_list == "pager":
             return "pageNo", "script"
+        if plan is not None and plan.static:
+            return "", "links"
         return PAGERS[(col.num // 7) % len(PAGERS)]
 
     def page_path(self, plan: SitePlan, col: ColumnPlan, n: int) -> str:
         if n == 1:
             return col.path
+        if plan.static:
+            return f"{col.path}index_{n}.html"
         return f"{col.path}&{self.pager_kind(col)[0]}={n}"
 
     def article_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan) -> str:
+        if plan.static:
+            return f"/{col.spec.section or 'xxgk'}/content/{500000 + item.serial}.html"
         return f"/{col.spec.section or 'xxgk'}/content.jsp?id={500000 + item.serial}"
 
     def feature_path(self, plan: SitePlan, key: str) -> str:
@@ -103,7 +112,7 @@ class JspStyle(UlStyle):
         total = len(col.items)
         if pages <= 1:
             return f'<div class="fy">共{total}条记录 共1页</div>'
-        param, kind = self.pager_kind(col)
+        param, kind = self.pager_kind(col, plan)
 
         def link(k: int, text: str) -> str:
             return f'<a href="{esc(self.page_path(plan, col, k))}">{text}</a>'

@@ -67,7 +67,8 @@ _JUMP = re.compile(
     rf"(?P<q>[\"'])(?P<base>[^\"'<>\s]*(?:[?&]|&amp;)(?:{_PARAM_ALT})=)(?P=q)\s*\+", re.I
 )
 _OPTION_URL = re.compile(
-    rf"<option\b[^>]*\bvalue\s*=\s*[\"']([^\"']*[?&](?:{_PARAM_ALT})=\d+[^\"']*)[\"']", re.I
+    rf"<option\b[^>]*\bvalue\s*=\s*[\"']([^\"']*(?:[?&]|&amp;)(?:{_PARAM_ALT})=\d+[^\"']*)[\"']",
+    re.I,
 )
 _OPTION_NUM = re.compile(r"<option\b[^>]*\bvalue\s*=\s*[\"']?(\d{1,4})[\"']?[^>]*>", re.I)
 _SELECTED_NUM = re.compile(
