@@ -64,6 +64,9 @@ def test_pages_of_lists_count_per_list_and_record_ids_are_not_traps():
                for n in range(2, 12))
     assert guard.reason("http://x/col/col1/index.html?uid=9&pageNum=12") is not None
     assert all(guard.reason(f"http://x/content.jsp?id={500000 + n}") is None for n in range(300))
+    # Many lists on one path, each reached at a page: the lists themselves are variants.
+    lists = [guard.reason(f"http://x/list.do?sort=s{n}&page=2") for n in range(15)]
+    assert lists[:10] == [None] * 10 and all(lists[10:])
     # Facet explosions still stop: many non-numeric combinations on one path.
     facets = [guard.reason(f"http://x/search?sort=s{n}&order=o{n}") for n in range(15)]
     assert facets[:10] == [None] * 10 and all(facets[10:])

@@ -72,6 +72,15 @@ def test_island_counts_from_records_and_unit_from_nextgroup() -> None:
     assert store.next_url == f"{SITE}/col/col123/index.html?uid=4567&pageNum=2"
 
 
+def test_an_island_holding_a_group_of_pages_is_read_whole_without_paging() -> None:
+    """jpage with perPage 2 and 5 rows in the island: the island is the newest group."""
+    html = island([record(n, "2019-10-08") for n in range(5)], total=40, pages=20)
+    html = html.replace("</div></body>", '<script>$("#4567").jpage({perPage: 2, totalRecord: 40});'
+                        "</script></div></body>")
+    page = parse(f"{SITE}/col/col123/index.html", html)
+    assert len(page.items) == 5 and page.next_page is None and page.list_error is None
+
+
 def test_malformed_cdata_is_a_list_error_naming_the_records() -> None:
     records = [record(0, "2019-10-18", closed=False), *(record(n, "2019-10-10") for n in range(1, 5))]
     page = parse(f"{SITE}/col/col123/index.html", island(records, total=5, pages=1))

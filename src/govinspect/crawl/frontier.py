@@ -108,7 +108,10 @@ class TrapGuard:
                     self._lists.add(first)
                     first_parts = urlsplit(first)
                     keys = sorted({k for k, _ in parse_qsl(first_parts.query, keep_blank_values=True)})
-                    self._variants[first_parts.path + "?" + "&".join(keys)] += 1
+                    first_shape = first_parts.path + "?" + "&".join(keys)
+                    self._variants[first_shape] += 1
+                    if self._variants[first_shape] > self.max_variants:
+                        return f"同一路径的查询参数组合超过 {self.max_variants} 种"
                 shape = "paged:" + first
             elif len(params) == 1 and params[0][1].isdigit() and len(params[0][1]) <= 12:
                 # One numeric id (content.jsp?id=123, show.asp?ArticleID=9): a page per record,

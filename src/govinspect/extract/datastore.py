@@ -144,7 +144,11 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
         if size:
             total_pages = math.ceil(total_records / size)
     next_url = None
-    if total_pages is not None and page_num < min(total_pages, MAX_PAGE_NUM):
+    # An island holding more rows than one page is a whole group (jpage shows it page by page
+    # in the browser; ?pageNum= within it serves the same island, the next group comes from
+    # dataproxy.jsp by POST): its rows are the newest, nothing more is fetched.
+    group = per_page is not None and len(rows) + malformed > per_page
+    if not group and total_pages is not None and page_num < min(total_pages, MAX_PAGE_NUM):
         uid = _uid(html, first_at, first_island, current)
         if uid is not None:
             next_url = _page_url(page_url, uid, page_num + 1)
@@ -157,7 +161,7 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
         error = f"大汉JCMS数据岛中有 {malformed} 条记录的 CDATA 不完整，无法读取"
     elif not rows and total_records:
         error = f"大汉JCMS数据岛声明 {total_records} 条记录，但未能读出任何一条"
-    elif total_pages is not None and page_num < total_pages and next_url is None:
+    elif not group and total_pages is not None and page_num < total_pages and next_url is None:
         error = f"大汉JCMS列表共 {total_pages} 页，未能确定下一页地址"
     tree = LexborHTMLParser(f'<div class="datastore">{"".join(rows)}</div>') if rows else None
     return Datastore(tree, len(rows), malformed, total_records, total_pages, next_url, error)
