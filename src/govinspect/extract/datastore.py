@@ -153,8 +153,8 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
         if uid is not None:
             next_url = _page_url(page_url, uid, page_num + 1)
         else:
-            group = _NEXTGROUP.search(first_island)
-            href = _HREF.search(group.group(1)) if group else None
+            nextgroup = _NEXTGROUP.search(first_island)
+            href = _HREF.search(nextgroup.group(1)) if nextgroup else None
             next_url = href.group(1) if href else None
     error = None
     if malformed:
