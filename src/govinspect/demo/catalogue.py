@@ -177,7 +177,8 @@ def family_specs() -> list[SiteSpec]:
     """Issue 8: sites in two more CMS families, each with list defects and clean columns.
 
     发改委 runs Hanweb JCMS (lists in XML data islands, ``?uid=&pageNum=`` paging): a stale
-    news and personnel column, an empty island, a forged future date, broken links and a
+    news and personnel column, an empty island, a forged future date (in 统计数据: a future
+    政策文件 item would also be quoted by the interpretations that explain it), broken links and a
     column whose island is cut short (unreadable: a notice, never stale). 潘集区 runs a JSP
     portal (``list.jsp?catid=``, one pager kind per column: 下一页 links, numbered links, a
     select jump box, 下页): stale columns, an empty one, a future date, broken links and a
@@ -197,7 +198,7 @@ def family_specs() -> list[SiteSpec]:
                 Stale("工作动态", 20),
                 Stale("人事信息", 380),
                 Empty("规划计划", marker=False),
-                FutureDated("政策文件", 15),
+                FutureDated("统计数据", 15),
                 BrokenIsland("通知公告"),
                 BrokenLinks(n404=2, n500=1, missing_files=1),
             ),
