@@ -243,18 +243,23 @@ def _days(as_of: date, when: date) -> int:
     return (as_of - when).days
 
 
-def family_table(families: Mapping[str, Mapping[str, Score]]) -> str:
+def family_total(scores: Mapping[str, Score]) -> Score:
+    """One family's scores summed over the finding codes."""
+    total = Score()
+    for s in scores.values():
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return total
+
+
+def family_table(families: Mapping[str, Mapping[str, Score]], target: float = 0.95) -> str:
     """A Markdown table per CMS family: totals over the codes, and the codes below target."""
-    lines = ["| family | TP | FP | FN | precision | recall | worst code (P/R) |",
+    lines = [f"| family | TP | FP | FN | precision | recall | codes below {target:.2f} |",
              "|---|---:|---:|---:|---:|---:|---|"]
     for style, scores in families.items():
-        total = Score()
-        for s in scores.values():
-            total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
-        scored = [(c, s) for c, s in scores.items() if s.tp + s.fp + s.fn]
-        worst = min(scored, key=lambda cs: min(cs[1].precision, cs[1].recall), default=None)
-        note = (f"`{worst[0]}` {worst[1].precision:.3f}/{worst[1].recall:.3f}"
-                if worst is not None else "-")
+        total = family_total(scores)
+        low = [f"`{c}` {s.precision:.3f}/{s.recall:.3f}" for c, s in scores.items()
+               if min(s.precision, s.recall) < target]
+        note = ", ".join(low) or "none"
         lines.append(f"| {style} | {total.tp} | {total.fp} | {total.fn} | "
                      f"{total.precision:.3f} | {total.recall:.3f} | {note} |")
     return "\n".join(lines)
