@@ -123,6 +123,34 @@ def test_select_jump_box_builds_the_next_page() -> None:
     assert last.next_page is None and last.list_error is None
 
 
+def test_script_pager_template_of_this_list_only() -> None:
+    """goPage(n) building the URL from a template: followed; another page's template: not."""
+    script = ("<script>function goPage(n){ window.location.href = 'list.jsp?catid=12&page=' + n; }"
+              "</script>")
+    pager = f'共4页 <a href="javascript:goPage(2)">下一页</a>{script}'
+    page = parse(f"{SITE}/xwdt/list.jsp?catid=12", jsp_list(pager))
+    assert page.next_page == f"{SITE}/xwdt/list.jsp?catid=12&page=2" and page.list_error is None
+    other = pager.replace("list.jsp?catid=12&page=", "/search/search.jsp?page=")
+    page = parse(f"{SITE}/xwdt/list.jsp?catid=12", jsp_list(other))
+    assert page.next_page is None and page.list_error is not None
+
+
+def test_island_rows_with_the_date_inside_the_link() -> None:
+    """Rows written <a><span>title</span><i>date</i></a> (seen on a county JCMS site)."""
+    rows = [f'<record><![CDATA[<li><a href="/art/2019/10/{9 - n}/art_9_{n}.html" target="_blank">'
+            f"<span>{TITLES[n]}</span><i>2019-10-0{9 - n}</i></a></li>]]></record>" for n in range(4)]
+    page = parse(f"{SITE}/col/col9/index.html", island(rows, total=4, pages=1))
+    assert [(i.title, i.date) for i in page.items] == [
+        (TITLES[n], date(2019, 10, 9 - n)) for n in range(4)]
+
+
+def test_island_table_rows() -> None:
+    rows = [f'<record><![CDATA[<tr><td><a href="/art/2019/10/{9 - n}/art_9_{n}.html">{TITLES[n]}'
+            f"</a></td><td>2019-10-0{9 - n}</td></tr>]]></record>" for n in range(4)]
+    page = parse(f"{SITE}/col/col9/index.html", island(rows, total=4, pages=1))
+    assert [i.date for i in page.items] == [date(2019, 10, 9 - n) for n in range(4)]
+
+
 def test_option_urls_numbered_links_and_short_next_links() -> None:
     options = "".join(f'<option value="list.jsp?catid=12&amp;pageNo={k}">{k}</option>' for k in (1, 2, 3))
     page = parse(f"{SITE}/xwdt/list.jsp?catid=12", jsp_list(f"<select>{options}</select>"))

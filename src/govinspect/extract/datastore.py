@@ -163,5 +163,7 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
         error = f"大汉JCMS数据岛声明 {total_records} 条记录，但未能读出任何一条"
     elif not group and total_pages is not None and page_num < total_pages and next_url is None:
         error = f"大汉JCMS列表共 {total_pages} 页，未能确定下一页地址"
-    tree = LexborHTMLParser(f'<div class="datastore">{"".join(rows)}</div>') if rows else None
+    # Table rows (<tr> records) only survive parsing inside a table.
+    outer = "table" if rows and rows[0].lstrip()[:3].lower() == "<tr" else "div"
+    tree = LexborHTMLParser(f'<{outer} class="datastore">{"".join(rows)}</{outer}>') if rows else None
     return Datastore(tree, len(rows), malformed, total_records, total_pages, next_url, error)

@@ -192,15 +192,19 @@ def _jump_next(html: str, resolve: UrlResolver, current_url: str) -> str | None:
     found = _numbered_next(current_url, [u for u in option_urls if u])
     if found:
         return found
-    mo = _JUMP.search(html)
-    if mo is None:
-        return None
-    numbers = [int(n) for n in _OPTION_NUM.findall(html)]
-    total = _first_group(_TOTAL_PAGES.search(html)) or (max(numbers) if numbers else None)
-    current = _query_page(current_url) or _first_group(_SELECTED_NUM.search(html)) or 1
-    if total is None or current >= total:
-        return None
-    return resolve(unescape(mo.group("base")) + str(current + 1))
+    here = urlsplit(current_url).path
+    for mo in _JUMP.finditer(html):
+        base = resolve(unescape(mo.group("base")))
+        # Only a template of this very list counts (a search box's "search.jsp?page="+n does not).
+        if not base or urlsplit(base).path != here:
+            continue
+        numbers = [int(n) for n in _OPTION_NUM.findall(html)]
+        total = _first_group(_TOTAL_PAGES.search(html)) or (max(numbers) if numbers else None)
+        current = _query_page(current_url) or _first_group(_SELECTED_NUM.search(html)) or 1
+        if total is None or current >= total:
+            return None
+        return base + str(current + 1)
+    return None
 
 
 def find_next_page(
