@@ -151,6 +151,16 @@ def test_island_table_rows() -> None:
     assert [i.date for i in page.items] == [date(2019, 10, 9 - n) for n in range(4)]
 
 
+def test_a_channel_page_with_several_islands_keeps_them_apart_and_pages_none() -> None:
+    one = island([record(n, "2019-10-08") for n in range(4)], total=30, pages=3)
+    start, end = one.index('<div id="4567">'), one.index("</body>")
+    block = one[start:end]
+    html = one[:end] + block.replace("4567", "4568").replace("art_123_", "art_124_") + one[end:]
+    store = read_datastore(html, f"{SITE}/col/col100/index.html")
+    assert store is not None and store.records == 8 and store.next_url is None and store.error is None
+    assert store.tree is not None and len(store.tree.css("div.datastore")) == 2
+
+
 def test_option_urls_numbered_links_and_short_next_links() -> None:
     options = "".join(f'<option value="list.jsp?catid=12&amp;pageNo={k}">{k}</option>' for k in (1, 2, 3))
     page = parse(f"{SITE}/xwdt/list.jsp?catid=12", jsp_list(f"<select>{options}</select>"))

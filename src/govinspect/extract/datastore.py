@@ -109,6 +109,7 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
     if not islands:
         return None
     rows: list[str] = []
+    boxes: list[str] = []  # each island's rows in its own container: separate lists
     malformed = 0
     total_records: int | None = None
     total_pages: int | None = None
@@ -117,6 +118,7 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
     for _, island in islands:
         opened = len(_RECORD_OPEN.findall(island))
         closed = 0
+        start = len(rows)
         for mo in _RECORD.finditer(island):
             closed += 1
             inner = mo.group("inner")
@@ -128,10 +130,17 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
             else:
                 malformed += 1
         malformed += max(0, opened - closed)
-        total_records = total_records or _int(_TOTAL_RECORD.search(island))
-        total_pages = total_pages or _int(_TOTAL_PAGE.search(island))
+        if len(rows) > start:
+            own = rows[start:]
+            # Table rows (<tr> records) only survive parsing inside a table.
+            outer = "table" if own[0].lstrip()[:3].lower() == "<tr" else "div"
+            boxes.append(f'<{outer} class="datastore">{"".join(own)}</{outer}>')
+        if len(islands) > 1:
+            continue  # a channel page with several lists: each is previewed, none is paged
+        total_records = _int(_TOTAL_RECORD.search(island))
+        total_pages = _int(_TOTAL_PAGE.search(island))
     # jpage's call after the island may carry the counters instead (totalRecord, perPage).
-    tail = html[first_at : first_at + len(first_island) + 3000]
+    tail = html[first_at : first_at + len(first_island) + 3000] if len(islands) == 1 else ""
     total_records = total_records or _int(_TOTAL_RECORD.search(tail))
     total_pages = total_pages or _int(_TOTAL_PAGE.search(tail))
     per = _PER_PAGE.search(tail)
@@ -163,7 +172,5 @@ def read_datastore(html: str, page_url: str) -> Datastore | None:
         error = f"大汉JCMS数据岛声明 {total_records} 条记录，但未能读出任何一条"
     elif not group and total_pages is not None and page_num < total_pages and next_url is None:
         error = f"大汉JCMS列表共 {total_pages} 页，未能确定下一页地址"
-    # Table rows (<tr> records) only survive parsing inside a table.
-    outer = "table" if rows and rows[0].lstrip()[:3].lower() == "<tr" else "div"
-    tree = LexborHTMLParser(f'<{outer} class="datastore">{"".join(rows)}</{outer}>') if rows else None
+    tree = LexborHTMLParser(f'<div class="datastores">{"".join(boxes)}</div>') if boxes else None
     return Datastore(tree, len(rows), malformed, total_records, total_pages, next_url, error)
