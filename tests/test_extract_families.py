@@ -239,3 +239,29 @@ def test_unreadable_column_is_a_notice_never_stale_or_empty() -> None:
     found = list(freshness.check(snapshot(items(date(2019, 10, 19)), [bad]), ctx()))
     assert [(f.code, f.severity) for f in found] == [("crawl.incomplete", "notice")]
     assert found[0].evidence["column"] == "通知公告" and "CDATA" in found[0].evidence["error"]
+
+
+# --- plain static paging ------------------------------------------------------------------
+
+
+def static_list(script: str, links: str = "") -> str:
+    rows = "".join(f"<tr><td><a href=\"./201910/t201910{10 + k:02d}_{k}.htm\">{TITLES[k % 5]}{k}</a></td>"
+                   f"<td>2019-10-{10 + k:02d}</td></tr>" for k in range(5))
+    return (f"<html><head><title>通知公告</title></head><body><table>{rows}</table>"
+            f"<div class=\"page\">{links}<script>{script}</script></div></body></html>")
+
+
+def test_trs_htm_pages_and_numbered_static_pages_are_one_column() -> None:
+    base = f"{SITE}/tzgg/"
+    p1 = parse(base + "index.htm", static_list('createPageHTML(3, 0, "index", "htm");'))
+    assert p1.next_page == base + "index_1.htm"
+    p2 = parse(base + "index_1.htm", static_list('createPageHTML(3, 1, "index", "htm");'))
+    assert p2.next_page == base + "index_2.htm"
+    p3 = parse(base + "index_2.htm", static_list('createPageHTML(3, 2, "index", "htm");'))
+    assert p3.next_page is None and p3.list_error is None
+    numbered = static_list("", '共2页 <a href="index_2.html">2</a>')
+    q1 = parse(f"{SITE}/gzdt/index.html", numbered)
+    assert q1.next_page == f"{SITE}/gzdt/index_2.html"
+    columns = build_columns(home(), [p3, p1, q1, p2], REF)
+    assert sorted((c.url, c.pages) for c in columns) == [(f"{SITE}/gzdt/index.html", 1),
+                                                         (base + "index.htm", 3)]
