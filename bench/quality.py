@@ -1,10 +1,12 @@
-"""Check quality on the fixture world: precision and recall per finding code.
+"""Check quality on the fixture world: precision and recall per finding code and CMS family.
 
 Usage: python bench/quality.py [--as-of 2019-10-20] [--seeds 2019,2020,2021] [--write]
 
 Builds the simulated world for each seed, serves it on 127.0.0.1, scans it offline with
 politeness lifted, scores the findings against the planted ground truth
-(govinspect.demo.evaluate) and prints the summed table; --write replaces the section
+(govinspect.demo.evaluate) and prints the summed tables, per finding code and per CMS family
+(the markup style of each world site: a style added to the world appears by itself), with the
+false positives on clean controls; --write replaces the section
 "Check quality on the fixture world" of bench/RESULTS.md.
 """
 
@@ -20,7 +22,15 @@ from datetime import date
 from pathlib import Path
 
 from govinspect.demo.accounts import build_accounts
-from govinspect.demo.evaluate import Score, evaluate, evaluate_accounts, table
+from govinspect.demo.evaluate import (
+    Score,
+    evaluate,
+    evaluate_accounts,
+    evaluate_families,
+    family_code_table,
+    family_table,
+    table,
+)
 from govinspect.demo.runner import demo_settings, live_hosts
 from govinspect.demo.server import serve_in_thread
 from govinspect.demo.world import build_world
@@ -30,8 +40,18 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## Check quality on the fixture world (bench/quality.py)"
 
 
-def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], float]:
+def _add(total: dict[str, Score], scores: dict[str, Score], seed: int) -> None:
+    """Sum ``scores`` of one world into ``total``, keeping the misses and false positives."""
+    for code, s in scores.items():
+        acc = total.setdefault(code, Score())
+        acc.tp, acc.fp, acc.fn = acc.tp + s.tp, acc.fp + s.fp, acc.fn + s.fn
+        acc.misses += [f"seed {seed}: {m}" for m in s.misses]
+        acc.false += [f"seed {seed}: {m}" for m in s.false]
+
+
+def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], dict[str, dict[str, Score]], float]:
     total: dict[str, Score] = {}
+    families: dict[str, dict[str, Score]] = {}
     t0 = time.monotonic()
     for seed in seeds:
         world = build_world(as_of, seed=seed)
@@ -41,14 +61,12 @@ def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], float]:
             result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of,
                           accounts=accounts)
             scores = evaluate(result, world, handle.base_urls, handle.links)
+            for style, fam in evaluate_families(result, world, handle.base_urls, handle.links).items():
+                _add(families.setdefault(style, {}), fam, seed)
             for code, s in evaluate_accounts(result.accounts, acc.truth()).items():
                 scores[f"{code} (accounts)" if not code.startswith("newmedia.") else code] = s
-        for code, s in scores.items():
-            acc = total.setdefault(code, Score())
-            acc.tp, acc.fp, acc.fn = acc.tp + s.tp, acc.fp + s.fp, acc.fn + s.fn
-            acc.misses += [f"seed {seed}: {m}" for m in s.misses]
-            acc.false += [f"seed {seed}: {m}" for m in s.false]
-    return total, time.monotonic() - t0
+        _add(total, scores, seed)
+    return total, families, time.monotonic() - t0
 
 
 def write_section(body: str) -> None:
@@ -69,9 +87,12 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    scores, seconds = run(date.fromisoformat(args.as_of), seeds)
+    scores, families, seconds = run(date.fromisoformat(args.as_of), seeds)
     out = table(scores)
+    fam = family_table(families) + "\n\n" + family_code_table(families)
     print(out)
+    print()
+    print(fam)
     for code, s in scores.items():
         for line in s.misses[:10]:
             print(f"MISS  {code} {line}")
@@ -87,12 +108,20 @@ def main() -> int:
             "",
             f"Command: `python bench/quality.py --as-of {args.as_of} --seeds {args.seeds} --write`",
             "",
-            "Each world has five simulated sites with planted defects (ground truth in "
-            "`govinspect.demo`); a finding counts as a true positive when it names the planted "
-            "page (and column, target, word or kind); findings on clean controls count as false "
-            "positives.",
+            "Each world has seven simulated sites in five CMS families (TRS, JCMS-like ul "
+            "lists, cards, Hanweb JCMS data islands, JSP list.jsp) with planted defects (ground "
+            "truth in `govinspect.demo`); a finding counts as a true positive when it names the "
+            "planted page (and column, target, word or kind); findings on clean controls count "
+            "as false positives. `crawl.incomplete` scores the notices naming a column planted "
+            "unreadable (a broken JCMS data island, a script-only pager).",
+            "",
+            "Per finding code (all families):",
             "",
             out, "",
+            "Per CMS family (the style of each world site; totals over the codes, then each "
+            "code as precision/recall (planted defects)):",
+            "",
+            fam, "",
         ])
         write_section(body)
     return 0

@@ -52,3 +52,21 @@ def test_traps():
     # An endless calendar: month after month.
     cal = [guard.reason(f"http://x/cal?m={2019 + i // 12}-{i % 12 + 1:02d}") for i in range(40)]
     assert cal[0] is None and any(cal)
+
+
+def test_pages_of_lists_count_per_list_and_record_ids_are_not_traps():
+    """One list.jsp serving many columns, JCMS ?uid=&pageNum=, content.jsp?id= articles."""
+    guard = TrapGuard(Settings(max_query_variants=10))
+    for cat in range(8):  # 8 columns x 6 pages on one path: 48 URLs, 8 lists
+        for n in range(2, 8):
+            assert guard.reason(f"http://x/list.jsp?catid={cat}&pageNo={n}") is None
+    assert all(guard.reason(f"http://x/col/col1/index.html?uid=9&pageNum={n}") is None
+               for n in range(2, 12))
+    assert guard.reason("http://x/col/col1/index.html?uid=9&pageNum=12") is not None
+    assert all(guard.reason(f"http://x/content.jsp?id={500000 + n}") is None for n in range(300))
+    # Many lists on one path, each reached at a page: the lists themselves are variants.
+    lists = [guard.reason(f"http://x/list.do?sort=s{n}&page=2") for n in range(15)]
+    assert lists[:10] == [None] * 10 and all(lists[10:])
+    # Facet explosions still stop: many non-numeric combinations on one path.
+    facets = [guard.reason(f"http://x/search?sort=s{n}&order=o{n}") for n in range(15)]
+    assert facets[:10] == [None] * 10 and all(facets[10:])

@@ -55,7 +55,10 @@ def content_marks(site) -> int:
 
 def test_defects_are_spread_and_two_sites_stay_clean(demo_world: World) -> None:
     planted = {s.key: content_marks(s) for s in demo_world.sites}
-    assert [k for k, n in planted.items() if n == 0] == ["jyj", "wjw"]
+    # The issue-8 CMS-family sites (fgw, panji) plant list defects only: more clean controls.
+    families = {s.key for s in demo_world.sites if s.style in ("hanweb", "jsp")}
+    assert [k for k, n in planted.items() if n == 0 and k not in families] == ["jyj", "wjw"]
+    assert families and all(planted[k] == 0 for k in families)
     kinds = {
         "hijack": {m.kind for s in demo_world.sites for m in s.truth.hijack},
         "privacy": {m.kind for s in demo_world.sites for m in s.truth.privacy},

@@ -112,3 +112,20 @@ def test_account_evaluation_counts_code_and_severity():
     scores = evaluate_accounts(accounts, truth)
     assert (scores["newmedia.stale"].tp, scores["newmedia.stale"].fp) == (1, 1)
     assert scores["newmedia.unanswered"].fn == 1
+
+
+def test_every_cms_family_meets_the_target_with_no_false_findings(
+        quality_scan, demo_world, world_server) -> None:
+    """Issue 8: precision and recall >= 0.95 per CMS family (site style), zero false findings."""
+    from govinspect.demo.evaluate import evaluate_families, family_table, family_total
+
+    families = evaluate_families(quality_scan, demo_world, world_server.base_urls,
+                                 world_server.links, codes=ALL_CODES)
+    print("\n" + family_table(families))
+    assert set(families) == {s.style for s in demo_world.sites}  # a new style shows up by itself
+    assert {"trs", "ul", "card", "hanweb", "jsp"} <= set(families)
+    for style, scores in families.items():
+        total = family_total(scores)
+        assert total.tp >= 10, style  # every family carries planted defects
+        assert total.fp == 0, (style, [f for s in scores.values() for f in s.false])
+        assert total.precision >= 0.95 and total.recall >= 0.95, (style, total.as_dict())

@@ -77,6 +77,10 @@ class Page:
     guide: dict[str, str] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     forms: dict[str, Any] | None = None
+    # Why a page that is recognisably a list could not be read (Chinese reason: a script list
+    # with no decodable data, a form or pager it could not page through); its column becomes a
+    # Column with ``error`` and a crawl.incomplete notice, never an absent or stale column.
+    list_error: str | None = None
 
     @property
     def ok(self) -> bool:

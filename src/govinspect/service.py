@@ -77,6 +77,8 @@ def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult
         deductions=v["deductions"],
         stats={
             "columns": len(snap.columns),
+            "columns_found": len(snap.columns),
+            "columns_unreadable": sum(1 for c in snap.columns if c.error),
             "links_checked": stats.links_checked,
             "pages_failed": stats.pages_failed,
             "traps": stats.traps,

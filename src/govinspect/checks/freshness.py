@@ -85,7 +85,9 @@ def _columns(columns: list[Column], ctx: Context) -> Iterator[Finding]:
     empty: list[Finding] = []
     for col in columns:
         if col.error:
-            yield Finding("column.stale", "notice", col.url, f"{col.name} 栏目未能检查: {col.error}",
+            # An unreadable list is said, never judged stale or empty (issue 8, item 3).
+            yield Finding("crawl.incomplete", "notice", col.url,
+                          f"{col.name} 栏目的信息列表未能读取，未检查其更新情况: {col.error}",
                           {"column": col.name, "category": col.category, "error": col.error})
             continue
         if col.empty or col.item_count == 0:

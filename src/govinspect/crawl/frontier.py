@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
 
+from ..extract.paging import first_page_url
 from ..settings import Settings
 
 # File types that are never parsed for links; they are checked, not crawled.
@@ -83,6 +84,7 @@ class TrapGuard:
         self.max_repeat = settings.max_repeated_segment
         self._variants: Counter[str] = Counter()
         self._date_params: Counter[str] = Counter()
+        self._lists: set[str] = set()
 
     def reason(self, url: str) -> str | None:
         """Why ``url`` is a trap, or None when it may be crawled."""
@@ -97,8 +99,27 @@ class TrapGuard:
         if parts.query:
             params = parse_qsl(parts.query, keep_blank_values=True)
             shape = parts.path + "?" + "&".join(sorted({k for k, _ in params}))
-            self._variants[shape] += 1
-            if self._variants[shape] > self.max_variants:
+            first = first_page_url(url)
+            if first != url:
+                # Pages of one list (list.jsp?catid=3&pageNo=N, ?uid=U&pageNum=N) count per
+                # list, so that the many columns one list.jsp serves do not share one budget;
+                # the list itself counts once among its path's variants.
+                if first not in self._lists:
+                    self._lists.add(first)
+                    first_parts = urlsplit(first)
+                    keys = sorted({k for k, _ in parse_qsl(first_parts.query, keep_blank_values=True)})
+                    first_shape = first_parts.path + "?" + "&".join(keys)
+                    self._variants[first_shape] += 1
+                    if self._variants[first_shape] > self.max_variants:
+                        return f"同一路径的查询参数组合超过 {self.max_variants} 种"
+                shape = "paged:" + first
+            elif len(params) == 1 and params[0][1].isdigit() and len(params[0][1]) <= 12:
+                # One numeric id (content.jsp?id=123, show.asp?ArticleID=9): a page per record,
+                # as many as the site has articles; max_pages bounds them, not this guard.
+                shape = ""
+            if shape:
+                self._variants[shape] += 1
+            if shape and self._variants[shape] > self.max_variants:
                 return f"同一路径的查询参数组合超过 {self.max_variants} 种"
             # Calendars: a date-valued parameter walked month after month.
             if any(_DATE_PARAM.match(v) for _, v in params):

@@ -25,6 +25,7 @@ from govinspect.demo.defects_features import (
     VagueGuide,
     WeakInterpretation,
 )
+from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
@@ -167,5 +168,62 @@ def world_specs() -> list[SiteSpec]:
             search=SearchSpec("/search/index.jsp", "q"),
             friends=(("国家卫生健康委员会", "http://www.nhc.gov.cn/"),
                      ("安徽省卫生健康委员会", "http://wjw.ah.gov.cn/")),
+        ),
+        *family_specs(),
+    ]
+
+
+def family_specs() -> list[SiteSpec]:
+    """Issue 8: sites in two more CMS families, each with list defects and clean columns.
+
+    发改委 runs Hanweb JCMS (lists in XML data islands, ``?uid=&pageNum=`` paging): a stale
+    news and personnel column, an empty island, a forged future date (in 统计数据: a future
+    政策文件 item would also be quoted by the interpretations that explain it), broken links and a
+    column whose island is cut short (unreadable: a notice, never stale). 潘集区 runs a JSP
+    portal (``list.jsp?catid=``, one pager kind per column: 下一页 links, numbered links, a
+    select jump box, 下页): stale columns, an empty one, a future date, broken links and a
+    column whose pager is script only (unreadable beyond page 1: a notice).
+    """
+    return [
+        SiteSpec(
+            key="fgw", name="淮南市发展和改革委员会", unit="淮南市发展和改革委员会",
+            level="department", site_code="3404000009", style="hanweb", encoding="utf-8",
+            header_charset="utf-8",
+            locale=Locale("淮南市", "淮南", "淮南市发展和改革委员会",
+                          ["田家庵区发改委", "大通区发改委", "谢家集区发改委", "八公山区发改委",
+                           "潘集区发改委", "凤台县发改委", "寿县发改委"],
+                          leader_titles=["主任", "副主任"], doc_prefix="淮发改"),
+            icp="皖ICP备05003317号-1", police="皖公网安备 34040202000622号",
+            defects=(
+                Stale("工作动态", 20),
+                Stale("人事信息", 380),
+                Empty("规划计划", marker=False),
+                FutureDated("统计数据", 15),
+                BrokenIsland("通知公告"),
+                BrokenLinks(n404=2, n500=1, missing_files=1),
+            ),
+            board="主任信箱",
+            search=SearchSpec("/jsearchfront/search.do", "q", params=(("websiteid", "340400000900000"),)),
+            friends=(("国家发展和改革委员会", "http://www.ndrc.gov.cn/"),),
+        ),
+        SiteSpec(
+            key="panji", name="潘集区人民政府", unit="潘集区人民政府办公室", level="county",
+            site_code="3404060001", style="jsp", encoding="utf-8", header_charset="utf-8",
+            locale=Locale("潘集区", "潘集", "潘集区人民政府",
+                          ["潘集镇", "平圩镇", "泥河镇", "高皇镇", "夹沟镇", "芦集镇", "架河镇",
+                           "田集街道", "祁集镇", "古沟回族乡"],
+                          leader_titles=["区长", "副区长"], doc_prefix="潘府"),
+            icp="皖ICP备10002468号-1", police="皖公网安备 34040602000135号",
+            defects=(
+                Stale("工作动态", 23),
+                Stale("人事信息", 400),
+                Empty("统计数据", marker=True),
+                FutureDated("通知公告", 9),
+                ScriptPager("政策文件"),
+                BrokenLinks(n404=2, refused=1, missing_files=1),
+                BrokenHomeLink("404"),
+            ),
+            board="区长信箱",
+            search=SearchSpec("/search/search.jsp", "keyword"),
         ),
     ]

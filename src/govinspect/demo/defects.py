@@ -130,7 +130,7 @@ class UndeclaredCharset:
     phase: ClassVar[str] = "links"
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
-        arts = plan.articles()
+        arts = plan.articles(reachable=True)
         for _, item in rng.sample(arts[len(arts) // 2 :], self.count):
             item.charset = "none"
 
@@ -158,7 +158,7 @@ class BrokenLinks:
     phase: ClassVar[str] = "links"
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
-        arts = plan.articles()
+        arts = plan.articles(reachable=True)
         rng.shuffle(arts)
         pick = iter(arts * 4)
         for n in range(self.n404):

@@ -9,8 +9,11 @@ wrong word by (page path, word). Issue 4: an incomplete or vague guide by (guide
 an item without a guide, an overdue letter, an answer without unit or time and a weak
 interpretation by their page path; a board without statistics, a missing search and a search
 that does not find recent articles once per site (the probe's queries are its own choice; the
-truth says whether the site's index misses what it would query). Every finding on a clean
-control is a false positive; notices (what could not be checked) are never scored.
+truth says whether the site's index misses what it would query). Issue 8: a column planted
+unreadable (a broken JCMS data island, a script-only pager) by the crawl.incomplete notice that
+names it (its list page); other notices (what could not be checked) are never scored. Every
+finding on a clean control is a false positive. ``evaluate_families`` gives the same scores per
+CMS family (the markup style of each world site), so that a new style appears by itself.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..checks import DEFAULT_SITE_CHECKS
+from ..model import SiteResult
 from ..rules import Rules, load_rules
 from ..service import ScanResult
-from .types import Truth, World
+from .types import SimSite, Truth, World
 
-BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken")
+BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken",
+              "crawl.incomplete")
 CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word")
 FEATURE_CODES = (
     "service.guide_incomplete", "service.no_guide", "interaction.unanswered",
@@ -109,35 +114,66 @@ def evaluate(
         res = by_url.get(base or "")
         if base is None or res is None:
             continue
-        truth = site.truth
-        found: dict[str, list[dict[str, Any]]] = {}
-        for f in res.findings:
-            if f.severity != "notice":
-                found.setdefault(f.code, []).append({"url": f.url or "", **f.evidence})
-        name = site.key
-        stale_home = truth.home_last_update is None or _days(result.as_of, truth.home_last_update) > rules.home.stale_days
-        scores["home.stale"].add(["home"] if stale_home else [], ["home"] if found.get("home.stale") else [], name)
-        scores["column.stale"].add(
-            {_path(c.path) for c in truth.stale_columns.values()},
-            {_path(f["url"]) for f in found.get("column.stale", [])}, name,
-        )
-        scores["column.empty"].add(
-            {_path(p) for p in truth.empty_columns.values()},
-            {_path(f["url"]) for f in found.get("column.empty", [])}, name,
-        )
-        # A finding on a list page also covers the article it names (evidence.item_url).
-        future = found.get("content.future_date", [])
-        urls = {_path(f["url"]) for f in future}
-        covered = urls | {_path(f["item_url"]) for f in future if f.get("item_url")}
-        expected = {_path(f.path) for f in truth.future_dated}
-        scores["content.future_date"].add(expected, (covered & expected) | (urls - expected), name)
-        scores["link.broken"].add(
-            truth.broken_targets(base, links),
-            {f["target"] for f in found.get("link.broken", [])}, name,
-        )
-        content_scores(scores, truth, found, name)
-        feature_scores(scores, truth, found, name)
+        site_scores(scores, site, res, result.as_of, base, links, rules)
     return {code: scores[code] for code in wanted}
+
+
+def evaluate_families(
+    result: ScanResult, world: World, base_urls: Mapping[str, str], links: Mapping[str, str],
+    rules: Rules | None = None, codes: Iterable[str] | None = None,
+) -> dict[str, dict[str, Score]]:
+    """The scores of ``evaluate`` per CMS family: the markup style of each world site."""
+    rules = rules or load_rules()
+    wanted = tuple(codes) if codes is not None else default_codes()
+    by_url = {s.url: s for s in result.sites}
+    out: dict[str, dict[str, Score]] = {}
+    for site in world.sites:
+        base = base_urls.get(site.key)
+        res = by_url.get(base or "")
+        if base is None or res is None:
+            continue
+        scores = out.setdefault(site.style, {code: Score() for code in ALL_CODES})
+        site_scores(scores, site, res, result.as_of, base, links, rules)
+    return {style: {code: s[code] for code in wanted} for style, s in sorted(out.items())}
+
+
+def site_scores(
+    scores: Mapping[str, Score], site: SimSite, res: SiteResult, as_of: date, base: str,
+    links: Mapping[str, str], rules: Rules,
+) -> None:
+    """Add one site's findings, matched against its truth, to ``scores``."""
+    truth = site.truth
+    found: dict[str, list[dict[str, Any]]] = {}
+    for f in res.findings:
+        if f.severity != "notice":
+            found.setdefault(f.code, []).append({"url": f.url or "", **f.evidence})
+    name = site.key
+    stale_home = truth.home_last_update is None or _days(as_of, truth.home_last_update) > rules.home.stale_days
+    scores["home.stale"].add(["home"] if stale_home else [], ["home"] if found.get("home.stale") else [], name)
+    scores["column.stale"].add(
+        {_path(c.path) for c in truth.stale_columns.values()},
+        {_path(f["url"]) for f in found.get("column.stale", [])}, name,
+    )
+    scores["column.empty"].add(
+        {_path(p) for p in truth.empty_columns.values()},
+        {_path(f["url"]) for f in found.get("column.empty", [])}, name,
+    )
+    # A finding on a list page also covers the article it names (evidence.item_url).
+    future = found.get("content.future_date", [])
+    urls = {_path(f["url"]) for f in future}
+    covered = urls | {_path(f["item_url"]) for f in future if f.get("item_url")}
+    expected = {_path(f.path) for f in truth.future_dated}
+    scores["content.future_date"].add(expected, (covered & expected) | (urls - expected), name)
+    scores["link.broken"].add(
+        truth.broken_targets(base, links),
+        {f["target"] for f in found.get("link.broken", [])}, name,
+    )
+    unreadable = {_path(f.url or "") for f in res.findings
+                  if f.code == "crawl.incomplete" and f.evidence.get("column")}
+    scores["crawl.incomplete"].add({_path(p) for p in truth.unreadable_columns.values()},
+                                   unreadable, name)
+    content_scores(scores, truth, found, name)
+    feature_scores(scores, truth, found, name)
 
 
 def content_scores(scores: Mapping[str, Score], truth: Truth, found: Found, where: str) -> None:
@@ -205,6 +241,43 @@ def evaluate_accounts(
 
 def _days(as_of: date, when: date) -> int:
     return (as_of - when).days
+
+
+def family_total(scores: Mapping[str, Score]) -> Score:
+    """One family's scores summed over the finding codes."""
+    total = Score()
+    for s in scores.values():
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return total
+
+
+def family_table(families: Mapping[str, Mapping[str, Score]], target: float = 0.95) -> str:
+    """A Markdown table per CMS family: totals over the codes, and the codes below target."""
+    lines = [f"| family | TP | FP | FN | precision | recall | codes below {target:.2f} |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for style, scores in families.items():
+        total = family_total(scores)
+        low = [f"`{c}` {s.precision:.3f}/{s.recall:.3f}" for c, s in scores.items()
+               if min(s.precision, s.recall) < target]
+        note = ", ".join(low) or "none"
+        lines.append(f"| {style} | {total.tp} | {total.fp} | {total.fn} | "
+                     f"{total.precision:.3f} | {total.recall:.3f} | {note} |")
+    return "\n".join(lines)
+
+
+def family_code_table(families: Mapping[str, Mapping[str, Score]]) -> str:
+    """A Markdown matrix: one row per finding code, one precision/recall cell per CMS family."""
+    styles = list(families)
+    codes = list(dict.fromkeys(c for scores in families.values() for c in scores))
+    lines = ["| finding | " + " | ".join(styles) + " |", "|---|" + "---:|" * len(styles)]
+    for code in codes:
+        cells = []
+        for style in styles:
+            s = families[style].get(code)
+            cells.append("-" if s is None or not s.tp + s.fp + s.fn
+                         else f"{s.precision:.2f}/{s.recall:.2f} ({s.tp + s.fn})")
+        lines.append(f"| `{code}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def table(scores: Mapping[str, Score]) -> str:

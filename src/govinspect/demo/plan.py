@@ -108,6 +108,7 @@ class ColumnPlan:
     num: int
     items: list[ItemPlan] = field(default_factory=list)
     empty: str | None = None  # "marker" (暂无信息) or "container" (an empty list)
+    broken_list: str | None = None  # "cdata" (JCMS island cut short), "pager" (script-only pager)
     path: str = ""
 
     @property
@@ -254,9 +255,14 @@ class SitePlan:
                 return c
         raise KeyError(f"{self.spec.key} has no column {name}")
 
-    def articles(self) -> list[tuple[ColumnPlan, ItemPlan]]:
-        """Every (column, item) whose article lives on this site."""
-        return [(c, i) for c in self.columns for i in c.items if i.href is None]
+    def articles(self, reachable: bool = False) -> list[tuple[ColumnPlan, ItemPlan]]:
+        """Every (column, item) whose article lives on this site.
+
+        ``reachable``: leave out the columns planted unreadable (issue 8), where part of the
+        articles is out of a crawler's reach, so that no other defect hides there.
+        """
+        return [(c, i) for c in self.columns if not (reachable and c.broken_list)
+                for i in c.items if i.href is None]
 
     def untouched(self, column: str, newest: int = 12) -> list[ItemPlan]:
         """Articles among the ``newest`` of ``column`` that no content defect has changed yet."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import permutations
 
 from govinspect.demo import board as boards
 from govinspect.demo import files
@@ -25,13 +26,19 @@ from govinspect.demo.plan import (
 )
 from govinspect.demo.services import guide_html, no_guide_html
 from govinspect.demo.style_card import CardStyle
+from govinspect.demo.style_hanweb import HanwebStyle
+from govinspect.demo.style_jsp import JspStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
 from govinspect.demo.text import paragraphs
 from govinspect.demo.types import Resource
 
 STYLES: dict[str, Style] = {"trs": TrsStyle(), "ul": UlStyle(), "card": CardStyle()}
+STYLES["hanweb"] = HanwebStyle()
+STYLES["jsp"] = JspStyle()
 HOME_LIMIT = {"trs": 7, "ul": 6, "card": 6}
+HOME_LIMIT["hanweb"] = 7
+HOME_LIMIT["jsp"] = 6
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _BODY = re.compile(r"<body[^>]*>")
 
@@ -80,6 +87,14 @@ def find_resource(resources: Mapping[str, Resource], path: str) -> Resource | No
         return resources.get(path + "index.html")
     if path.endswith("/index.html"):
         return resources.get(path[: -len("index.html")])
+    if "?" in path:  # servers ignore the order of query parameters (crawlers sort them)
+        head, _, query = path.partition("?")
+        params = query.split("&")
+        if 1 < len(params) <= 3:
+            for order in permutations(params):
+                res = resources.get(head + "?" + "&".join(order))
+                if res is not None:
+                    return res
     return None
 
 

@@ -77,6 +77,9 @@ def column_truths(plan: SitePlan) -> Iterator[tuple[str, ColumnTruth]]:
         latest = col.latest(plan.as_of)
         ct = ColumnTruth(col.name, col.spec.category, col.path, latest,
                          SECTIONS.get(col.spec.section or "", ""), len(col.items))
+        if col.broken_list:
+            yield "unreadable", ct
+            continue
         if col.empty:
             yield "empty", ct
             continue
@@ -95,7 +98,7 @@ def column_truths(plan: SitePlan) -> Iterator[tuple[str, ColumnTruth]]:
 
 def date_marks(d: date) -> tuple[str, ...]:
     """How the styles print a date."""
-    return (f"{d:%Y-%m-%d}", f"[{d:%m-%d}]", cn_date(d))
+    return (f"{d:%Y-%m-%d}", f"[{d:%m-%d}]", cn_date(d), f"{d:%Y/%m/%d}")
 
 
 def plan_truth(plan: SitePlan) -> Truth:
@@ -103,7 +106,9 @@ def plan_truth(plan: SitePlan) -> Truth:
     truth = Truth(notes=dict(plan.notes))
     for verdict, ct in column_truths(plan):
         truth.columns[ct.name] = ct
-        if verdict == "empty":
+        if verdict == "unreadable":
+            truth.unreadable_columns[ct.name] = ct.path
+        elif verdict == "empty":
             truth.empty_columns[ct.name] = ct.path
         elif verdict == "stale":
             truth.stale_columns[ct.name] = ct

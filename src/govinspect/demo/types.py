@@ -212,6 +212,9 @@ class Truth:
     interpretations: list[str] = field(default_factory=list)  # 政策解读 article pages
     weak_interpretations: list[str] = field(default_factory=list)
     search: SearchTruth | None = None  # None: not modelled (sites outside the demo world)
+    # Issue 8: columns whose list cannot be read (a broken JCMS island, a script-only pager):
+    # name -> list page; expected as crawl.incomplete notices, never as stale or empty.
+    unreadable_columns: dict[str, str] = field(default_factory=dict)
 
     def broken_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
         """Absolute URLs of every broken target linked from this site."""
@@ -243,6 +246,7 @@ class Truth:
             "stale_columns": {k: v.to_dict() for k, v in self.stale_columns.items()},
             "fresh_columns": list(self.fresh_columns),
             "empty_columns": dict(self.empty_columns),
+            "unreadable_columns": dict(self.unreadable_columns),
             "future_dated": [
                 {"path": f.path, "date": f.date.isoformat()} for f in self.future_dated
             ],

@@ -17,6 +17,7 @@ from govinspect.model import CATEGORIES, Column, ListItem, Page
 
 from .dates import normalize
 from .links import NAME_SEP
+from .paging import first_page_url
 
 __all__ = [
     "build_columns",
@@ -171,10 +172,6 @@ def _title_name(page: Page) -> str:
 
 
 _DEFAULT_DOC = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
-_TRS_PAGE = re.compile(r"^(?P<stem>.*/index)_\d+(?P<ext>\.\w+)$")
-_PAGE_PARAM = re.compile(r"(?i)(?:^|&)(?:page|pageno|pagenum|pageindex|currpage|curpage|pn)=\d+")
-
-
 def url_key(url: str) -> str:
     """A comparison key for URLs: lower-case host, no fragment, no index.html, no trailing slash."""
     parts = urlsplit(url.strip())
@@ -183,14 +180,9 @@ def url_key(url: str) -> str:
 
 
 def _first_page_key(url: str) -> str | None:
-    """Key of the first page of the list that ``url`` continues (index_3.html, ?page=3)."""
-    parts = urlsplit(url)
-    mo = _TRS_PAGE.match(parts.path)
-    query = _PAGE_PARAM.sub("", parts.query).lstrip("&")
-    if not mo and query == parts.query:
-        return None
-    path = mo.group("stem") + mo.group("ext") if mo else parts.path
-    return url_key(urlunsplit((parts.scheme, parts.netloc, path, query, "")))
+    """Key of the first page of the list that ``url`` continues (index_3.html, ?page=3, pageNum=3)."""
+    first = first_page_url(url)
+    return url_key(first) if first != url else None
 
 
 def _page_keys(page: Page) -> frozenset[str]:
@@ -208,6 +200,7 @@ class _ListPage:
     items: list[ListItem]
     own_name: str
     title_name: str
+    error: str | None = None
 
 
 def _light(page: Page) -> _ListPage:
@@ -219,6 +212,7 @@ def _light(page: Page) -> _ListPage:
         items=page.items,
         own_name=_own_name(page),
         title_name=_title_name(page),
+        error=page.list_error,
     )
 
 
@@ -275,7 +269,21 @@ def _chains(pages: list[_ListPage]) -> list[list[_ListPage]]:
             merged[into] = (merged[into] or []) + moving
             merged[n] = None
             moved_to[n] = into
-    return [[pages[i] for i in chain] for chain in merged if chain]
+    # Chains whose first pages were never crawled (only ?page=2 and ?page=3 were reached) are
+    # still one column: group what is left by the list URL without paging.
+    by_first: dict[str, list[int]] = {}
+    out: list[list[int]] = []
+    for kept in merged:
+        if not kept:
+            continue
+        chain = kept
+        first = url_key(first_page_url(pages[chain[0]].url))
+        if first in by_first:
+            by_first[first].extend(chain)
+        else:
+            by_first[first] = chain
+            out.append(chain)
+    return [[pages[i] for i in chain] for chain in out]
 
 
 def _merge_items(chain: list[_ListPage], max_items: int) -> tuple[list[ListItem], int]:
@@ -332,7 +340,9 @@ def build_columns(
     _add_nav_texts(nav_texts, home, nav_only=False)
     pages: list[_ListPage] = []
     for page in list_pages:
-        if not (page.items or page.empty_marker) or (page.pub_date is not None and not page.items):
+        if page.list_error is None and (
+            not (page.items or page.empty_marker) or (page.pub_date is not None and not page.items)
+        ):
             continue  # article or plain page
         if _page_keys(page) & home_keys:
             continue
@@ -351,16 +361,18 @@ def build_columns(
         nav_text = next((nav_texts[k] for k in head.keys if k in nav_texts), "")
         name = head.own_name or nav_text or head.title_name or head.url
         items, count = _merge_items(chain, max_items)
+        error = next((p.error for p in chain if p.error), None)
         columns.append(
             Column(
                 name=name,
-                url=head.url,
+                url=first_page_url(head.url),
                 category=categorize(name),
                 items=items,
                 item_count=count,
-                empty=count == 0,
+                empty=count == 0 and error is None,
                 pages=len(chain),
                 top_level=bool(head.keys & home_nav),
+                error=error,
             )
         )
     return columns

@@ -12,13 +12,14 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.model import Page
 
+from .datastore import read_datastore
 from .dates import find_dates, parse_date
 from .forms import search_forms
 from .guides import guide_fields
 from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import extract_items
 from .messages import message_records
-from .paging import find_next_page
+from .paging import find_next_page, pager_gap
 from .security import security_signals
 
 __all__ = [
@@ -112,21 +113,6 @@ def find_pub_date(meta: dict[str, str], text: str, ref: date) -> date | None:
     return best[2] if best else None
 
 
-# Hanweb (大汉) jpage lists ship their rows as CDATA records inside
-# <script type="text/xml"><datastore><recordset>, rendered by JavaScript in the browser.
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-
-
-def _datastore(html: str) -> LexborHTMLParser | None:
-    """The rows of a Hanweb datastore as their own small tree, or None when there is none."""
-    if "<datastore" not in html and "<DATASTORE" not in html:
-        return None
-    records = _RECORD.findall(html)
-    if not records:
-        return None
-    return LexborHTMLParser(f'<div class="datastore">{"".join(records)}</div>')
-
-
 # Record counters that say zero: "共 0 条记录", "共0页", "记录总数：0".
 EMPTY_PATTERNS = re.compile(
     r"共\s*0\s*(?:条|篇|页|项|个)|(?:记录|信息|文章)总?数\s*[:：]\s*0(?!\d)"
@@ -167,7 +153,11 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
     page.links, anchors = extract_links(tree, resolve, blocks)
     page_url = page.final_url or page.url
     page.next_page = find_next_page(anchors, html, resolve, page_url)
-    records = _datastore(html)
+    # Hanweb JCMS lists live in an XML data island, paged with ?uid=&pageNum= (datastore.py).
+    store = read_datastore(html, page_url)
+    records = store.tree if store is not None else None
+    if store is not None and store.next_url:
+        page.next_page = resolve(store.next_url) or page.next_page
     if records is not None:
         extra_links, extra_anchors = extract_links(records, resolve, Blocks())
         seen = {(link.url, link.tag) for link in page.links}
@@ -194,6 +184,14 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
     page.pub_date = None
     page.empty_marker = False
     article = not home and _is_article(page_url, meta)
+    if not home and not article:
+        if page.list_error is None and store is not None:
+            page.list_error = store.error
+        if page.list_error is None and page.items and not page.next_page:
+            page.list_error = pager_gap(page.text, page_url)
+        if store is not None and store.empty and not page.items:
+            page.empty_marker = True
+            return
     if page.items and not article:
         return
     page.items = []  # an article's "related" or "latest" boxes do not make it a column

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlsplit
+from html import unescape
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .links import Anchor, UrlResolver
 
-__all__ = ["find_next_page", "trs_next_page"]
+__all__ = ["PAGE_PARAMS", "find_next_page", "first_page_url", "pager_gap", "trs_next_page"]
 
 # Link texts that mean "next page" once whitespace and brackets are removed.
 NEXT_TEXTS = frozenset(
@@ -52,7 +53,32 @@ PAGE_PARAMS = (
     "pn",
     "p",
     "pagenumber",
+    "page_no",
+    "pageid",
 )
+# JSP/ASP list pagers seen on government sites: ?page=, ?pageNo=, ?curPage=, ?p= in plain links
+# with 首页/上一页/下一页/尾页 and 共N页, and <select> jump boxes whose onchange builds the URL
+# ("location.href='list.jsp?...&curPage='+this.value"). Sources: JSP list templates in public
+# repositories found with find_string ("articles.jsp?pageNo=2", "WantList.jsp?curPage=",
+# "NewsList.jsp?curPage=1&goClass=" built in a jump script) and www.njfy.gov.cn's
+# lcgkKtgg.jsp?pageNo=2 in a public court-site crawler's configuration.
+_PARAM_ALT = "|".join(PAGE_PARAMS)
+_JUMP = re.compile(
+    rf"(?P<q>[\"'])(?P<base>[^\"'<>\s]*(?:[?&]|&amp;)(?:{_PARAM_ALT})=)(?P=q)\s*\+", re.I
+)
+_OPTION_URL = re.compile(
+    rf"<option\b[^>]*\bvalue\s*=\s*[\"']([^\"']*(?:[?&]|&amp;)(?:{_PARAM_ALT})=\d+[^\"']*)[\"']",
+    re.I,
+)
+_OPTION_NUM = re.compile(r"<option\b[^>]*\bvalue\s*=\s*[\"']?(\d{1,4})[\"']?[^>]*>", re.I)
+_SELECTED_NUM = re.compile(
+    r"<option\b[^>]*\bvalue\s*=\s*[\"']?(\d{1,4})[\"']?[^>]*\bselected\b"
+    r"|<option\b[^>]*\bselected\b[^>]*\bvalue\s*=\s*[\"']?(\d{1,4})", re.I
+)
+# Pager texts: 共5页, 1/5页, 第1/5页, 当前第1页, 页次：1/5.
+_TOTAL_PAGES = re.compile(r"共\s*(\d{1,5})\s*页|(?<!\d)\d{1,5}\s*/\s*(\d{1,5})\s*页|页次\s*[:：]?\s*\d{1,5}\s*/\s*(\d{1,5})")
+_CURRENT_PAGE = re.compile(r"当前(?:第|页)?\s*[:：]?\s*(\d{1,5})\s*页?|(?<!\d)(\d{1,5})\s*/\s*\d{1,5}\s*页|页次\s*[:：]?\s*(\d{1,5})\s*/")
+_TRS_STYLE_PAGE = re.compile(r"^(?P<stem>.*/[A-Za-z]+)[_-](?P<n>\d{1,4})(?P<ext>\.\w+)$")
 
 
 def _clean(text: str) -> str:
@@ -144,6 +170,43 @@ def _numbered_next(current_url: str, candidates: Iterable[str]) -> str | None:
     return None
 
 
+def _first_group(mo: re.Match[str] | None) -> int | None:
+    """The first group of a match that matched, as an int."""
+    if mo is None:
+        return None
+    value = next((g for g in mo.groups() if g), None)
+    return int(value) if value is not None else None
+
+
+def _query_page(url: str) -> int | None:
+    """The page number a URL's paging parameter names (None when it names none)."""
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in PAGE_PARAMS and value.isdigit():
+            return int(value)
+    return None
+
+
+def _jump_next(html: str, resolve: UrlResolver, current_url: str) -> str | None:
+    """Next page from a jump box: a script building "...&curPage='+n", or option URLs."""
+    option_urls = [resolve(unescape(u)) for u in _OPTION_URL.findall(html)]
+    found = _numbered_next(current_url, [u for u in option_urls if u])
+    if found:
+        return found
+    here = urlsplit(current_url).path
+    for mo in _JUMP.finditer(html):
+        base = resolve(unescape(mo.group("base")))
+        # Only a template of this very list counts (a search box's "search.jsp?page="+n does not).
+        if not base or urlsplit(base).path != here:
+            continue
+        numbers = [int(n) for n in _OPTION_NUM.findall(html)]
+        total = _first_group(_TOTAL_PAGES.search(html)) or (max(numbers) if numbers else None)
+        current = _query_page(current_url) or _first_group(_SELECTED_NUM.search(html)) or 1
+        if total is None or current >= total:
+            return None
+        return base + str(current + 1)
+    return None
+
+
 def find_next_page(
     anchors: list[Anchor], html: str, resolve: UrlResolver, current_url: str
 ) -> str | None:
@@ -155,4 +218,45 @@ def find_next_page(
     trs = trs_next_page(html, resolve)
     if trs:
         return trs
-    return _numbered_next(current_url, (a.url for a in anchors))
+    numbered = _numbered_next(current_url, (a.url for a in anchors))
+    if numbered:
+        return numbered
+    return _jump_next(html, resolve, current_url) if "<option" in html or "+" in html else None
+
+
+def pager_gap(text: str, current_url: str) -> str | None:
+    """Why a list that says it has more pages could not be paged (None when it has no more)."""
+    total = _first_group(_TOTAL_PAGES.search(text))
+    if total is None or total <= 1:
+        return None
+    parts = urlsplit(current_url)
+    current = _query_page(current_url)
+    if current is None:
+        current = _first_group(_CURRENT_PAGE.search(text))
+    if current is None:
+        if _TRS_STYLE_PAGE.match(parts.path):
+            return None  # index_2.html: 0- or 1-based, the page cannot tell
+        current = 1
+    current = max(current, 1)
+    if current >= total:
+        return None
+    return f"列表显示共 {total} 页，未能识别其翻页方式，第 {current} 页之后的信息未能读取"
+
+
+def first_page_url(url: str) -> str:
+    """The list URL without its paging: no page parameter (nor JCMS uid), no index_N suffix."""
+    parts = urlsplit(url)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    paged = {i for i, (k, v) in enumerate(params) if k.lower() in PAGE_PARAMS and v.isdigit()
+             and (k.lower() != "p" or len(v) <= 3)}  # ?p=1234 is an article id, not a page
+    if any(params[i][0].lower() == "pagenum" for i in paged):
+        paged |= {i for i, (k, _) in enumerate(params) if k.lower() == "uid"}  # JCMS ?uid=&pageNum=
+    kept = [pair for i, pair in enumerate(params) if i not in paged]
+    path = parts.path
+    mo = _PATH_PAGE.match(path)
+    if mo and re.search(r"/(?:index|default|list|column-index)[_-]$", mo.group("head")):
+        path = mo.group("head")[:-1] + mo.group("tail")
+    if not paged and path == parts.path:
+        return url
+    query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
