@@ -69,7 +69,7 @@ class Snapshot:
         """Store a page; the home page is also kept in memory."""
         if home:
             self.home_url, self.home = page.url, page
-        listish = 1 if (page.items or page.empty_marker) else 0
+        listish = 1 if (page.items or page.empty_marker or page.list_error) else 0
         self._pages.append((page.url, page.depth, int(page.ok), listish, int(not page.attachment), _pack(page)))
         self._tick()
 
