@@ -25,6 +25,7 @@ from govinspect.demo.plan import (
 )
 from govinspect.demo.services import guide_html, no_guide_html
 from govinspect.demo.style_card import CardStyle
+from govinspect.demo.style_json import PlatformStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
 from govinspect.demo.text import paragraphs
@@ -32,6 +33,8 @@ from govinspect.demo.types import Resource
 
 STYLES: dict[str, Style] = {"trs": TrsStyle(), "ul": UlStyle(), "card": CardStyle()}
 HOME_LIMIT = {"trs": 7, "ul": 6, "card": 6}
+STYLES["platform"] = PlatformStyle()
+HOME_LIMIT["platform"] = 6
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _BODY = re.compile(r"<body[^>]*>")
 
@@ -238,7 +241,9 @@ def _message(plan: SitePlan, style: Style, msg: Message) -> Made:
 
 
 def _list(plan: SitePlan, style: Style, col: ColumnPlan, n: int, pages: int) -> Made:
-    return page(plan, style.list_page(plan, col, n, pages))
+    made = page(plan, style.list_page(plan, col, n, pages))
+    shown = getattr(style, "list_shown", None)  # script-drawn lists: truth reads what is shown
+    return made if shown is None or made[1] is None else (made[0], shown(plan, col, made[1]))
 
 
 def _article(plan: SitePlan, style: Style, col: ColumnPlan, item: ItemPlan) -> Made:

@@ -25,7 +25,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -432,12 +432,16 @@ def _text(body: bytes, content_type: str | None) -> str:
     return body.decode("utf-8", "replace")
 
 
+# Timestamps are dated in China Standard Time, where the sites publish (UTC+8, no DST).
+_CST = timezone(timedelta(hours=8))
+
+
 def _epoch(value: float) -> date | None:
-    """An epoch timestamp in milliseconds or seconds as a date (years 2000-2099 only)."""
+    """An epoch timestamp in milliseconds or seconds as a Beijing date (years 2000-2099 only)."""
     for scale in (1000.0, 1.0):
         secs = value / scale
         if 946_684_800 <= secs < 4_102_444_800:
-            return datetime.fromtimestamp(secs, UTC).date()
+            return datetime.fromtimestamp(secs, _CST).date()
     return None
 
 
