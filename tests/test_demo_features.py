@@ -232,7 +232,8 @@ def test_every_site_but_one_has_a_search_form(demo_world: World) -> None:
         assert mo and urljoin("http://h/", mo.group(1)) == "http://h" + s.action
         assert f'name="{s.query_field}"' in home
         forms[site.key] = mo.group(2).upper()
-    assert forms == {"huainan": "GET", "tja": "GET", "fengtai": "GET", "jyj": "POST", "wjw": None}
+    assert forms == {"huainan": "GET", "tja": "GET", "fengtai": "GET", "jyj": "POST", "wjw": None,
+                     "shouxian": "GET"}
     assert demo_world.site("tja").truth.search.charset == "gbk"
 
 

@@ -6,8 +6,8 @@ personnel and statistics on an old ASP.NET system paged by ``__doPostBack``. Pla
 future-dated news item (JSON, epoch millis), a notice list linking a deleted article, a stale
 label-endpoint column and a stale postback-paged column, an empty postback column, and a
 label endpoint that answers a login page (a fresh column the crawl cannot read: a notice,
-never a staleness finding). 工作动态's neighbours, 政策文件 and 政策解读 are the clean
-controls for each delivery.
+never a staleness finding), and a footer without its ICP number. 部门动态, 政策文件 and
+政策解读 are the clean controls of each delivery.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import ClassVar
 
-from govinspect.demo.defects import Empty, FutureDated, PathScheme, Stale
+from govinspect.demo.defects import BrokenLinks, Empty, FooterOmits, FutureDated, PathScheme, Stale
 from govinspect.demo.plan import ItemPlan, SearchSpec, SitePlan, SiteSpec
 from govinspect.demo.style_json import ENDPOINT_HTML
 from govinspect.demo.text import Locale
@@ -67,8 +67,10 @@ def dynamic_specs() -> list[SiteSpec]:
                 Stale("规范性文件", 230),
                 Stale("人事信息", 400),
                 Empty("统计数据", marker=True),
+                BrokenLinks(n404=2, refused=1, missing_files=1),
                 ListedGone("通知公告"),
                 EndpointAnswersHtml("规划计划"),
+                FooterOmits("icp"),
             ),
             board="县长信箱",
             search=SearchSpec("/irs/front/search", "searchWord", params=(("code", "17da70961a7"),)),
