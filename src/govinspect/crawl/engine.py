@@ -86,6 +86,7 @@ class _HeldList:
     seen: set[tuple[str | None, str]]
     candidates: list[dict[str, Any]]
     candidate: int = 0
+    first_error: str | None = None  # what the best candidate endpoint answered
 
 
 class SiteCrawler:
@@ -316,13 +317,15 @@ class SiteCrawler:
 
     def _list_failed(self, held: _HeldList, req: CrawlRequest, why: str) -> None:
         """Try the page's next candidate endpoint, or record why the list could not be read."""
+        where = "数据接口" if req.kind == "json" else "翻页表单"
+        page_note = f"第 {req.page_no} 页" if req.page_no > 1 else ""
+        error = f"{where}{page_note}无法读取（{req.url[:120]}）：{why}"[:300]
         if req.kind == "json" and req.page_no == 1 and held.candidate + 1 < len(held.candidates):
+            held.first_error = held.first_error or error
             held.candidate += 1
             self.crawl_q.put_nowait(self._endpoint_request(held.page, held.candidates[held.candidate], 1))
             return
-        where = "数据接口" if req.kind == "json" else "翻页表单"
-        page_note = f"第 {req.page_no} 页" if req.page_no > 1 else ""
-        held.page.list_error = f"{where}{page_note}无法读取（{req.url[:120]}）：{why}"[:300]
+        held.page.list_error = held.first_error or error
         self._release(held.page.url)
 
     def _release(self, column: str) -> None:

@@ -341,7 +341,9 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             ep = _endpoint(raw, page_url, data, method, expect, json_body)
             if ep is not None:
                 found.append(ep)
-        for mo in _LABEL_URL.finditer(script):
+        for mo in _LABEL_URL.finditer(script) if "/site/label/" in script else ():
+            if script[mo.end():].lstrip().startswith("+"):
+                continue  # only the head of a concatenated URL: the call above reads it whole
             ep = _endpoint(mo.group(1), page_url, None, "GET", "html")
             if ep is not None:
                 found.append(ep)
@@ -355,8 +357,10 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
     unique: dict[tuple[str, str], Endpoint] = {}
     for ep in found:
         unique.setdefault((ep.method, ep.url), ep)
-    ranked = sorted(unique.values(), key=lambda e: e.page_key is None)
-    return ranked[:MAX_CANDIDATES]
+    # Paged endpoints first; an unpaged one is only a candidate when nothing is paged (it may
+    # be a sidebar's "latest" box rather than the column's list).
+    paged = [e for e in unique.values() if e.page_key]
+    return (paged or list(unique.values()))[:MAX_CANDIDATES]
 
 
 def script_list_hint(html: str) -> bool:
@@ -640,10 +644,12 @@ def attach_list_source(page: Page, html: str) -> None:
         elif next_postback(postback, 1) is not None:
             page.list_source = postback
         return
-    if page.items or page.empty_marker or is_home_url(url) or is_home_url(page.url):
+    if page.items or page.empty_marker or page.pub_date is not None:
+        return  # a list read from the page itself, or an article (its "related" boxes are no column)
+    if is_home_url(url) or is_home_url(page.url):
         return
     endpoints = find_endpoints(html, url)
     if endpoints:
         page.list_source = {"kind": "json", "candidates": [e.as_dict() for e in endpoints]}
-    elif page.pub_date is None and script_list_hint(html):
+    elif script_list_hint(html):
         page.list_error = NO_ENDPOINT
