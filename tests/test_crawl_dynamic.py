@@ -269,3 +269,38 @@ def test_json_record_shapes():
     assert len(read.items) == 1 and read.items[0].date == date(2024, 6, 10) and read.pages == 1
     assert read_list(b'{"code": 0, "data": {"list": [], "total": 0}}', None, "json", base, AS_OF).empty
     assert read_list(b'{"count": 12}', None, "json", base, AS_OF).error
+
+
+JPAAS_SHELL = (
+    "<html><head><title>政策文件_某部</title></head><body>"
+    '<div class="position">当前位置：<a href="/">首页</a> &gt; 政策文件</div><div class="list-box">'
+    '<script url="/api-gateway/jpaas-publish-server/front/page/build/unit" '
+    "queryData=\"{'parseType':'bulidstatic','webId':'w1','tplSetId':'t9','pageType':'column',"
+    "'tagId':'当前栏目_list','editType':'null','pageId':'p42'}\"></script></div></body></html>"
+)
+
+
+def jpaas_unit(pages: int, per: int = 5):
+    async def handler(request: web.Request) -> web.StreamResponse:
+        q = {k: v[0] for k, v in parse_qs(request.query_string).items()}
+        assert q["pageId"] == "p42" and q["tagId"] == "当前栏目_list"
+        n = json.loads(q["paramJson"])["pageNo"] if "paramJson" in q else 1
+        rows = "".join(
+            f'<li><a href="/zwgk/art/{n}{k}.html" title="关于印发第{n}{k}号管理办法的通知">关于印发第{n}{k}号...</a>'
+            f"<span>2024-0{6 - n}-0{k + 1}</span></li>" for k in range(per)
+        ) if n <= pages else ""
+        pager = f"<div id=\"u_pagination\" queryData=\"{{'rows':'{per}','count':'{pages * per}','pageNo':'{n}'}}\"></div>"
+        return web.json_response({"success": True, "data": {"html": f"<ul>{rows}</ul>{pager}"}})
+    return handler
+
+
+def test_jpaas_unit_with_paramjson_paging():
+    routes: dict[str, object] = {"/": html(HOME), "/col/tzgg/index.html": html(JPAAS_SHELL),
+                                 "/api-gateway/jpaas-publish-server/front/page/build/unit": jpaas_unit(3)}
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        snap = crawl(server)
+        hits = dict(server.hits)
+    page = snap.page(server.url("/col/tzgg/index.html"))
+    assert page is not None and page.list_error is None
+    assert len(page.items) == 15 and max(i.date for i in page.items if i.date) == date(2024, 5, 5)
+    assert hits["/api-gateway/jpaas-publish-server/front/page/build/unit"] == 3

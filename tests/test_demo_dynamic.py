@@ -35,7 +35,7 @@ def snap(demo_world, world_server):
 def test_every_delivery_is_exercised():
     plan = next(p for p in plan_world(AS_OF) if p.spec.key == KEY)
     kinds = {mechanism(c) for c in plan.columns}
-    assert kinds == {"api", "label", "aspnet"}
+    assert kinds == {"api", "label", "aspnet", "jpaas"}
     assert any(len(c.items) > 15 for c in plan.columns if mechanism(c) == "api")  # API paging
     assert any(len(c.items) > 6 for c in plan.columns if mechanism(c) == "aspnet")  # postbacks
 

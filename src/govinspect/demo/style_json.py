@@ -2,8 +2,9 @@
 
 Column pages are HTML shells: the list container is empty and an inline script asks a data
 endpoint for the rows. News and notices come from a JSON API (``$.ajax`` with a ``data``
-object, or ``fetch`` with a template string; epoch-millisecond dates); 政务公开 columns come
-from an Anhui-style label endpoint answering an HTML fragment
+object, or ``fetch`` with a template string; epoch-millisecond dates); 政策解读 from a Hanweb
+JPaaS unit (``<script url=... queryData=...>``, JSON wrapping HTML, ``paramJson`` paging);
+the other 政务公开 columns from an Anhui-style label endpoint answering an HTML fragment
 (``/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList&pageIndex=N``, shapes from
 the crawler scripts cited in extract/jsonlist.py); and the personnel and statistics columns
 live on an old ASP.NET WebForms system paged by ``__doPostBack`` (demo/style_aspnet.py).
@@ -43,8 +44,10 @@ SITE_ID = 6786551
 API_ROWS = 15
 LABEL_ROWS = 10
 # How each column's list is delivered, by column key (others: the JSON API).
-MECHANISM = {"zcwj": "label", "gfxwj": "label", "zcjd": "label", "ghjh": "label",
+MECHANISM = {"zcwj": "label", "gfxwj": "label", "zcjd": "jpaas", "ghjh": "label",
              "rsxx": "aspnet", "tjsj": "aspnet"}
+JPAAS = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+JPAAS_ROWS = 8
 ENDPOINT_HTML = "endpoint answers a login page (HTML) instead of its list"
 _CST = timezone(timedelta(hours=8))
 _LOGIN = (
@@ -87,6 +90,8 @@ class PlatformStyle(UlStyle):
             return f"{ASPX}?ClassID={col.num}"
         if kind == "label":  # query keys in sorted order, as a crawler canonicalises them
             return f"/public/column/{col.num}?action=list&catId={col.num}&type=4"
+        if kind == "jpaas":
+            return f"/{col.spec.section or 'zwgk'}/{col.spec.key}/index.html"
         return f"/content/column/{col.num}"
 
     def article_path(self, plan: SitePlan, col: ColumnPlan, item: ItemPlan) -> str:
@@ -143,6 +148,11 @@ class PlatformStyle(UlStyle):
         kind = mechanism(col)
         if kind == "aspnet":
             return aspnet.list_body(plan, col, n, f"./List.aspx?ClassID={col.num}")
+        if kind == "jpaas":
+            query = (f"{{'parseType':'bulidstatic','webId':'{SITE_ID}','tplSetId':'sxzf2019',"
+                     f"'pageType':'column','tagId':'当前栏目_list','editType':'null','pageId':'{col.num}'}}")
+            return (f'<div class="list-box" id="unit_{col.num}">\n<script url="{JPAAS}" '
+                    f'queryData="{query}"></script>\n</div>')
         if kind == "label":
             script = (
                 f'var siteId = {SITE_ID};\nvar catId = "{col.num}";\nvar pageSize = {LABEL_ROWS};\n'
@@ -245,7 +255,19 @@ class PlatformStyle(UlStyle):
             html = self._frame(plan, col, self._content(plan, col, n))
             return Resource(html.encode(plan.spec.encoding, "xmlcharrefreplace"), html_type(plan))
 
-        return {API: api, LABEL: label, ASPX: aspx}
+        def jpaas(req: Request) -> Resource:
+            q = {k: v[0] for k, v in parse_qs(req.query).items()}
+            col = column(q.get("pageId"), "jpaas")
+            if col is None:
+                return Resource(b'{"success": false, "message": "page not found"}', "application/json")
+            try:
+                n = int(json.loads(q.get("paramJson", "{}")).get("pageNo", 1))
+            except (ValueError, AttributeError):
+                n = 1
+            body = {"success": True, "message": "", "data": {"html": jpaas_unit(col, max(n, 1))}}
+            return Resource(json.dumps(body, ensure_ascii=False).encode(), "application/json;charset=UTF-8")
+
+        return {API: api, LABEL: label, ASPX: aspx, JPAAS: jpaas}
 
 
 def api_page(col: ColumnPlan, q: dict[str, str]) -> dict[str, object]:
@@ -263,6 +285,21 @@ def api_page(col: ColumnPlan, q: dict[str, str]) -> dict[str, object]:
     return {"code": 200, "msg": "操作成功", "data": {
         "list": records, "total": total, "pageIndex": n, "pageSize": size,
         "totalPage": math.ceil(total / size)}}
+
+
+def jpaas_unit(col: ColumnPlan, n: int) -> str:
+    """One page of a JPaaS unit: list markup and a pager carrying its counts in queryData."""
+    chunk = col.items[(n - 1) * JPAAS_ROWS : n * JPAAS_ROWS]
+    rows = "\n".join(
+        f'<li><a href="{esc(i.href or i.path)}" target="_blank" title="{esc(i.title)}">'
+        f'{esc(i.title[:24])}</a><span>{i.date:%Y-%m-%d}</span></li>' if i.date else
+        f'<li><a href="{esc(i.href or i.path)}" target="_blank" title="{esc(i.title)}">'
+        f"{esc(i.title[:24])}</a></li>"
+        for i in chunk
+    )
+    pager = (f'<div id="unit_pagination" queryData="{{\'rows\':\'{JPAAS_ROWS}\','
+             f'\'count\':\'{len(col.items)}\',\'pageNo\':\'{n}\'}}"></div>')
+    return f'<div class="page-content"><ul>\n{rows}\n</ul></div>\n{pager}'
 
 
 def label_fragment(col: ColumnPlan, n: int) -> str:

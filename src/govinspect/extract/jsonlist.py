@@ -12,6 +12,13 @@ Sources for the shapes:
 - Anhui label endpoint and its parameters (pageIndex, pageSize, labelName, catId, dateFormat):
   crawler scripts for ah.gov.cn, slt.ah.gov.cn, mpa.ah.gov.cn, chuzhou.gov.cn, ahhuoshan.gov.cn
   found with find_string "IsAjax=1&dataType=html" in the public code corpus.
+- Hanweb JPaaS (the 集约化 platform of mohurd.gov.cn, miit.gov.cn, samr.gov.cn, mofcom.gov.cn and
+  city sites such as yantai.gov.cn): a ``<script url="/api-gateway/jpaas-publish-server/front/
+  page/build/unit" queryData="{'parseType':'bulidstatic','pageId':...}">`` element, answers
+  ``{"success": true, "data": {"html": "<ul><li>..."}}``, pages asked with
+  ``paramJson={"pageNo":N,"pageSize":M}``, a pager ``<div queryData="{'rows':'15','count':'404',
+  'pageNo':'1'}">``; from public crawler configs and tests for those sites, found with
+  find_string "jpaas-publish-server/front/page/build/unit" and 'querydata="{'.
 - easyui ``data-options="href:'...Handler.ashx?pageNumber=1&pageSize=10'"`` list panels:
   jungle0127/transinfo Trans/admin/promulagate/newslist.aspx.
 - JSON envelopes (``{"data": {"list"|"rows"|"records": [...], "total": N, "pages": N}}``, epoch
@@ -21,6 +28,7 @@ Sources for the shapes:
 
 from __future__ import annotations
 
+import html as htmlmod
 import json
 import math
 import re
@@ -65,6 +73,8 @@ _ASSIGN = re.compile(
     r"""(?:"([^"\n]*)"|'([^'\n]*)'|(-?\d+(?:\.\d+)?)(?![\w.]))"""
 )
 _HIDDEN_INPUT = re.compile(r"<input\b[^>]*>", re.I)
+_QUERYDATA_TAG = re.compile(r"<\w+\b[^>]*\bquerydata\s*=[^>]*>", re.I)
+JPAAS_PAGE_PARAM = "paramJson"
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 PAGE_KEYS = frozenset({
@@ -101,12 +111,13 @@ class Endpoint:
     page_in: str = "query"  # "query" or "body"
     page_base: int = 1
     expect: str = "any"  # "json", "html" or "any"
+    json_param: str | None = None  # a query parameter holding JSON that carries the page key
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": "json", "url": self.url, "method": self.method, "body": self.body,
             "json_body": self.json_body, "page_key": self.page_key, "page_in": self.page_in,
-            "page_base": self.page_base, "expect": self.expect,
+            "page_base": self.page_base, "expect": self.expect, "json_param": self.json_param,
         }
 
 
@@ -347,6 +358,7 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             ep = _endpoint(mo.group(1), page_url, None, "GET", "html")
             if ep is not None:
                 found.append(ep)
+    found += _jpaas_units(html, page_url)
     for regex in (_DATA_ATTRS, _OPTIONS_HREF):
         for mo in regex.finditer(html):
             raw = mo.group(1).replace("&amp;", "&")
@@ -363,6 +375,25 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
     return (paged or list(unique.values()))[:MAX_CANDIDATES]
 
 
+def _jpaas_units(html: str, page_url: str) -> list[Endpoint]:
+    """Hanweb JPaaS units: an element with ``url`` and ``queryData`` attributes (see above)."""
+    out = []
+    for tag in _QUERYDATA_TAG.findall(html) if "querydata" in html.lower() else ():
+        attrs = {k.lower(): htmlmod.unescape(a or b or c) for k, a, b, c in _ATTR.findall(tag)}
+        raw, data = attrs.get("url", ""), _object(attrs.get("querydata", ""), {})
+        if not raw or data is None or not data:
+            continue
+        params = [(k, v.replace(_PH, "")) for k, v in data.items()]
+        url = urljoin(page_url, raw.strip())
+        if urlsplit(url).scheme not in ("http", "https") or _NOT_LIST.search(urlsplit(url).path):
+            continue
+        url += ("&" if "?" in url else "?") + urlencode(params)
+        # Later pages carry {"pageNo": N} in the paramJson parameter (page 1 is asked as is).
+        out.append(Endpoint(url, page_key="pageNo", page_in="json_query", expect="any",
+                            json_param=JPAAS_PAGE_PARAM))
+    return out
+
+
 def script_list_hint(html: str) -> bool:
     """True when an inline script asks for data with paging words: a list drawn by script."""
     return any(_AJAX_WORDS.search(s) and _PAGING_WORDS.search(s) for s in _inline_scripts(html))
@@ -372,6 +403,22 @@ def page_request(source: dict[str, Any], n: int) -> tuple[str, str, bytes | None
     """(url, method, body, content type) asking endpoint ``source`` for its page ``n`` (1-based)."""
     key, value = source.get("page_key"), str(n - 1 + int(source.get("page_base", 1)))
     url, method = source["url"], source.get("method", "GET")
+    if key and source.get("json_param") and n > 1:
+        parts = urlsplit(url)
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        name = source["json_param"]
+        seed: dict[str, Any] = {}
+        for k, v in params:
+            if k == name:
+                try:
+                    loaded = json.loads(v)
+                except ValueError:
+                    loaded = None
+                seed = loaded if isinstance(loaded, dict) else {}
+        seed[key] = int(value)
+        params = [(k, v) for k, v in params if k != name]
+        params.append((name, json.dumps(seed, separators=(",", ":"))))
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
     if key and source.get("page_in") == "query":
         parts = urlsplit(url)
         params = parse_qsl(parts.query, keep_blank_values=True)
@@ -408,6 +455,9 @@ _RECORD_KEYS = frozenset({"list", "rows", "records", "data", "datas", "items", "
 _URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|jsp|aspx?|php)(?:$|[?#])", re.I)
 _LETTERS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _FRAG_PAGES = re.compile(r"共\s*(\d{1,5})\s*页|/\s*(\d{1,5})\s*页|(?i:totalPage|pageCount)\D{0,4}(\d{1,5})")
+# A JPaaS pager: queryData="{'rows':'15','count':'404','pageNo':'1'}" (rows per page, records).
+_FRAG_COUNT = re.compile(r"""(?i)['"]count['"]\s*:\s*['"]?(\d{1,7})""")
+_FRAG_ROWS = re.compile(r"""(?i)['"](?:rows|pagesize)['"]\s*:\s*['"]?(\d{1,4})""")
 _DOC_MARKERS = re.compile(r"(?i)<html|<title|<!doctype")
 
 
@@ -581,6 +631,9 @@ def _from_fragment(text: str, base: str, ref: date) -> ListRead:
     if frag.items:
         mo = _FRAG_PAGES.search(frag.text) or _FRAG_PAGES.search(text)
         pages = int(next(g for g in mo.groups() if g)) if mo else None
+        count, rows = _FRAG_COUNT.search(text), _FRAG_ROWS.search(text)
+        if pages is None and count and rows and int(rows.group(1)):
+            pages = math.ceil(int(count.group(1)) / int(rows.group(1)))
         return ListRead(items=frag.items, pages=pages, html=True)
     if frag.empty_marker:
         return ListRead(empty=True, pages=0, html=True)
