@@ -123,3 +123,22 @@ def test_postback_pager_without_a_form_is_an_error():
         + "</ul><a href=\"javascript:__doPostBack('Pager1','2')\">2</a></body></html>")
     page = parsed(html)
     assert len(page.items) == 4 and page.list_error and "表单" in page.list_error
+
+
+def test_search_pages_and_search_endpoints_are_not_columns():
+    script = '$.getJSON("/api/search/list?keyword=&pageNo=1&pageSize=10", draw);'
+    assert find_endpoints(page_with(script), URL) == []
+    script = '$.getJSON("/api/content/list?channelId=3&pageIndex=1&pageSize=15", draw);'
+    results = parsed(page_with(script), "http://www.x.gov.cn/search/index.html")
+    assert results.list_source is None and results.list_error is None
+
+
+def test_gridview_page_arguments():
+    html = ('<form method="post" action="./list.aspx"><input type="hidden" name="__VIEWSTATE" value="x" />'
+            "<table><tr><td><a href=\"javascript:__doPostBack('GridView1','Page$2')\">2</a></td>"
+            "<td><a href=\"javascript:__doPostBack('GridView1','Page$3')\">3</a></td></tr></table></form>")
+    source = find_postback(html, "http://x.gov.cn/a/list.aspx")
+    assert source and next_postback(source, 1) == ("GridView1", "Page$2")
+    assert next_postback(source, 2) == ("GridView1", "Page$3") and next_postback(source, 3) is None
+    body = postback_body(source, "GridView1", "Page$2", "gb18030").decode()
+    assert "__EVENTARGUMENT=Page%242" in body

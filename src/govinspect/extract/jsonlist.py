@@ -84,11 +84,11 @@ PAGE_KEYS = frozenset({
 SIZE_KEYS = frozenset({"pagesize", "size", "rows", "limit", "ps", "perpage", "page_size", "pagecount_"})
 # Words of endpoints that list things, and of those that never do (counters, weather, login).
 _LISTISH = re.compile(
-    r"(?i)list|label|query|search|info|article|news|channel|column|catid|colid|doc|content|page"
+    r"(?i)list|label|query|info|article|news|channel|column|catid|colid|doc|content|page"
 )
 _NOT_LIST = re.compile(
     r"(?i)count|visit|hits|click|weather|login|logout|user|token|captcha|verify|stat|like|"
-    r"footer|header|foot\.|head\.|menu|nav|share|favorite|\.css|\.js(?:$|\?)"
+    r"footer|header|foot\.|head\.|menu|nav|share|favorite|search|\.css|\.js(?:$|\?)"
 )
 _PAGING_WORDS = re.compile(
     r"(?i)pageSize|pageIndex|pageNo|pageNum|curPage|currPage|currentPage|totalPage|laypage|"
@@ -699,8 +699,8 @@ def attach_list_source(page: Page, html: str) -> None:
         return
     if page.items or page.empty_marker or page.pub_date is not None:
         return  # a list read from the page itself, or an article (its "related" boxes are no column)
-    if is_home_url(url) or is_home_url(page.url):
-        return
+    if is_home_url(url) or is_home_url(page.url) or "search" in urlsplit(url).path.lower():
+        return  # a search page lists results for a query, not a column
     endpoints = find_endpoints(html, url)
     if endpoints:
         page.list_source = {"kind": "json", "candidates": [e.as_dict() for e in endpoints]}

@@ -7,6 +7,9 @@ and ``__EVENTARGUMENT`` fields and posts the whole form, ``__VIEWSTATE`` and
 ``__EVENTVALIDATION`` included, to the form's action. This module reads that state so that
 the crawl can post the same request for the next page, without running any script.
 
+GridView's own pager posts ``__doPostBack('GridView1','Page$2')`` (System.Web.UI.WebControls.
+GridView paging arguments ``Page$N``, ``Page$Next``, ``Page$Last``).
+
 Sources: the Wuqi.Webdiyer AspNetPager control as used on list pages
 (lvxiangjun1/hqweb SourceCode/WebSite/generalweb/list.aspx, NextPageText="下一页"), and crawler
 notes that replay ``__doPostBack('AspNetPager1', N)`` with ``__VIEWSTATE`` and
@@ -90,7 +93,7 @@ def find_postback(html: str, page_url: str) -> dict[str, Any] | None:
         text = node.text(strip=True) if node.tag != "input" else (node.attributes.get("value") or "")
         text = text.translate(_STRIP)
         nextish = text in NEXT_TEXTS
-        if not (_PAGERISH.search(target) or nextish or text.isdigit()):
+        if not (_PAGERISH.search(target) or arg.startswith("Page$") or nextish or text.isdigit()):
             continue
         if node.attributes.get("disabled") is not None:
             continue
@@ -118,7 +121,7 @@ def next_postback(source: dict[str, Any], current: int) -> tuple[str, str] | Non
         if text in NEXT_TEXTS:
             return target, arg
     for text, target, arg in source.get("links", []):
-        if text == wanted or (arg == wanted and _PAGERISH.search(target)):
+        if text == wanted or arg == f"Page${wanted}" or (arg == wanted and _PAGERISH.search(target)):
             return target, arg
     return None
 
