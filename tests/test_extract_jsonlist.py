@@ -142,3 +142,12 @@ def test_gridview_page_arguments():
     assert next_postback(source, 2) == ("GridView1", "Page$3") and next_postback(source, 3) is None
     body = postback_body(source, "GridView1", "Page$2", "gb18030").decode()
     assert "__EVENTARGUMENT=Page%242" in body
+
+
+def test_date_formats_and_entities_in_records():
+    recs = [{"title": "关于&quot;双随机&quot;抽查的通知", "url": "/a/1.html", "fbrq": "2024年6月8日 09:30:00"},
+            {"title": "市政府常务会议召开", "url": "/a/2.html", "createTime": "2024-06-07T09:30:00.000+0800"},
+            {"title": "全市防汛工作会议召开", "url": "/a/3.html", "date": "06-05"}]
+    read = read_list(json.dumps({"rows": recs}).encode(), None, "json", URL, AS_OF)
+    assert [i.date for i in read.items] == [date(2024, 6, 8), date(2024, 6, 7), date(2024, 6, 5)]
+    assert read.items[0].title == '关于"双随机"抽查的通知' and read.items[2].year_inferred

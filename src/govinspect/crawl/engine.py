@@ -230,6 +230,9 @@ class SiteCrawler:
         body = postback_body(source, call[0], call[1], page.encoding)
         return CrawlRequest(source["url"], page.depth, "POST", body, _FORM, page.url, "postback", n, None)
 
+    def _allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(url, self.fetcher.user_agent)
+
     def _endpoint_request(self, page: Page, source: dict[str, Any], n: int) -> CrawlRequest:
         url, method, body, ctype = page_request(source, n)
         return CrawlRequest(url, page.depth, method, body, ctype, page.url, "json", n, source)
@@ -237,6 +240,9 @@ class SiteCrawler:
     async def _continue_list(self, req: CrawlRequest) -> None:
         held = self._held.get(req.column or "")
         if held is None:
+            return
+        if not self._allowed(req.url):
+            self._list_failed(held, req, "robots.txt 禁止读取")
             return
         headers = {"Referer": held.page.final_url or held.page.url}
         if req.kind == "json":

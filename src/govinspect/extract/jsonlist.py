@@ -39,7 +39,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from govinspect.model import ListItem, Page
 
-from .dates import parse_date
+from .dates import find_dates, parse_date
 from .html import extract_page, is_home_url
 from .links import collapse
 from .postback import find_postback, next_postback
@@ -510,8 +510,13 @@ def _as_date(value: Any, ref: date) -> tuple[date, bool] | None:
         if re.fullmatch(r"\d{10}|\d{13}", text):
             d = _epoch(float(text))
             return (d, False) if d else None
-        if 6 <= len(text) <= 40:
-            return parse_date(text, ref) or parse_date(text[:10], ref)
+        if 3 <= len(text) <= 40:
+            parsed = parse_date(text, ref)
+            if parsed:
+                return parsed
+            found = find_dates(text, ref)  # "2019年10月8日 09:30:00", dates with a time
+            if found and found[0].start <= 2:
+                return found[0].date, found[0].year_inferred
     return None
 
 
@@ -525,7 +530,7 @@ def _pick(record: dict[str, Any], ref: date) -> tuple[str, str | None, tuple[dat
             low = lowered[k]
             if (low == wanted or (wanted == "title" and "title" in low and "sub" not in low)) \
                     and isinstance(record[k], str) and len(_LETTERS.findall(record[k])) >= 2:
-                title = collapse(re.sub(r"<[^>]+>", "", record[k]))
+                title = collapse(htmlmod.unescape(re.sub(r"<[^>]+>", "", record[k])))
                 break
         if title:
             break
