@@ -304,3 +304,44 @@ def test_jpaas_unit_with_paramjson_paging():
     assert page is not None and page.list_error is None
     assert len(page.items) == 15 and max(i.date for i in page.items if i.date) == date(2024, 5, 5)
     assert hits["/api-gateway/jpaas-publish-server/front/page/build/unit"] == 3
+
+
+def test_held_list_is_kept_when_the_time_budget_runs_out():
+    inner = json_api(5)
+
+    async def slow(request: web.Request) -> web.StreamResponse:
+        if "pageIndex=1" not in request.query_string:
+            await asyncio.sleep(3)
+        return await inner(request)
+
+    routes: dict[str, object] = {"/": html(HOME), "/col/gzdt/index.html": html(shell("工作动态", AJAX)),
+                                 "/api/content/list": slow}
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        snap = crawl(server, site_budget=1.5, timeout=5)
+    page = snap.page(server.url("/col/gzdt/index.html"))
+    assert page is not None and len(page.items) == 5  # page 1 of the endpoint, kept
+    assert snap.stats.stopped
+
+
+def gbk_aspx(request_form: dict[str, str] | None) -> bytes:
+    n = int(request_form["__EVENTARGUMENT"]) if request_form else 1
+    html = aspx(n, 2, f"vs{n}").replace("政务公开", "信息公开目录")
+    hidden = '<input type="hidden" name="hidCol" value="信息公开" />'
+    return html.replace('<input type="text"', hidden + '<input type="text"').encode("gbk")
+
+
+def test_postback_on_a_gbk_page_posts_gbk_form_values():
+    async def handler(request: web.Request) -> web.StreamResponse:
+        form = None
+        if request.method == "POST":
+            raw = await request.read()
+            assert b"hidCol=%D0%C5%CF%A2%B9%AB%BF%AA" in raw  # 信息公开, encoded as the page's GBK
+            form = {k: v[0] for k, v in parse_qs(raw.decode("ascii"), encoding="gbk").items()}
+            assert form["hidCol"] == "信息公开"
+        return web.Response(body=gbk_aspx(form), headers={"Content-Type": "text/html; charset=gbk"})
+
+    routes: dict[str, object] = {"/": html(HOME), "/list.aspx": handler}
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        snap = crawl(server)
+    page = snap.page(server.url("/list.aspx?ClassID=7"))
+    assert page is not None and page.list_error is None and len(page.items) == 8
