@@ -345,3 +345,34 @@ def test_postback_on_a_gbk_page_posts_gbk_form_values():
         snap = crawl(server)
     page = snap.page(server.url("/list.aspx?ClassID=7"))
     assert page is not None and page.list_error is None and len(page.items) == 8
+
+
+def button_page(n: int, pages: int) -> str:
+    rows = "".join(
+        f'<li><a href="/gk/{n}{k}.html">关于公布第{n}{k}批行政许可事项的公告</a><span>2024-0{6 - n}-1{k}</span></li>'
+        for k in range(3)
+    )
+    nxt = ('<input type="submit" name="ctl00$Main$btnNext" value="下一页" id="btnNext" />' if n < pages
+           else '<input type="submit" name="ctl00$Main$btnNext" value="下一页" disabled="disabled" />')
+    return ("<html><head><title>公告公示_某县</title></head><body>"
+            '<form method="post" action="gk.aspx" id="form1">'
+            f'<input type="hidden" name="__VIEWSTATE" value="state{n}" /><ul>{rows}</ul>'
+            f'<span>第{n}页</span><input type="hidden" name="hidPage" value="{n}" />{nxt}</form></body></html>')
+
+
+def test_submit_button_pager_posts_the_button():
+    async def handler(request: web.Request) -> web.StreamResponse:
+        n = 1
+        if request.method == "POST":
+            form = await request.post()
+            assert form["ctl00$Main$btnNext"] == "下一页" and form["__VIEWSTATE"] == f"state{form['hidPage']}"
+            n = int(str(form["hidPage"])) + 1
+        return web.Response(text=button_page(n, 3), content_type="text/html")
+
+    routes: dict[str, object] = {"/": html(HOME.replace("/list.aspx?ClassID=7", "/gk.aspx")), "/gk.aspx": handler}
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        snap = crawl(server)
+        hits = dict(server.hits)
+    page = snap.page(server.url("/gk.aspx"))
+    assert page is not None and page.list_error is None and len(page.items) == 9
+    assert hits["/gk.aspx"] == 3

@@ -1,5 +1,8 @@
 """ASP.NET WebForms lists paged by posting the page's form back (``__doPostBack``).
 
+A pager made of submit buttons (``<input type="submit" name="ctl00$btnNext" value="下一页">``)
+posts the same form with the pressed button's name and value instead.
+
 The pager's links are ``javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1','2')``
 (or ``WebForm_DoPostBackWithOptions(new WebForm_PostBackOptions("...$lnkNext", ...))`` for
 LinkButtons); the browser copies the target and argument into the hidden ``__EVENTTARGET``
@@ -36,6 +39,7 @@ _WITH_OPTIONS = re.compile(
 _PAGERISH = re.compile(r"(?i)pager|page|fenye|paging|lnk(?:next|btnnext)|btnnext|next")
 _STRIP = str.maketrans("", "", " \u3000\u00a0[]【】()（）<«")
 _SKIP_TYPES = frozenset({"submit", "button", "image", "reset", "file", "password"})
+BUTTON = "button:"  # a links entry whose target is a submit button's name, not an event target
 
 
 def _calls(node: LexborNode) -> tuple[str, str] | None:
@@ -81,10 +85,17 @@ def find_postback(html: str, page_url: str) -> dict[str, Any] | None:
     Returns ``{"kind": "postback", "url", "fields", "links": [[text, target, arg]], "error"}``;
     ``error`` says why the pager cannot be followed (no form to post), else None.
     """
-    if "PostBack" not in html:
+    if "PostBack" not in html and "__VIEWSTATE" not in html:
         return None
     tree = LexborHTMLParser(html)
     links: list[list[str]] = []
+    # Submit buttons named like a pager's "下一页" post the form with their own name=value.
+    for node in tree.css('form input[type="submit"], form input[type="image"], form button'):
+        name = node.attributes.get("name") or ""
+        text = (node.attributes.get("value") or node.text(strip=True) or
+                node.attributes.get("alt") or node.attributes.get("title") or "").translate(_STRIP)
+        if name and text in NEXT_TEXTS and node.attributes.get("disabled") is None:
+            links.append([text, BUTTON + name, node.attributes.get("value") or ""])
     for node in tree.css("a, input, button, span"):
         call = _calls(node)
         if call is None:
@@ -127,9 +138,12 @@ def next_postback(source: dict[str, Any], current: int) -> tuple[str, str] | Non
 
 
 def postback_body(source: dict[str, Any], target: str, arg: str, encoding: str | None) -> bytes:
-    """The urlencoded form a browser posts for ``__doPostBack(target, arg)``."""
+    """The urlencoded form a browser posts for ``__doPostBack(target, arg)`` or a pressed button."""
     fields = [(k, v) for k, v in source.get("fields", []) if k not in ("__EVENTTARGET", "__EVENTARGUMENT")]
-    fields = [("__EVENTTARGET", target), ("__EVENTARGUMENT", arg), *fields]
+    if target.startswith(BUTTON):  # the browser sends the pressed button's name and value
+        fields = [("__EVENTTARGET", ""), ("__EVENTARGUMENT", ""), *fields, (target[len(BUTTON):], arg)]
+    else:
+        fields = [("__EVENTTARGET", target), ("__EVENTARGUMENT", arg), *fields]
     enc = encoding or "utf-8"
     try:
         return urlencode(fields, encoding=enc, errors="xmlcharrefreplace").encode("ascii")
