@@ -439,8 +439,9 @@ def page_request(source: dict[str, Any], n: int) -> tuple[str, str, bytes | None
 # --- reading the response --------------------------------------------------------------
 
 _JSONP = re.compile(r"^[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
+# Pinyin initials are common in home-grown back ends: bt 标题, xxbt 信息标题, wzbt 文章标题, mc 名称.
 _TITLE_KEYS = ("title", "doctitle", "articletitle", "infotitle", "newstitle", "maintitle", "subject",
-               "name", "topic", "标题", "名称", "题目")
+               "name", "topic", "标题", "名称", "题目", "xxbt", "wzbt", "bt", "mc")
 _URL_HINTS = ("url", "link", "href", "path", "链接", "地址")
 _IMAGE_HINTS = ("pic", "img", "image", "thumb", "cover", "logo", "icon", "photo", "video", "file")
 _DATE_HINTS = ("date", "time", "day", "日期", "时间", "fbsj", "fbrq", "rq", "created", "published")
