@@ -151,3 +151,12 @@ def test_date_formats_and_entities_in_records():
     read = read_list(json.dumps({"rows": recs}).encode(), None, "json", URL, AS_OF)
     assert [i.date for i in read.items] == [date(2024, 6, 8), date(2024, 6, 7), date(2024, 6, 5)]
     assert read.items[0].title == '关于"双随机"抽查的通知' and read.items[2].year_inferred
+
+
+def test_undated_menus_are_not_lists():
+    menu = {"data": [{"name": "工作动态", "url": "/gzdt/"}, {"name": "通知公告", "url": "/tzgg/"},
+                     {"name": "政策文件", "url": "/zcwj/"}]}
+    assert read_list(json.dumps(menu).encode(), None, "any", URL, AS_OF).error
+    undated = {"rows": [{"title": f"关于开展第{k}批安全生产大检查的通知", "url": f"/a/{k}.html"} for k in range(3)]}
+    read = read_list(json.dumps(undated).encode(), None, "any", URL, AS_OF)
+    assert len(read.items) == 3 and all(i.date is None for i in read.items)

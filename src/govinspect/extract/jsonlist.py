@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 MAX_CANDIDATES = 4
+MIN_UNDATED_LETTERS = 6  # undated records with shorter names are menus (as in extract/lists.py)
 _CALL_SPAN = 3000  # characters of a call's argument list that are read
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
@@ -619,6 +620,9 @@ def _from_json(data: Any, base: str, ref: date) -> ListRead:
                 items.append(ListItem(title, urljoin(base, url) if url else None,
                                       when[0] if when else None, raw or None,
                                       when[1] if when else False))
+        if items and not any(i.date for i in items) and sum(
+                len(_LETTERS.findall(i.title)) >= MIN_UNDATED_LETTERS for i in items) * 2 < len(items):
+            continue  # undated short names: a menu of columns, as in extract/lists.py
         if items and len(items) * 2 >= len(records) and (best is None or len(items) > best[0]):
             best = (len(items), items, trail)
     if best is None:
