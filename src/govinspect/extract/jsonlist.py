@@ -705,7 +705,8 @@ def attach_list_source(page: Page, html: str) -> None:
         if postback["error"]:
             page.list_error = postback["error"]
         elif next_postback(postback, 1) is not None:
-            page.list_source = postback
+            # The crawl posts the form for the next pages: a pager judged unknown is known here.
+            page.list_source, page.list_error = postback, None
         return
     if page.items or page.empty_marker or page.pub_date is not None:
         return  # a list read from the page itself, or an article (its "related" boxes are no column)
@@ -714,5 +715,6 @@ def attach_list_source(page: Page, html: str) -> None:
     endpoints = find_endpoints(html, url)
     if endpoints:
         page.list_source = {"kind": "json", "candidates": [e.as_dict() for e in endpoints]}
+        page.list_error = None  # decided by what the endpoint answers (crawl/engine.py)
     elif script_list_hint(html):
         page.list_error = NO_ENDPOINT
