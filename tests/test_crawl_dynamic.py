@@ -376,3 +376,23 @@ def test_submit_button_pager_posts_the_button():
     page = snap.page(server.url("/gk.aspx"))
     assert page is not None and page.list_error is None and len(page.items) == 9
     assert hits["/gk.aspx"] == 3
+
+
+def test_lists_are_read_when_pages_are_parsed_in_a_worker_process():
+    from govinspect.crawl.parse import parse_pool
+
+    routes: dict[str, object] = {"/": html(HOME), "/list.aspx": postback_site(3),
+                                 "/col/gzdt/index.html": html(shell("工作动态", AJAX)),
+                                 "/api/content/list": json_api(2)}
+    routes.update(article_routes(10))
+    pool = parse_pool(1)
+    assert pool is not None
+    try:
+        with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+            snap = asyncio.run(crawl_site(SiteEntry("测试站", server.url("/")), fast(), AS_OF, executor=pool))
+    finally:
+        pool.shutdown()
+    aspx_page = snap.page(server.url("/list.aspx?ClassID=7"))
+    json_page = snap.page(server.url("/col/gzdt/index.html"))
+    assert aspx_page is not None and len(aspx_page.items) == 12
+    assert json_page is not None and len(json_page.items) == 10

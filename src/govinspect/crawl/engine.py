@@ -260,7 +260,7 @@ class SiteCrawler:
         if req.kind == "json":
             self._read_endpoint(held, req, resp.body, resp.headers.get("content-type"))
         else:
-            await self._read_postback(held, req, resp.body, resp.headers)
+            await self._read_postback(held, req, resp.body, resp.headers, resp.final_url)
 
     def _read_endpoint(self, held: _HeldList, req: CrawlRequest, body: bytes, ctype: str | None) -> None:
         source = req.source or {}
@@ -280,11 +280,11 @@ class SiteCrawler:
             self._release(held.page.url)
 
     async def _read_postback(self, held: _HeldList, req: CrawlRequest, body: bytes,
-                             headers: dict[str, str]) -> None:
+                             headers: dict[str, str], final_url: str) -> None:
         if not is_html(headers):
             self._list_failed(held, req, "翻页表单提交后返回的不是网页")
             return
-        part = Page(url=req.url, final_url=req.url, depth=held.page.depth)
+        part = Page(url=req.url, final_url=final_url or req.url, depth=held.page.depth)
         args = (part, body, headers.get("content-type"), self.as_of, self.site.overrides)
         if self.executor is None:
             part = parse_response(*args)
