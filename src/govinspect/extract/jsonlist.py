@@ -82,7 +82,6 @@ PAGE_KEYS = frozenset({
     "pageindex", "pageno", "pagenum", "page", "currentpage", "curpage", "currpage", "current",
     "pn", "p", "pagenumber", "page_no", "page_index", "pagecurrent",
 })
-SIZE_KEYS = frozenset({"pagesize", "size", "rows", "limit", "ps", "perpage", "page_size", "pagecount_"})
 # Words of endpoints that list things, and of those that never do (counters, weather, login).
 _LISTISH = re.compile(
     r"(?i)list|label|query|info|article|news|channel|column|catid|colid|doc|content|page"
@@ -157,7 +156,7 @@ def _variables(scripts: list[str], html: str) -> dict[str, str]:
     return found
 
 
-def _balanced(text: str, start: int, open_ch: str = "(", close_ch: str = ")") -> str:
+def _balanced(text: str, start: int) -> str:
     """The text between the bracket at ``start`` and its match (quotes respected), capped."""
     depth, i, quote = 0, start, ""
     end = min(len(text), start + _CALL_SPAN)
@@ -254,7 +253,7 @@ def _options(args: str) -> dict[str, str]:
     args = args.strip()
     if not args.startswith("{"):
         return {}
-    inner = _balanced(args, 0, "{", "}")
+    inner = _balanced(args, 0)
     out = {}
     for entry in _split_top(inner, ","):
         key, sep, val = entry.partition(":")
@@ -264,6 +263,7 @@ def _options(args: str) -> dict[str, str]:
 
 
 def _page_key(keys: list[str]) -> str | None:
+    """The first of ``keys`` that names a page number."""
     return next((k for k in keys if k.lower() in PAGE_KEYS), None)
 
 
@@ -348,7 +348,7 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             if re.fullmatch(r"[A-Za-z_$][\w$]*", data_expr.strip()):
                 # data: params, with ``var params = {...}`` earlier in the script.
                 decl = re.search(rf"\b{re.escape(data_expr.strip())}\s*=\s*\{{", script)
-                data_expr = "{" + _balanced(script, decl.end() - 1, "{", "}") + "}" if decl else ""
+                data_expr = "{" + _balanced(script, decl.end() - 1) + "}" if decl else ""
             data = _object(data_expr, env) if data_expr.startswith("{") else None
             ep = _endpoint(raw, page_url, data, method, expect, json_body)
             if ep is not None:
@@ -475,6 +475,7 @@ class ListRead:
 
 
 def _text(body: bytes, content_type: str | None) -> str:
+    """The body as text: the declared charset, else UTF-8, else GB18030."""
     charset = None
     if content_type and "charset=" in content_type.lower():
         charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'")
@@ -502,6 +503,7 @@ def _epoch(value: float) -> date | None:
 
 
 def _as_date(value: Any, ref: date) -> tuple[date, bool] | None:
+    """A record's date value (epoch number or text) as (date, year_inferred)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -575,6 +577,7 @@ def _lists(node: Any, trail: list[dict[str, Any]], depth: int = 0
 
 
 def _int(value: Any) -> int | None:
+    """An integer or a string of digits as int, else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -683,6 +686,7 @@ def read_list(body: bytes, content_type: str | None, expect: str, base: str, ref
 
 
 def _strings(node: Any, depth: int = 0) -> list[str]:
+    """Every string value of a JSON tree (bounded depth and width)."""
     if depth > 6:
         return []
     if isinstance(node, str):
