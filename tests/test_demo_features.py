@@ -234,7 +234,7 @@ def test_every_site_but_one_has_a_search_form(demo_world: World) -> None:
         assert f'name="{s.query_field}"' in home
         forms[site.key] = mo.group(2).upper()
     assert forms == {"huainan": "GET", "tja": "GET", "fengtai": "GET", "jyj": "POST", "wjw": None,
-                     "fgw": "GET", "panji": "GET"}
+                     "fgw": "GET", "panji": "GET", "shouxian": "GET"}
     assert demo_world.site("tja").truth.search.charset == "gbk"
 
 

@@ -77,10 +77,13 @@ class Page:
     guide: dict[str, str] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     forms: dict[str, Any] | None = None
-    # Why a page that is recognisably a list could not be read (Chinese reason: a script list
-    # with no decodable data, a form or pager it could not page through); its column becomes a
-    # Column with ``error`` and a crawl.incomplete notice, never an absent or stale column.
+    # A list whose items could not be read (script-rendered with no decodable endpoint, a
+    # JSON endpoint answering HTML or bad JSON, a postback pager that cannot be paged): the
+    # reason in Chinese; extract/columns.py turns it into a column error and a notice.
     list_error: str | None = None
+    # A list the crawl must fetch besides the page (extract/jsonlist.py, extract/postback.py):
+    # a request description, consumed by the crawl before the page is stored.
+    list_source: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     cert_warn_days: int = Field(30, ge=0, description="warn when an HTTPS certificate expires within this many days")
     ipv6_timeout: float = Field(5.0, gt=0, description="seconds to open a TCP connection to the site's IPv6 address")
     max_link_checks: int = Field(20000, ge=0, description="link targets checked per site beyond crawled pages")
+    max_list_pages: int = Field(30, ge=1, description="pages read of one script-loaded or postback-paged list")
     # --- crawler-trap guards
     max_url_length: int = Field(400, ge=50, description="longer URLs are treated as traps")
     max_query_variants: int = Field(60, ge=1, description="distinct query strings per path")

@@ -22,12 +22,15 @@ from protego import Protego
 from ..errors import FetchError
 from ..extract.attachments import AttachmentError, attachment_text, is_attachment
 from ..extract.columns import build_columns
-from ..model import LinkStatus, Page, SiteEntry
+from ..extract.jsonlist import page_request, read_list
+from ..extract.postback import next_postback, postback_body
+from ..model import Link, LinkStatus, ListItem, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .messages import describe
 from .parse import parse_response
 from .probes import probe_transport
 from .search import probe_search
@@ -52,6 +55,38 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+_FORM = "application/x-www-form-urlencoded"
+_XHR = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json, text/javascript, text/html, */*"}
+
+
+@dataclass(slots=True)
+class CrawlRequest:
+    """One entry of the crawl queue: a page to GET, or the next part of a list page's items.
+
+    A list continuation (``kind`` "json" or "postback") belongs to the list page whose URL is
+    ``column``: its items are added to that page, which is stored once its list is read.
+    """
+
+    url: str
+    depth: int
+    method: str = "GET"
+    body: bytes | None = None
+    content_type: str | None = None
+    column: str | None = None
+    kind: str = "page"
+    page_no: int = 1
+    source: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class _HeldList:
+    """A list page held back while the crawl reads the rest of its items."""
+
+    page: Page
+    seen: set[tuple[str | None, str]]
+    candidates: list[dict[str, Any]]
+    candidate: int = 0
+    first_error: str | None = None  # what the best candidate endpoint answered
 
 
 class SiteCrawler:
@@ -68,7 +103,8 @@ class SiteCrawler:
         self.scope = Scope.for_url(site.url)
         self.traps = TrapGuard(settings)
         self.seen: set[str] = set()
-        self.crawl_q: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+        self.crawl_q: asyncio.Queue[CrawlRequest] = asyncio.Queue()
+        self._held: dict[str, _HeldList] = {}
         self.link_q: asyncio.Queue[str] = asyncio.Queue()
         self.link_seen: set[str] = set()
         self.assume_ok = {h.lower() for h in settings.assume_ok_hosts}
@@ -93,6 +129,7 @@ class SiteCrawler:
             ]
             try:
                 await self._until_done(self.crawl_q)
+                self._release_all()  # lists cut short by the time budget keep what was read
                 await self._until_done(self.link_q)
             finally:
                 for t in crawlers + checkers:
@@ -152,16 +189,165 @@ class SiteCrawler:
     # --- crawl workers
     async def _crawl_worker(self) -> None:
         while True:
-            url, depth = await self.crawl_q.get()
+            req = await self.crawl_q.get()
             try:
                 if time.monotonic() < self.deadline:
-                    page = await self._fetch_page(url, depth)
-                    self.snap.add_page(page)
-                    self._finish_page(page)
+                    if req.column is not None:
+                        await self._continue_list(req)
+                    else:
+                        page = await self._fetch_page(req.url, req.depth)
+                        if not (page.list_source and self._start_list(page)):
+                            self.snap.add_page(page)
+                            self._finish_page(page)
             except Exception:  # one bad page never stops a crawl
-                log.exception("crawl of %s failed", url)
+                log.exception("crawl of %s failed", req.url)
+                if req.column is not None:
+                    self._release(req.column)
             finally:
                 self.crawl_q.task_done()
+
+    # --- lists read through a data endpoint or a postback form
+    def _start_list(self, page: Page) -> bool:
+        """Hold ``page`` back and queue the first request for the rest of its list."""
+        source, page.list_source = page.list_source or {}, None
+        seen = {(i.url, i.title) for i in page.items}
+        if source.get("kind") == "postback":
+            nxt = next_postback(source, 1)
+            if nxt is None:
+                return False
+            self._held[page.url] = _HeldList(page, seen, [])
+            self.crawl_q.put_nowait(self._postback_request(page, source, nxt, 2))
+            return True
+        candidates = list(source.get("candidates") or [])
+        if not candidates:
+            return False
+        self._held[page.url] = _HeldList(page, seen, candidates)
+        self.crawl_q.put_nowait(self._endpoint_request(page, candidates[0], 1))
+        return True
+
+    def _postback_request(self, page: Page, source: dict[str, Any], call: tuple[str, str], n: int
+                          ) -> CrawlRequest:
+        body = postback_body(source, call[0], call[1], page.encoding)
+        return CrawlRequest(source["url"], page.depth, "POST", body, _FORM, page.url, "postback", n, None)
+
+    def _allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(url, self.fetcher.user_agent)
+
+    def _endpoint_request(self, page: Page, source: dict[str, Any], n: int) -> CrawlRequest:
+        url, method, body, ctype = page_request(source, n)
+        return CrawlRequest(url, page.depth, method, body, ctype, page.url, "json", n, source)
+
+    async def _continue_list(self, req: CrawlRequest) -> None:
+        held = self._held.get(req.column or "")
+        if held is None:
+            return
+        if not self._allowed(req.url):
+            self._list_failed(held, req, "robots.txt 禁止读取")
+            return
+        headers = {"Referer": held.page.final_url or held.page.url}
+        if req.kind == "json":
+            headers.update(_XHR)
+        if req.content_type:
+            headers["Content-Type"] = req.content_type
+        try:
+            resp = await self.fetcher.fetch(req.url, req.method, headers=headers, data=req.body)
+        except FetchError as exc:
+            self._list_failed(held, req, f"请求失败：{describe(exc.status, exc.kind, exc.detail)}")
+            return
+        if resp.status >= 400:
+            self._list_failed(held, req, f"服务器返回 HTTP {resp.status}")
+            return
+        if req.kind == "json":
+            self._read_endpoint(held, req, resp.body, resp.headers.get("content-type"))
+        else:
+            await self._read_postback(held, req, resp.body, resp.headers, resp.final_url)
+
+    def _read_endpoint(self, held: _HeldList, req: CrawlRequest, body: bytes, ctype: str | None) -> None:
+        source = req.source or {}
+        base = held.page.final_url or held.page.url
+        read = read_list(body, ctype, source.get("expect", "any"), base, self.as_of)
+        if read.error:
+            self._list_failed(held, req, read.error)
+            return
+        if read.empty and req.page_no == 1 and not held.page.items:
+            held.page.empty_marker = True
+        new = self._add_items(held, read.items)
+        n = req.page_no + 1
+        more = read.pages is None or n <= read.pages
+        if new and source.get("page_key") and more and n <= self.settings.max_list_pages:
+            self.crawl_q.put_nowait(self._endpoint_request(held.page, source, n))
+        else:
+            self._release(held.page.url)
+
+    async def _read_postback(self, held: _HeldList, req: CrawlRequest, body: bytes,
+                             headers: dict[str, str], final_url: str) -> None:
+        if not is_html(headers):
+            self._list_failed(held, req, "翻页表单提交后返回的不是网页")
+            return
+        part = Page(url=req.url, final_url=final_url or req.url, depth=held.page.depth)
+        args = (part, body, headers.get("content-type"), self.as_of, self.site.overrides)
+        if self.executor is None:
+            part = parse_response(*args)
+        else:
+            part = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+        if not self._add_items(held, part.items, part.links):
+            # The server answered the same page again (or nothing): stop instead of looping.
+            self._list_failed(held, req, "翻页表单提交后返回了已读过的内容，无法继续翻页")
+            return
+        source = part.list_source if part.list_source and part.list_source.get("kind") == "postback" else None
+        nxt = next_postback(source, req.page_no) if source else None
+        stuck = nxt is not None and nxt[1].isdigit() and int(nxt[1]) <= req.page_no
+        if source and nxt and not stuck and req.page_no < self.settings.max_list_pages:
+            held.page.encoding = held.page.encoding or part.encoding
+            self.crawl_q.put_nowait(self._postback_request(held.page, source, nxt, req.page_no + 1))
+        else:
+            self._release(held.page.url)
+
+    def _add_items(self, held: _HeldList, items: list[ListItem], links: list[Link] | None = None) -> int:
+        """Add the items (and their links) not seen yet to the held page; how many were new."""
+        page, new = held.page, 0
+        known = {(link.url, link.tag) for link in page.links}
+        for item in items:
+            key = (item.url, item.title)
+            if key in held.seen:
+                continue
+            held.seen.add(key)
+            page.items.append(item)
+            new += 1
+            if item.url and (item.url, "a") not in known:
+                page.links.append(Link(item.url, item.title, "a"))
+                known.add((item.url, "a"))
+        if new and links:
+            page.links += [link for link in links if (link.url, link.tag) not in known]
+        return new
+
+    def _list_failed(self, held: _HeldList, req: CrawlRequest, why: str) -> None:
+        """Try the page's next candidate endpoint, or record why the list could not be read."""
+        where = "数据接口" if req.kind == "json" else "翻页表单"
+        page_note = f"第 {req.page_no} 页" if req.page_no > 1 else ""
+        error = f"{where}{page_note}无法读取（{req.url[:120]}）：{why}"[:300]
+        if req.kind == "json" and req.page_no == 1 and held.candidate + 1 < len(held.candidates):
+            held.first_error = held.first_error or error
+            held.candidate += 1
+            self.crawl_q.put_nowait(self._endpoint_request(held.page, held.candidates[held.candidate], 1))
+            return
+        held.page.list_error = held.first_error or error
+        self._release(held.page.url)
+
+    def _release(self, column: str) -> None:
+        """Store a held list page with the items read so far and queue its links."""
+        held = self._held.pop(column, None)
+        if held is None:
+            return
+        page = held.page
+        if page.items:
+            page.pub_date, page.empty_marker = None, False
+        self.snap.add_page(page)
+        self._finish_page(page)
+
+    def _release_all(self) -> None:
+        for column in list(self._held):
+            self._release(column)
 
     async def _fetch_page(self, url: str, depth: int) -> Page:
         page = Page(url=url, final_url=url, depth=depth)
@@ -235,7 +421,7 @@ class SiteCrawler:
             self._queue_link(target)
             return
         self.seen.add(target)
-        self.crawl_q.put_nowait((target, depth))
+        self.crawl_q.put_nowait(CrawlRequest(target, depth))
 
     # --- link workers
     def _queue_link(self, target: str) -> None:

@@ -6,6 +6,7 @@ to a pool of processes so that a second core parses while the first fetches.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
@@ -13,8 +14,11 @@ from multiprocessing import get_context
 from typing import Any
 
 from ..extract.html import extract_page
+from ..extract.jsonlist import attach_list_source
 from ..model import Page
 from .decode import decode_html, looks_binary
+
+log = logging.getLogger(__name__)
 
 
 def parse_response(
@@ -32,6 +36,12 @@ def parse_response(
         extract_page(page, text, as_of, overrides)
     except Exception as exc:  # malformed beyond what the parser survives
         page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
+    if page.error is None:
+        try:  # script-loaded and postback-paged lists, fetched by crawl/engine.py
+            attach_list_source(page, text)
+        except Exception:  # a page is never lost to this optional step
+            log.exception("list source of %s", page.url)
+            page.list_source = None
     return page
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from govinspect.demo.catalogue_dynamic import dynamic_specs
 from govinspect.demo.defects import (
     BrokenHomeLink,
     BrokenLinks,
@@ -170,6 +171,7 @@ def world_specs() -> list[SiteSpec]:
                      ("安徽省卫生健康委员会", "http://wjw.ah.gov.cn/")),
         ),
         *family_specs(),
+        *dynamic_specs(),  # demo/catalogue_dynamic.py: script-drawn and postback-paged lists
     ]
 
 

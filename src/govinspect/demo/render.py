@@ -28,6 +28,7 @@ from govinspect.demo.services import guide_html, no_guide_html
 from govinspect.demo.style_card import CardStyle
 from govinspect.demo.style_hanweb import HanwebStyle
 from govinspect.demo.style_jsp import JspStyle
+from govinspect.demo.style_json import PlatformStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
 from govinspect.demo.text import paragraphs
@@ -39,6 +40,8 @@ STYLES["jsp"] = JspStyle()
 HOME_LIMIT = {"trs": 7, "ul": 6, "card": 6}
 HOME_LIMIT["hanweb"] = 7
 HOME_LIMIT["jsp"] = 6
+STYLES["platform"] = PlatformStyle()
+HOME_LIMIT["platform"] = 6
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _BODY = re.compile(r"<body[^>]*>")
 
@@ -253,7 +256,9 @@ def _message(plan: SitePlan, style: Style, msg: Message) -> Made:
 
 
 def _list(plan: SitePlan, style: Style, col: ColumnPlan, n: int, pages: int) -> Made:
-    return page(plan, style.list_page(plan, col, n, pages))
+    made = page(plan, style.list_page(plan, col, n, pages))
+    shown = getattr(style, "list_shown", None)  # script-drawn lists: truth reads what is shown
+    return made if shown is None or made[1] is None else (made[0], shown(plan, col, made[1]))
 
 
 def _article(plan: SitePlan, style: Style, col: ColumnPlan, item: ItemPlan) -> Made:

@@ -71,6 +71,8 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
         s, r = plan.spec, rendered[plan.spec.key]
         search = plan.search
         dynamic = {} if search is None else {search.spec.action: SearchEngine(plan, STYLES[s.style])}
+        handlers = getattr(STYLES[s.style], "handlers", None)  # list endpoints (style_json.py)
+        dynamic = {**dynamic, **handlers(plan)} if handlers is not None else dynamic
         sites.append(SimSite(
             key=s.key, name=s.name, unit=s.unit, level=s.level, site_code=s.site_code,
             encoding=s.encoding, style=s.style, resources=r.resources,
