@@ -54,9 +54,14 @@ def snap_of(
     return snap
 
 
-def run(*pages: Page, **kw: Any) -> list[Finding]:
+def run_all(*pages: Page, **kw: Any) -> list[Finding]:
     site = kw.get("site", SITE)
     return check(snap_of(*pages, **kw), ctx(site))
+
+
+def run(*pages: Page, **kw: Any) -> list[Finding]:
+    """The security.hijack findings (the third-party inventory notice is tested on its own)."""
+    return [f for f in run_all(*pages, **kw) if f.code == "security.hijack"]
 
 
 def kinds(findings: list[Finding]) -> dict[str, Finding]:
@@ -167,11 +172,22 @@ def test_stylesheet_hidden_spam() -> None:
 
 
 def test_obfuscated_scripts() -> None:
-    found = kinds(run(parsed("article_scripts.html", HOME + "a/t20191001_3.html")))
+    page = parsed("article_scripts.html", HOME + "a/t20191001_3.html")
+    findings = run_all(page)
+    found = kinds([f for f in findings if f.code == "security.hijack"])
     assert set(found) == {"js_redirect"}
     evidence = found["js_redirect"].evidence
-    assert evidence["count"] == 5 and evidence["decoded"] == ["unescape"]
-    assert evidence["target"] == "http://js.tjcnzz8.com/tj.js"
+    # redirects (fromCharCode, referrer check, setTimeout) and the written 0x0 iframe of a casino host
+    assert evidence["count"] == 4 and evidence["decoded"] == ["fromCharCode"]
+    assert evidence["target"] == "http://www.hg0088vip.com/"
+    assert "http://www.ag8808.com/" in evidence["targets"]
+    # a script written by document.write from an unknown host is inventory, not a veto by itself
+    assert "http://js.tjcnzz8.com/tj.js" not in evidence["targets"]
+    inventory = next(f for f in findings if f.code == "security.third_party")
+    assert inventory.severity == "notice"
+    row = next(r for r in inventory.evidence["scripts"] if r["host"] == "js.tjcnzz8.com")
+    assert row["loaded"] == ["document.write"] and row["known"] == ""
+    assert "js.tjcnzz8.com" in inventory.evidence["unknown_hosts"]
 
 
 def test_referrer_check_with_unresolvable_target_fires() -> None:
@@ -256,14 +272,24 @@ def test_hidden_link_rules() -> None:
         "</div>"
     )
     assert run(html_page(body)) == []
-    planted = html_page(
+    # Hidden is not harmful: a hidden link to an unknown commercial host with neutral words, or
+    # an outlet's link in a one-pixel box, is listed in the inventory notice, not vetoed.
+    neutral = html_page(
         '<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>'
-    )
-    assert kinds(run(planted))["hidden_link"].evidence["domains"] == ["k8k8.cc"]
-    tiny = html_page(
         '<div style="height:1px;overflow:hidden"><a href="http://www.hnrb.com.cn/">淮南日报</a></div>'
     )
-    assert kinds(run(tiny))["hidden_link"].evidence["technique"] == "zero_size"
+    findings = run_all(neutral)
+    assert [f.code for f in findings] == ["security.third_party"]
+    listed = {r["domain"]: r for r in findings[0].evidence["hidden_links"]}
+    assert set(listed) == {"k8k8.cc", "hnrb.com.cn"} and listed["hnrb.com.cn"]["technique"] == "zero_size"
+    # Spam words on the link, or a casino host, make it a dark link.
+    worded = html_page('<div style="display:none"><a href="http://www.k8k8.cc/">开云体育官网</a></div>')
+    assert kinds(run(worded))["hidden_link"].evidence["domains"] == ["k8k8.cc"]
+    casino = html_page(
+        '<div style="height:1px;overflow:hidden"><a href="http://www.xpj8888.com/">点击进入</a></div>'
+    )
+    hit = kinds(run(casino))["hidden_link"].evidence
+    assert hit["technique"] == "zero_size" and hit["sample"][0]["host_signals"] == ["xpj8888"]
     slide = html_page(
         '<li style="display:none"><a href="http://www.ahtv.cn/zt/"><img src="/b.jpg"></a></li>'
     )
@@ -275,8 +301,9 @@ def test_hidden_link_rules() -> None:
 
 
 def test_registry_can_trust_more_domains() -> None:
-    page = html_page('<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>')
-    site = SiteEntry(name=SITE.name, url=HOME, overrides={"hijack_allow_domains": ["k8k8.cc"]})
+    page = html_page('<div style="display:none"><a href="http://www.xpj8888.com/">点击进入</a></div>')
+    assert kinds(run(page))["hidden_link"]
+    site = SiteEntry(name=SITE.name, url=HOME, overrides={"hijack_allow_domains": ["xpj8888.com"]})
     assert run(page, site=site) == []
 
 
@@ -406,6 +433,11 @@ def test_judge_foreign() -> None:
     assert judge.foreign("http://www.am8899.com/x") == "am8899.com"
     assert judge.foreign(HOME + "x") is None
     assert judge.foreign("http://zwfw.huainan.gov.cn/") is None
-    assert judge.foreign("https://s4.cnzz.com/z.js") is None
+    # statistics hosts are foreign (no list decides a judgement) but carry no spam marks
+    assert judge.foreign("https://s4.cnzz.com/z.js") == "cnzz.com"
+    assert judge.bad_host("https://s4.cnzz.com/z.js") == []
+    assert judge.third_party.category("s4.cnzz.com") == "analytics"
+    assert judge.third_party.category("cloud.wza.example.com") == "accessibility"
+    assert judge.bad_host("http://www.pj-casino8.com/") == ["casino"]
     assert judge.foreign("javascript:void(0)") is None
     assert judge.foreign("http://[bad") is None
