@@ -515,7 +515,7 @@ class Inventory:
         message = "页面加载的第三方资源清单（未发现恶意行为，供人工核对）：" + "，".join(parts)
         evidence = {"scripts": scripts[:MAX_INVENTORY], "hidden_links": hidden[:MAX_INVENTORY],
                     "script_hosts": len(scripts), "unknown_hosts": unknown[:MAX_INVENTORY]}  # fmt: skip
-        return Finding(INVENTORY_CODE, "notice", url, message, evidence)
+        return Finding("security.third_party", "notice", url, message, evidence)
 
 
 def cloaking(snap: Snapshot, judge: Judge) -> Iterator[Finding]:
