@@ -26,8 +26,16 @@ from govinspect.demo.defects_features import (
     WeakInterpretation,
 )
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
-from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
-from govinspect.demo.defects_security import BrandSpam, HeadTamper, HiddenOfficialMenus, OrdinaryThirdParties
+from govinspect.demo.defects_security import (
+    BrandSpam,
+    Cloaking,
+    GamblingWarning,
+    HeadTamper,
+    HiddenLinks,
+    HiddenOfficialMenus,
+    OrdinaryThirdParties,
+    ScriptWrite,
+)
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
