@@ -158,8 +158,11 @@ def _hits(text: str) -> tuple[list[_Hit], int]:
         if tail is None or countered(normalized, m.start, tail.end()):
             continue
         reach = tail.end()
-        if any(a < reach and m.start < b for a, b in spans):
-            continue  # 皇冠体育 is already a lexicon term: one phrase is counted once
+        inside = [i for i, (a, b) in enumerate(spans) if a < reach and m.start < b]
+        if any(hits[i].strong for i in inside):
+            continue  # 皇冠体育 is already a strong lexicon term: one phrase is counted once
+        for i in reversed(inside):  # 乐鱼体育官网: the brand phrase replaces the weak 体育官网
+            del hits[i], spans[i]
         a, b = original_span(index, m.start, tail.end())
         hits.append(_Hit("brand:" + m.entry.word, text[a:b], cfg.brand_weight, "gambling", True))
     folded = normalized.replace("（", "(").replace("）", ")")
