@@ -1,5 +1,6 @@
 """The hijack check (security.hijack) on hand-built snapshots of real-world defacements."""
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -441,3 +442,145 @@ def test_judge_foreign() -> None:
     assert judge.bad_host("http://www.pj-casino8.com/") == ["casino"]
     assert judge.foreign("javascript:void(0)") is None
     assert judge.foreign("http://[bad") is None
+
+
+# --- issue 8: what real portals load and hide, and spam as it really appears ------------------
+
+# Written like the scripts and widgets of real portals (sources in data/hijack/thirdparty.yaml):
+# a CMS vendor's boot script on a cloud host that is on no list, statistics by createElement
+# and document.write, a share widget whose loader is appended by script, the national
+# error-reporting widget, an accessibility toolbar.
+ORDINARY = (
+    '<script>(function(){var s=document.createElement("script");'
+    's.src="https://static.cmsvendor-cloud.com/boot/site.js?v=3";'
+    'document.getElementsByTagName("head")[0].appendChild(s);})();</script>'
+    '<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");'
+    'hm.src="https://hm.baidu.com/hm.js?0a1b2c";var f=document.getElementsByTagName("script")[0];'
+    "f.parentNode.insertBefore(hm,f);})();</script>"
+    "<script>document.write(unescape(\"%3Cscript src='https://js.users.51.la/9.js'%3E%3C/script%3E\"));</script>"
+    "<script>window._bd_share_config={common:{}};var h=document.getElementsByTagName('head')[0];"
+    "h.appendChild(document.createElement('script')).src='http://bdimg.share.baidu.com/static/api/js/share.js?v='+(+new Date());</script>"
+    '<script id="_jiucuo_" sitecode="3404000001" src="https://pucha.kaipuyun.cn/exposure/jiucuo.js"></script>'
+    '<script src="https://wza.someassist.cn/toolbar.js"></script>'
+)
+# Menus, tabs and slides hiding links to official sites, several of them outside *.gov.cn.
+MENUS = (
+    '<ul class="drop" style="display:none"><li><a href="https://www.12377.cn/">中国互联网违法和不良信息举报中心</a></li>'
+    '<li><a href="https://gjzwfw.www.gov.cn/">国家政务服务平台</a></li><li><a href="http://www.wenming.cn/">中国文明网</a></li></ul>'
+    '<div class="panel" style="position:absolute;left:-9999px"><a href="https://www.12321.cn/">12321举报受理中心</a>'
+    '<a href="http://www.xinhuanet.com/politics/">新华网时政</a></div>'
+    '<li style="display:none"><a href="http://www.people.com.cn/"><img src="/b.jpg" alt="人民网专题"></a></li>'
+)
+
+
+def test_ordinary_scripts_and_hidden_official_menus_are_inventory_not_hijack() -> None:
+    page = html_page(f"<p>政务要闻</p>{MENUS}{ORDINARY}")
+    findings = run_all(page)
+    assert [f.code for f in findings] == ["security.third_party"]
+    inventory = findings[0]
+    assert inventory.severity == "notice" and "未发现恶意行为" in inventory.message
+    scripts = {r["host"]: r for r in inventory.evidence["scripts"]}
+    assert scripts["static.cmsvendor-cloud.com"]["loaded"] == ["createElement"]
+    assert scripts["static.cmsvendor-cloud.com"]["known"] == ""  # on no list, still no veto
+    assert scripts["hm.baidu.com"]["known"] == "analytics"
+    assert scripts["js.users.51.la"]["loaded"] == ["document.write"]
+    assert scripts["bdimg.share.baidu.com"]["known"] == "share"
+    assert scripts["pucha.kaipuyun.cn"] == {**scripts["pucha.kaipuyun.cn"], "loaded": ["src"], "known": "error_report"}
+    assert scripts["wza.someassist.cn"]["known"] == "accessibility"
+    hidden = {r["domain"] for r in inventory.evidence["hidden_links"]}
+    assert hidden == {"12377.cn", "wenming.cn", "12321.cn", "xinhuanet.com", "people.com.cn"}
+
+
+def test_judgements_do_not_depend_on_the_third_party_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govinspect.checks import hijack
+
+    pages = [
+        html_page(f"<p>政务要闻</p>{MENUS}{ORDINARY}"),
+        parsed("article_scripts.html", HOME + "a/t20191001_3.html"),
+        parsed("article_marquee.html", HOME + "zwgk/tzgg/201910/t20191008_1.html"),
+    ]
+    before = [(f.url, f.evidence["kind"]) for f in run(*pages, home=parsed("home_defaced.html"))]
+    monkeypatch.setattr(hijack, "_third_party", lambda: hijack.ThirdParty({}, {}))
+    after = [(f.url, f.evidence["kind"]) for f in run(*pages, home=parsed("home_defaced.html"))]
+    assert before == after and before
+
+
+def test_adding_ordinary_scripts_changes_no_judgement() -> None:
+    for name, url in (("home_defaced.html", HOME), ("article_scripts.html", HOME + "a/1.html"),
+                      ("home_clean.html", HOME)):  # fmt: skip
+        html = (FIXTURES / name).read_text(encoding="utf-8")
+        plain = Page(url=url, final_url=url, status=200, content_type="text/html")
+        extract_page(plain, html, AS_OF)
+        busy = Page(url=url, final_url=url, status=200, content_type="text/html")
+        extract_page(busy, html.replace("</body>", MENUS + ORDINARY + "</body>"), AS_OF)
+        kinds_of = [sorted(f.evidence["kind"] for f in run(home=p)) for p in (plain, busy)]
+        assert kinds_of[0] == kinds_of[1], name
+
+
+def test_home_title_and_meta_rewritten_while_the_body_is_untouched() -> None:
+    head = (
+        "<title>米乐·体育(中国)官方网站-米乐m6体育app下载</title>"
+        '<meta name="keywords" content="米乐体育,米乐app下载,米乐官网登录入口">'
+        '<script>if(!/spider|bot/i.test(navigator.userAgent)){document.title="淮南市人民政府";}</script>'
+    )
+    html = (FIXTURES / "home_clean.html").read_text(encoding="utf-8")
+    html = re.sub(r"<title>.*?</title>", head, html, count=1, flags=re.S)
+    home = Page(url=HOME, final_url=HOME, status=200, content_type="text/html")
+    extract_page(home, html, AS_OF)
+    found = kinds(run(home=home))
+    assert set(found) == {"tamper"}
+    evidence = found["tamper"].evidence
+    assert evidence["fields"] == ["title", "meta"] and any("米乐" in w for w in evidence["words"])
+    assert "首页标题和关键词被篡改" in found["tamper"].message
+
+
+def test_repeated_brand_block_in_an_article() -> None:
+    block = "_".join(["乐鱼体育app下载", "乐鱼·体育(中国)官方网站", "乐鱼体育全站app"] * 10)
+    page = html_page(f'<p>全市召开安全生产工作会议。</p><div style="display:none">{block}</div>')
+    found = kinds(run(page))
+    assert set(found) == {"keyword"}  # hidden text without links is spam, not a dark link
+    evidence = found["keyword"].evidence
+    assert "certain" in evidence["reasons"] and evidence["repeated"] >= 20
+    assert evidence["categories"] == ["博彩"]
+
+
+def test_anti_gambling_campaign_page_with_brand_names_stays_clean() -> None:
+    text = ("严禁参与赌博。近期“乐鱼体育”“开云体育app下载”等境外赌博网站通过短信引流，"
+            "公安机关提醒广大群众提高警惕，反诈宣传进校园、进社区，发现线索及时举报。")
+    page = html_page(f"<p>{text}</p>", head="<meta name='keywords' content='打击赌博,反诈宣传'>")
+    assert run(page) == []
+
+
+def test_scripts_are_hijack_only_with_evidence_of_harm() -> None:
+    redirect = html_page("<script>setTimeout(function(){top.location.href='http://www.qp-play9.com/';},500)</script>")
+    assert kinds(run(redirect))["js_redirect"].evidence["target"] == "http://www.qp-play9.com/"
+    onclick = html_page(
+        "<button onclick=\"window.location.href='http://www.some-mall.com/'\">积分商城</button>"
+    )
+    assert run(onclick) == []  # navigation on a click is a link, not a redirect
+    injected = html_page(
+        "<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    assert run(injected) == []
+    casino = html_page(
+        "<script>var s=document.createElement('script');s.src='http://www.bob5918.com/bob.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    assert kinds(run(casino))["js_redirect"].evidence["target"] == "http://www.bob5918.com/bob.js"
+
+
+def test_a_host_the_harmful_link_probe_classified_makes_its_script_a_hijack() -> None:
+    page = html_page(
+        "<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    snap = snap_of(page)
+    snap.probes["harmful"] = [{"url": "http://cdn.tj-stat9.com/", "kind": "gambling", "words": ["澳门葡京"]}]
+    found = kinds([f for f in check(snap, ctx()) if f.code == "security.hijack"])
+    assert found["js_redirect"].evidence["target"] == "http://cdn.tj-stat9.com/a.js"
+
+
+def test_many_links_to_one_news_site_are_not_tampering() -> None:
+    links = [Link(f"http://www.xinhuanet.com/politics/{i}.htm", f"新华社电讯{i}") for i in range(40)]
+    assert run(Page(url=HOME + "zz/index.html", status=200, links=links)) == []
