@@ -584,3 +584,9 @@ def test_a_host_the_harmful_link_probe_classified_makes_its_script_a_hijack() ->
 def test_many_links_to_one_news_site_are_not_tampering() -> None:
     links = [Link(f"http://www.xinhuanet.com/politics/{i}.htm", f"新华社电讯{i}") for i in range(40)]
     assert run(Page(url=HOME + "zz/index.html", status=200, links=links)) == []
+
+
+def test_spider_sees_a_brand_title_the_lexicon_alone_would_miss() -> None:
+    view = probe(title="乐鱼·体育(中国)官方网站-登录入口", text="乐鱼体育app下载 乐鱼体育官网")
+    finding = kinds(run(home=normal_home(), probes=[view]))["cloaking"]
+    assert any("乐鱼" in w for w in finding.evidence["words"])

@@ -56,7 +56,6 @@ MAX_PAGES_PER_KIND = 20
 _SAMPLE = 5
 DRIFT_SHARE, DRIFT_MIN_LINKS = 0.30, 10
 CLOAK_NEW_LINKS = 3
-INVENTORY_CODE = "security.third_party"
 MAX_INVENTORY = 50  # hosts listed in the inventory notice
 
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "mil"})
@@ -262,10 +261,6 @@ def _finding(page: Page, kind: str, message: str, evidence: dict[str, Any]) -> F
     return Finding(
         "security.hijack", "veto", page.final_url or page.url, message, {"kind": kind, **evidence}
     )
-
-
-def _words(matches: Iterable[Match]) -> list[str]:
-    return list(dict.fromkeys(m.entry.word for m in matches))
 
 
 def _categories(kinds: Iterable[str]) -> list[str]:
@@ -547,17 +542,17 @@ def _cloaked(
         return None
     title, text = str(probe.get("title") or ""), str(probe.get("text") or "")
     normal_words = (
-        set(_words(judge.spam(f"{normal.title}\n{normal.text}\n{_meta(normal)}")))
-        if normal
-        else set()
+        set(signals(f"{normal.text}\n{_meta(normal)}", normal.title).words) if normal else set()
     )
-    new = [m for m in judge.spam(f"{title}\n{text}") if m.entry.word not in normal_words]
+    view = signals(text, title)
+    new = [w for w in view.words if w not in normal_words]
     details: list[str] = []
     evidence: dict[str, Any] = {"agent": probe.get("agent")}
-    new_title = [m for m in judge.spam(title) if m.entry.word not in normal_words]
-    if new and (judge.rule.fires(new) or (new_title and title != (normal.title if normal else ""))):
-        evidence["words"] = _words(new)[:10]
-        details.append(f"出现普通访问时没有的违规词 {'、'.join(evidence['words'][:_SAMPLE])}")
+    new_title = [w for w in signals("", title).words if w not in normal_words]
+    spam = view.verdict(judge.rule.fire_weight) is not None
+    if new and (spam or (new_title and title != (normal.title if normal else ""))):
+        evidence["words"] = new[:10]
+        details.append(f"出现普通访问时没有的违规词 {'、'.join(new[:_SAMPLE])}")
     final = str(probe.get("final_url") or "")
     normal_host = urlsplit((normal.final_url or normal.url) if normal else url).netloc.lower()
     final_host = urlsplit(final).netloc.lower()
