@@ -590,3 +590,23 @@ def test_spider_sees_a_brand_title_the_lexicon_alone_would_miss() -> None:
     view = probe(title="乐鱼·体育(中国)官方网站-登录入口", text="乐鱼体育app下载 乐鱼体育官网")
     finding = kinds(run(home=normal_home(), probes=[view]))["cloaking"]
     assert any("乐鱼" in w for w in finding.evidence["words"])
+
+
+def test_home_page_replaced_by_a_hackers_page() -> None:
+    black = Page(url=HOME, final_url=HOME, status=200, title="Hacked By Shadow Team",
+                 text="Hacked By Shadow Team 管理员你好，你的网站漏洞太多了 QQ:12345678")  # fmt: skip
+    found = kinds(run(home=black))
+    assert set(found) == {"tamper"} and "hacked by" in found["tamper"].evidence["defaced"]
+    scribbled = Page(url=HOME, final_url=HOME, status=200, title="淮南市人民政府", text="黑客到此一游")
+    assert kinds(run(home=scribbled))["tamper"].evidence["fields"] == ["text"]
+
+
+def test_news_about_attacks_is_not_a_hackers_page() -> None:
+    article = Page(url=HOME + "a/2.html", final_url=HOME + "a/2.html", status=200,
+                   title="我市开展网络安全攻防演练 防范黑客入侵",
+                   text="演练模拟门户网站被黑客入侵后的应急处置。" * 5)  # fmt: skip
+    english = Page(url=HOME + "en/1.html", final_url=HOME + "en/1.html", status=200, title="News",
+                   text="Officials said the database was hacked by criminals last year. " * 80)  # fmt: skip
+    home = Page(url=HOME, final_url=HOME, status=200, title="淮南市人民政府",
+                text="网络安全宣传周：依法打击黑客入侵等违法犯罪。")  # fmt: skip
+    assert run(article, english, home=home) == []

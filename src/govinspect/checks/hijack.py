@@ -22,8 +22,9 @@ finding per page and kind:
   script target that the normal view lacks (dates and counters are never compared).
 - ``tamper``: the home page's title or meta keywords/description are spam (one brand or strong
   term is enough there: defacers rewrite only the head so that search engines show the casino
-  while visitors see the portal), or at least 30 % and 10 of a page's links go to one foreign
-  domain whose host or anchor words are spam.
+  while visitors see the portal), a hacker's page in place of the portal (黑页: "hacked by"
+  signatures in a short page, a home title naming hackers), or at least 30 % and 10 of a
+  page's links go to one foreign domain whose host or anchor words are spam.
 
 External scripts and hidden external links without such evidence are listed once per site in a
 ``security.third_party`` notice (host, how it is loaded: src, document.write, createElement;
@@ -251,9 +252,10 @@ def page_findings(page: Page, judge: Judge, home: bool = False) -> Iterator[Find
         if finding:
             yield finding
     drift = _drift(page, judge)
-    if head or drift:
-        evidence = {**(drift or {}), **(head or {})}
-        evidence["detail"] = "；".join(e["detail"] for e in (head, drift) if e)
+    black = defaced(page, judge, home)
+    if head or drift or black:
+        evidence = {**(black or {}), **(drift or {}), **(head or {})}
+        evidence["detail"] = "；".join(e["detail"] for e in (head, drift, black) if e)
         yield _finding(page, "tamper", f"页面疑似被篡改：{evidence['detail']}", evidence)
 
 
@@ -616,3 +618,34 @@ class _Capped:
             else:
                 finding.message += f"（同类问题共 {total} 个页面）"
         return self.kept
+
+
+@lru_cache(maxsize=1)
+def _defacement() -> tuple[int, re.Pattern[str], re.Pattern[str]]:
+    spec = data_file(HIJACK).get("defacement") or {}
+
+    def words(key: str) -> re.Pattern[str]:
+        found = sorted((str(w).lower() for w in spec.get(key) or ()), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, found)) or "(?!)")
+
+    return int(spec.get("max_text", 3000)), words("text"), words("home_title")
+
+
+def defaced(page: Page, judge: Judge, home: bool) -> dict[str, Any] | None:
+    """A hacker's page in place of the portal (黑页): its signature, or a home title naming hackers."""
+    limit, text_marks, title_marks = _defacement()
+    found: list[tuple[str, str]] = []
+    title = page.title.lower()
+    for where, value, pattern in (("title", title, text_marks), ("text", page.text.lower(), text_marks)):
+        if where == "text" and len(value) > limit:
+            continue
+        found += [(where, m.group()) for m in pattern.finditer(value)
+                  if not judge.rule.countered(value, m.start(), m.end())]  # fmt: skip
+    if home:
+        found += [("title", m.group()) for m in title_marks.finditer(title)
+                  if not judge.rule.countered(title, m.start(), m.end())]  # fmt: skip
+    if not found:
+        return None
+    marks = list(dict.fromkeys(w for _, w in found))
+    return {"detail": f"页面疑似被替换为黑客页面（{'、'.join(marks[:3])}）", "defaced": marks[:5],
+            "fields": list(dict.fromkeys(f for f, _ in found)), "title": page.title[:100]}  # fmt: skip
