@@ -35,6 +35,9 @@ __all__ = ["KINDS", "SpamVerdict", "classify", "classify_anchor", "host_signals"
 
 KINDS = ("gambling", "porn", "fraud")
 ANCHOR_WEIGHT = 2  # one strong term or one brand in a link's words
+# What may stand between a brand stem and its context word: a Latin name, digits, spaces,
+# brackets (开云·kaiyun体育, bob5918体育, 华体会(中国)官方网站); Chinese punctuation ends a phrase.
+_GAP = r"[a-z0-9 ·•.\-_()（）\[\]【】|/&]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,7 @@ class _Config:
     brands: Lexicon
     brand_weight: int
     after: re.Pattern[str]  # gap, context word and what may follow it, matched after a stem
-    after_online: re.Pattern[str]  # the same with online-gambling context words only (operators)
+    after_online: re.Pattern[str]  # the same with online-gambling context words only (common stems)
     bonus_at: int
     certain_at: int
     markers: tuple[str, ...]
@@ -106,14 +109,14 @@ def _config() -> _Config:
     data = data_file(HIJACK)
     rule = SpamRule.load()
     brands = data.get("brands") or {}
-    # kind "operator" marks the stems of Macao's licensed operators (see the data file).
-    stems = [Entry(str(b["stem"]).lower(), "operator" if b.get("operator") else "gambling",
+    # kind "common" marks stems that are also ordinary words or lawful companies (see the data file).
+    stems = [Entry(str(b["stem"]).lower(), "common" if b.get("common") else "gambling",
                    source=str(b.get("source", ""))) for b in brands.get("stems") or ()]  # fmt: skip
     follow = _alternation(brands.get("continuations"))
     gap = int(brands.get("max_gap", 12))
 
     def after(words: Any) -> re.Pattern[str]:
-        return re.compile(rf"(?:[^\u4e00-\u9fff]{{0,{gap}}}?)(?:{_alternation(words)})(?=$|[^\u4e00-\u9fff]|{follow})")
+        return re.compile(rf"{_GAP}{{0,{gap}}}?(?:{_alternation(words)})(?=$|[^\u4e00-\u9fff]|{follow})")
 
     hosts = data.get("hosts") or {}
     words = "|".join(map(re.escape, hosts.get("words") or ())) or "(?!)"
@@ -154,7 +157,7 @@ def _hits(text: str) -> tuple[list[_Hit], int]:
     for m in cfg.brands.find(normalized):
         if m.start < reach:
             continue
-        tail = (cfg.after_online if m.entry.kind == "operator" else cfg.after).match(normalized, m.end)
+        tail = (cfg.after_online if m.entry.kind == "common" else cfg.after).match(normalized, m.end)
         if tail is None or countered(normalized, m.start, tail.end()):
             continue
         reach = tail.end()
