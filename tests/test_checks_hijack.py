@@ -610,3 +610,12 @@ def test_news_about_attacks_is_not_a_hackers_page() -> None:
     home = Page(url=HOME, final_url=HOME, status=200, title="淮南市人民政府",
                 text="网络安全宣传周：依法打击黑客入侵等违法犯罪。")  # fmt: skip
     assert run(article, english, home=home) == []
+
+
+def test_an_onload_redirect_is_automatic_an_onclick_one_is_not() -> None:
+    onload = Page(url=HOME + "a/9.html", final_url=HOME + "a/9.html", status=200, content_type="text/html")
+    html = "<html><body onload=\"location.href='http://www.qp-play9.com/'\"><p>x</p></body></html>"
+    extract_page(onload, html, AS_OF)
+    assert kinds(run(onload))["js_redirect"].evidence["target"] == "http://www.qp-play9.com/"
+    onclick = html_page("<a href='#' onclick=\"location.href='http://www.qp-play9.com/'\">进入</a>")
+    assert run(onclick) == []

@@ -314,7 +314,9 @@ def test_page_script_targets_are_resolved_and_tagged() -> None:
         HOME + "xwzx/": "location",
         "http://onload.com/": "location",
     }
-    assert {t["source"] for t in page.script_targets} == {"meta", "attribute", "script"}
+    sources = {t["url"]: t["source"] for t in page.script_targets}
+    assert sources == {"http://www.xpj.com/": "meta", "http://oc.com/": "attribute", "http://err.com/": "load",
+                       HOME + "xwzx/": "script", "http://onload.com/": "load"}  # fmt: skip
 
 
 def test_fixture_scripts_page_decodes_every_layer() -> None:
@@ -371,3 +373,20 @@ def test_signals_failure_never_costs_the_page(monkeypatch: pytest.MonkeyPatch) -
     page = fixture("home_defaced.html")
     assert page.hidden_links == [] and page.script_targets == []
     assert page.title.startswith("澳门葡京") and "寿县要闻" in page.text
+
+
+def test_ordinary_portal_scripts_are_recorded_with_how_they_load() -> None:
+    # Written like what real portals carry: statistics by createElement and document.write, a
+    # share widget appended by script; recorded for the inventory, judged elsewhere.
+    page = page_from(wrap(
+        '<script>(function(){var s=document.createElement("script");'
+        's.src="https://static.cmsvendor-cloud.com/boot.js";document.head.appendChild(s);})();</script>'
+        "<script>document.write(unescape(\"%3Cscript src='https://js.users.51.la/9.js'%3E%3C/script%3E\"));</script>"
+        "<script>var h=document.getElementsByTagName('head')[0];"
+        "h.appendChild(document.createElement('script')).src='http://bdimg.share.baidu.com/static/api/js/share.js';</script>"
+        '<ul style="display:none"><li><a href="https://www.12377.cn/">举报中心</a></li></ul>'
+    ))
+    found = targets(page)
+    assert found["https://static.cmsvendor-cloud.com/boot.js"] == "script_inject"
+    assert found["https://js.users.51.la/9.js"] == "document_write"
+    assert hidden(page) == {"https://www.12377.cn/": "display_none"}

@@ -8,7 +8,9 @@ with ``overflow:hidden``, ``text-indent:-9999px``, ``opacity:0``, text coloured 
 background), the same declarations in a ``<style>`` rule for a simple selector, the
 ``hidden`` attribute, ``<marquee>`` boxes one pixel high or scrolling thousands of pixels
 a step, and 1-pixel iframes. Everything inside a hidden box is hidden. Script targets come
-from ``extract/scripts.py`` (static decoding, nothing is executed) and from meta refresh.
+from ``extract/scripts.py`` (static decoding, nothing is executed) and from meta refresh; each
+carries its ``source``: ``script``, ``meta``, ``load`` (onload/onerror handlers, which run by
+themselves) or ``attribute`` (onclick and the like, which wait for the visitor).
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ _MARQUEE_SPEED = 200  # scrollamount: a news ticker uses 1-10, a hiding marquee 
 # Tag and attribute queries kept apart: lexbor answers a few small selectors faster than one
 # long group, and the attribute ones are rare on real pages.
 _SELECTORS = ("style, script, meta, marquee, iframe", "[style]", "[hidden]",
-              "[onload], [onclick], [onmouseover], [onerror]")  # fmt: skip
+              "[onload], [onclick], [onmouseover], [onerror], [onpageshow]")  # fmt: skip
 _TARGETS = "a, iframe"
+# Event handlers that run without the visitor doing anything (a redirect there is automatic).
+_AUTOMATIC = frozenset({"onload", "onerror", "onpageshow", "onreadystatechange", "onbeforeunload", "onunload"})
 _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript", "text/jscript"})  # fmt: skip
 # Declarations that can hide something; a style without any of them is not parsed at all.
 _TRIGGER = re.compile(r"none|hidden|collapse|-\d|font-size|opacity|background|line-height|(?:width|height)\s*:\s*[0-9.]", re.I)  # fmt: skip
@@ -106,7 +110,8 @@ def _scan(tree: LexborHTMLParser) -> tuple[list[Box], list[str], list[tuple[str,
             boxes.append((node, "zero_size", "attribute"))
         for name, value in attrs.items():
             if value and name[:2].lower() == "on":
-                code.append((value, "attribute"))
+                # onload/onerror run by themselves; onclick and the like wait for the visitor.
+                code.append((value, "load" if name.lower() in _AUTOMATIC else "attribute"))
         if tag in ("html", "body"):
             continue  # hide-until-loaded pages: the whole page is not a hidden link
         style = attrs.get("style")
