@@ -280,6 +280,8 @@ def _context(text: str, word: str, width: int = 15) -> str:
 def _keyword(page: Page, judge: Judge, include_head: bool = True) -> Finding | None:
     head = f"{page.title} {_meta(page)}".strip() if include_head else ""
     sig = signals(page.text, head)
+    if not sig.words:
+        return None
     verdict = sig.verdict(judge.rule.fire_weight)
     # A planted link: spam words on a link to another host fire whatever the page's score.
     planted = [link.url for link in page.links

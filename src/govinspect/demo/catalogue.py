@@ -102,7 +102,6 @@ def world_specs() -> list[SiteSpec]:
                 UndeclaredCharset(1),
                 HiddenLinks("工作动态", articles=2),
                 ScriptWrite("工作动态"),
-                HeadTamper("/"),  # issue 8: only the home page's title and meta rewritten
                 FooterSiteCode(),
                 OverdueLetter(working_days=22),
                 OverdueLetter(days=120, status="processing"),
@@ -126,6 +125,7 @@ def world_specs() -> list[SiteSpec]:
                 BrokenHomeLink("404"),
                 Cloaking("/"),
                 BrandSpam("工作动态"),  # issue 8: one brand repeated in its variants
+                HeadTamper("/"),  # issue 8: only the home page's title and meta rewritten
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
                 GuideGaps(("time", "process")),

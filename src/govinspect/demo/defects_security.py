@@ -149,7 +149,11 @@ TAMPER_META = ('<meta name="keywords" content="米乐体育,米乐app下载,米�
 
 @dataclass(frozen=True, slots=True)
 class HeadTamper:
-    """The home page's title and meta rewritten to a casino brand; the body is untouched."""
+    """The home page's title and meta rewritten to a casino brand; the body is untouched.
+
+    The site's name stays at the end of the title, as kits often leave it, so that the
+    office sees its own name in the browser tab.
+    """
 
     path: str = "/"
     phase: ClassVar[str] = "links"
@@ -160,7 +164,7 @@ class HeadTamper:
         restore = (f'<script>if(!/spider|bot/i.test(navigator.userAgent)){{document.title="{real}";}}'
                    "</script>")
         plan.patches.setdefault(self.path, []).append(
-            f"{HEAD_MARK}<title>{escape(TAMPER_TITLE)}</title>\n{TAMPER_META}\n{restore}"
+            f"{HEAD_MARK}<title>{escape(TAMPER_TITLE)}_{real}</title>\n{TAMPER_META}\n{restore}"
         )
         plan.planted.hijack.append(HijackMark(self.path, "tamper"))
 
