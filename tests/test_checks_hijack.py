@@ -619,3 +619,15 @@ def test_an_onload_redirect_is_automatic_an_onclick_one_is_not() -> None:
     assert kinds(run(onload))["js_redirect"].evidence["target"] == "http://www.qp-play9.com/"
     onclick = html_page("<a href='#' onclick=\"location.href='http://www.qp-play9.com/'\">进入</a>")
     assert run(onclick) == []
+
+
+def test_a_script_that_writes_a_spam_title_for_spiders() -> None:
+    escaped = "".join(f"\\u{ord(c):04x}" for c in "乐鱼体育(中国)官方网站")
+    page = html_page(
+        "<p>政务要闻</p><script>if(/baiduspider/i.test(navigator.userAgent)){document.title="
+        f"\"{escaped}\";}}</script>"
+    )
+    finding = kinds(run(page))["js_redirect"]
+    assert finding.evidence["technique"] == "write_spam" and "脚本写入违规文字" in finding.message
+    footer = html_page("<script>document.write('<p>主办：淮南市人民政府办公室 严厉打击网络赌博 远离百家乐</p>');</script>")
+    assert run(footer) == []  # a footer written by script, an anti-gambling slogan

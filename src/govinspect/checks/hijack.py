@@ -14,9 +14,10 @@ finding per page and kind:
 - ``hidden_link``: a hidden link (extract/security.py) whose words are spam, or whose target
   host carries casino or porn marks (``pj-casino8.com``, ``xpj8888.com``) or was classified
   harmful by the harmful-link probe (``snap.probes["harmful"]``).
-- ``js_redirect``: a script or meta refresh sending visitors to another site (an event
+- ``js_redirect``: a script or meta refresh sending visitors to another site (a click
   handler's navigation only with a spam host), a search-engine referrer check that redirects,
-  or written markup or an injected script whose host is spam or harmful.
+  written markup or an injected script whose host is spam or harmful, or a script holding or
+  writing spam words (a title set for spiders, a casino block), however it is encoded.
 - ``cloaking``: the spider or search-referer refetch (``snap.probes["cloaking"]``) shows new
   spam, a spam title, another host, several new foreign links, or a planted hidden link or
   script target that the normal view lacks (dates and counters are never compared).
@@ -51,7 +52,7 @@ from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .base import Context, walk
 from .lexicon import HIJACK, Lexicon, Match, SpamRule, data_file, find_spam
-from .spam import KINDS, Signals, classify, host_signals, signals
+from .spam import KINDS, Signals, classify, classify_anchor, host_signals, signals
 
 MAX_PAGES_PER_KIND = 20
 _SAMPLE = 5
@@ -67,6 +68,7 @@ TECHNIQUES = {
     "line_height_zero": "行高为 0", "marquee": "marquee 隐藏", "location": "脚本跳转",
     "referrer_check": "判断搜索引擎来源后跳转", "document_write": "document.write 写入",
     "inner_html": "innerHTML 写入", "script_inject": "动态插入外部脚本", "meta_refresh": "meta 刷新跳转",
+    "write_spam": "脚本写入违规文字",
 }  # fmt: skip
 _CATEGORY = {"gambling": "博彩", "porn": "色情", "fraud": "诈骗及非法服务"}
 # Script techniques that send the visitor away by themselves (extract/scripts.py names them;
@@ -370,6 +372,10 @@ def malicious_scripts(targets: Iterable[dict[str, Any]], judge: Judge) -> list[d
         if technique == "referrer_check":
             hits.append(t)  # the classic cloaking redirect, whatever its (perhaps unreadable) target
             continue
+        if technique == "write_spam":  # spam text the script holds or writes (extract/security.py)
+            if classify_anchor(str(t.get("text") or "")) is not None:
+                hits.append(t)
+            continue
         if not url or not judge.foreign(url):
             continue
         spam_host = bool(judge.bad_host(url))
@@ -408,9 +414,12 @@ def _js_redirect(page: Page, judge: Judge) -> Finding | None:
         return None
     first = hits[0]
     technique = first.get("technique") or ""
-    shown = first.get("url") or "（地址无法静态解析）"
+    if technique == "write_spam":
+        detail = f"{TECHNIQUES[technique]}：{'、'.join(list(first.get('words') or [])[:_SAMPLE])}"
+    else:
+        detail = f"{TECHNIQUES.get(technique, technique)}到 {first.get('url') or '（地址无法静态解析）'}"
     evidence: dict[str, Any] = {
-        "detail": f"{TECHNIQUES.get(technique, technique)}到 {shown}", "technique": technique,
+        "detail": detail, "technique": technique,
         "target": first.get("url") or "", "snippet": str(first.get("snippet") or "")[:120],
         "decoded": list(first.get("decoded") or []), "count": len(hits),
         "targets": list(dict.fromkeys(h.get("url") or "" for h in hits))[:_SAMPLE],
