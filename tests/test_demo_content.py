@@ -28,6 +28,7 @@ from govinspect.demo.defects_security import (
     HiddenOfficialMenus,
     OrdinaryThirdParties,
     ScriptWrite,
+    SpiderTitleScript,
 )
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.types import World
@@ -157,7 +158,7 @@ def test_cloaked_view_differs_only_in_the_spam(demo_world: World) -> None:
 def test_content_defects_leave_freshness_and_link_truth_alone(demo_world: World, monkeypatch):
     content = (AssistanceRoster, ContactPage, WrongWords, HistoryPage, HiddenLinks, ScriptWrite,
                Cloaking, GamblingWarning, FooterOmits, FooterSiteCode,
-               HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus)
+               HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus, SpiderTitleScript)
     specs = world_specs()
     for spec in specs:
         spec.defects = tuple(d for d in spec.defects if not isinstance(d, content))

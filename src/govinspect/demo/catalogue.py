@@ -35,6 +35,7 @@ from govinspect.demo.defects_security import (
     HiddenOfficialMenus,
     OrdinaryThirdParties,
     ScriptWrite,
+    SpiderTitleScript,
 )
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
@@ -126,6 +127,7 @@ def world_specs() -> list[SiteSpec]:
                 Cloaking("/"),
                 BrandSpam("工作动态"),  # issue 8: one brand repeated in its variants
                 HeadTamper("/"),  # issue 8: only the home page's title and meta rewritten
+                SpiderTitleScript("工作动态"),  # issue 8: a casino title set by script for spiders
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
                 GuideGaps(("time", "process")),

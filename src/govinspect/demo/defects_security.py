@@ -249,3 +249,22 @@ class HiddenOfficialMenus:
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
         plan.patches.setdefault(self.path, []).append("\n" + OFFICIAL_MENUS)
+
+
+SPIDER_TITLE = "乐鱼体育(中国)官方网站-乐鱼体育app下载"
+
+
+@dataclass(frozen=True, slots=True)
+class SpiderTitleScript:
+    """An article whose injected script gives search engines a casino title, its text escaped."""
+
+    column: str = "工作动态"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = rng.choice(plan.untouched(self.column))
+        escaped = "".join(f"\\u{ord(c):04x}" for c in SPIDER_TITLE)
+        script = (f'\n<script type="text/javascript">if(/baiduspider|sogou|360spider/i.test(navigator.userAgent))'
+                  f'{{document.title="{escaped}";}}</script>\n')
+        plan.patches.setdefault(item.path, []).append(script)
+        plan.planted.hijack.append(HijackMark(item.path, "js_redirect"))
