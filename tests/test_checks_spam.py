@@ -19,6 +19,8 @@ from govinspect.checks.spam import SpamVerdict, classify, classify_anchor, host_
         ("澳门新葡京 真人视讯 首存送100% AG真人 BBIN 开元棋牌", ""),
         ("官方娱乐平台：棋牌彩票电子，首次充值即可领取奖励", ""),
         ("必威betway体育官网 万博manbetx注册", ""),
+        ("開雲體育（中國）官方網站 華體會app下載", ""),  # traditional script
+        ("ＫＡＩＹＵＮ体育 乐 鱼 体 育 官 网", ""),  # full-width letters, inserted spaces
     ],
 )
 def test_brand_variants_are_spam(text: str, title: str) -> None:

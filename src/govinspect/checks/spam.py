@@ -112,7 +112,8 @@ def _config() -> _Config:
     # kind "common" marks stems that are also ordinary words or lawful companies (see the data file).
     stems = [Entry(str(b["stem"]).lower(), "common" if b.get("common") else "gambling",
                    source=str(b.get("source", ""))) for b in brands.get("stems") or ()]  # fmt: skip
-    follow = _alternation(brands.get("continuations"))
+    # Another brand may follow directly: normalisation joins space-separated lists (开云体育 乐鱼体育).
+    follow = _alternation([*(brands.get("continuations") or ()), *(e.word for e in stems)])
     gap = int(brands.get("max_gap", 12))
 
     def after(words: Any) -> re.Pattern[str]:
