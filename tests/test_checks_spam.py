@@ -21,6 +21,7 @@ from govinspect.checks.spam import SpamVerdict, classify, classify_anchor, host_
         ("必威betway体育官网 万博manbetx注册", ""),
         ("開雲體育（中國）官方網站 華體會app下載", ""),  # traditional script
         ("ＫＡＩＹＵＮ体育 乐 鱼 体 育 官 网", ""),  # full-width letters, inserted spaces
+        ("Slot Gacor Hari Ini, situs slot maxwin", ""),  # slot spam of hacked sites abroad
     ],
 )
 def test_brand_variants_are_spam(text: str, title: str) -> None:
