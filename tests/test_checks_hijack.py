@@ -340,10 +340,13 @@ def test_search_referer_redirected_to_another_host() -> None:
 
 def test_spider_sees_new_foreign_links() -> None:
     links = [HOME + "zwgk/", "http://www.people.com.cn/"] + [
-        f"http://www.spam{i}.com/" for i in range(4)
+        f"http://www.xpj{i}888.com/" for i in range(4)
     ]
     finding = kinds(run(home=normal_home(), probes=[probe(links=links)]))["cloaking"]
     assert finding.evidence["new_link_count"] == 4
+    # a recommendation widget that shows other articles on each fetch is not cloaking
+    rotated = [f"http://www.xinhuanet.com/politics/2019-10/{i}.htm" for i in range(6)]
+    assert run(home=normal_home(), probes=[probe(links=rotated)]) == []
 
 
 def test_spider_only_hidden_link_and_script() -> None:

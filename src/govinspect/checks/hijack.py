@@ -19,7 +19,8 @@ finding per page and kind:
   written markup or an injected script whose host is spam or harmful, or a script holding or
   writing spam words (a title set for spiders, a casino block), however it is encoded.
 - ``cloaking``: the spider or search-referer refetch (``snap.probes["cloaking"]``) shows new
-  spam, a spam title, another host, several new foreign links, or a planted hidden link or
+  spam, a spam title, another host, several new foreign links (with a spam host among them or
+  spam words in the view: a rotating widget is not cloaking), or a planted hidden link or
   script target that the normal view lacks (dates and counters are never compared).
 - ``tamper``: the home page's title or meta keywords/description are spam (one brand or strong
   term is enough there: defacers rewrite only the head so that search engines show the casino
@@ -580,7 +581,10 @@ def _cloaked(
     ]
     hidden = [h["target"] for h in planted_hidden(probe.get("hidden_links") or [], judge)]
     hidden = [u for u in hidden if u not in seen]
-    if len(new_links) >= CLOAK_NEW_LINKS or hidden:
+    # New links alone may be a widget that rotates between two fetches: they count with a
+    # spam host among them or spam words in the view.
+    marked = any(judge.bad_host(str(u)) for u in new_links)
+    if (len(new_links) >= CLOAK_NEW_LINKS and (marked or view.words)) or hidden:
         new_links = list(dict.fromkeys(hidden + new_links))
         evidence["new_links"] = new_links[:10]
         evidence["new_link_count"] = len(new_links)
