@@ -190,7 +190,8 @@ class Judge:
 
 
 def harmful_hosts(probe: Any) -> frozenset[str]:
-    """Hosts of targets the harmful-link probe found serving spam (``link.harmful``), whatever its layout."""
+    """Hosts of targets the harmful-link probe found serving spam: rows ``{url|target|final_url, kind}``
+    (or ``verdict: {kind}``, or ``harmful: true``) in a list, under ``targets``/``results``, or a url-keyed dict."""
     rows: Iterable[Any]
     if isinstance(probe, dict):
         rows = probe.get("targets") or probe.get("results") or [
