@@ -634,3 +634,20 @@ def test_a_script_that_writes_a_spam_title_for_spiders() -> None:
     assert finding.evidence["technique"] == "write_spam" and "脚本写入违规文字" in finding.message
     footer = html_page("<script>document.write('<p>主办：淮南市人民政府办公室 严厉打击网络赌博 远离百家乐</p>');</script>")
     assert run(footer) == []  # a footer written by script, an anti-gambling slogan
+
+
+@pytest.mark.parametrize(
+    "probe_data",
+    [
+        {"http://cdn.tj-stat9.com/": {"kind": "porn", "words": ["成人视频"]}},
+        {"targets": [{"target": "http://x.example/", "final_url": "http://cdn.tj-stat9.com/", "verdict": {"kind": "fraud"}}]},
+        [{"url": "http://cdn.tj-stat9.com/", "harmful": True}],
+    ],
+)
+def test_harmful_probe_layouts(probe_data: Any) -> None:
+    page = html_page("<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';</script>")
+    snap = snap_of(page)
+    snap.probes["harmful"] = probe_data
+    assert [f.evidence["kind"] for f in check(snap, ctx()) if f.code == "security.hijack"] == ["js_redirect"]
+    snap.probes["harmful"] = [{"url": "http://cdn.tj-stat9.com/", "kind": None}]  # fetched, not spam
+    assert [f for f in check(snap, ctx()) if f.code == "security.hijack"] == []
