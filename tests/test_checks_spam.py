@@ -58,6 +58,7 @@ def test_title_weighs_more_than_body() -> None:
         "澳门银河娱乐集团、金沙中国有限公司、美高梅中国参加横琴粤澳深度合作区招商推介会。",
         "老年活动中心设有棋牌室、阅览室，欢迎参加健康的棋牌活动。金沙江畔风光好。",
         "皇冠假日酒店承办全市招商引资大会，开元路改造工程完工。",
+        "马来西亚沙巴体育代表团访问我市，参观皇冠体育中心和亚博体育馆。",
         "代表团赴米兰国际、中欧国际两地考察，开元国际、腾龙集团参会；顽强拼搏，体育强国。",
         "九游游戏、爱游戏平台等网络游戏企业签订未成年人保护承诺书；芒果娱乐、万博会同期举办。",
     ],
@@ -85,6 +86,7 @@ def test_anchor_needs_one_strong_term_or_brand() -> None:
         ("pucha.kaipuyun.cn", []),
         ("www.12377.cn", []),
         ("www.essex.ac.uk", []),
+        ("www.ag2020.org.cn", []),  # an association's event, not a numbered mirror
         ("tiyu.hefei.gov.cn", []),  # government hosts never carry marks
         ("", []),
     ],

@@ -233,7 +233,8 @@ def host_signals(host: str) -> list[str]:
         return []
     cfg = _config()
     found = [m.group() for m in cfg.host_words.finditer(host)]
-    found += [m.group().strip(".-") for m in cfg.host_numbered.finditer(host)]
+    if not host.endswith((".org.cn", ".ac.cn", ".org", ".edu")):  # numbered mirrors are commercial names
+        found += [m.group().strip(".-") for m in cfg.host_numbered.finditer(host)]
     return list(dict.fromkeys(found))
 
 
