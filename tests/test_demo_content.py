@@ -20,10 +20,15 @@ from govinspect.demo.defects import FooterOmits, FooterSiteCode
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import (
     HIJACK_HOSTS,
+    BrandSpam,
     Cloaking,
     GamblingWarning,
+    HeadTamper,
     HiddenLinks,
+    HiddenOfficialMenus,
+    OrdinaryThirdParties,
     ScriptWrite,
+    SpiderTitleScript,
 )
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.types import World
@@ -66,7 +71,7 @@ def test_defects_are_spread_and_two_sites_stay_clean(demo_world: World) -> None:
         "wording": {m.kind for s in demo_world.sites for m in s.truth.wording},
     }
     assert kinds == {
-        "hijack": {"hidden_link", "keyword", "js_redirect", "cloaking"},
+        "hijack": {"hidden_link", "keyword", "js_redirect", "cloaking", "tamper"},
         "privacy": {"id_card", "phone", "bank_card"},
         "identity": {"icp", "site_code"},
         "wording": {"typo", "political", "outdated_name"},
@@ -155,7 +160,8 @@ def test_cloaked_view_differs_only_in_the_spam(demo_world: World) -> None:
 
 def test_content_defects_leave_freshness_and_link_truth_alone(demo_world: World, monkeypatch):
     content = (AssistanceRoster, ContactPage, WrongWords, HistoryPage, HiddenLinks, ScriptWrite,
-               Cloaking, GamblingWarning, FooterOmits, FooterSiteCode)
+               Cloaking, GamblingWarning, FooterOmits, FooterSiteCode,
+               HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus, SpiderTitleScript)
     specs = world_specs()
     for spec in specs:
         spec.defects = tuple(d for d in spec.defects if not isinstance(d, content))

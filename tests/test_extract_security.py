@@ -314,7 +314,9 @@ def test_page_script_targets_are_resolved_and_tagged() -> None:
         HOME + "xwzx/": "location",
         "http://onload.com/": "location",
     }
-    assert {t["source"] for t in page.script_targets} == {"meta", "attribute", "script"}
+    sources = {t["url"]: t["source"] for t in page.script_targets}
+    assert sources == {"http://www.xpj.com/": "meta", "http://oc.com/": "attribute", "http://err.com/": "load",
+                       HOME + "xwzx/": "script", "http://onload.com/": "load"}  # fmt: skip
 
 
 def test_fixture_scripts_page_decodes_every_layer() -> None:
@@ -371,3 +373,36 @@ def test_signals_failure_never_costs_the_page(monkeypatch: pytest.MonkeyPatch) -
     page = fixture("home_defaced.html")
     assert page.hidden_links == [] and page.script_targets == []
     assert page.title.startswith("澳门葡京") and "寿县要闻" in page.text
+
+
+def test_ordinary_portal_scripts_are_recorded_with_how_they_load() -> None:
+    # Written like what real portals carry: statistics by createElement and document.write, a
+    # share widget appended by script; recorded for the inventory, judged elsewhere.
+    page = page_from(wrap(
+        '<script>(function(){var s=document.createElement("script");'
+        's.src="https://static.cmsvendor-cloud.com/boot.js";document.head.appendChild(s);})();</script>'
+        "<script>document.write(unescape(\"%3Cscript src='https://js.users.51.la/9.js'%3E%3C/script%3E\"));</script>"
+        "<script>var h=document.getElementsByTagName('head')[0];"
+        "h.appendChild(document.createElement('script')).src='http://bdimg.share.baidu.com/static/api/js/share.js';</script>"
+        '<ul style="display:none"><li><a href="https://www.12377.cn/">举报中心</a></li></ul>'
+    ))
+    found = targets(page)
+    assert found["https://static.cmsvendor-cloud.com/boot.js"] == "script_inject"
+    assert found["https://js.users.51.la/9.js"] == "document_write"
+    assert hidden(page) == {"https://www.12377.cn/": "display_none"}
+
+
+def test_spam_words_a_script_holds_are_recorded_not_judged() -> None:
+    page = page_from(wrap("<script>document.write('<div>开云体育官网 开云体育app下载</div>');</script>"
+                          "<script>document.write('<p>版权所有：淮南市人民政府</p>');</script>"))
+    written = [t for t in page.script_targets if t["technique"] == "write_spam"]
+    assert len(written) == 1 and written[0]["url"] == "" and written[0]["words"] == ["开云体育"]
+    assert written[0]["source"] == "script" and len(written[0]["text"]) <= 300
+
+
+def test_a_banned_word_list_of_a_message_board_is_not_written_spam() -> None:
+    words = ",".join(f"'{w}'" for w in ["六合彩", "百家乐", "开云体育", "真人视讯", "澳门葡京", "法轮", "代开发票",
+                                        "办假证", "赌博", "色情", "裸聊", "私服"])
+    page = page_from(wrap(f"<script>var bad=[{words}];function check(t){{return bad.some(w=>t.indexOf(w)>=0);}}"
+                          "document.getElementById('tip').innerHTML='请文明留言';</script>"))
+    assert [t for t in page.script_targets if t["technique"] == "write_spam"] == []

@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "newmedia.low_frequency": "政务新媒体更新频率过低",
     "newmedia.dormant": "政务新媒体长期不更新(待清理)",
     "newmedia.duplicate": "同一单位同一平台重复开设账号",
+    "security.third_party": "第三方脚本与隐藏外链清单",
 }
 
 

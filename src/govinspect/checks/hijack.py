@@ -2,24 +2,35 @@
 
 A defaced page is a single-veto item (国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》,
 单项否决 "安全、泄密事故等严重问题": 发布或链接反动、暴力、色情等内容; 网站被篡改、挂马、暗链 as
-the inspection circulars name it). Every kind below is a veto, one finding per page and kind:
+the inspection circulars name it). A veto needs evidence of harm, judged by the spam classifier
+(checks/spam.py, data/hijack/keywords.yaml) and never by what a page merely hides or loads:
+menus, carousels and tabs hide links to official sites, and real portals load CMS, statistics,
+share, error-reporting and accessibility scripts on every page. Every kind below is a veto, one
+finding per page and kind:
 
-- ``keyword``: spam terms of data/hijack/keywords.yaml in the visible text, title and meta
-  keywords/description, normalised (full-width, homoglyphs, separators) and counted by the
-  file's documented rule (checks/lexicon.py ``find_spam``, ``SpamRule``), so that 扫黑除恶
-  and anti-fraud notices do not fire.
-- ``hidden_link``: a hidden link (extract/security.py) whose anchor text is spam, or that
-  points to a foreign domain (not the site, not ``*.gov.cn``, not a trusted platform) and is
-  either hidden by a concealment trick (off-screen, zero size, marquee, ...) or has anchor
-  text that names no institution or outlet. ``display:none`` is also how menus, tab panels
-  and carousels wait for a click: their links to 某某日报 or image-only slides do not fire.
-- ``js_redirect``: script or meta-refresh targets on foreign domains (statistics,
-  accessibility and CDN hosts trusted), and search-engine referrer checks that redirect.
+- ``keyword``: the page's text (and, except on the home page, its title and meta tags) is spam
+  by the classifier (lexicon terms, casino brands next to context words, repetition), or a link
+  to another host has spam words (a planted link); enforcement news does not fire.
+- ``hidden_link``: a hidden link (extract/security.py) whose words are spam, or whose target
+  host carries casino or porn marks (``pj-casino8.com``, ``xpj8888.com``) or was classified
+  harmful by the harmful-link probe (``snap.probes["harmful"]``).
+- ``js_redirect``: a script or meta refresh sending visitors to another site (a click
+  handler's navigation only with a spam host), a search-engine referrer check that redirects,
+  written markup or an injected script whose host is spam or harmful, or a script holding or
+  writing spam words (a title set for spiders, a casino block), however it is encoded.
 - ``cloaking``: the spider or search-referer refetch (``snap.probes["cloaking"]``) shows new
-  spam, a spam title, another host, several new foreign links, or a planted hidden link or
+  spam, a spam title, another host, several new foreign links (with a spam host among them or
+  spam words in the view: a rotating widget is not cloaking), or a planted hidden link or
   script target that the normal view lacks (dates and counters are never compared).
-- ``tamper``: spam in the home page's title or meta tags (one strong term is enough there), or
-  at least 30 % and 10 of a page's links pointing to one foreign domain.
+- ``tamper``: the home page's title or meta keywords/description are spam (one brand or strong
+  term is enough there: defacers rewrite only the head so that search engines show the casino
+  while visitors see the portal), a hacker's page in place of the portal (黑页: "hacked by"
+  signatures in a short page, a home title naming hackers), or at least 30 % and 10 of a
+  page's links go to one foreign domain whose host or anchor words are spam.
+
+External scripts and hidden external links without such evidence are listed once per site in a
+``security.third_party`` notice (host, how it is loaded: src, document.write, createElement;
+``known`` names the ordinary third parties of data/hijack/thirdparty.yaml, a label only).
 
 Bound: an injection repeated by a site-wide template would give one finding per page. Only
 the first ``MAX_PAGES_PER_KIND`` pages per kind (in crawl order: home page first) are reported;
@@ -30,43 +41,26 @@ A registry entry may trust more domains with ``overrides: {hijack_allow_domains:
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .base import Context, walk
-from .lexicon import HIJACK, Lexicon, Match, SpamRule, context, find_spam
+from .lexicon import HIJACK, Lexicon, Match, SpamRule, data_file, find_spam
+from .spam import KINDS, Signals, classify, classify_anchor, host_signals, signals
 
 MAX_PAGES_PER_KIND = 20
 _SAMPLE = 5
 DRIFT_SHARE, DRIFT_MIN_LINKS = 0.30, 10
 CLOAK_NEW_LINKS = 3
+MAX_INVENTORY = 50  # hosts listed in the inventory notice
 
-# Domains a government page legitimately hides, writes from scripts or links to in bulk:
-# statistics (cnzz/umeng, 51.la, 百度统计 hm.js, TRS 网脉 ta.trs.cn, 开普云 ucap, 大汉 hanweb),
-# share buttons (jiathis, bshare), the 党政机关 badge (conac.cn, _ideConac), accessibility
-# (govwza.cn; any host label "wza"), public CDNs (bdimg, bdstatic, bootcss, staticfile, ...),
-# central media and the official platforms that 政务新媒体 columns link to (国办发〔2018〕123号).
-TRUSTED_DOMAINS = frozenset(
-    {"cnzz.com", "umeng.com", "51.la", "baidu.com", "bdstatic.com", "bdimg.com", "google-analytics.com",
-     "googletagmanager.com", "qihucdn.com", "trs.cn", "trs.com.cn", "ucap.com.cn", "hanweb.com",
-     "jiathis.com", "bshare.cn", "conac.cn", "govwza.cn", "bootcss.com", "bootcdn.net", "bootcdn.cn",
-     "staticfile.org", "jsdelivr.net", "cloudflare.com", "googleapis.com", "jquery.com", "unpkg.com",
-     "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "cctv.cn", "cntv.cn", "gmw.cn",
-     "chinadaily.com.cn", "china.com.cn", "cnr.cn", "cri.cn", "chinanews.com", "chinanews.com.cn",
-     "ce.cn", "youth.cn", "qstheory.cn", "12371.cn", "12377.cn", "12321.cn", "qq.com", "weibo.com",
-     "weibo.cn", "toutiao.com", "douyin.com", "xuexi.cn", "12306.cn"}
-)  # fmt: skip
-# Techniques that only serve to conceal; display:none, visibility and the hidden attribute
-# are also how menus and tab panels wait for a click.
-CONCEALING = frozenset({"offscreen", "font_size_zero", "zero_size", "text_indent", "opacity_zero",
-                        "same_color", "line_height_zero", "marquee"})  # fmt: skip
-# Anchor text that names an institution or a news outlet (人民网, 淮南日报, 某某市人民政府).
-_OFFICIAL_SUFFIXES = ("网", "报", "台", "政府", "局", "委", "委员会", "厅", "部", "办", "办公室", "中心", "院", "馆", "会", "所", "站", "平台", "门户")  # fmt: skip
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "mil"})
 TECHNIQUES = {
     "display_none": "display:none 隐藏", "visibility_hidden": "visibility 隐藏", "hidden_attr": "hidden 属性隐藏",
@@ -75,8 +69,15 @@ TECHNIQUES = {
     "line_height_zero": "行高为 0", "marquee": "marquee 隐藏", "location": "脚本跳转",
     "referrer_check": "判断搜索引擎来源后跳转", "document_write": "document.write 写入",
     "inner_html": "innerHTML 写入", "script_inject": "动态插入外部脚本", "meta_refresh": "meta 刷新跳转",
+    "write_spam": "脚本写入违规文字",
 }  # fmt: skip
 _CATEGORY = {"gambling": "博彩", "porn": "色情", "fraud": "诈骗及非法服务"}
+# Script techniques that send the visitor away by themselves (extract/scripts.py names them;
+# names a later decoder may add are recognised by these words).
+_REDIRECT_WORDS = ("location", "redirect", "refresh", "navigate")
+# How an external script is loaded, for the inventory.
+_LOADED = {"script_inject": "createElement", "document_write": "document.write", "inner_html": "innerHTML"}
+_SCRIPT_TAG = re.compile(r"<\\?/?\s*script|%3cscript|\\x3cscript|\\u003cscript", re.I)
 
 
 def registrable(host: str) -> str:
@@ -93,15 +94,52 @@ def registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+@dataclass(frozen=True, slots=True)
+class ThirdParty:
+    """The ordinary third parties of data/hijack/thirdparty.yaml: labels for the inventory only."""
+
+    domains: dict[str, str]
+    labels: dict[str, str]
+
+    @classmethod
+    def load(cls) -> ThirdParty:
+        return _third_party()
+
+    def category(self, host: str) -> str | None:
+        """The category of a host (analytics, cms, share, ...), None when not listed."""
+        host = host.lower().rstrip(".")
+        parts = host.split(".")
+        for i in range(len(parts)):
+            found = self.domains.get(".".join(parts[i:]))
+            if found:
+                return found
+        return next((self.labels[p] for p in parts if p in self.labels), None)
+
+
+@lru_cache(maxsize=1)
+def _third_party() -> ThirdParty:
+    data = data_file("hijack/thirdparty")
+    sources = data.get("sources") or {}
+    for row in [*(data.get("entries") or ()), *(data.get("labels") or ())]:
+        if row.get("source") not in sources:
+            raise ValueError(f"thirdparty.yaml: {row} cites an unknown source")
+    return ThirdParty(
+        {str(r["domain"]).lower(): str(r["category"]) for r in data.get("entries") or ()},
+        {str(r["label"]).lower(): str(r["category"]) for r in data.get("labels") or ()},
+    )
+
+
 @dataclass(slots=True)
 class Judge:
-    """Which hosts belong to the site, to government or to trusted platforms; the lexicon and rule."""
+    """Which hosts belong to the site or to government, which the registry trusts, which are harmful."""
 
     netlocs: frozenset[str]
     domains: frozenset[str]
-    trusted: frozenset[str] = TRUSTED_DOMAINS
+    trusted: frozenset[str] = frozenset()  # registry overrides only (hijack_allow_domains)
+    harmful: frozenset[str] = frozenset()  # hosts the harmful-link probe classified as spam
     lexicon: Lexicon = field(default_factory=lambda: Lexicon.load((HIJACK,)))
     rule: SpamRule = field(default_factory=SpamRule.load)
+    third_party: ThirdParty = field(default_factory=ThirdParty.load)
 
     @classmethod
     def for_snapshot(cls, snap: Snapshot, ctx: Context) -> Judge:
@@ -112,11 +150,11 @@ class Judge:
         netlocs |= {h.lower() for h in snap.scope_hosts}
         domains = {registrable(n.rsplit(":", 1)[0] if "]" not in n else n) for n in netlocs}
         extra = ctx.site.overrides.get("hijack_allow_domains") or []
-        trusted = TRUSTED_DOMAINS | {str(d).lower() for d in extra if isinstance(d, str)}
-        return cls(frozenset(netlocs), frozenset(domains), frozenset(trusted))
+        trusted = frozenset(str(d).lower() for d in extra if isinstance(d, str))
+        return cls(frozenset(netlocs), frozenset(domains), trusted, harmful_hosts(snap.probes.get("harmful")))
 
     def foreign(self, url: str) -> str | None:
-        """The registered domain of ``url`` when it is neither the site, government nor trusted."""
+        """The registered domain of ``url`` when it is neither the site, government nor trusted by the registry."""
         try:
             parts = urlsplit(url)
             host = parts.hostname or ""
@@ -129,18 +167,58 @@ class Judge:
             return None
         domain = registrable(host)
         government = host.endswith(".gov.cn") or host == "gov.cn"
-        accessibility = "wza" in host.split(".")  # 无障碍 services: wza.<vendor>.com
-        if government or accessibility or domain in self.domains or domain in self.trusted:
+        if government or domain in self.domains or domain in self.trusted:
             return None
         return domain
 
     def spam(self, text: str) -> list[Match]:
-        """Spam terms of ``text`` that count under the keyword file's rule (enforcement context removed)."""
+        """Lexicon terms of ``text`` that count under the keyword file's rule (enforcement context removed)."""
         return find_spam(text, self.lexicon, self.rule) if text else []
+
+    def bad_host(self, url: str) -> list[str]:
+        """Why the host of ``url`` is a spam host (casino or porn marks, harmful-link probe); empty when it is not."""
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            return []
+        if not host or not self.foreign(url):
+            return []
+        reasons = host_signals(host)
+        if host in self.harmful or registrable(host) in self.harmful:
+            reasons.append("harmful")
+        return reasons
+
+
+def harmful_hosts(probe: Any) -> frozenset[str]:
+    """Hosts of targets the harmful-link probe found serving spam: rows ``{url|target|final_url, kind}``
+    (or ``verdict: {kind}``, or ``harmful: true``) in a list, under ``targets``/``results``, or a url-keyed dict."""
+    rows: Iterable[Any]
+    if isinstance(probe, dict):
+        rows = probe.get("targets") or probe.get("results") or [
+            {"url": k, **(v if isinstance(v, dict) else {"kind": v})} for k, v in probe.items()
+        ]
+    else:
+        rows = probe or ()
+    hosts: set[str] = set()
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        nested = row.get("verdict")
+        verdict: dict[str, Any] = nested if isinstance(nested, dict) else row
+        if verdict.get("kind") not in KINDS and not row.get("harmful"):
+            continue
+        for key in ("final_url", "url", "target"):
+            try:
+                host = urlsplit(str(row.get(key) or "")).hostname
+            except ValueError:
+                host = None
+            if host:
+                hosts.add(host.lower())
+    return frozenset(hosts)
 
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
-    """Every security.hijack finding of the site, at most ``MAX_PAGES_PER_KIND`` per kind."""
+    """Every security.hijack finding of the site (at most ``MAX_PAGES_PER_KIND`` per kind) and the inventory notice."""
     return walk(snap, visitor(snap, ctx))
 
 
@@ -149,19 +227,22 @@ def visitor(snap: Snapshot, ctx: Context) -> HijackVisitor:
 
 
 class HijackVisitor:
-    """Page findings in page order, then cloaking from the probes, capped per kind."""
+    """Page findings in page order, then cloaking from the probes, capped per kind; the inventory last."""
 
     def __init__(self, snap: Snapshot, judge: Judge) -> None:
         self.snap, self.judge = snap, judge
         self.capped = _Capped()
+        self.inventory = Inventory(judge)
 
     def visit(self, page: Page) -> None:
         if not page.attachment:
             self.capped.extend(page_findings(page, self.judge, home=page.url == self.snap.home_url))
+            self.inventory.add(page)
 
     def finish(self) -> list[Finding]:
         self.capped.extend(cloaking(self.snap, self.judge))
-        return self.capped.findings()
+        notice = self.inventory.finding(self.snap.home_url or self.snap.site.url)
+        return self.capped.findings() + ([notice] if notice else [])
 
 
 def page_findings(page: Page, judge: Judge, home: bool = False) -> Iterator[Finding]:
@@ -175,9 +256,10 @@ def page_findings(page: Page, judge: Judge, home: bool = False) -> Iterator[Find
         if finding:
             yield finding
     drift = _drift(page, judge)
-    if head or drift:
-        evidence = {**(drift or {}), **(head or {})}
-        evidence["detail"] = "；".join(e["detail"] for e in (head, drift) if e)
+    black = defaced(page, judge, home)
+    if head or drift or black:
+        evidence = {**(black or {}), **(drift or {}), **(head or {})}
+        evidence["detail"] = "；".join(e["detail"] for e in (head, drift, black) if e)
         yield _finding(page, "tamper", f"页面疑似被篡改：{evidence['detail']}", evidence)
 
 
@@ -187,29 +269,38 @@ def _finding(page: Page, kind: str, message: str, evidence: dict[str, Any]) -> F
     )
 
 
-def _words(matches: Iterable[Match]) -> list[str]:
-    return list(dict.fromkeys(m.entry.word for m in matches))
+def _categories(kinds: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(_CATEGORY.get(k, k) for k in kinds))
+
+
+def _context(text: str, word: str, width: int = 15) -> str:
+    i = text.find(word)
+    if i < 0:
+        return ""
+    a, b = max(0, i - width), min(len(text), i + len(word) + width)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
 def _keyword(page: Page, judge: Judge, include_head: bool = True) -> Finding | None:
-    fields = [("text", page.text)]
-    if include_head:
-        fields += [("title", page.title), ("meta", _meta(page))]
-    found = [(name, text, m) for name, text in fields for m in judge.spam(text)]
-    if not found:
+    head = f"{page.title} {_meta(page)}".strip() if include_head else ""
+    sig = signals(page.text, head)
+    if not sig.words:
         return None
-    # Rule 4 of the keyword file: a spam term that is the text of a link to a foreign domain.
+    verdict = sig.verdict(judge.rule.fire_weight)
+    # A planted link: spam words on a link to another host fire whatever the page's score.
     planted = [link.url for link in page.links
-               if link.tag == "a" and link.text and judge.foreign(link.url) and judge.spam(link.text)]  # fmt: skip
-    if not judge.rule.fires((m for _, _, m in found), in_link_text=bool(planted)):
+               if link.tag == "a" and link.text and judge.foreign(link.url) and _anchor_spam(link.text, True)]  # fmt: skip
+    if verdict is None and not (planted and sig.words):
         return None
-    words = _words(m for _, _, m in found)
-    _, text, first = found[0]
-    categories = list(dict.fromkeys(_CATEGORY.get(m.entry.kind, m.entry.kind) for _, _, m in found))
+    words = sig.words
+    categories = _categories(k for k, _ in sig.kinds.most_common())
+    where = [w for w in ("title", "meta", "text") if _shows(page, w, sig, include_head)]
+    first = next((w for w in words if w in page.text), words[0])
     evidence: dict[str, Any] = {
         "detail": f"出现{'、'.join(categories)}类违规词：{'、'.join(words[:_SAMPLE])}",
-        "words": words[:10], "categories": categories, "where": list(dict.fromkeys(n for n, _, _ in found)),
-        "context": context(text, first.start, first.end),
+        "words": words[:10], "categories": categories, "where": where,
+        "context": _context(page.text, first) or _context(head, first),
+        "score": verdict.score if verdict else 0.0, "reasons": sig.reasons, "repeated": sig.repeated,
     }  # fmt: skip
     if planted:
         evidence["link"] = planted[0]
@@ -221,6 +312,16 @@ def _keyword(page: Page, judge: Judge, include_head: bool = True) -> Finding | N
     )
 
 
+def _shows(page: Page, where: str, sig: Signals, include_head: bool) -> bool:
+    """Whether one field of the page holds the classifier's words."""
+    if where == "text":
+        return "text" in sig.where
+    if not include_head or "title" not in sig.where:
+        return False
+    value = page.title if where == "title" else _meta(page)
+    return bool(signals("", value).words)
+
+
 def _meta(page: Page) -> str:
     """Meta keywords and description joined (names compared case-insensitively)."""
     return " 。".join(
@@ -228,27 +329,69 @@ def _meta(page: Page) -> str:
     )
 
 
+def _anchor_spam(text: str, foreign: bool) -> bool:
+    """A link's words are spam: one strong term or brand, or any term on a link to another host."""
+    sig = signals(text)
+    return sig.weight >= 2 or sig.certain or (foreign and sig.weight >= 1)
+
+
 def planted_hidden(links: Iterable[dict[str, Any]], judge: Judge) -> list[dict[str, Any]]:
-    """The hidden links that are planted: spam anchor text, or a foreign target hidden for real."""
+    """The hidden links that are dark links: spam words, or a spam or harmful target host."""
     hits: list[dict[str, Any]] = []
     for link in links:
         url, text, technique = (str(link.get(k) or "") for k in ("url", "text", "technique"))
         domain = judge.foreign(url)
-        spam = judge.spam(text)
-        named = text and not text.endswith(_OFFICIAL_SUFFIXES)
-        if (spam and (domain or any(m.entry.weight >= 2 for m in spam))) or (
-            domain and (technique in CONCEALING or named)
-        ):
-            hits.append({"target": url, "text": text, "technique": technique, "domain": domain or ""})  # fmt: skip
+        reasons = judge.bad_host(url)
+        if (text and _anchor_spam(text, bool(domain))) or reasons:
+            hits.append({"target": url, "text": text, "technique": technique, "domain": domain or "",
+                         "host_signals": reasons})  # fmt: skip
     return hits
 
 
+def _redirect(technique: str) -> bool:
+    return any(w in technique for w in _REDIRECT_WORDS)
+
+
+def script_load(target: dict[str, Any]) -> str | None:
+    """How a script target loads an external script (createElement, document.write), None when it does not."""
+    technique = str(target.get("technique") or "")
+    url = str(target.get("url") or "")
+    if technique == "script_inject":
+        return _LOADED[technique]
+    if technique in _LOADED and (
+        _SCRIPT_TAG.search(str(target.get("snippet") or "")) or urlsplit(url).path.lower().endswith(".js")
+    ):
+        return _LOADED[technique]
+    return None
+
+
 def malicious_scripts(targets: Iterable[dict[str, Any]], judge: Judge) -> list[dict[str, Any]]:
-    """Script targets on foreign domains, and search-engine referrer checks whatever their target."""
-    return [
-        t for t in targets
-        if (t.get("url") and judge.foreign(str(t["url"]))) or (not t.get("url") and t.get("technique") == "referrer_check")
-    ]  # fmt: skip
+    """Script targets with evidence of harm: redirects away, referrer checks, writes or loads from spam hosts."""
+    hits = []
+    for t in targets:
+        url = str(t.get("url") or "")
+        technique = str(t.get("technique") or "")
+        if technique == "referrer_check":
+            hits.append(t)  # the classic cloaking redirect, whatever its (perhaps unreadable) target
+            continue
+        if technique == "write_spam":  # spam text the script holds or writes (extract/security.py)
+            if classify_anchor(str(t.get("text") or "")) is not None:
+                hits.append(t)
+            continue
+        if not url or not judge.foreign(url):
+            continue
+        spam_host = bool(judge.bad_host(url))
+        if _redirect(technique):
+            if t.get("source") != "attribute" or spam_host:  # onclick navigation is a link, not a redirect
+                hits.append(t)
+        elif spam_host or (technique in _LOADED and not script_load(t) and _anchor_spam(_snippet_words(t), True)):
+            hits.append(t)
+    return hits
+
+
+def _snippet_words(target: dict[str, Any]) -> str:
+    """The visible words a written piece of markup may carry (tags and code stripped)."""
+    return re.sub(r"<[^>]*>|[\\w$.]+\\(|['\"+;(){}]", " ", str(target.get("snippet") or ""))
 
 
 def _hidden_link(page: Page, judge: Judge) -> Finding | None:
@@ -262,7 +405,7 @@ def _hidden_link(page: Page, judge: Judge) -> Finding | None:
     evidence = {
         "detail": f"{len(hits)} 个隐藏链接（{label}）{where}", "technique": first["technique"],
         "target": first["target"], "text": first["text"], "count": len(hits), "domains": domains[:10],
-        "sample": [{k: h[k] for k in ("target", "text", "technique")} for h in hits[:_SAMPLE]],
+        "sample": [{k: h[k] for k in ("target", "text", "technique", "host_signals")} for h in hits[:_SAMPLE]],
     }  # fmt: skip
     return _finding(page, "hidden_link", f"页面存在暗链：{evidence['detail']}", evidence)
 
@@ -273,9 +416,12 @@ def _js_redirect(page: Page, judge: Judge) -> Finding | None:
         return None
     first = hits[0]
     technique = first.get("technique") or ""
-    shown = first.get("url") or "（地址无法静态解析）"
+    if technique == "write_spam":
+        detail = f"{TECHNIQUES[technique]}：{'、'.join(list(first.get('words') or [])[:_SAMPLE])}"
+    else:
+        detail = f"{TECHNIQUES.get(technique, technique)}到 {first.get('url') or '（地址无法静态解析）'}"
     evidence: dict[str, Any] = {
-        "detail": f"{TECHNIQUES.get(technique, technique)}到 {shown}", "technique": technique,
+        "detail": detail, "technique": technique,
         "target": first.get("url") or "", "snippet": str(first.get("snippet") or "")[:120],
         "decoded": list(first.get("decoded") or []), "count": len(hits),
         "targets": list(dict.fromkeys(h.get("url") or "" for h in hits))[:_SAMPLE],
@@ -286,38 +432,100 @@ def _js_redirect(page: Page, judge: Judge) -> Finding | None:
 
 
 def _head_tamper(page: Page, judge: Judge) -> dict[str, Any] | None:
-    """Spam in the title or meta tags: one strong term is enough, weak ones count by the rule."""
-    found = [
-        (name, m)
-        for name, text in (("title", page.title), ("meta", _meta(page)))
-        for m in judge.spam(text)
-    ]
-    matches = [m for _, m in found]
-    if not matches or not (any(m.entry.weight >= 2 for m in matches) or judge.rule.fires(matches)):
+    """Spam in the title or meta tags: one brand or strong term is enough, weak ones count by the rule."""
+    meta = _meta(page)
+    verdict = classify("", f"{page.title} {meta}".strip())
+    if verdict is None:
         return None
-    fields = list(dict.fromkeys(name for name, _ in found))
+    fields = [n for n, v in (("title", page.title), ("meta", meta)) if v and signals("", v).words]
     place = (
         "标题" if fields == ["title"] else "关键词或描述" if fields == ["meta"] else "标题和关键词"
     )
-    words = _words(matches)
+    words = list(verdict.words)
     return {"detail": f"首页{place}被篡改，含违规词：{'、'.join(words[:_SAMPLE])}", "fields": fields,
-            "words": words[:10], "title": page.title[:100]}  # fmt: skip
+            "words": words[:10], "title": page.title[:100], "score": verdict.score}  # fmt: skip
 
 
 def _drift(page: Page, judge: Judge) -> dict[str, Any] | None:
-    """One foreign domain taking a large share of the page's links."""
-    anchors = [link.url for link in page.links if link.tag in ("a", "area")]
+    """One foreign domain whose host or anchors are spam taking a large share of the page's links."""
+    anchors = [link for link in page.links if link.tag in ("a", "area")]
     if len(anchors) < DRIFT_MIN_LINKS:
         return None
-    counts = Counter(d for d in map(judge.foreign, anchors) if d)
+    counts = Counter(d for d in (judge.foreign(link.url) for link in anchors) if d)
     if not counts:
         return None
     domain, count = counts.most_common(1)[0]
     share = count / len(anchors)
     if count < DRIFT_MIN_LINKS or share < DRIFT_SHARE:
         return None
-    return {"detail": f"{share:.0%} 的链接（{count}/{len(anchors)}）指向同一无关网站 {domain}",
-            "domain": domain, "share": round(share, 3), "count": count, "total": len(anchors)}  # fmt: skip
+    mine = [link for link in anchors if judge.foreign(link.url) == domain]
+    host = judge.bad_host(mine[0].url)
+    words = signals(" 。".join(link.text for link in mine)).verdict(judge.rule.fire_weight)
+    if not host and words is None:
+        return None  # a list of links to one news site or platform is not tampering
+    return {"detail": f"{share:.0%} 的链接（{count}/{len(anchors)}）指向同一违规网站 {domain}",
+            "domain": domain, "share": round(share, 3), "count": count, "total": len(anchors),
+            "host_signals": host, "words": list(words.words[:10]) if words else []}  # fmt: skip
+
+
+class Inventory:
+    """External scripts and hidden external links of the site without evidence of harm (a notice)."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.scripts: dict[str, dict[str, Any]] = {}
+        self.hidden: dict[str, dict[str, Any]] = {}
+
+    def add(self, page: Page) -> None:
+        judge = self.judge
+        for link in page.links:
+            if link.tag == "script" and judge.foreign(link.url):
+                self._script(link.url, "src", page.url)
+        for t in page.script_targets:
+            how = script_load(t)
+            url = str(t.get("url") or "")
+            if how and url and judge.foreign(url):
+                self._script(url, how, page.url)
+        dark = {h["target"] for h in planted_hidden(page.hidden_links, judge)}
+        for h in page.hidden_links:
+            url = str(h.get("url") or "")
+            domain = judge.foreign(url)
+            if domain and url not in dark:
+                row = self.hidden.setdefault(domain, {"domain": domain, "technique": h.get("technique"),
+                                                      "text": str(h.get("text") or "")[:40], "pages": 0,
+                                                      "first_page": page.url})  # fmt: skip
+                row["pages"] += 1
+
+    def _script(self, url: str, how: str, page: str) -> None:
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            return
+        if not host:
+            return
+        row = self.scripts.setdefault(host, {"host": host, "loaded": [], "pages": 0, "first_page": page,
+                                             "known": self.judge.third_party.category(host) or ""})  # fmt: skip
+        if how not in row["loaded"]:
+            row["loaded"].append(how)
+        if row.get("_last") != page:
+            row["_last"] = page
+            row["pages"] += 1
+
+    def finding(self, url: str) -> Finding | None:
+        if not self.scripts and not self.hidden:
+            return None
+        scripts = sorted(self.scripts.values(), key=lambda r: (bool(r["known"]), -r["pages"], r["host"]))
+        for row in scripts:
+            row.pop("_last", None)
+        unknown = [r["host"] for r in scripts if not r["known"]]
+        hidden = sorted(self.hidden.values(), key=lambda r: -r["pages"])
+        parts = [f"{len(scripts)} 个外部脚本来源（其中 {len(unknown)} 个不在常见第三方清单中）"] if scripts else []
+        if hidden:
+            parts.append(f"{len(hidden)} 个被隐藏的外部链接域名")
+        message = "页面加载的第三方资源清单（未发现恶意行为，供人工核对）：" + "，".join(parts)
+        evidence = {"scripts": scripts[:MAX_INVENTORY], "hidden_links": hidden[:MAX_INVENTORY],
+                    "script_hosts": len(scripts), "unknown_hosts": unknown[:MAX_INVENTORY]}  # fmt: skip
+        return Finding("security.third_party", "notice", url, message, evidence)
 
 
 def cloaking(snap: Snapshot, judge: Judge) -> Iterator[Finding]:
@@ -349,17 +557,17 @@ def _cloaked(
         return None
     title, text = str(probe.get("title") or ""), str(probe.get("text") or "")
     normal_words = (
-        set(_words(judge.spam(f"{normal.title}\n{normal.text}\n{_meta(normal)}")))
-        if normal
-        else set()
+        set(signals(f"{normal.text}\n{_meta(normal)}", normal.title).words) if normal else set()
     )
-    new = [m for m in judge.spam(f"{title}\n{text}") if m.entry.word not in normal_words]
+    view = signals(text, title)
+    new = [w for w in view.words if w not in normal_words]
     details: list[str] = []
     evidence: dict[str, Any] = {"agent": probe.get("agent")}
-    new_title = [m for m in judge.spam(title) if m.entry.word not in normal_words]
-    if new and (judge.rule.fires(new) or (new_title and title != (normal.title if normal else ""))):
-        evidence["words"] = _words(new)[:10]
-        details.append(f"出现普通访问时没有的违规词 {'、'.join(evidence['words'][:_SAMPLE])}")
+    new_title = [w for w in signals("", title).words if w not in normal_words]
+    spam = view.verdict(judge.rule.fire_weight) is not None
+    if new and (spam or (new_title and title != (normal.title if normal else ""))):
+        evidence["words"] = new[:10]
+        details.append(f"出现普通访问时没有的违规词 {'、'.join(new[:_SAMPLE])}")
     final = str(probe.get("final_url") or "")
     normal_host = urlsplit((normal.final_url or normal.url) if normal else url).netloc.lower()
     final_host = urlsplit(final).netloc.lower()
@@ -374,7 +582,10 @@ def _cloaked(
     ]
     hidden = [h["target"] for h in planted_hidden(probe.get("hidden_links") or [], judge)]
     hidden = [u for u in hidden if u not in seen]
-    if len(new_links) >= CLOAK_NEW_LINKS or hidden:
+    # New links alone may be a widget that rotates between two fetches: they count with a
+    # spam host among them or spam words in the view.
+    marked = any(judge.bad_host(str(u)) for u in new_links)
+    if (len(new_links) >= CLOAK_NEW_LINKS and (marked or view.words)) or hidden:
         new_links = list(dict.fromkeys(hidden + new_links))
         evidence["new_links"] = new_links[:10]
         evidence["new_link_count"] = len(new_links)
@@ -423,3 +634,34 @@ class _Capped:
             else:
                 finding.message += f"（同类问题共 {total} 个页面）"
         return self.kept
+
+
+@lru_cache(maxsize=1)
+def _defacement() -> tuple[int, re.Pattern[str], re.Pattern[str]]:
+    spec = data_file(HIJACK).get("defacement") or {}
+
+    def words(key: str) -> re.Pattern[str]:
+        found = sorted((str(w).lower() for w in spec.get(key) or ()), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, found)) or "(?!)")
+
+    return int(spec.get("max_text", 3000)), words("text"), words("home_title")
+
+
+def defaced(page: Page, judge: Judge, home: bool) -> dict[str, Any] | None:
+    """A hacker's page in place of the portal (黑页): its signature, or a home title naming hackers."""
+    limit, text_marks, title_marks = _defacement()
+    found: list[tuple[str, str]] = []
+    title = page.title.lower()
+    for where, value, pattern in (("title", title, text_marks), ("text", page.text.lower(), text_marks)):
+        if where == "text" and len(value) > limit:
+            continue
+        found += [(where, m.group()) for m in pattern.finditer(value)
+                  if not judge.rule.countered(value, m.start(), m.end())]  # fmt: skip
+    if home:
+        found += [("title", m.group()) for m in title_marks.finditer(title)
+                  if not judge.rule.countered(title, m.start(), m.end())]  # fmt: skip
+    if not found:
+        return None
+    marks = list(dict.fromkeys(w for _, w in found))
+    return {"detail": f"页面疑似被替换为黑客页面（{'、'.join(marks[:3])}）", "defaced": marks[:5],
+            "fields": list(dict.fromkeys(f for f, _ in found)), "title": page.title[:100]}  # fmt: skip

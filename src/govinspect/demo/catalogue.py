@@ -28,7 +28,17 @@ from govinspect.demo.defects_features import (
 )
 from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
-from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
+from govinspect.demo.defects_security import (
+    BrandSpam,
+    Cloaking,
+    GamblingWarning,
+    HeadTamper,
+    HiddenLinks,
+    HiddenOfficialMenus,
+    OrdinaryThirdParties,
+    ScriptWrite,
+    SpiderTitleScript,
+)
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
@@ -117,6 +127,9 @@ def world_specs() -> list[SiteSpec]:
                 BrokenLinks(n404=2, n500=1, dns=1, missing_files=1),
                 BrokenHomeLink("404"),
                 Cloaking("/"),
+                BrandSpam("工作动态"),  # issue 8: one brand repeated in its variants
+                HeadTamper("/"),  # issue 8: only the home page's title and meta rewritten
+                SpiderTitleScript("工作动态"),  # issue 8: a casino title set by script for spiders
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
                 GuideGaps(("time", "process")),
@@ -145,6 +158,8 @@ def world_specs() -> list[SiteSpec]:
                 BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
                 GamblingWarning("工作动态"),  # a control: gambling words in a warning
                 WeakInterpretation(),
+                OrdinaryThirdParties("工作动态"),  # issue 8 controls: what real portals load
+                HiddenOfficialMenus("/"),
             ),
             board="局长信箱",
             search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),
@@ -164,6 +179,8 @@ def world_specs() -> list[SiteSpec]:
                 Stale("规划计划", 420),
                 BrokenLinks(n404=1, refused=1, missing_files=0),
                 NoSearch(),
+                OrdinaryThirdParties("工作动态", articles=1),  # issue 8 controls
+                HiddenOfficialMenus("/"),
             ),
             board="主任信箱",
             search=SearchSpec("/search/index.jsp", "q"),

@@ -129,3 +129,142 @@ class GamblingWarning:
         body = body_paragraphs(plan, col, item)
         body.insert(max(1, len(body) - 1), WARNING)
         item.body = body
+
+
+# --- issue 8: spam as it really appears, and what real portals load on every page ----------
+#
+# Real cases behind these (sources in data/hijack/keywords.yaml and thirdparty.yaml): a
+# defaced home page whose <title> and meta were rewritten to "<brand>体育app下载" while the body
+# stayed the portal's, with a user-agent test that puts the real title back for visitors
+# (source defaced_title); SEO blocks that repeat one casino brand with 体育 / app下载 /
+# (中国)官方网站 dozens of times (seo_pages, seo_keywords). The brand variants below are written
+# for this world; the stems are real (乐鱼, 米乐 in the quality_filter source).
+
+HEAD_MARK = "<!--head-->"  # demo/render.py replaces the page's <title> with such an insert
+
+TAMPER_TITLE = "米乐·体育(中国)官方网站-米乐m6体育app下载"
+TAMPER_META = ('<meta name="keywords" content="米乐体育,米乐app下载,米乐官网登录入口">\n'
+               '<meta name="description" content="米乐体育官方网站提供足球、篮球投注，手机app下载即送体验金。">')
+
+
+@dataclass(frozen=True, slots=True)
+class HeadTamper:
+    """The home page's title and meta rewritten to a casino brand; the body is untouched.
+
+    The site's name stays at the end of the title, as kits often leave it, so that the
+    office sees its own name in the browser tab.
+    """
+
+    path: str = "/"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        real = escape(plan.spec.name)
+        # The kit shows search engines the brand and puts the real title back for people.
+        restore = (f'<script>if(!/spider|bot/i.test(navigator.userAgent)){{document.title="{real}";}}'
+                   "</script>")
+        plan.patches.setdefault(self.path, []).append(
+            f"{HEAD_MARK}<title>{escape(TAMPER_TITLE)}_{real}</title>\n{TAMPER_META}\n{restore}"
+        )
+        plan.planted.hijack.append(HijackMark(self.path, "tamper"))
+
+
+BRAND_BLOCK = ("乐鱼体育app下载", "乐鱼·体育(中国)官方网站", "乐鱼体育全站app", "乐鱼体育官网登录入口")
+
+
+@dataclass(frozen=True, slots=True)
+class BrandSpam:
+    """An article carrying a hidden SEO block that repeats one casino brand in its variants."""
+
+    column: str = "工作动态"
+    repeat: int = 12
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = rng.choice(plan.untouched(self.column))
+        words = [BRAND_BLOCK[i % len(BRAND_BLOCK)] for i in range(self.repeat * len(BRAND_BLOCK))]
+        block = f'\n<div class="seo" style="display:none">{"_".join(words)}</div>\n'
+        plan.patches.setdefault(item.path, []).append(block)
+        plan.planted.hijack.append(HijackMark(item.path, "keyword"))
+
+
+# What real portals add to every page (the false vetoes of issue 8): a CMS vendor's boot
+# script on its cloud, statistics, a share widget inserted by script, the national
+# error-reporting widget, an accessibility toolbar. The vendor host is invented and on no
+# list: the judgement must not depend on data/hijack/thirdparty.yaml.
+VENDOR_SCRIPTS = (
+    '<script>(function(){var s=document.createElement("script");'
+    's.src="https://static.zwcloud-cms.com/boot/site.js?v=3";s.async=true;'
+    'document.getElementsByTagName("head")[0].appendChild(s);})();</script>\n'
+    '<script>var _hmt=_hmt||[];(function(){var hm=document.createElement("script");'
+    'hm.src="https://hm.baidu.com/hm.js?5f3a0c27e1";var first=document.getElementsByTagName("script")[0];'
+    "first.parentNode.insertBefore(hm,first);})();</script>\n"
+    "<script>document.write(unescape(\"%3Cscript src='https://js.users.51.la/2088.js' "
+    "type='text/javascript'%3E%3C/script%3E\"));</script>\n"
+    '<script>window._bd_share_config={common:{bdText:document.title},share:{}};'
+    "var head=document.getElementsByTagName('head')[0]||document.body;"
+    "head.appendChild(document.createElement('script')).src="
+    "'http://bdimg.share.baidu.com/static/api/js/share.js?cdnversion='+Math.floor(new Date()/36e5);</script>\n"
+    '<script id="_jiucuo_" sitecode="{code}" src="https://pucha.kaipuyun.cn/exposure/jiucuo.js"></script>\n'
+    '<script src="https://wza.govservice-cloud.cn/toolbar/assist.js" charset="utf-8"></script>\n'
+)
+# Hidden menus of official links: a drop-down under 互动, a tab panel kept off-screen until
+# clicked, a carousel slide waiting its turn. Several targets are official but not *.gov.cn.
+OFFICIAL_MENUS = (
+    '<div class="nav-more"><a href="javascript:;">更多服务</a>'
+    '<ul class="drop" style="display:none">'
+    '<li><a href="https://www.12377.cn/" target="_blank">中国互联网违法和不良信息举报中心</a></li>'
+    '<li><a href="https://gjzwfw.www.gov.cn/" target="_blank">国家政务服务平台</a></li>'
+    '<li><a href="http://www.wenming.cn/" target="_blank">中国文明网</a></li>'
+    '<li><a href="https://www.12371.cn/" target="_blank">共产党员网</a></li></ul></div>\n'
+    '<div class="tabs"><div class="panel" style="position:absolute;left:-9999px">'
+    '<a href="https://www.12321.cn/" target="_blank">12321网络不良与垃圾信息举报受理中心</a>'
+    '<a href="http://www.xinhuanet.com/politics/" target="_blank">新华网时政</a></div></div>\n'
+    '<ul class="slides"><li style="display:none"><a href="http://www.people.com.cn/" target="_blank">'
+    '<img src="/images/jiucuo.png" alt="人民网专题"></a></li></ul>\n'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrdinaryThirdParties:
+    """A control, not a defect: vendor, statistics, share, error-report and accessibility scripts."""
+
+    column: str = "工作动态"
+    articles: int = 2
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        scripts = VENDOR_SCRIPTS.replace("{code}", plan.spec.site_code)
+        pages = ["/"] + [i.path for i in rng.sample(plan.untouched(self.column), self.articles)]
+        for path in pages:
+            plan.patches.setdefault(path, []).append("\n" + scripts)
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenOfficialMenus:
+    """A control, not a defect: drop-down menus, tabs and slides that hide links to official sites."""
+
+    path: str = "/"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        plan.patches.setdefault(self.path, []).append("\n" + OFFICIAL_MENUS)
+
+
+SPIDER_TITLE = "乐鱼体育(中国)官方网站-乐鱼体育app下载"
+
+
+@dataclass(frozen=True, slots=True)
+class SpiderTitleScript:
+    """An article whose injected script gives search engines a casino title, its text escaped."""
+
+    column: str = "工作动态"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = rng.choice(plan.untouched(self.column))
+        escaped = "".join(f"\\u{ord(c):04x}" for c in SPIDER_TITLE)
+        script = (f'\n<script type="text/javascript">if(/baiduspider|sogou|360spider/i.test(navigator.userAgent))'
+                  f'{{document.title="{escaped}";}}</script>\n')
+        plan.patches.setdefault(item.path, []).append(script)
+        plan.planted.hijack.append(HijackMark(item.path, "js_redirect"))

@@ -135,6 +135,10 @@ def cloaked(html: str, view: SpiderView) -> str:
 
 def patched(html: str, inserts: list[str]) -> str:
     """``html`` with ``inserts`` just before ``</body>``, where injected code usually sits."""
+    # An insert starting with <!--head--> replaces the <title> (a rewritten head, issue 8).
+    for head in (i for i in inserts if i.startswith("<!--head-->")):
+        html = _TITLE.sub(lambda _: head.removeprefix("<!--head-->"), html, count=1)  # noqa: B023
+    inserts = [i for i in inserts if not i.startswith("<!--head-->")]
     at = html.rfind("</body>")
     at = len(html) if at < 0 else at
     return html[:at] + "".join(inserts) + html[at:]

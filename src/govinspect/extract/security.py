@@ -8,7 +8,9 @@ with ``overflow:hidden``, ``text-indent:-9999px``, ``opacity:0``, text coloured 
 background), the same declarations in a ``<style>`` rule for a simple selector, the
 ``hidden`` attribute, ``<marquee>`` boxes one pixel high or scrolling thousands of pixels
 a step, and 1-pixel iframes. Everything inside a hidden box is hidden. Script targets come
-from ``extract/scripts.py`` (static decoding, nothing is executed) and from meta refresh.
+from ``extract/scripts.py`` (static decoding, nothing is executed) and from meta refresh; each
+carries its ``source``: ``script``, ``meta``, ``load`` (onload/onerror handlers, which run by
+themselves) or ``attribute`` (onclick and the like, which wait for the visitor).
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.extract.scripts import find_targets
+from govinspect.checks.spam import signals
+from govinspect.extract.scripts import decode_layers, find_targets
 from govinspect.model import Page
 
 from .links import UrlResolver, collapse
 
 __all__ = [
-    "MAX_HIDDEN", "MAX_SCRIPT_CHARS", "MAX_SCRIPT_TARGETS", "css_rules", "hiding", "meta_refresh_url", "security_signals",
+    "MAX_HIDDEN", "MAX_SCRIPT_CHARS", "MAX_SCRIPT_TARGETS", "MAX_WRITTEN_TEXT", "css_rules", "hiding", "meta_refresh_url",
+    "security_signals",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -42,8 +46,10 @@ _MARQUEE_SPEED = 200  # scrollamount: a news ticker uses 1-10, a hiding marquee 
 # Tag and attribute queries kept apart: lexbor answers a few small selectors faster than one
 # long group, and the attribute ones are rare on real pages.
 _SELECTORS = ("style, script, meta, marquee, iframe", "[style]", "[hidden]",
-              "[onload], [onclick], [onmouseover], [onerror]")  # fmt: skip
+              "[onload], [onclick], [onmouseover], [onerror], [onpageshow]")  # fmt: skip
 _TARGETS = "a, iframe"
+# Event handlers that run without the visitor doing anything (a redirect there is automatic).
+_AUTOMATIC = frozenset({"onload", "onerror", "onpageshow", "onreadystatechange", "onbeforeunload", "onunload"})
 _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript", "text/jscript"})  # fmt: skip
 # Declarations that can hide something; a style without any of them is not parsed at all.
 _TRIGGER = re.compile(r"none|hidden|collapse|-\d|font-size|opacity|background|line-height|(?:width|height)\s*:\s*[0-9.]", re.I)  # fmt: skip
@@ -55,6 +61,15 @@ _SIMPLE_SELECTOR = re.compile(r"^[A-Za-z0-9_\-#.*\s>+~]+$")
 _ROOT_SELECTOR = re.compile(r"(?:^|[\s>+~])(?:html|body|\*)$", re.I)
 _COLOR_NAMES = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "#fff": "#ffffff", "#000": "#000000"}  # fmt: skip
 _PLAIN_PATH = re.compile(r"^[A-Za-z0-9_\-.~/?=&%+,;:@!$'()*]*$")  # ASCII, no fragment or space
+# Scripts that may write text (a title for spiders, a block of casino words): their string
+# literals and decoded layers are read for spam words; ordinary ones (menus, dates) never are.
+_WRITES_TEXT = ("document.title", "write", "innerHTML", "innerText", "textContent", "\\u", "\\x", "%u",
+                "unescape", "fromCharCode", "atob", "eval")  # fmt: skip
+_STRING = re.compile(r"'((?:\\.|[^'\\\n])*)'" + r'|"((?:\\.|[^"\\\n])*)"')
+_TAG = re.compile(r"<[^>]*>")
+_SINK_BEFORE = re.compile(r"write|HTML|title|html\(|append|prepend|textContent|innerText|\+=")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_WRITTEN_TEXT = 4_000  # characters of a script's Chinese strings read for spam words
 _REFRESH = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 
@@ -106,7 +121,8 @@ def _scan(tree: LexborHTMLParser) -> tuple[list[Box], list[str], list[tuple[str,
             boxes.append((node, "zero_size", "attribute"))
         for name, value in attrs.items():
             if value and name[:2].lower() == "on":
-                code.append((value, "attribute"))
+                # onload/onerror run by themselves; onclick and the like wait for the visitor.
+                code.append((value, "load" if name.lower() in _AUTOMATIC else "attribute"))
         if tag in ("html", "body"):
             continue  # hide-until-loaded pages: the whole page is not a hidden link
         style = attrs.get("style")
@@ -356,4 +372,42 @@ def _script_targets(
         for target in targets:
             if not add(target.url, target.technique, target.snippet, target.decoded, source):
                 return out
+        written = _written_spam(text)
+        if written is not None:
+            out.append({"url": "", "technique": "write_spam", "source": source, **written})
+            if len(out) >= MAX_SCRIPT_TARGETS:
+                return out
     return out
+
+
+def _written_spam(code: str) -> dict[str, Any] | None:
+    """Spam words among the Chinese strings a script holds or decodes to (a title set for spiders,
+    a written block), recorded for checks/hijack.py to judge; None when there are none."""
+    if not any(word in code for word in _WRITES_TEXT):
+        return None
+    parts: list[str] = []
+    names: list[str] = []
+    size = 0
+    for layer, decoded, _ in decode_layers(code):
+        # A literal counts where the code writes it (document.write, innerHTML, a title); a
+        # message board's list of banned words (short items in an array) is not written text.
+        found = [layer] if decoded else [mo.group(1) or mo.group(2) or "" for mo in _STRING.finditer(layer)
+                                         if _SINK_BEFORE.search(layer, max(0, mo.start() - 80), mo.start())]  # fmt: skip
+        if len(found) >= 10 and sum(map(len, found)) <= 6 * len(found):
+            continue
+        for piece in found:
+            piece = _TAG.sub(" ", piece)
+            if _CJK.search(piece):
+                parts.append(piece)
+                names.extend(decoded)
+                size += len(piece)
+        if size >= MAX_WRITTEN_TEXT:
+            break
+    if not parts:
+        return None
+    text = " ".join(parts)[:MAX_WRITTEN_TEXT]
+    sig = signals(text)
+    if not sig.words:
+        return None
+    return {"snippet": "、".join(sig.words)[:120], "decoded": list(dict.fromkeys(names)),
+            "words": sig.words[:10], "text": text[:300]}  # fmt: skip
