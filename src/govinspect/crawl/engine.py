@@ -22,6 +22,7 @@ from protego import Protego
 from ..errors import FetchError
 from ..extract.attachments import AttachmentError, attachment_text, is_attachment
 from ..extract.columns import build_columns
+from ..extract.jsbox import ScriptSandbox
 from ..model import LinkStatus, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
@@ -75,6 +76,7 @@ class SiteCrawler:
         self.robots: Protego | None = None
         self.deadline = 0.0
         self._documents = 0
+        self.sandbox = ScriptSandbox()
 
     # --- entry point
     async def run(self) -> Snapshot:
@@ -100,6 +102,7 @@ class SiteCrawler:
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
         self.snap.scope_hosts = set(self.scope.hosts)
         self.snap.columns = build_columns(home, self.snap.pages(list_only=True), self.as_of)
+        self.sandbox.close()
         if home.ok and home.is_html:
             await self._probes()
         stats.finished = datetime.now(UTC)
@@ -180,8 +183,12 @@ class SiteCrawler:
             return page
         args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
         if self.executor is None:
-            return parse_response(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+            page = parse_response(*args)
+        else:
+            page = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+        if page.pending_scripts:  # obfuscated inline scripts: run in the sandbox process, off the loop
+            await asyncio.to_thread(self.sandbox.apply, page)
+        return page
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""

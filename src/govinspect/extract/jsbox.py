@@ -1,0 +1,317 @@
+"""Obfuscated inline scripts that static decoding could not read, run in a sandboxed QuickJS process.
+
+Static decoding (``extract/scripts.py``) reads the usual layers; what it cannot read (the
+javascript-obfuscator string-array rotation and accessor functions, JSFuck, code built by
+computed calls) is run here. Extraction only marks a page (``Page.pending_scripts``): the
+crawl runs ``ScriptSandbox.apply`` in a worker thread, which hands the page's inline scripts
+to a separate process (``extract/jsworker.py``) holding QuickJS with a memory limit and a
+per-script time limit, and kills that process when a job overruns its wall-clock limit
+(QuickJS does not interrupt a catastrophic regular expression). The stub browser records
+location changes, written markup and inserted script sources; each page is run three ways
+(a plain visitor, a visitor coming from a Baidu search, Baiduspider) so that search-engine
+conditional redirects show; a target seen only in the last two is ``referrer_check``. The
+results are ``page.script_targets`` entries with ``via: "sandbox"``; a script that hit a
+limit is an entry with technique ``sandbox_limit`` (reported as ``crawl.incomplete``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from govinspect.model import Page
+
+from .scripts import _spider_tests, find_targets, html_urls
+
+__all__ = ["LIMIT_TECHNIQUE", "ScriptSandbox", "sandbox_candidates", "suspicious"]
+
+log = logging.getLogger(__name__)
+
+LIMIT_TECHNIQUE = "sandbox_limit"
+SECONDS = 1.0  # per script, timer or handler (the worker allows a variant twice that in all)
+MEMORY = 64 * 1024 * 1024  # bytes of the QuickJS heap
+MAX_CHARS = 300_000  # inline code handed to the sandbox per page
+MAX_PIECE = 120_000  # a larger script that is not itself suspicious (a library) is left out
+MAX_RUNS = 200  # distinct sets of scripts run per crawl; identical template scripts run once
+_CACHE = 256
+_SNIPPET = 120
+# The three views of a page. Baiduspider's User-Agent as Baidu documents it
+# (https://www.baidu.com/search/spider.html); the Referer of a Baidu result page.
+BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"  # fmt: skip
+SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+SEARCH_REFERRER = "https://www.baidu.com/link?url=govinspect&wd=%E6%94%BF%E5%BA%9C"
+VARIANTS = {"normal": (BROWSER_UA, ""), "search": (BROWSER_UA, SEARCH_REFERRER), "spider": (SPIDER_UA, "")}
+
+# What makes a script worth running, each a trait of an obfuscator's output:
+# - javascript-obfuscator's default hexadecimal names ``_0x1a2b3c`` (its README,
+#   identifierNamesGenerator "hexadecimal", github.com/javascript-obfuscator/javascript-obfuscator);
+# - eval / new Function of a computed value (packers, and every "eval(x)" dropper);
+# - decoders fed a computed value: String.fromCharCode(...) of variables, atob(x), unescape(x);
+# - computed members of window / document / location (``window[a][b]``);
+# - JSFuck (``[][(![]+[])...``, jsfuck.com) and jjencode / aaencode (``$=~[]``, ``ﾟωﾟ``);
+# - dense \x / \u escapes; a search-engine referrer or user-agent test (extract/scripts.py).
+_TRAITS = re.compile(
+    r"\b_0x[0-9a-fA-F]{4,}\b|\b(?:eval|Function)\s*\(\s*(?!['\"\s)]|function\b)"
+    r"|\b(?:fromCharCode|atob|unescape)\s*\(\s*(?![\d'\")])"
+    r"|\b(?:window|document|location|top|self|parent)\s*\[\s*(?![\d'\"])"
+    r"|\(!\[\]\+\[\]\)|\[\]\[|\$=~\[\]|ﾟωﾟ|\bp,a,c,k,e,[dr]\b"
+)
+_ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
+_DENSE = 40  # escapes in one script
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
+_TECHNIQUE = {"location": "location", "write": "document_write", "html": "inner_html", "src": "script_inject",
+              "refresh": "meta_refresh"}  # fmt: skip
+_REASONS = {"timeout": "运行超时", "memory": "内存超限", "killed": "运行超时被终止", "error": "沙箱运行失败",
+            "unavailable": "沙箱不可用", "capped": "超过沙箱运行次数上限"}  # fmt: skip
+
+
+def suspicious(code: str) -> bool:
+    """True when ``code`` shows a trait of obfuscated or search-engine conditional code."""
+    if _TRAITS.search(code):
+        return True
+    if "\\" in code and len(_ESCAPES.findall(code[:50_000])) >= _DENSE:
+        return True
+    return bool(_spider_tests(code))
+
+
+def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
+    """The page's inline scripts to run, in page order, when one is suspicious and unreadable; else []."""
+    scripts = list(pieces)
+    trigger = [
+        i for i, code in enumerate(scripts)
+        if code.strip() and suspicious(code) and not any(t.url for t in find_targets(code))
+    ]  # fmt: skip
+    if not trigger:
+        return []
+    keep, budget = set(trigger), MAX_CHARS - sum(len(scripts[i]) for i in trigger)
+    for i, code in enumerate(scripts):
+        if i not in keep and len(code) <= MAX_PIECE and len(code) <= budget:
+            keep.add(i)
+            budget -= len(code)
+    # Left-out scripts stay as empty strings so that indexes still name the page's nth script.
+    return [code[:MAX_CHARS] if i in keep else "" for i, code in enumerate(scripts)]
+
+
+class ScriptSandbox:
+    """One sandbox process per crawl, restarted after a kill; results cached by the scripts' hash."""
+
+    def __init__(self, seconds: float = SECONDS, memory: int = MEMORY, max_runs: int = MAX_RUNS) -> None:
+        self.seconds, self.memory, self.max_runs = seconds, memory, max_runs
+        self.runs = 0
+        self.killed = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    # --- the page
+    def apply(self, page: Page) -> None:
+        """Run ``page.pending_scripts`` and add what they did to ``page.script_targets``; never raises."""
+        scripts, page.pending_scripts = page.pending_scripts, []
+        if not scripts:
+            return
+        base = page.final_url or page.url
+        try:
+            answer = self.evaluate(scripts, base)
+        except Exception as exc:  # the page keeps its static targets and says what was not run
+            log.warning("sandbox failed on %s", page.url, exc_info=True)
+            answer = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+        seen = {(str(t.get("url") or ""), str(t.get("technique") or "")) for t in page.script_targets}
+        for target in targets_of(answer, scripts, base):
+            key = (target["url"], target["technique"])
+            if key not in seen:
+                seen.add(key)
+                page.script_targets.append(target)
+
+    # --- the process
+    def evaluate(self, scripts: list[str], url: str) -> dict[str, Any]:
+        """The worker's answer for ``scripts`` on a page at ``url`` (variants, or ``error``/``limit``)."""
+        key = hashlib.sha1(json.dumps([urlsplit(url).netloc, scripts]).encode("utf-8", "surrogatepass")).hexdigest()
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            if self.runs >= self.max_runs:
+                return {"limit": "capped"}
+            self.runs += 1
+            answer = self._ask(scripts, url)
+            if "variants" in answer or answer.get("limit") == "killed":
+                self._cache[key] = answer
+                if len(self._cache) > _CACHE:
+                    self._cache.popitem(last=False)
+            return answer
+
+    def _ask(self, scripts: list[str], url: str) -> dict[str, Any]:
+        job = {"scripts": scripts, "seconds": self.seconds, "memory": self.memory,
+               "variants": {name: _location(url, ua, ref) for name, (ua, ref) in VARIANTS.items()}}  # fmt: skip
+        # Each variant may take twice ``seconds``; the rest is the process's start and margin.
+        wall = len(VARIANTS) * 2 * self.seconds + 3.0
+        proc = self._start()
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            return {"limit": "unavailable"}
+        try:
+            proc.stdin.write(json.dumps(job).encode("utf-8", "surrogatepass") + b"\n")
+            proc.stdin.flush()
+            line = _read_line(proc.stdout.fileno(), time.monotonic() + wall)
+        except OSError:
+            line = None
+        if line is None:
+            self._kill()
+            self.killed += 1
+            return {"limit": "killed"}
+        try:
+            answer: dict[str, Any] = json.loads(line)
+        except ValueError:
+            self._kill()
+            return {"error": "bad answer"}
+        return answer
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        worker = Path(__file__).with_name("jsworker.py")
+        try:
+            # -I: the worker sees neither the environment's PYTHONPATH nor the crawl's modules.
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", str(worker)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, close_fds=True, env={"PATH": os.environ.get("PATH", "")},
+            )  # fmt: skip
+        except OSError:
+            log.warning("cannot start the script sandbox", exc_info=True)
+            self._proc = None
+        return self._proc
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.kill()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            log.warning("sandbox process %s did not end", proc.pid)
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                stream.close()
+
+    def close(self) -> None:
+        """End the sandbox process (it also ends by itself when the crawl's process ends)."""
+        with self._lock:
+            proc = self._proc
+            if proc is not None and proc.stdin is not None and proc.poll() is None:
+                try:
+                    proc.stdin.close()
+                    proc.wait(timeout=2)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            self._kill()
+
+
+def _read_line(fd: int, deadline: float) -> bytes | None:
+    """One line from ``fd`` before ``deadline``, None on timeout or end of stream."""
+    chunks: list[bytes] = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        if chunk.endswith(b"\n"):
+            return b"".join(chunks)
+
+
+def _location(url: str, ua: str, referrer: str) -> dict[str, str]:
+    """The stub's ``location`` fields for ``url`` (as ``new URL(url)`` gives them) and the view."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return {
+        "href": url, "protocol": f"{parts.scheme}:", "host": parts.netloc, "hostname": parts.hostname or "",
+        "port": str(parts.port or "") if parts.port else "", "pathname": parts.path or "/",
+        "search": f"?{parts.query}" if parts.query else "", "hash": f"#{parts.fragment}" if parts.fragment else "",
+        "origin": origin, "ua": ua, "referrer": referrer,
+    }  # fmt: skip
+
+
+def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[dict[str, Any]]:
+    """``script_targets`` entries for a worker answer: targets found, then limits hit."""
+    if "variants" not in answer:
+        reason = str(answer.get("limit") or "error")
+        index = next((i for i, code in enumerate(scripts) if code and suspicious(code)), 0)
+        return [_limit(scripts, index, reason, str(answer.get("error") or ""))]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    limits: dict[int, str] = {}
+    for name, result in answer["variants"].items():
+        for kind, value, index in result.get("records") or []:
+            for url, technique in _urls(str(kind), str(value), base):
+                key = (url, technique)
+                if key in found and found[key]["variant"] == "normal":
+                    continue
+                if key not in found or name == "normal":
+                    found[key] = _target(scripts, index, url, technique, name)
+        for index, reason in result.get("limits") or []:
+            limits.setdefault(int(index), str(reason))
+    out: list[dict[str, Any]] = []
+    shown: set[tuple[str, str]] = set()
+    for target in found.values():
+        if target["variant"] != "normal":  # shown only to search visitors or to the spider
+            target["technique"] = "referrer_check"
+        key = (target["url"], target["technique"])
+        if key not in shown:
+            shown.add(key)
+            out.append(target)
+    out += [_limit(scripts, index, reason, "") for index, reason in sorted(limits.items())]
+    return out
+
+
+def _urls(kind: str, value: str, base: str) -> Iterable[tuple[str, str]]:
+    """(absolute URL, technique) pairs of one record of the stub."""
+    technique = _TECHNIQUE.get(kind)
+    if technique is None:
+        return
+    if kind in ("write", "html"):
+        raws = [raw for raw, _ in html_urls(value)]
+    elif kind == "refresh":
+        mo = _REFRESH_URL.search(value)
+        raws = [mo.group(1)] if mo else []
+    else:
+        raws = [value.strip()]
+    for raw in raws:
+        if not raw or raw[0] == "#" or raw.lower().startswith(("javascript:", "about:", "data:")):
+            continue
+        url = urljoin(base, raw)
+        if urlsplit(url).scheme in ("http", "https"):
+            yield url, technique
+
+
+def _snippet(scripts: list[str], index: int) -> str:
+    code = scripts[index] if 0 <= index < len(scripts) else ""
+    return " ".join(code.split())[:_SNIPPET]
+
+
+def _target(scripts: list[str], index: int, url: str, technique: str, variant: str) -> dict[str, Any]:
+    return {"url": url, "technique": technique, "snippet": _snippet(scripts, index), "decoded": ["sandbox"],
+            "source": "script", "via": "sandbox", "variant": variant, "script": index}  # fmt: skip
+
+
+def _limit(scripts: list[str], index: int, reason: str, detail: str) -> dict[str, Any]:
+    return {"url": "", "technique": LIMIT_TECHNIQUE, "snippet": _snippet(scripts, index), "decoded": [],
+            "source": "script", "via": "sandbox", "script": index, "reason": reason,
+            "detail": _REASONS.get(reason, reason) + (f": {detail}" if detail else "")}  # fmt: skip
