@@ -170,7 +170,7 @@ def test_obfuscated_scripts() -> None:
     found = kinds(run(parsed("article_scripts.html", HOME + "a/t20191001_3.html")))
     assert set(found) == {"js_redirect"}
     evidence = found["js_redirect"].evidence
-    assert evidence["count"] == 5 and evidence["decoded"] == ["unescape"]
+    assert evidence["count"] == 6 and evidence["decoded"] == ["unescape"]
     assert evidence["target"] == "http://js.tjcnzz8.com/tj.js"
 
 
