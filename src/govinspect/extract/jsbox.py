@@ -65,7 +65,7 @@ VARIANTS = {"normal": (BROWSER_UA, ""), "search": (BROWSER_UA, SEARCH_REFERRER),
 # - dense \x / \u escapes; a search-engine referrer or user-agent test (extract/scripts.py).
 _TRAITS = re.compile(
     r"\b_0x[0-9a-fA-F]{4,}\b|\b(?:eval|Function)\s*\(\s*(?!['\"\s)]|function\b)"
-    r"|\b(?:fromCharCode|atob|unescape)\s*\(\s*(?![\d'\")])"
+    r"|\b(?:fromCharCode|atob|unescape)\s*\(\s*(?![\d'\")])|\bfromCharCode\s*\.\s*(?:apply|call)\b"
     r"|\b(?:window|document|location|top|self|parent)\s*\[\s*(?![\d'\"])"
     r"|\(!\[\]\+\[\]\)|\[\]\[|\$=~\[\]|ﾟωﾟ|\bp,a,c,k,e,[dr]\b"
 )

