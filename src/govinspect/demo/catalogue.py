@@ -26,6 +26,7 @@ from govinspect.demo.defects_features import (
     WeakInterpretation,
 )
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
+from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
@@ -115,6 +116,7 @@ def world_specs() -> list[SiteSpec]:
                 BrokenLinks(n404=2, n500=1, dns=1, missing_files=1),
                 BrokenHomeLink("404"),
                 Cloaking("/"),
+                ObfuscatedRedirects("工作动态"),
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
                 GuideGaps(("time", "process")),
@@ -162,6 +164,7 @@ def world_specs() -> list[SiteSpec]:
                 Stale("规划计划", 420),
                 BrokenLinks(n404=1, refused=1, missing_files=0),
                 NoSearch(),
+                OrdinaryScripts("工作动态"),  # a control: menus, tabs, search, statistics scripts
             ),
             board="主任信箱",
             search=SearchSpec("/search/index.jsp", "q"),
