@@ -249,9 +249,16 @@ def test_scripts_that_never_end_become_notices_on_time(code: str, reason: str) -
 def test_identical_template_scripts_run_once_and_runs_are_capped() -> None:
     box = ScriptSandbox(seconds=0.3, max_runs=2)
     try:
-        code = "var _0x1=window[String.fromCharCode(100,111,99,117,109,101,110,116)];"
+        code = _rotated(["href", "location", "http://www.ag9988.vip/", "top"]) + (
+            "window[_0x19c4('0x3')][_0x19c4('0x1')][_0x19c4('0x0')]=_0x19c4('0x2');"
+        )
         for n in range(5):
-            box.apply(page_from(f"<script>{code}</script>", url=f"{HOME}xwzx/t2024051{n}_1.html"))
+            # the template's injected script is the same on every page, the page's own scripts are not
+            own = "".join(f"<script>var articleId={n * 10 + k};</script>" for k in range(n))
+            page = page_from(f"{own}<script>{code}</script>", url=f"{HOME}xwzx/t2024051{n}_1.html")
+            box.apply(page)
+            [target] = [t for t in page.script_targets if t["url"]]
+            assert target["url"] == "http://www.ag9988.vip/" and target["script"] == n
         assert box.runs == 1
         box.apply(page_from("<script>var _0x2=window[a];</script>"))
         capped = page_from("<script>var _0x3=window[b];</script>")
@@ -285,3 +292,16 @@ def test_crawl_runs_the_sandbox_and_the_scan_reports_it() -> None:
     assert hijack.evidence["decoded"] == ["sandbox"]
     [notice] = [f for f in findings if f.code == "crawl.incomplete" and "沙箱" in f.message]
     assert notice.url == srv.url("/tzgg/b.html") and notice.evidence["script"] == 1
+
+
+def test_the_sandbox_time_budget_caps_a_crawl() -> None:
+    box = ScriptSandbox(seconds=0.2, max_seconds=0.1)
+    try:
+        first = page_from("<script>var _0x4f2a=1;while(_0x4f2a){}</script>")
+        box.apply(first)
+        assert [t["reason"] for t in first.script_targets] == ["timeout"]
+        later = page_from("<script>var _0x5e3b=window[a];</script>")
+        box.apply(later)
+        assert [t["reason"] for t in later.script_targets] == ["capped"] and box.spent >= 0.1
+    finally:
+        box.close()

@@ -26,8 +26,9 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -45,7 +46,8 @@ SECONDS = 1.0  # per script, timer or handler (the worker allows a variant twice
 MEMORY = 64 * 1024 * 1024  # bytes of the QuickJS heap
 MAX_CHARS = 300_000  # inline code handed to the sandbox per page
 MAX_PIECE = 120_000  # a larger script that is not itself suspicious (a library) is left out
-MAX_RUNS = 200  # distinct sets of scripts run per crawl; identical template scripts run once
+MAX_RUNS = 200  # distinct sets of suspicious scripts run per crawl; a site template's run once
+MAX_SECONDS = 120.0  # wall-clock seconds the sandbox may take per crawl in all
 _CACHE = 256
 _SNIPPET = 120
 # The three views of a page. Baiduspider's User-Agent as Baidu documents it
@@ -108,10 +110,14 @@ def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
 class ScriptSandbox:
     """One sandbox process per crawl, restarted after a kill; results cached by the scripts' hash."""
 
-    def __init__(self, seconds: float = SECONDS, memory: int = MEMORY, max_runs: int = MAX_RUNS) -> None:
-        self.seconds, self.memory, self.max_runs = seconds, memory, max_runs
+    def __init__(
+        self, seconds: float = SECONDS, memory: int = MEMORY, max_runs: int = MAX_RUNS,
+        max_seconds: float = MAX_SECONDS,
+    ) -> None:  # fmt: skip
+        self.seconds, self.memory, self.max_runs, self.max_seconds = seconds, memory, max_runs, max_seconds
         self.runs = 0
         self.killed = 0
+        self.spent = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
@@ -138,16 +144,23 @@ class ScriptSandbox:
     # --- the process
     def evaluate(self, scripts: list[str], url: str) -> dict[str, Any]:
         """The worker's answer for ``scripts`` on a page at ``url`` (variants, or ``error``/``limit``)."""
-        key = hashlib.sha1(json.dumps([urlsplit(url).netloc, scripts]).encode("utf-8", "surrogatepass")).hexdigest()
+        # Keyed by the suspicious scripts only: an injected template script is the same on every
+        # page while the page's other inline scripts (article ids, pager calls) differ. The
+        # answer names scripts by their hash, so that a cached one fits another page's order.
+        trigger = [code for code in scripts if code and suspicious(code)]
+        key = _hash([urlsplit(url).netloc, *trigger])
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            if self.runs >= self.max_runs:
+            if self.runs >= self.max_runs or self.spent >= self.max_seconds:
                 return {"limit": "capped"}
             self.runs += 1
+            start = time.monotonic()
             answer = self._ask(scripts, url)
+            self.spent += time.monotonic() - start
+            answer["hashes"] = [_hash([code]) for code in scripts]
             if "variants" in answer or answer.get("limit") == "killed":
                 self._cache[key] = answer
                 if len(self._cache) > _CACHE:
@@ -192,6 +205,8 @@ class ScriptSandbox:
         except OSError:
             log.warning("cannot start the script sandbox", exc_info=True)
             self._proc = None
+        else:  # ended with the sandbox object if close() is never reached
+            weakref.finalize(self, _end, self._proc)
         return self._proc
 
     def _kill(self) -> None:
@@ -218,6 +233,17 @@ class ScriptSandbox:
                 except (OSError, subprocess.TimeoutExpired):
                     pass
             self._kill()
+
+
+def _hash(parts: list[str]) -> str:
+    return hashlib.sha1(json.dumps(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a sandbox process that is still running (the finaliser of its ``ScriptSandbox``)."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 def _read_line(fd: int, deadline: float) -> bytes | None:
@@ -258,16 +284,18 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
         return [_limit(scripts, index, reason, str(answer.get("error") or ""))]
     found: dict[tuple[str, str], dict[str, Any]] = {}
     limits: dict[int, str] = {}
+    local = _local_indexes(answer, scripts)
     for name, result in answer["variants"].items():
-        for kind, value, index in result.get("records") or []:
+        for kind, value, ran in result.get("records") or []:
+            index = local(ran)
             for url, technique in _urls(str(kind), str(value), base):
                 key = (url, technique)
                 if key in found and found[key]["variant"] == "normal":
                     continue
                 if key not in found or name == "normal":
                     found[key] = _target(scripts, index, url, technique, name)
-        for index, reason in result.get("limits") or []:
-            limits.setdefault(int(index), str(reason))
+        for ran, reason in result.get("limits") or []:
+            limits.setdefault(local(ran), str(reason))
     out: list[dict[str, Any]] = []
     shown: set[tuple[str, str]] = set()
     for target in found.values():
@@ -279,6 +307,20 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
             out.append(target)
     out += [_limit(scripts, index, reason, "") for index, reason in sorted(limits.items())]
     return out
+
+
+def _local_indexes(answer: dict[str, Any], scripts: list[str]) -> Callable[[Any], int]:
+    """Map a script index of the run that gave ``answer`` to the same script's index in ``scripts``."""
+    hashes = answer.get("hashes") or []
+    here = {h: i for i, h in reversed(list(enumerate(_hash([code]) for code in scripts)))}
+    first = next((i for i, code in enumerate(scripts) if code and suspicious(code)), 0)
+
+    def local(ran: Any) -> int:
+        if isinstance(ran, int) and 0 <= ran < len(hashes):
+            return here.get(hashes[ran], first)
+        return first
+
+    return local
 
 
 def _urls(kind: str, value: str, base: str) -> Iterable[tuple[str, str]]:
