@@ -115,6 +115,13 @@ CLEAN_SCRIPTS = [
     "eval(function(p,a,c,k,e,d){e=function(c){return c};if(!''.replace(/^/,String)){while(c--)d[c]=k[c]||c;"
     "k=[function(e){return d[e]}];e=function(){return'\\\\w+'};c=1};while(c--)if(k[c])p=p.replace(new RegExp("
     "'\\\\b'+e(c)+'\\\\b','g'),k[c]);return p}('0.1=\\'2=3\\';',4,4,'document|cookie|visited|1'.split('|'),0,{}))",
+    # search-engine push and share loaders that build their script URL at run time (their hosts
+    # need not be on the trusted list: only what suspicious scripts do counts in the sandbox)
+    "(function(){var u='https://push.example-stats.com/p.js?'+(+new Date());document.write('<script src=\"'+u+'\"><\\/script>');})();",
+    "window._shareCfg={common:{}};with(document)0[(getElementsByTagName('head')[0]||body).appendChild(createElement('script'))"
+    ".src='http://bdimg.share.baidu.com/static/api/js/share.js?v='+~(-new Date()/36e5)];",
+    # a channel tag set from the referrer (no redirect)
+    "var channel='direct';if(document.referrer.indexOf('baidu')!=-1){channel='baidu';}document.cookie='ch='+channel+';path=/';",
     # Chinese labels written as \\u escapes (a CMS's menu data)
     "var labels=['" + "','".join(_uni(w) for w in ("首页", "政务公开", "政务服务", "互动交流", "走进本县", "专题专栏",
                                                     "通知公告", "政策文件", "政策解读", "领导信息", "机构职能")) + "'];",
@@ -305,3 +312,16 @@ def test_the_sandbox_time_budget_caps_a_crawl() -> None:
         assert [t["reason"] for t in later.script_targets] == ["capped"] and box.spent >= 0.1
     finally:
         box.close()
+
+
+def test_pages_parsed_in_a_worker_process_are_sandboxed_too() -> None:
+    code = _rotated(["href", "location", "http://www.ag9988.vip/", "top"]) + (
+        "window[_0x19c4('0x3')][_0x19c4('0x1')][_0x19c4('0x0')]=_0x19c4('0x2');"
+    )
+    home = f"<html><head><title>某县人民政府</title><script>{code}</script></head><body><p>首页</p></body></html>"
+    settings = Settings(per_host=1, delay=0, timeout=5, offline=True, cloak_sample=0, search_probe=False,
+                        transport_probes=False, parse_workers=1)  # fmt: skip
+    with LoopbackServer({"/": html(home)}) as srv:
+        result = scan([SiteEntry(name="某县人民政府", url=srv.url("/"))], settings, AS_OF)
+    [hijack] = [f for f in result.sites[0].findings if f.code == "security.hijack"]
+    assert hijack.evidence["target"] == "http://www.ag9988.vip/" and hijack.evidence["decoded"] == ["sandbox"]

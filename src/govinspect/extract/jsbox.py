@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 from govinspect.model import Page
 
-from .scripts import _spider_tests, find_targets, html_urls
+from .scripts import _spider_tests, find_targets, fold_concat, html_urls
 
 __all__ = ["LIMIT_TECHNIQUE", "ScriptSandbox", "sandbox_candidates", "suspicious"]
 
@@ -68,7 +68,7 @@ VARIANTS = {"normal": (BROWSER_UA, ""), "search": (BROWSER_UA, SEARCH_REFERRER),
 _TRAITS = re.compile(
     r"\b_0x[0-9a-fA-F]{4,}\b|\b(?:eval|Function)\s*\(\s*(?!['\"\s)]|function\b)"
     r"|\b(?:fromCharCode|atob|unescape)\s*\(\s*(?![\d'\")])|\bfromCharCode\s*\.\s*(?:apply|call)\b"
-    r"|\b(?:window|document|location|top|self|parent)\s*\[\s*(?![\d'\"])"
+    r"|\b(?:window|document|location|top|self|parent|navigator)\s*\[\s*(?![\d'\"])"
     r"|\(!\[\]\+\[\]\)|\[\]\[|\$=~\[\]|ﾟωﾟ|\bp,a,c,k,e,[dr]\b"
 )
 _ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
@@ -86,7 +86,11 @@ def suspicious(code: str) -> bool:
         return True
     if "\\" in code and len(_ESCAPES.findall(code[:50_000])) >= _DENSE:
         return True
-    return bool(_spider_tests(code))
+    if _spider_tests(code):
+        return True
+    # the test may be spelt in pieces (navigator['user'+'Agent'])
+    pieces = "+" in code and ("Agent'" in code or 'Agent"' in code or "rer'" in code or 'rer"' in code)
+    return pieces and bool(_spider_tests(fold_concat(code)))
 
 
 def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
@@ -282,12 +286,19 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
         reason = str(answer.get("limit") or "error")
         index = next((i for i, code in enumerate(scripts) if code and suspicious(code)), 0)
         return [_limit(scripts, index, reason, str(answer.get("error") or ""))]
+    # Only what the suspicious scripts did counts: the page's other scripts run for their
+    # definitions, but static decoding already read them, and what they load by computed
+    # strings (a search engine's push script, a share widget) is not this check's business.
     found: dict[tuple[str, str], dict[str, Any]] = {}
     limits: dict[int, str] = {}
     local = _local_indexes(answer, scripts)
+    counted = {i for i, code in enumerate(scripts) if code and suspicious(code)}
+    first = min(counted, default=0)
     for name, result in answer["variants"].items():
         for kind, value, ran in result.get("records") or []:
             index = local(ran)
+            if index not in counted:
+                continue
             for url, technique in _urls(str(kind), str(value), base):
                 key = (url, technique)
                 if key in found and found[key]["variant"] == "normal":
@@ -295,7 +306,8 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
                 if key not in found or name == "normal":
                     found[key] = _target(scripts, index, url, technique, name)
         for ran, reason in result.get("limits") or []:
-            limits.setdefault(local(ran), str(reason))
+            index = local(ran)
+            limits.setdefault(index if index >= 0 else first, str(reason))
     out: list[dict[str, Any]] = []
     shown: set[tuple[str, str]] = set()
     for target in found.values():
@@ -310,15 +322,14 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
 
 
 def _local_indexes(answer: dict[str, Any], scripts: list[str]) -> Callable[[Any], int]:
-    """Map a script index of the run that gave ``answer`` to the same script's index in ``scripts``."""
+    """Map a script index of the run that gave ``answer`` to the same script's index in ``scripts`` (-1: none)."""
     hashes = answer.get("hashes") or []
     here = {h: i for i, h in reversed(list(enumerate(_hash([code]) for code in scripts)))}
-    first = next((i for i, code in enumerate(scripts) if code and suspicious(code)), 0)
 
     def local(ran: Any) -> int:
         if isinstance(ran, int) and 0 <= ran < len(hashes):
-            return here.get(hashes[ran], first)
-        return first
+            return here.get(hashes[ran], -1)
+        return -1
 
     return local
 
