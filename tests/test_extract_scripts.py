@@ -9,6 +9,12 @@ import pytest
 
 from govinspect.checks import Context, run_checks
 from govinspect.checks.hijack import check as hijack_check
+from govinspect.demo.defects_scripts import (
+    ARRAY_TARGET,
+    REFERRER_TARGET,
+    ROTATED_TARGET,
+    SCRIPT_HOSTS,
+)
 from govinspect.extract.html import extract_page
 from govinspect.extract.jsbox import LIMIT_TECHNIQUE, ScriptSandbox, sandbox_candidates, suspicious
 from govinspect.extract.scripts import find_targets, index_arrays
@@ -325,3 +331,54 @@ def test_pages_parsed_in_a_worker_process_are_sandboxed_too() -> None:
         result = scan([SiteEntry(name="某县人民政府", url=srv.url("/"))], settings, AS_OF)
     [hijack] = [f for f in result.sites[0].findings if f.code == "security.hijack"]
     assert hijack.evidence["target"] == "http://www.ag9988.vip/" and hijack.evidence["decoded"] == ["sandbox"]
+
+
+def test_a_packer_variant_static_decoding_does_not_know_runs_in_the_sandbox(sandbox: ScriptSandbox) -> None:
+    # Dean Edwards' packer with the keyword list split on "^" instead of "|"
+    packed = (
+        "eval(function(p,a,c,k,e,r){e=String;if(!''.replace(/^/,String)){while(c--)r[c]=k[c]||c;"
+        "k=[function(e){return r[e]}];e=function(){return'\\\\w+'};c=1};while(c--)if(k[c])"
+        "p=p.replace(new RegExp('\\\\b'+e(c)+'\\\\b','g'),k[c]);return p}"
+        "('0.1.2=\\'3://4.5/\\';',6,6,'window^location^href^http^www.pj-casino8^com'.split('^'),0,{}))"
+    )
+    assert find_targets(packed) == []
+    page = page_from(f"<script>{packed}</script>")
+    sandbox.apply(page)
+    assert [(t["url"], t["technique"]) for t in page.script_targets] == [("http://www.pj-casino8.com/", "location")]
+
+
+# --- the fixture world -------------------------------------------------------------------------
+
+
+def _world_pages(site) -> dict[str, str]:
+    return {
+        path: res.body.decode("gbk" if site.encoding == "gbk" else "utf-8")
+        for path, res in site.iter_resources()
+        if res.content_type.startswith("text/html") and res.status == 200
+    }
+
+
+def test_world_obfuscated_redirects_and_their_control(demo_world, sandbox: ScriptSandbox) -> None:
+    fengtai, wjw = demo_world.site("fengtai"), demo_world.site("wjw")
+    planted = {m.path for m in fengtai.truth.hijack if m.kind == "js_redirect"}
+    pages = _world_pages(fengtai)
+    assert len(planted) == 3
+    found: dict[str, tuple[str, list[str]]] = {}
+    for path in planted:
+        assert not any(host in pages[path] for host in SCRIPT_HOSTS)  # never in plain text
+        page = page_from(pages[path], url="http://www.fengtai.gov.cn" + path)
+        sandbox.apply(page)
+        [finding] = [e for e in hijacks(page) if e["kind"] == "js_redirect"]
+        found[str(finding["target"])] = (str(finding["technique"]), list(finding["decoded"]))  # type: ignore[call-overload]
+    assert found == {
+        ARRAY_TARGET: ("location", ["array", "escape"]),  # read statically
+        ROTATED_TARGET: ("location", ["sandbox"]),
+        REFERRER_TARGET: ("referrer_check", ["sandbox"]),
+    }
+    controls = [p for p, html in _world_pages(wjw).items() if "menuLabels" in html]
+    assert len(controls) == 2
+    for path in controls:
+        page = page_from(_world_pages(wjw)[path], url="http://wjw.huainan.gov.cn" + path)
+        assert page.pending_scripts  # escaped labels and a JSONP helper make it worth a run
+        sandbox.apply(page)
+        assert hijacks(page) == []
