@@ -150,9 +150,31 @@ def test_clean_scripts_give_no_hijack_even_through_the_sandbox(sandbox: ScriptSa
     assert hijacks(page) == []
 
 
-@pytest.mark.parametrize("code", CLEAN_SCRIPTS[:5])
+@pytest.mark.parametrize("code", [*CLEAN_SCRIPTS[:5], CLEAN_SCRIPTS[-1]])
 def test_plain_scripts_are_not_suspicious(code: str) -> None:
     assert not suspicious(code)
+
+
+FRIEND_LINKS = (
+    # a 友情链接 box rendered from data, names as \\u escapes, hosts of local news sites
+    "var fl=[" + ",".join("{n:'" + _uni(n) + "',u:'" + u + "'}" for n, u in (
+        ("县融媒体中心", "http://www.example-rongmei.com/"), ("市新闻网", "http://www.example-citynews.cn/"),
+        ("省政府", "http://www.example-province.gov.cn/"), ("人民网", "http://www.people.com.cn/"),
+        ("新华网", "http://www.news.cn/"), ("市日报", "http://epaper.example-daily.com/"))) + "];"
+    "var h='';for(var i=0;i<fl.length;i++){h+='<a href=\"'+fl[i].u+'\" target=\"_blank\">'+fl[i].n+'</a>';}"
+    "document.getElementById('yqlj').innerHTML=h;"
+)  # fmt: skip
+
+
+def test_script_rendered_friend_links_are_not_run_nor_counted(sandbox: ScriptSandbox) -> None:
+    assert not suspicious(FRIEND_LINKS)
+    page = page_from(f"<div id='yqlj'></div><script>{FRIEND_LINKS}</script>")
+    assert page.pending_scripts == [] and hijacks(page) == []
+    # next to a suspicious script the friend links run too, but only the suspicious script counts
+    page = page_from(f"<div id='yqlj'></div><script>{FRIEND_LINKS}</script><script>var _0x2d1f=window[k];</script>")
+    assert page.pending_scripts
+    sandbox.apply(page)
+    assert page.script_targets == [] and hijacks(page) == []
 
 
 def test_statically_read_scripts_are_not_sent_to_the_sandbox() -> None:
@@ -382,3 +404,16 @@ def test_world_obfuscated_redirects_and_their_control(demo_world, sandbox: Scrip
         assert page.pending_scripts  # escaped labels and a JSONP helper make it worth a run
         sandbox.apply(page)
         assert hijacks(page) == []
+
+
+def test_the_sandbox_has_no_files_modules_or_network(sandbox: ScriptSandbox) -> None:
+    code = (
+        "var _0x7a1e=[typeof std,typeof os,typeof require,typeof process,typeof Deno];"
+        "var x=new XMLHttpRequest();x.open('GET','http://127.0.0.1:9/');x.send();"
+        "location.href='http://probe.example-test.com/'+_0x7a1e.join('-')+'/'+x.readyState;"
+    )
+    page = page_from(f"<script>{code}</script>")
+    sandbox.apply(page)
+    assert [t["url"] for t in page.script_targets] == [
+        "http://probe.example-test.com/undefined-undefined-undefined-undefined-undefined/0"
+    ]

@@ -64,7 +64,7 @@ VARIANTS = {"normal": (BROWSER_UA, ""), "search": (BROWSER_UA, SEARCH_REFERRER),
 # - decoders fed a computed value: String.fromCharCode(...) of variables, atob(x), unescape(x);
 # - computed members of window / document / location (``window[a][b]``);
 # - JSFuck (``[][(![]+[])...``, jsfuck.com) and jjencode / aaencode (``$=~[]``, ``ﾟωﾟ``);
-# - dense \x / \u escapes; a search-engine referrer or user-agent test (extract/scripts.py).
+# - dense \x / \u escapes of ASCII; a search-engine referrer or user-agent test (extract/scripts.py).
 # Each pattern starts with a literal and is tried only when its guard occurs: an alternation
 # without a literal prefix costs a second per megabyte of script.
 _TRAITS = tuple(
@@ -83,7 +83,9 @@ _TRAITS = tuple(
         ("p,a,c,k,e,", r"p,a,c,k,e,[dr]\b"),
     )
 )  # fmt: skip
-_ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
+# Escapes of ASCII characters (code words, URLs) are how obfuscators hide; a CMS writes its
+# Chinese menu labels as \u4e2d-style escapes, which say nothing.
+_ESCAPES = re.compile(r"\\(?:x[0-7][0-9a-fA-F]|u00[0-7][0-9a-fA-F])")
 _DENSE = 40  # escapes in one script
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
 _TECHNIQUE = {"location": "location", "write": "document_write", "html": "inner_html", "src": "script_inject",
