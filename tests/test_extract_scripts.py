@@ -430,3 +430,17 @@ def test_the_sandbox_has_no_files_modules_or_network(sandbox: ScriptSandbox) -> 
     assert [t["url"] for t in page.script_targets] == [
         "http://probe.example-test.com/undefined-undefined-undefined-undefined-undefined/0"
     ]
+
+
+def test_sandbox_notices_are_capped_per_site_with_the_total() -> None:
+    snap = Snapshot(SITE, as_of=AS_OF)
+    snap.add_page(Page(url=HOME, final_url=HOME, status=200, content_type="text/html"), home=True)
+    for n in range(12):
+        url = f"{HOME}xwzx/t202405{n:02d}_1.html"
+        limit = {"url": "", "technique": LIMIT_TECHNIQUE, "snippet": "var _0x4f2a=1;while(_0x4f2a){}", "decoded": [],
+                 "source": "script", "via": "sandbox", "script": 2, "reason": "timeout", "detail": "运行超时"}  # fmt: skip
+        snap.add_page(Page(url=url, final_url=url, status=200, content_type="text/html", script_targets=[limit]))
+    notices = run_checks(snap, Context(as_of=AS_OF, rules=load_rules(), site=SITE), ["sandbox"])
+    assert len(notices) == 10 and {f.code for f in notices} == {"crawl.incomplete"}
+    assert notices[0].evidence["pages_total"] == 12 and notices[0].evidence["script"] == 3
+    assert "第 3 段内嵌脚本" in notices[0].message and "运行超时" in notices[0].message
