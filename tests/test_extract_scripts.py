@@ -249,11 +249,13 @@ def test_written_scripts_timers_and_load_handlers_run_but_clicks_do_not(sandbox:
         "window.onload=function(){document.getElementById('f').innerHTML='<iframe src=\"'+q([105,46,99,111,109,47])+'\"></iframe>'};"
         "document.getElementById('b').onclick=function(){location.href=q([99,46,99,111,109,47])};"
         "$('#b').click(function(){location.href=q([99,50,46,99,111,109,47])});"
+        "$(function(){$('#foot').append('<a href=\"'+q([106,46,99,111,109,47])+'\">j</a>');});"
     )
     page = page_from(f"<script>{code}</script>")
     sandbox.apply(page)
     found = {t["url"]: t["technique"] for t in page.script_targets if t["via"] == "sandbox"}
-    assert found == {"http://w.com/": "location", "http://x.cc/a.js": "script_inject", "http://i.com/": "inner_html"}
+    assert found == {"http://w.com/": "location", "http://x.cc/a.js": "script_inject", "http://i.com/": "inner_html",
+                     "http://j.com/": "inner_html"}  # fmt: skip
 
 
 @pytest.mark.parametrize(

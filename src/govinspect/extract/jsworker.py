@@ -140,11 +140,15 @@ PRELUDE = r"""
     for (var i = 0; i < timers.length; i++) if (timers[i][3] === id) timers[i][0] = null;
   };
   g.requestAnimationFrame = function (f) { return g.setTimeout(f, 16); };
-  // jQuery-style ready callbacks run; every other call on the stub returns the stub again,
-  // so that event bindings (clicks) are accepted and never fired.
+  // jQuery-style ready callbacks run and markup given to html()/append()/... is recorded;
+  // every other call on the stub returns the stub again, so that event bindings (clicks)
+  // are accepted and never fired.
   var chain = new Proxy(function () {}, {
     get: function (t, k) {
       if (k === 'ready') return function (f) { if (typeof f === 'function') ready.push([f, g.__cur]); return chain; };
+      if (k === 'html' || k === 'append' || k === 'prepend' || k === 'after' || k === 'before' || k === 'replaceWith') {
+        return function (h) { if (typeof h === 'string') add('html', h); return chain; };
+      }
       if (k === 'length') return 0;
       if (k === 'then' || typeof k === 'symbol') return undefined;
       return function () { return chain; };
