@@ -446,3 +446,12 @@ def test_sandbox_notices_are_capped_per_site_with_the_total() -> None:
     assert len(notices) == 10 and {f.code for f in notices} == {"crawl.incomplete"}
     assert notices[0].evidence["pages_total"] == 12 and notices[0].evidence["script"] == 3
     assert "第 3 段内嵌脚本" in notices[0].message and "运行超时" in notices[0].message
+
+
+def test_suspicious_scripts_over_the_size_budget_are_reported(sandbox: ScriptSandbox) -> None:
+    big = "var _0x4f2a=" + repr("x" * 200_000) + ";"
+    scripts = sandbox_candidates([big, big + "var b=1;"])
+    assert scripts[0] == big and "not run" in scripts[1]
+    page = page_from(f"<script>{big}</script><script>{big}var b=1;</script>")
+    sandbox.apply(page)
+    assert [(t["technique"], t["reason"], t["script"]) for t in page.script_targets] == [(LIMIT_TECHNIQUE, "size", 1)]

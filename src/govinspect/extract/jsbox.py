@@ -1,9 +1,9 @@
-"""Obfuscated inline scripts that static decoding could not read, run in a sandboxed QuickJS process.
+"""Inline scripts that look obfuscated, run in a sandboxed QuickJS process to see where they send visitors.
 
 Static decoding (``extract/scripts.py``) reads the usual layers; what it cannot read (the
 javascript-obfuscator string-array rotation and accessor functions, JSFuck, strings reversed
-or built by computed calls) is found by running every inline script that looks obfuscated. Extraction only marks a page (``Page.pending_scripts``): the
-crawl runs ``ScriptSandbox.apply`` in a worker thread, which hands the page's inline scripts
+or built by computed calls) is found by running every inline script that looks obfuscated.
+Extraction only marks a page (``Page.pending_scripts``): the crawl runs ``ScriptSandbox.apply`` in a worker thread, which hands the page's inline scripts
 to a separate process (``extract/jsworker.py``) holding QuickJS with a memory limit and a
 per-script time limit, and kills that process when a job overruns its wall-clock limit
 (QuickJS does not interrupt a catastrophic regular expression). The stub browser records
@@ -49,6 +49,7 @@ MAX_PIECE = 120_000  # a larger script that is not itself suspicious (a library)
 MAX_RUNS = 200  # distinct sets of suspicious scripts run per crawl; a site template's run once
 MAX_SECONDS = 120.0  # wall-clock seconds the sandbox may take per crawl in all
 _CACHE = 256
+OMITTED = "/* govinspect: suspicious script over the sandbox's size budget, not run */"
 _SNIPPET = 120
 # The three views of a page. Baiduspider's User-Agent as Baidu documents it
 # (https://www.baidu.com/search/spider.html); the Referer of a Baidu result page.
@@ -91,7 +92,8 @@ _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
 _TECHNIQUE = {"location": "location", "write": "document_write", "html": "inner_html", "src": "script_inject",
               "refresh": "meta_refresh"}  # fmt: skip
 _REASONS = {"timeout": "运行超时", "memory": "内存超限", "killed": "运行超时被终止", "error": "沙箱运行失败",
-            "unavailable": "沙箱不可用", "capped": "超过沙箱运行次数上限"}  # fmt: skip
+            "unavailable": "沙箱不可用", "capped": "超过沙箱运行次数或时间上限",
+            "size": "脚本过大未运行"}  # fmt: skip
 
 
 def suspicious(code: str) -> bool:
@@ -115,13 +117,19 @@ def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
     trigger = [i for i, code in enumerate(scripts) if code.strip() and suspicious(code)]
     if not trigger:
         return []
-    keep, budget = set(trigger), MAX_CHARS - sum(len(scripts[i]) for i in trigger)
+    keep: set[int] = set()
+    budget = MAX_CHARS
+    for i in trigger:  # the suspicious ones first, the first one always (cut to the budget)
+        if not keep or len(scripts[i]) <= budget:
+            keep.add(i)
+            budget -= min(len(scripts[i]), budget)
     for i, code in enumerate(scripts):
         if i not in keep and len(code) <= MAX_PIECE and len(code) <= budget:
             keep.add(i)
             budget -= len(code)
-    # Left-out scripts stay as empty strings so that indexes still name the page's nth script.
-    return [code[:MAX_CHARS] if i in keep else "" for i, code in enumerate(scripts)]
+    # Left-out scripts stay (empty, or a marker for a suspicious one that is then reported) so
+    # that indexes still name the page's nth script.
+    return [code[:MAX_CHARS] if i in keep else OMITTED if i in trigger else "" for i, code in enumerate(scripts)]
 
 
 class ScriptSandbox:
@@ -298,7 +306,8 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
     if "variants" not in answer:
         reason = str(answer.get("limit") or "error")
         index = next((i for i, code in enumerate(scripts) if code and suspicious(code)), 0)
-        return [_limit(scripts, index, reason, str(answer.get("error") or ""))]
+        omitted = [_limit(scripts, i, "size", "") for i, code in enumerate(scripts) if code == OMITTED]
+        return [_limit(scripts, index, reason, str(answer.get("error") or "")), *omitted]
     # Only what the suspicious scripts did counts: the page's other scripts run for their
     # definitions, but static decoding already read them, and what they load by computed
     # strings (a search engine's push script, a share widget) is not this check's business.
@@ -331,6 +340,7 @@ def targets_of(answer: dict[str, Any], scripts: list[str], base: str) -> list[di
             shown.add(key)
             out.append(target)
     out += [_limit(scripts, index, reason, "") for index, reason in sorted(limits.items())]
+    out += [_limit(scripts, i, "size", "") for i, code in enumerate(scripts) if code == OMITTED]
     return out
 
 
