@@ -455,3 +455,15 @@ def test_suspicious_scripts_over_the_size_budget_are_reported(sandbox: ScriptSan
     page = page_from(f"<script>{big}</script><script>{big}var b=1;</script>")
     sandbox.apply(page)
     assert [(t["technique"], t["reason"], t["script"]) for t in page.script_targets] == [(LIMIT_TECHNIQUE, "size", 1)]
+
+
+def test_the_sandbox_can_be_switched_off() -> None:
+    code = _rotated(["href", "location", "http://www.ag9988.vip/", "top"]) + (
+        "window[_0x19c4('0x3')][_0x19c4('0x1')][_0x19c4('0x0')]=_0x19c4('0x2');"
+    )
+    home = f"<html><head><title>某县人民政府</title><script>{code}</script></head><body><p>首页</p></body></html>"
+    settings = Settings(per_host=1, delay=0, timeout=5, offline=True, cloak_sample=0, search_probe=False,
+                        transport_probes=False, script_sandbox=False)  # fmt: skip
+    with LoopbackServer({"/": html(home)}) as srv:
+        result = scan([SiteEntry(name="某县人民政府", url=srv.url("/"))], settings, AS_OF)
+    assert not [f for f in result.sites[0].findings if f.code == "security.hijack"]

@@ -186,8 +186,10 @@ class SiteCrawler:
             page = parse_response(*args)
         else:
             page = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
-        if page.pending_scripts:  # obfuscated inline scripts: run in the sandbox process, off the loop
+        if page.pending_scripts and self.settings.script_sandbox:
+            # obfuscated inline scripts: run in the sandbox process, off the event loop
             await asyncio.to_thread(self.sandbox.apply, page)
+        page.pending_scripts = []
         return page
 
     def _finish_page(self, page: Page) -> None:
