@@ -467,3 +467,16 @@ def test_the_sandbox_can_be_switched_off() -> None:
     with LoopbackServer({"/": html(home)}) as srv:
         result = scan([SiteEntry(name="某县人民政府", url=srv.url("/"))], settings, AS_OF)
     assert not [f for f in result.sites[0].findings if f.code == "security.hijack"]
+
+
+def test_the_stub_decodes_base64_like_a_browser(sandbox: ScriptSandbox) -> None:
+    import base64
+
+    hidden = base64.b64encode(b"http://www.b64-casino.com/").decode()[::-1]
+    code = (
+        f"var _0x6b1c='{hidden}'.split('').reverse().join('');"
+        "if(btoa(atob(_0x6b1c))===_0x6b1c){window.location=atob(_0x6b1c);}"
+    )
+    page = page_from(f"<script>{code}</script>")
+    sandbox.apply(page)
+    assert [(t["url"], t["technique"]) for t in page.script_targets] == [("http://www.b64-casino.com/", "location")]

@@ -123,6 +123,30 @@ PRELUDE = r"""
   g.innerWidth = 1920; g.innerHeight = 960; g.devicePixelRatio = 1;
   g.history = {length: 1, pushState: noop, replaceState: noop, back: noop, go: noop};
   g.localStorage = g.sessionStorage = {getItem: function () { return null; }, setItem: noop, removeItem: noop, clear: noop};
+  // atob / btoa of the HTML standard ("forgiving-base64"); QuickJS has neither.
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  g.atob = function (s) {
+    s = String(s).replace(/[\t\n\f\r ]+/g, '').replace(/=+$/, '');
+    var out = '', buf = 0, bits = 0;
+    for (var i = 0; i < s.length; i++) {
+      var v = B64.indexOf(s.charAt(i));
+      if (v < 0) throw new Error('InvalidCharacterError');
+      buf = ((buf << 6) | v) & 0xFFFFFF; bits += 6;
+      if (bits >= 8) { bits -= 8; out += String.fromCharCode((buf >> bits) & 255); }
+    }
+    return out;
+  };
+  g.btoa = function (s) {
+    s = String(s);
+    var out = '';
+    for (var i = 0; i < s.length; i += 3) {
+      var n = (s.charCodeAt(i) << 16) | ((s.charCodeAt(i + 1) || 0) << 8) | (s.charCodeAt(i + 2) || 0);
+      out += B64.charAt(n >> 18 & 63) + B64.charAt(n >> 12 & 63) +
+        (i + 1 < s.length ? B64.charAt(n >> 6 & 63) : '=') + (i + 2 < s.length ? B64.charAt(n & 63) : '=');
+    }
+    return out;
+  };
+  g.console = {log: noop, info: noop, warn: noop, error: noop, debug: noop};
   g.alert = g.confirm = g.prompt = g.focus = g.blur = g.scrollTo = g.print = noop;
   g.open = function () { return null; };
   g.addEventListener = function (t, f) { if (t === 'load' || t === 'DOMContentLoaded') ready.push([f, g.__cur]); };
