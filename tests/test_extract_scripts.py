@@ -480,3 +480,16 @@ def test_the_stub_decodes_base64_like_a_browser(sandbox: ScriptSandbox) -> None:
     page = page_from(f"<script>{code}</script>")
     sandbox.apply(page)
     assert [(t["url"], t["technique"]) for t in page.script_targets] == [("http://www.b64-casino.com/", "location")]
+
+
+def test_a_redirect_for_phones_coming_from_search_shows(sandbox: ScriptSandbox) -> None:
+    code = (
+        "var _0x2e4f=navigator.userAgent,r=document.referrer;"
+        "if(/Android|iPhone|iPad/i.test(_0x2e4f)&&/baidu|sogou|sm\\.cn/.test(r)){"
+        "location.replace(['https:','','m.xpj-mobile.com','?f=gov'].join('/'));}"
+    )
+    page = page_from(f"<script>{code}</script>")
+    sandbox.apply(page)
+    assert [(t["url"], t["technique"], t["variant"]) for t in page.script_targets if t.get("via")] == [
+        ("https://m.xpj-mobile.com/?f=gov", "referrer_check", "search")
+    ]

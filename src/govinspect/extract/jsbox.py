@@ -8,8 +8,9 @@ to a separate process (``extract/jsworker.py``) holding QuickJS with a memory li
 per-script time limit, and kills that process when a job overruns its wall-clock limit
 (QuickJS does not interrupt a catastrophic regular expression). The stub browser records
 location changes, written markup and inserted script sources; each page is run three ways
-(a plain visitor, a visitor coming from a Baidu search, Baiduspider) so that search-engine
-conditional redirects show; a target seen only in the last two is ``referrer_check``. The
+(a desktop visitor, a phone visitor coming from a Baidu search, Baiduspider) so that
+search-engine conditional redirects show; a target seen only in the last two is
+``referrer_check``. The
 results are ``page.script_targets`` entries with ``via: "sandbox"``; a script that hit a
 limit is an entry with technique ``sandbox_limit`` (reported as ``crawl.incomplete``).
 """
@@ -51,12 +52,15 @@ MAX_SECONDS = 120.0  # wall-clock seconds the sandbox may take per crawl in all
 _CACHE = 256
 OMITTED = "/* govinspect: suspicious script over the sandbox's size budget, not run */"
 _SNIPPET = 120
-# The three views of a page. Baiduspider's User-Agent as Baidu documents it
-# (https://www.baidu.com/search/spider.html); the Referer of a Baidu result page.
+# The three views of a page: a desktop visitor typing the address; a phone visitor coming
+# from a Baidu result (the visitor search-hijack scripts aim at, often testing for a mobile
+# User-Agent as well as the Referer); Baiduspider, its User-Agent as Baidu documents it
+# (https://www.baidu.com/search/spider.html).
 BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"  # fmt: skip
+MOBILE_UA = "Mozilla/5.0 (Linux; Android 12; V2171A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"  # fmt: skip
 SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
-SEARCH_REFERRER = "https://www.baidu.com/link?url=govinspect&wd=%E6%94%BF%E5%BA%9C"
-VARIANTS = {"normal": (BROWSER_UA, ""), "search": (BROWSER_UA, SEARCH_REFERRER), "spider": (SPIDER_UA, "")}
+SEARCH_REFERRER = "https://m.baidu.com/from=844b/s?word=%E6%94%BF%E5%BA%9C"
+VARIANTS = {"normal": (BROWSER_UA, ""), "search": (MOBILE_UA, SEARCH_REFERRER), "spider": (SPIDER_UA, "")}
 
 # What makes a script worth running, each a trait of an obfuscator's output:
 # - javascript-obfuscator's default hexadecimal names ``_0x1a2b3c`` (its README,
