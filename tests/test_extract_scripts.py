@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -493,3 +495,26 @@ def test_a_redirect_for_phones_coming_from_search_shows(sandbox: ScriptSandbox) 
     assert [(t["url"], t["technique"], t["variant"]) for t in page.script_targets if t.get("via")] == [
         ("https://m.xpj-mobile.com/?f=gov", "referrer_check", "search")
     ]
+
+
+def test_a_sandbox_process_that_dies_is_reported_and_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    box = ScriptSandbox(seconds=0.3)
+    try:
+        first = page_from("<script>var _0x1b2c=window[k];</script>")
+
+        def dying() -> subprocess.Popen[bytes]:
+            # a process that reads the job and ends without answering, as a crashed engine would
+            box._proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+            return box._proc
+
+        monkeypatch.setattr(box, "_start", dying)
+        box.apply(first)
+        assert [t["reason"] for t in first.script_targets] == ["crashed"]
+        monkeypatch.undo()
+        second = page_from("<script>var c=[104,116,116,112,58,47,47,97,46,99,111,109,47];"
+                           "window['loca'+'tion']=String.fromCharCode.apply(null,c);</script>")
+        box.apply(second)
+        assert [t["url"] for t in second.script_targets] == ["http://a.com/"]
+    finally:
+        box.close()

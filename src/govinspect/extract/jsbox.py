@@ -97,7 +97,7 @@ _TECHNIQUE = {"location": "location", "write": "document_write", "html": "inner_
               "refresh": "meta_refresh"}  # fmt: skip
 _REASONS = {"timeout": "运行超时", "memory": "内存超限", "killed": "运行超时被终止", "error": "沙箱运行失败",
             "unavailable": "沙箱不可用", "capped": "超过沙箱运行次数或时间上限",
-            "size": "脚本过大未运行"}  # fmt: skip
+            "size": "脚本过大未运行", "crashed": "沙箱进程异常退出"}  # fmt: skip
 
 
 def suspicious(code: str) -> bool:
@@ -190,7 +190,7 @@ class ScriptSandbox:
             answer = self._ask(scripts, url)
             self.spent += time.monotonic() - start
             answer["hashes"] = [_hash([code]) for code in scripts]
-            if "variants" in answer or answer.get("limit") == "killed":
+            if "variants" in answer or answer.get("limit") in ("killed", "crashed"):
                 self._cache[key] = answer
                 if len(self._cache) > _CACHE:
                     self._cache.popitem(last=False)
@@ -211,9 +211,10 @@ class ScriptSandbox:
         except OSError:
             line = None
         if line is None:
+            crashed = proc.poll() is not None  # ended by itself (a crash), not overrunning
             self._kill()
             self.killed += 1
-            return {"limit": "killed"}
+            return {"limit": "crashed" if crashed else "killed"}
         try:
             answer: dict[str, Any] = json.loads(line)
         except ValueError:
