@@ -518,3 +518,15 @@ def test_a_sandbox_process_that_dies_is_reported_and_replaced(monkeypatch: pytes
         assert [t["url"] for t in second.script_targets] == ["http://a.com/"]
     finally:
         box.close()
+
+
+def test_page_scripts_cannot_hide_from_the_recorder(sandbox: ScriptSandbox) -> None:
+    code = (
+        "try{__setCur=function(){};__records=function(){return '[]'};"
+        "Object.defineProperty(window,'location',{value:{}});}catch(e){}"
+        "var _0x5a6b=[104,116,116,112,58,47,47,104,105,100,101,46,99,111,109,47];"
+        "window.location.href=String.fromCharCode.apply(null,_0x5a6b);"
+    )
+    page = page_from(f"<script>var a=1;</script><script>{code}</script>")
+    sandbox.apply(page)
+    assert [(t["url"], t["script"]) for t in page.script_targets] == [("http://hide.com/", 1)]

@@ -26,9 +26,9 @@ MAX_TIMERS = 50
 PRELUDE = r"""
 (function (g, P) {
   var rec = [], timers = [], ready = [], written = [], nextTimer = 1;
-  g.__cur = -1;
+  var cur = -1;  // the index of the page script whose code runs (kept from the page's reach)
   function add(kind, v) {
-    if (rec.length < %(records)d) rec.push([kind, String(v), g.__cur]);
+    if (rec.length < %(records)d) rec.push([kind, String(v), cur]);
   }
   function noop() {}
   var loc = {
@@ -41,7 +41,7 @@ PRELUDE = r"""
     set: function (u) { add('location', u); }, enumerable: true});
   function locProp(o) {
     Object.defineProperty(o, 'location', {get: function () { return loc; },
-      set: function (u) { add('location', u); }, enumerable: true, configurable: true});
+      set: function (u) { add('location', u); }, enumerable: true, configurable: false});
   }
   var style = function () { return {setProperty: noop, getPropertyValue: function () { return ''; }}; };
   var classList = {add: noop, remove: noop, toggle: noop, contains: function () { return false; }};
@@ -94,14 +94,14 @@ PRELUDE = r"""
     add('write', s);
     var re = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, m;
     while ((m = re.exec(s)) && written.length < %(written)d) {
-      if (!/\bsrc\s*=/i.test(m[1]) && m[2]) written.push([m[2], g.__cur]);
+      if (!/\bsrc\s*=/i.test(m[1]) && m[2]) written.push([m[2], cur]);
     }
   }
   var body = el('body'), head = el('head'), html = el('html');
   var doc = {
     referrer: P.referrer, cookie: '', title: '', domain: P.hostname, URL: P.href, documentURI: P.href,
     readyState: 'loading', charset: 'UTF-8', characterSet: 'UTF-8', compatMode: 'CSS1Compat',
-    body: body, head: head, documentElement: html, nodeType: 9,
+    body: body, head: head, documentElement: html, nodeType: 9, currentScript: el('script'),
     write: write, writeln: write, open: noop, close: noop,
     createElement: el, createTextNode: function () { return el('#text'); },
     createDocumentFragment: function () { return el('#fragment'); },
@@ -109,8 +109,8 @@ PRELUDE = r"""
     querySelectorAll: function () { return []; },
     getElementsByTagName: function (t) { t = String(t).toLowerCase(); return [t === 'head' ? head : t === 'body' ? body : el(t)]; },
     getElementsByClassName: function () { return []; }, getElementsByName: function () { return []; },
-    addEventListener: function (t, f) { if (t === 'DOMContentLoaded' || t === 'readystatechange' || t === 'load') ready.push([f, g.__cur]); },
-    removeEventListener: noop, attachEvent: function (t, f) { if (t === 'onreadystatechange') ready.push([f, g.__cur]); }
+    addEventListener: function (t, f) { if (t === 'DOMContentLoaded' || t === 'readystatechange' || t === 'load') ready.push([f, cur]); },
+    removeEventListener: noop, attachEvent: function (t, f) { if (t === 'onreadystatechange') ready.push([f, cur]); }
   };
   locProp(doc);
   g.window = g.self = g.top = g.parent = g.frames = g.globalThis = g;
@@ -149,15 +149,15 @@ PRELUDE = r"""
   g.console = {log: noop, info: noop, warn: noop, error: noop, debug: noop};
   g.alert = g.confirm = g.prompt = g.focus = g.blur = g.scrollTo = g.print = noop;
   g.open = function () { return null; };
-  g.addEventListener = function (t, f) { if (t === 'load' || t === 'DOMContentLoaded') ready.push([f, g.__cur]); };
-  g.removeEventListener = noop; g.attachEvent = function (t, f) { if (t === 'onload') ready.push([f, g.__cur]); };
+  g.addEventListener = function (t, f) { if (t === 'load' || t === 'DOMContentLoaded') ready.push([f, cur]); };
+  g.removeEventListener = noop; g.attachEvent = function (t, f) { if (t === 'onload') ready.push([f, cur]); };
   g.getComputedStyle = function () { return style(); };
   g.XMLHttpRequest = function () { this.open = noop; this.send = noop; this.setRequestHeader = noop; this.readyState = 0; };
   g.ActiveXObject = undefined;
   g.fetch = function () { return new Promise(function () {}); };
   g.Image = function () { return el('img'); };
   g.setTimeout = g.setInterval = function (f, ms) {
-    if (timers.length < %(timers)d) timers.push([f, +ms || 0, g.__cur, nextTimer]);
+    if (timers.length < %(timers)d) timers.push([f, +ms || 0, cur, nextTimer]);
     return nextTimer++;
   };
   g.clearTimeout = g.clearInterval = function (id) {
@@ -169,7 +169,7 @@ PRELUDE = r"""
   // are accepted and never fired.
   var chain = new Proxy(function () {}, {
     get: function (t, k) {
-      if (k === 'ready') return function (f) { if (typeof f === 'function') ready.push([f, g.__cur]); return chain; };
+      if (k === 'ready') return function (f) { if (typeof f === 'function') ready.push([f, cur]); return chain; };
       if (k === 'html' || k === 'append' || k === 'prepend' || k === 'after' || k === 'before' || k === 'replaceWith') {
         return function (h) { if (typeof h === 'string') add('html', h); return chain; };
       }
@@ -179,16 +179,20 @@ PRELUDE = r"""
     },
     apply: function () { return chain; }
   });
-  g.jQuery = g.$ = function (a) { if (typeof a === 'function') ready.push([a, g.__cur]); return chain; };
+  g.jQuery = g.$ = function (a) { if (typeof a === 'function') ready.push([a, cur]); return chain; };
   g.$.fn = {}; g.$.extend = g.$.ajax = g.$.get = g.$.post = g.$.getScript = g.$.each = function () { return chain; };
-  g.__written = written;
-  g.__step = function () {
+  function fixed(name, fn) {  // the worker's own entry points, out of the page scripts' reach
+    Object.defineProperty(g, name, {value: fn, writable: false, enumerable: false, configurable: false});
+  }
+  fixed('__setCur', function (i) { cur = i; });
+  fixed('__getCur', function () { return cur; });
+  fixed('__step', function () {
     // One queued piece of work: a written inline script, then load handlers, then timers in
     // due order. Returns false when nothing is left.
     var w = written.shift();
-    if (w) { g.__cur = w[1]; (0, eval)(w[0]); return true; }
+    if (w) { cur = w[1]; (0, eval)(w[0]); return true; }
     var r = ready.shift();
-    if (r) { g.__cur = r[1]; r[0].call(doc); return true; }
+    if (r) { cur = r[1]; r[0].call(doc); return true; }
     if (typeof g.onload === 'function') { var f = g.onload; g.onload = null; f(); return true; }
     if (typeof doc.onreadystatechange === 'function') {
       var h = doc.onreadystatechange; doc.onreadystatechange = null; doc.readyState = 'complete'; h(); return true;
@@ -197,11 +201,11 @@ PRELUDE = r"""
     var t = timers.shift();
     while (t && !t[0]) t = timers.shift();
     if (!t) return false;
-    g.__cur = t[2];
+    cur = t[2];
     if (typeof t[0] === 'function') t[0](); else (0, eval)(String(t[0]));
     return true;
-  };
-  g.__records = function () { return JSON.stringify(rec); };
+  });
+  fixed('__records', function () { return JSON.stringify(rec); });
 })(globalThis, %(page)s);
 """
 
@@ -251,7 +255,7 @@ def run_variant(
 
     stopped = False
     for index, code in enumerate(scripts):
-        ctx.eval(f"__cur={index}")
+        ctx.eval(f"__setCur({index})")
         if run(code, index) == "stop":
             stopped = True
             break
@@ -268,12 +272,12 @@ def run_variant(
 
 
 def _current(ctx: Any, default: int | None) -> int:
-    """The index of the script whose code runs now (``__cur``), ``default`` when given."""
+    """The index of the script whose code runs now, ``default`` when given."""
     if default is not None:
         return default
     try:
         ctx.set_time_limit(-1)
-        value = ctx.eval("__cur")
+        value = ctx.eval("__getCur()")
     except Exception:
         return -1
     return value if isinstance(value, int) else -1
