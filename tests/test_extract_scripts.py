@@ -157,6 +157,18 @@ def test_plain_scripts_are_not_suspicious(code: str) -> None:
     assert not suspicious(code)
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        # literal arguments spread over lines, as a footer badge loader is often written
+        "$('.footer-right').html(\n  unescape(\n    \"%3Cspan id='_ideConac'%3E%3C/span%3E\"\n  )\n);",
+        "var c = String.fromCharCode( 65 ); var w = window[ 'innerWidth' ]; eval( 'var a=1' );",
+    ],
+)
+def test_literal_arguments_after_spaces_are_not_suspicious(code: str) -> None:
+    assert not suspicious(code)
+
+
 FRIEND_LINKS = (
     # a 友情链接 box rendered from data, names as \\u escapes, hosts of local news sites
     "var fl=[" + ",".join("{n:'" + _uni(n) + "',u:'" + u + "'}" for n, u in (

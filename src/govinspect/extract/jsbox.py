@@ -71,17 +71,18 @@ VARIANTS = {"normal": (BROWSER_UA, ""), "search": (MOBILE_UA, SEARCH_REFERRER), 
 # - JSFuck (``[][(![]+[])...``, jsfuck.com) and jjencode / aaencode (``$=~[]``, ``ﾟωﾟ``);
 # - dense \x / \u escapes of ASCII; a search-engine referrer or user-agent test (extract/scripts.py).
 # Each pattern starts with a literal and is tried only when its guard occurs: an alternation
-# without a literal prefix costs a second per megabyte of script.
+# without a literal prefix costs a second per megabyte of script. Every lookahead after
+# ``\s*`` also refuses a space, or the regex would back off the spaces and match anyway.
 _TRAITS = tuple(
     (guard, re.compile(pattern))
     for guard, pattern in (
         ("_0x", r"_0x[0-9a-fA-F]{4}"),
-        ("eval", r"eval\s*\(\s*(?!['\"\s)]|function\b)"),
-        ("Function", r"Function\s*\(\s*(?!['\"\s)])"),
-        ("fromCharCode", r"fromCharCode\s*(?:\(\s*(?![\d'\")])|\.\s*(?:apply|call)\b)"),
-        ("atob", r"atob\s*\(\s*(?!['\")])"),
-        ("unescape", r"unescape\s*\(\s*(?!['\")])"),
-        *((name, name + r"\s*\[\s*(?![\d'\"])") for name in ("window", "document", "location", "top", "self", "parent", "navigator")),
+        ("eval", r"eval\s*\(\s*(?![\s'\")]|function\b)"),
+        ("Function", r"Function\s*\(\s*(?![\s'\")])"),
+        ("fromCharCode", r"fromCharCode\s*(?:\(\s*(?![\s\d'\")])|\.\s*(?:apply|call)\b)"),
+        ("atob", r"atob\s*\(\s*(?![\s'\")])"),
+        ("unescape", r"unescape\s*\(\s*(?![\s'\")])"),
+        *((name, name + r"\s*\[\s*(?![\s\d'\"])") for name in ("window", "document", "location", "top", "self", "parent", "navigator")),
         ("[]", r"\(!\[\]\+\[\]\)|\[\]\["),
         ("$=~[]", r"\$=~\[\]"),
         ("ﾟωﾟ", r"ﾟωﾟ"),
