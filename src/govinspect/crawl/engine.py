@@ -188,7 +188,7 @@ class SiteCrawler:
             page = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
         if page.pending_scripts and self.settings.script_sandbox:
             # obfuscated inline scripts: run in the sandbox process, off the event loop
-            await asyncio.to_thread(self.sandbox.apply, page)
+            await self.sandbox.run(page)
         page.pending_scripts = []
         return page
 

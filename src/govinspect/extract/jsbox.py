@@ -3,20 +3,22 @@
 Static decoding (``extract/scripts.py``) reads the usual layers; what it cannot read (the
 javascript-obfuscator string-array rotation and accessor functions, JSFuck, strings reversed
 or built by computed calls) is found by running every inline script that looks obfuscated.
-Extraction only marks a page (``Page.pending_scripts``): the crawl runs ``ScriptSandbox.apply`` in a worker thread, which hands the page's inline scripts
-to a separate process (``extract/jsworker.py``) holding QuickJS with a memory limit and a
+Extraction only marks a page (``Page.pending_scripts``): the crawl runs
+``ScriptSandbox.run`` in the sandbox's own thread, which hands the page's inline scripts to a
+separate process (``extract/jsworker.py``) holding QuickJS with a memory limit and a
 per-script time limit, and kills that process when a job overruns its wall-clock limit
 (QuickJS does not interrupt a catastrophic regular expression). The stub browser records
 location changes, written markup and inserted script sources; each page is run three ways
 (a desktop visitor, a phone visitor coming from a Baidu search, Baiduspider) so that
 search-engine conditional redirects show; a target seen only in the last two is
-``referrer_check``. The
-results are ``page.script_targets`` entries with ``via: "sandbox"``; a script that hit a
-limit is an entry with technique ``sandbox_limit`` (reported as ``crawl.incomplete``).
+``referrer_check``. The results are ``page.script_targets`` entries with ``via: "sandbox"``;
+a script that hit a limit is an entry with technique ``sandbox_limit`` (reported as
+``crawl.incomplete``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -30,6 +32,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -150,9 +153,16 @@ class ScriptSandbox:
         self.spent = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        # Its own thread: a job waits up to seconds on the process and must not hold one of
+        # the event loop's shared worker threads (parsing, documents, checks) meanwhile.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsbox")
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     # --- the page
+    async def run(self, page: Page) -> None:
+        """``apply`` in the sandbox's own thread, off the event loop."""
+        await asyncio.get_running_loop().run_in_executor(self._thread, self.apply, page)
+
     def apply(self, page: Page) -> None:
         """Run ``page.pending_scripts`` and add what they did to ``page.script_targets``; never raises."""
         scripts, page.pending_scripts = page.pending_scripts, []
@@ -255,6 +265,7 @@ class ScriptSandbox:
 
     def close(self) -> None:
         """End the sandbox process (it also ends by itself when the crawl's process ends)."""
+        self._thread.shutdown(wait=False)
         with self._lock:
             proc = self._proc
             if proc is not None and proc.stdin is not None and proc.poll() is None:
