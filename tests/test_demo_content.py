@@ -18,6 +18,7 @@ from govinspect.demo import world as world_module
 from govinspect.demo.catalogue import world_specs
 from govinspect.demo.defects import FooterOmits, FooterSiteCode
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
+from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_security import (
     HIJACK_HOSTS,
     BrandSpam,
@@ -161,7 +162,8 @@ def test_cloaked_view_differs_only_in_the_spam(demo_world: World) -> None:
 def test_content_defects_leave_freshness_and_link_truth_alone(demo_world: World, monkeypatch):
     content = (AssistanceRoster, ContactPage, WrongWords, HistoryPage, HiddenLinks, ScriptWrite,
                Cloaking, GamblingWarning, FooterOmits, FooterSiteCode,
-               HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus, SpiderTitleScript)
+               HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus, SpiderTitleScript,
+               ObfuscatedRedirects, OrdinaryScripts)
     specs = world_specs()
     for spec in specs:
         spec.defects = tuple(d for d in spec.defects if not isinstance(d, content))

@@ -327,6 +327,8 @@ def test_fixture_scripts_page_decodes_every_layer() -> None:
         "http://www.ylg5566.com/": "referrer_check",
         "http://www.ag8808.com/": "document_write",
         "http://www.xsj77.net/": "location",
+        # the string array read by index (extract/scripts.py index_arrays)
+        "http://www.js6688.com/": "inner_html",
     }
     assert "市政府各部门" in page.text
 

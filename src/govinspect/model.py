@@ -71,6 +71,9 @@ class Page:
     # Security signals found while parsing (extract/security.py), judged by checks/hijack.py.
     hidden_links: list[dict[str, Any]] = field(default_factory=list)
     script_targets: list[dict[str, Any]] = field(default_factory=list)
+    # Inline scripts (page order) for the script sandbox when one is obfuscated beyond static
+    # decoding (extract/jsbox.py); the crawl empties it once the sandbox ran.
+    pending_scripts: list[str] = field(default_factory=list)
     attachment: bool = False  # a downloaded document (pdf, xlsx, ...) whose text was extracted
     # Structured content for the service, interaction and search checks (extract/guides.py,
     # extract/messages.py, extract/forms.py).

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     cloak_sample: int = Field(
         5, ge=0, description="pages besides the home page refetched as Baiduspider and from a search engine"
     )
+    script_sandbox: bool = Field(
+        True, description="run inline scripts that look obfuscated in the QuickJS sandbox to find redirects"
+    )
     search_probe: bool = Field(True, description="query the site search with the titles of recent articles")
     search_queries: int = Field(3, ge=1, le=20, description="article titles queried in the site search")
     transport_probes: bool = Field(True, description="probe HTTPS, the certificate and IPv6 after the crawl")

@@ -25,6 +25,7 @@ from ..extract.columns import build_columns
 from ..extract.jsonlist import page_request, read_list
 from ..extract.postback import next_postback, postback_body
 from ..model import Link, LinkStatus, ListItem, Page, SiteEntry
+from ..extract.jsbox import ScriptSandbox
 from ..settings import Settings
 from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
@@ -111,6 +112,7 @@ class SiteCrawler:
         self.robots: Protego | None = None
         self.deadline = 0.0
         self._documents = 0
+        self.sandbox = ScriptSandbox()
 
     # --- entry point
     async def run(self) -> Snapshot:
@@ -137,6 +139,7 @@ class SiteCrawler:
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
         self.snap.scope_hosts = set(self.scope.hosts)
         self.snap.columns = build_columns(home, self.snap.pages(list_only=True), self.as_of)
+        self.sandbox.close()
         if home.ok and home.is_html:
             await self._probes()
         stats.finished = datetime.now(UTC)
@@ -366,8 +369,14 @@ class SiteCrawler:
             return page
         args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
         if self.executor is None:
-            return parse_response(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+            page = parse_response(*args)
+        else:
+            page = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+        if page.pending_scripts and self.settings.script_sandbox:
+            # obfuscated inline scripts: run in the sandbox process, off the event loop
+            await self.sandbox.run(page)
+        page.pending_scripts = []
+        return page
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""

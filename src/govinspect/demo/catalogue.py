@@ -39,6 +39,7 @@ from govinspect.demo.defects_security import (
     ScriptWrite,
     SpiderTitleScript,
 )
+from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
@@ -130,6 +131,7 @@ def world_specs() -> list[SiteSpec]:
                 BrandSpam("工作动态"),  # issue 8: one brand repeated in its variants
                 HeadTamper("/"),  # issue 8: only the home page's title and meta rewritten
                 SpiderTitleScript("工作动态"),  # issue 8: a casino title set by script for spiders
+                ObfuscatedRedirects("工作动态"),
                 FooterOmits("icp"),
                 WrongWords("工作动态", ("按排", "布署", "再接再励")),
                 GuideGaps(("time", "process")),
@@ -181,6 +183,7 @@ def world_specs() -> list[SiteSpec]:
                 NoSearch(),
                 OrdinaryThirdParties("工作动态", articles=1),  # issue 8 controls
                 HiddenOfficialMenus("/"),
+                OrdinaryScripts("工作动态"),  # a control: menus, tabs, search, statistics scripts
             ),
             board="主任信箱",
             search=SearchSpec("/search/index.jsp", "q"),

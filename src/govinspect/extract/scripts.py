@@ -4,7 +4,10 @@ Defacement scripts hide their targets behind the same few layers, seen in CNCERT
 and public write-ups of hacked government sites: ``unescape('%68%74...')``,
 ``String.fromCharCode(104,116,...)``, ``atob('aHR0cDov...')``, ``\\x68`` / ``\\u0068`` escapes,
 literal concatenation (``'ht'+'tp://'``), Dean Edwards' packer (``eval(function(p,a,c,k,e,d)``),
-all wrapped in ``eval`` or ``document.write``. Each layer is decoded as text and searched
+arrays of escaped strings indexed into member names (the javascript-obfuscator style
+``var _0x1a2b=['\\x6c...'];window[_0x1a2b[0]][_0x1a2b[1]]=...``, its README "stringArray"
+option) and bracket members (``window['location']['href']``), all wrapped in ``eval``,
+``setTimeout`` strings or ``document.write``. Each layer is decoded as text and searched
 for sinks (location changes, ``document.write``, ``innerHTML``, injected script elements);
 a spider check (``navigator.userAgent`` / ``document.referrer`` tested for search engines)
 next to a sink marks the classic cloaking redirect. Malformed code yields nothing.
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from itertools import islice
 from urllib.parse import unquote
 
-__all__ = ["MAX_TARGETS", "ScriptTarget", "decode_layers", "find_targets", "fold_concat"]
+__all__ = ["MAX_TARGETS", "ScriptTarget", "decode_layers", "find_targets", "fold_concat", "html_urls", "index_arrays"]
 
 MAX_TARGETS = 50  # per piece of code
 SNIPPET = 120
@@ -72,6 +75,12 @@ _PACKER = re.compile(
 _EVAL_LITERAL = re.compile(r"(?:eval|Function|setTimeout|setInterval)\s*\(\s*" + _LIT)
 _CONCAT = re.compile(_LIT + r"\s*\+\s*" + _LIT)
 _CONCAT_HINT = re.compile(r"['\"]\s*\+\s*['\"]")
+# ``var _0x1a2b = ['a', 'b']`` (string arrays) and ``name[3]`` / ``name[0x3]`` reads of them.
+_ARRAY = re.compile(r"([A-Za-z_$][\w$]*)\s*=\s*\[\s*(" + _LIT + r"(?:\s*,\s*" + _LIT + r")*)\s*,?\s*\]")
+_INDEX = r"\[\s*(0[xX][0-9a-fA-F]+|\d+)\s*\]"
+# ``x['location']`` after a name, a closing bracket or parenthesis: the same as ``x.location``.
+_MEMBER = re.compile(r"(?<=[\w$\])])\s*\[\s*(?:'([A-Za-z_$][\w$]*)'|\"([A-Za-z_$][\w$]*)\")\s*\]")
+_MAX_ARRAY = 5_000  # strings of one array substituted
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-7]{1,3})|(.))", re.S)  # fmt: skip
 _PCT = re.compile(r"%u([0-9a-fA-F]{4})|%([0-9a-fA-F]{2})")
 _TOKEN = re.compile(_LIT + r"|([A-Za-z_$][\w$.]*)|([();,\n}])")
@@ -114,6 +123,12 @@ def decode_layers(code: str) -> Iterator[tuple[str, tuple[str, ...], str | None]
             if folded != text:
                 decoded = (*decoded, "concat")
             text = folded
+        if "[" in text:
+            indexed = index_arrays(text)
+            if indexed != text:
+                escaped = "\\x" in text or "\\u" in text
+                decoded = (*decoded, "array", "escape") if escaped else (*decoded, "array")
+            text = _MEMBER.sub(lambda m: "." + (m.group(1) or m.group(2)), indexed)
         yield text, decoded, sink
         tests: list[int] | None = None
         for name, start, value in _decoded_strings(text):
@@ -174,6 +189,23 @@ def fold_concat(text: str) -> str:
         if folded == text:
             break
         text = folded
+    return text
+
+
+def index_arrays(text: str) -> str:
+    """Replace reads of string arrays by their values: ``a=['x','y'];b[a[1]]`` becomes ``b['y']``."""
+    if "[" not in text or "=" not in text:
+        return text
+    for mo in islice(_ARRAY.finditer(text), _MAX_SINKS):
+        name = mo.group(1)
+        values = [_literal(m.group(1), m.group(2)) for m in islice(_LITERAL.finditer(mo.group(2)), _MAX_ARRAY)]
+
+        def value(m: re.Match[str], values: list[str] = values) -> str:
+            index = int(m.group(1), 0) if m.group(1)[:2].lower() == "0x" else int(m.group(1))
+            return _requote(values[index]) if index < len(values) else m.group()
+
+        reads = re.compile(r"(?<![\w$.])" + re.escape(name) + _INDEX)
+        text = text[: mo.end()] + reads.sub(value, text[mo.end() :])
     return text
 
 
@@ -277,7 +309,7 @@ def _layer_targets(
             yield ScriptTarget(url, technique(0, "location"), _snippet(url, 0), decoded)
     elif parent_sink in ("write", "html"):
         default = "document_write" if parent_sink == "write" else "inner_html"
-        for url, pos in _html_urls(text):
+        for url, pos in html_urls(text):
             yield ScriptTarget(url, technique(pos, default), _snippet(text, pos), decoded)
     if "location" in text or "href" in text or "navigate" in text:
         for mo in islice(_redirects(text), _MAX_SINKS):
@@ -294,7 +326,7 @@ def _layer_targets(
             continue
         for mo in islice(pattern.finditer(text), _MAX_SINKS):
             html = _argument(text, mo.end(), whole=True) or ""
-            for url, _pos in _html_urls(html):
+            for url, _pos in html_urls(html):
                 marks = _marks(text, mo.end(), decoded)
                 yield ScriptTarget(
                     url, technique(mo.start(), default), _snippet(text, mo.start()), marks
@@ -346,7 +378,7 @@ def _marks(text: str, pos: int, decoded: tuple[str, ...]) -> tuple[str, ...]:
     return decoded
 
 
-def _html_urls(html: str) -> Iterator[tuple[str, int]]:
+def html_urls(html: str) -> Iterator[tuple[str, int]]:
     """URLs in href/src/action attributes and refresh ``url=`` of written HTML."""
     if "<" not in html:
         return

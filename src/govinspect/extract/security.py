@@ -23,6 +23,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.checks.spam import signals
+from govinspect.extract.jsbox import sandbox_candidates
 from govinspect.extract.scripts import decode_layers, find_targets
 from govinspect.model import Page
 
@@ -83,6 +84,7 @@ def security_signals(tree: LexborHTMLParser, page: Page, resolve: UrlResolver) -
         boxes += _stylesheet_boxes(tree, css)
         page.hidden_links = _hidden_links(boxes, resolve)
         page.script_targets = _script_targets(code, refresh, resolve)
+        page.pending_scripts = sandbox_candidates(text for text, source in code if source == "script")
     except Exception:  # a signal we cannot read must never cost the page its other data
         log.warning("security signals failed on %s", page.url, exc_info=True)
 
