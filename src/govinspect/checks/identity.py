@@ -5,6 +5,12 @@ home page: the 党政机关网站标识 badge, 网站标识码, 主办单位, IC
 (formats from real footers, see indicators.md "Site identity"). Footers are not always marked
 up, so the whole visible text is searched and matches in its last third are preferred.
 承办单位 is optional and only recorded.
+
+Many portals load their footer by script or include (``document.write`` from a shared
+script, ``$("#footer").load(...)``, SSI, iframes); crawl/includes.py fetches those once per
+site and this check reads the home page together with them, as a visitor sees it. When the
+footer is loaded from somewhere the crawl could not read (a 404 fragment, a script building
+it from data), the items not seen make one ``notice`` saying so, not one deduction each.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
-from ..model import Finding, Page
+from ..model import Finding, Link, Page
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
 from .base import Context
@@ -48,6 +55,8 @@ _CONAC_SCRIPT = re.compile(r"/CA\d{15,}\.js(?:$|\?)", re.I)  # dcs.conac.cn/js/.
 _CONAC_ALT = "党政机关"
 _TAIL_CHARS = 1000
 _MAX_FRAMES = 5
+# Text that says a fragment is (part of) a footer: the items themselves, 版权, contact lines.
+_FOOTER_TEXT = re.compile(r"主\s*办|承\s*办|版权|Copyright|ICP|公网安备|网站标识码|网站识别码|地址|电话", re.I)
 
 LABELS = {
     "sponsor": "主办单位",
@@ -86,13 +95,39 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     if home is None or not home.ok or home.error in UNREADABLE or not home.is_html:
         return  # availability reports why
     url = snap.home_url or ctx.site.url
-    page = with_frames(snap, home)
+    includes = snap.probes.get("includes")
+    page = with_includes(with_frames(snap, home), includes)
     if len(page.text.strip()) < 20 and not page.links:
         yield Finding("identity.missing", "notice", url, "首页无可见文字，未能检查网站标识",
                       {"item": "footer", "error": "首页无可见文字(可能由脚本生成)"})
         return
     found = read_identity(page)
-    yield from _findings(found, ctx.site.site_code, url, home.meta)
+    yield from _findings(found, ctx.site.site_code, url, home.meta, unresolved(includes))
+
+
+def with_includes(home: Page, includes: dict[str, Any] | None) -> Page:
+    """The home page with the text and references of the fragments it loads (crawl/includes.py)."""
+    fragments = (includes or {}).get("fragments") or []
+    if not fragments:
+        return home
+    links = [Link(str(d.get("url") or ""), str(d.get("text") or ""), str(d.get("tag") or "a"))
+             for f in fragments for d in f.get("links") or []]
+    # Footers come last on a page: appended text stays in the zone read as the footer.
+    return replace(home, text=" ".join([home.text, *(str(f.get("text") or "") for f in fragments)]),
+                   links=[*home.links, *links],
+                   script_targets=[*home.script_targets, *(t for f in fragments for t in f.get("script_targets") or [])])
+
+
+def unresolved(includes: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Footer includes the crawl could not read, and empty footer boxes no readable fragment fills."""
+    if not includes:
+        return []
+    out = [dict(u) for u in includes.get("unresolved") or [] if u.get("footer")]
+    filled = any(_FOOTER_TEXT.search(str(f.get("text") or "")) for f in includes.get("fragments") or [])
+    if not filled:
+        out += [{"url": includes.get("url"), "via": "container", "error": "script",
+                 "reason": f"页面底部容器 {box} 为空(由脚本生成)"} for box in includes.get("containers") or []]
+    return out
 
 
 def with_frames(snap: Snapshot, home: Page) -> Page:
@@ -148,8 +183,10 @@ def _conac_url(url: str) -> bool:
     return "conac.cn" in low or "_ideconac" in low or bool(_CONAC_SCRIPT.search(url))
 
 
-def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, str]) -> Iterator[Finding]:
+def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, str],
+              unread: list[dict[str, Any]] | None = None) -> Iterator[Finding]:
     values = found.values()
+    not_seen: list[str] = []
     for item in ITEMS:
         value = getattr(found, item)
         evidence: dict[str, object] = {"item": item, "values": values}
@@ -162,6 +199,8 @@ def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, s
             evidence.update(problem="invalid", found=bad)
             yield Finding("identity.missing", "deduct", url,
                           f"{LABELS[item]} {bad} 格式不规范(应如 {EXAMPLES[item]})", evidence)
+        elif not value and unread:
+            not_seen.append(item)  # perhaps in the footer the crawl could not read: one notice below
         elif not value:
             evidence.update(problem="missing", found=None)
             where = "首页" if item == "conac" else "首页底部"
@@ -171,6 +210,14 @@ def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, s
                 evidence["meta"] = meta_code
                 note = f"(页面元数据 SiteIDCode 为 {meta_code}，但未在页面展示)"
             yield Finding("identity.missing", "deduct", url, f"{where}未发现{LABELS[item]}{note}", evidence)
+    if not_seen and unread:
+        first = unread[0]
+        labels = "、".join(LABELS[i] for i in not_seen)
+        yield Finding("identity.missing", "notice", url,
+                      f"页面底部由脚本或包含文件加载，未能读取({first.get('url')}: {first.get('reason')})，"
+                      f"未能检查{labels}",
+                      {"item": "footer", "problem": "unresolved", "missing": not_seen, "values": values,
+                       "includes": [{k: u.get(k) for k in ("url", "via", "error", "reason")} for u in unread[:5]]})
 
 
 def _sponsor(text: str, tail: int) -> str | None:

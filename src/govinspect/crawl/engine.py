@@ -28,6 +28,7 @@ from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .includes import probe_includes
 from .parse import parse_response
 from .probes import probe_transport
 from .search import probe_search
@@ -139,6 +140,8 @@ class SiteCrawler:
             self.snap.probes["cloaking"] = await probe_cloaking(
                 self.snap, self.fetcher, self.settings.cloak_sample, self.as_of
             )
+        if time.monotonic() < self.deadline:  # footers loaded by script or include (checks/identity.py)
+            self.snap.probes["includes"] = await probe_includes(self.snap, self.fetcher, self.as_of)
 
     async def _load_robots(self, home: str) -> None:
         parts = urlsplit(home)
