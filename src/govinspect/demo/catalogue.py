@@ -25,10 +25,11 @@ from govinspect.demo.defects_features import (
     VagueGuide,
     WeakInterpretation,
 )
-from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
+from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage, ProcurementNotice
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
+from govinspect.demo.script_footers import ScriptFooter
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
 CITY_TOWNS = ["田家庵区", "大通区", "谢家集区", "八公山区", "潘集区", "凤台县", "寿县", "毛集实验区"]
@@ -123,6 +124,7 @@ def world_specs() -> list[SiteSpec]:
                 HiddenReplyFields("time"),
                 NoBoardStats(),
                 StaleSearchIndex(30),
+                ScriptFooter("get"),  # the script footer omits the ICP number: a true finding
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),
@@ -143,6 +145,7 @@ def world_specs() -> list[SiteSpec]:
                 BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
                 GamblingWarning("工作动态"),  # a control: gambling words in a warning
                 WeakInterpretation(),
+                ScriptFooter("write"),  # a control: every item in a document.write footer
             ),
             board="局长信箱",
             search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),
@@ -162,6 +165,8 @@ def world_specs() -> list[SiteSpec]:
                 Stale("规划计划", 420),
                 BrokenLinks(n404=1, refused=1, missing_files=0),
                 NoSearch(),
+                ScriptFooter("load"),  # a control: every item in a jQuery .load() footer
+                ProcurementNotice(),  # a control: contact persons' mobiles in a 采购公告
             ),
             board="主任信箱",
             search=SearchSpec("/search/index.jsp", "q"),
