@@ -360,3 +360,25 @@ def test_includes_merge_into_the_page_from_snapshot_probe() -> None:
         "unresolved": [], "containers": ["div#footer"]}
     ctx = Context(as_of=AS_OF, rules=load_rules(), site=replace(SITE, site_code="3404000001"))
     assert list(identity.check(snap, ctx)) == []
+
+
+def test_script_markup_reads_literals_variables_and_escapes_not_comments() -> None:
+    from govinspect.crawl.includes import script_markup
+
+    code = ('var unit = "示例市人民政府办公室";\n// document.write("<p>旧页脚</p>");\n'
+            "document.write('<p>主办单位：' + unit + '</p>');\n"
+            'document.writeln("<p>\\u7696ICP\\u590705001234\\u53f7</p>");')
+    assert script_markup(code) == "<p>主办单位：示例市人民政府办公室</p><p>皖ICP备05001234号</p>"
+    assert script_markup("var a = '主办单位';") == ""  # no sink: nothing is written
+    assert "<p>主办</p>" in script_markup("document.write(unescape('%3Cp%3E%u4E3B%u529E%3C/p%3E'))")
+
+
+def test_find_refs_skips_libraries_images_and_templates() -> None:
+    from govinspect.crawl.includes import find_refs
+
+    found = find_refs('<img data-src="/a/foot.jpg"><script type="text/html"><p>{{copy}}</p></script>'
+                      '<div data-src="/inc/foot.shtml"></div><script src="/js/jquery-1.12.min.js"></script>',
+                      HOME)
+    assert [(r.url, r.via) for r in found.refs] == [
+        (f"{HOME}js/jquery-1.12.min.js", "script"), (f"{HOME}inc/foot.shtml", "include_attr")]
+    assert found.markup == []

@@ -168,9 +168,12 @@ def _empty_containers(tree: LexborHTMLParser) -> list[str]:
         ident = node.attributes.get("id") or ""
         if node.tag != "footer" and not _FOOTER_NAME.search(ident):
             continue
-        if (node.text(deep=True) or "").strip() or node.css_first("img, a, iframe") is not None:
+        text = node.text(deep=True) or ""
+        for script in node.css("script, style"):  # a loader script inside the box is not content
+            text = text.replace(script.text(deep=True) or "", "")
+        if text.strip() or node.css_first("img, a, iframe") is not None:
             continue
-        out.append(f"{node.tag}#{ident}" if ident else node.tag)
+        out.append(f"{node.tag}#{ident}" if ident else str(node.tag))
     return out[:5]
 
 
