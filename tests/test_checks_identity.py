@@ -382,3 +382,10 @@ def test_find_refs_skips_libraries_images_and_templates() -> None:
     assert [(r.url, r.via) for r in found.refs] == [
         (f"{HOME}js/jquery-1.12.min.js", "script"), (f"{HOME}inc/foot.shtml", "include_attr")]
     assert found.markup == []
+
+
+def test_police_record_labelled_without_province_prefix() -> None:
+    text = FULL.replace("皖公网安备 34040202000123号", "公安机关备案号：34040202000123")
+    found = identity.read_identity(page_with(text, BADGE))
+    assert found.police_record == "公安机关备案号 34040202000123"
+    assert run(page_with(text, BADGE), "3404000001") == []
