@@ -389,3 +389,15 @@ def test_police_record_labelled_without_province_prefix() -> None:
     found = identity.read_identity(page_with(text, BADGE))
     assert found.police_record == "公安机关备案号 34040202000123"
     assert run(page_with(text, BADGE), "3404000001") == []
+
+
+def test_unnamed_footer_script_after_many_others_is_read() -> None:
+    from .support import html, raw
+
+    scripts = "".join(f'<script src="/js/module{i}.js"></script>' for i in range(9))
+    routes = {"/": html(home_html(scripts + '<script src="/script/0/1803221006493218.js"></script>'))}
+    routes.update({f"/js/module{i}.js": raw(b"var x = 1;", "application/javascript") for i in range(9)})
+    routes["/script/0/1803221006493218.js"] = raw(js_writes(FOOTER).encode(), "application/javascript")
+    found, probe = crawl_identity(routes)
+    assert found == []
+    assert [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]] == ["1803221006493218.js"]

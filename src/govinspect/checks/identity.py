@@ -126,6 +126,9 @@ def unresolved(includes: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not includes:
         return []
     out = [dict(u) for u in includes.get("unresolved") or [] if u.get("footer")]
+    if includes.get("error"):  # the probe could not read the home page's includes at all
+        out.append({"url": includes.get("url"), "via": "probe", "error": includes["error"],
+                    "reason": f"未能读取首页引用的页面片段({includes['error']})"})
     filled = any(_FOOTER_TEXT.search(str(f.get("text") or "")) for f in includes.get("fragments") or [])
     if not filled:
         out += [{"url": includes.get("url"), "via": "container", "error": "script",

@@ -86,6 +86,8 @@ class SiteCrawler:
         if self.settings.robots:
             await self._load_robots(home_url)
         home = await self._fetch_home(home_url)
+        if home.ok and home.is_html:  # footers the home page loads by script or include, before the budget runs out
+            self.snap.probes["includes"] = await probe_includes(self.snap, self.fetcher, self.as_of)
         if home.ok and home.is_html:
             crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host)]
             checkers = [
@@ -140,8 +142,6 @@ class SiteCrawler:
             self.snap.probes["cloaking"] = await probe_cloaking(
                 self.snap, self.fetcher, self.settings.cloak_sample, self.as_of
             )
-        if time.monotonic() < self.deadline:  # footers loaded by script or include (checks/identity.py)
-            self.snap.probes["includes"] = await probe_includes(self.snap, self.fetcher, self.as_of)
 
     async def _load_robots(self, home: str) -> None:
         parts = urlsplit(home)

@@ -284,15 +284,25 @@ async def probe_includes(snap: Snapshot, fetcher: Fetcher, as_of: date | None = 
     if resp.status >= 400 or not resp.body or looks_binary(resp.body):
         result["error"] = f"HTTP {resp.status}" if resp.status >= 400 else "empty"
         return result
-    html, encoding = decode_html(resp.body, resp.headers.get("content-type"))
-    ref_date = as_of or snap.as_of or date.today()
-    found = find_refs(html, resp.final_url)
-    result["containers"] = found.containers
-    hosts = {h.lower() for h in snap.scope_hosts} | {(urlsplit(resp.final_url).hostname or "").lower()}
-    for markup in found.markup:
-        _add_fragment(result, resp.final_url, "inline_script", markup, resp.final_url, ref_date)
-    await _follow(snap, fetcher, result, found.refs, resp.final_url, encoding, hosts, ref_date)
+    try:
+        html, encoding = decode_html(resp.body, resp.headers.get("content-type"))
+        ref_date = as_of or snap.as_of or date.today()
+        found = find_refs(html, resp.final_url)
+        result["containers"] = found.containers
+        hosts = {h.lower() for h in snap.scope_hosts} | {(urlsplit(resp.final_url).hostname or "").lower()}
+        for markup in found.markup:
+            _add_fragment(result, resp.final_url, "inline_script", markup, resp.final_url, ref_date)
+        await _follow(snap, fetcher, result, _ordered(found.refs), resp.final_url, encoding, hosts, ref_date)
+    except Exception as exc:  # markup beyond what the readers survive: reported, never a crashed crawl
+        result["error"] = f"{type(exc).__name__}: {exc}"[:200]
     return result
+
+
+def _ordered(refs: list[Ref]) -> list[Ref]:
+    """Fragments first, then scripts: footer-named ones, then the rest from the page's end (footers come last)."""
+    scripts = [r for r in refs if r.via == "script"]
+    named = [r for r in scripts if r.footer]
+    return [r for r in refs if r.via != "script"] + named + [r for r in reversed(scripts) if not r.footer]
 
 
 async def _follow(
