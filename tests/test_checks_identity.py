@@ -387,7 +387,7 @@ def test_find_refs_skips_libraries_images_and_templates() -> None:
 def test_police_record_labelled_without_province_prefix() -> None:
     text = FULL.replace("皖公网安备 34040202000123号", "公安机关备案号：34040202000123")
     found = identity.read_identity(page_with(text, BADGE))
-    assert found.police_record == "公安机关备案号 34040202000123"
+    assert found.police_record == "公安机关备案号:34040202000123"  # normalised text
     assert run(page_with(text, BADGE), "3404000001") == []
 
 
@@ -401,3 +401,38 @@ def test_unnamed_footer_script_after_many_others_is_read() -> None:
     found, probe = crawl_identity(routes)
     assert found == []
     assert [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]] == ["1803221006493218.js"]
+
+
+def test_provincial_portal_layout_with_six_shared_scripts() -> None:
+    """Modelled on a provincial portal's article template (github mhxqwer/zyjhenan.gov.cn index.html):
+    header, nav, share, link and footer scripts of the site's own; the footer script appends its
+    markup to <body> piece by piece (one piece commented out), labels 主办：/政府网站标识码：/备案序号：
+    and a city bureau's 公备 number. Values here are invented."""
+    from .support import html, raw
+
+    footer_js = "\n".join([
+        "$('body').append(",
+        "    '<div class=\"footer\">' +",
+        "    // '<div class=\"spacer\"></div>' +",
+        "    '<p><a href=\"http://bszs.conac.cn/sitename?method=show&id=77AA\"><img alt=\"党政机关\"></a></p>' +",
+        "    '<p>主办：示例省人民政府办公厅 &nbsp; 协办：示例日报社</p>' +",
+        "    '<p>政府网站标识码：3404000001 &nbsp; 备案序号：<a href=\"//beian.miit.gov.cn\">皖ICP备05001234号-1</a>"
+        " &nbsp; 淮公备：34040029000130</p>' +",
+        "    '</div>'",
+        ");",
+        "$.ajax({url: 'https://my.example.gov.cn/sso/info', dataType: 'jsonp'});",
+    ])
+    scripts = "".join(f'<script src="static/js/{n}.js"></script>' for n in ("head", "nav", "share", "link"))
+    scripts += '<script src="static/js/footer.js"></script><script src="static/js/common.js"></script>'
+    head = '<script src="static/js/jquery.min.js"></script><script src="static/js/jquery.qrcode.min.js"></script>'
+    routes = {"/": html(home_html(scripts, head))}
+    for name in ("head", "nav", "share", "common"):
+        routes[f"/static/js/{name}.js"] = raw(b"$(function(){ $('.nav li').hover(function(){}); });",
+                                              "application/javascript")
+    routes["/static/js/link.js"] = raw("document.writeln('<div class=\"link\"><a href=\"http://www.gov.cn/\">"
+                                       "中国政府网</a></div>');".encode(), "application/javascript")
+    routes["/static/js/footer.js"] = raw(footer_js.encode(), "application/javascript")
+    found, probe = crawl_identity(routes)
+    assert found == []
+    names = [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]]
+    assert "footer.js" in names and "jquery.min.js" not in names

@@ -39,9 +39,12 @@ _SITE_CODE_PREFIX = re.compile(r"(?:bm\d{8}|\d{10})(?!\d)", re.I)
 _ICP = re.compile(rf"([{_PROV}])\s*ICP\s*备\s*(\d{{4,}})\s*号?(?:\s*-\s*(\d+))?", re.I)
 _ICP_LOOSE = re.compile(r"[\u4e00-\u9fa5]?ICP\s*备[^\s]{0,24}", re.I)
 _POLICE = re.compile(rf"([{_PROV}])\s*公网安备\s*(?:号\s*)?[:：]?\s*(\d{{14}})(?!\d)\s*号?")
-# "公安机关备案号：43010302000524" without the 省公网安备 prefix (a provincial bureau's footer,
-# github code search: an el-footer of 湖南省市场监督管理局): the 14-digit number is what counts.
-_POLICE_LABELLED = re.compile(r"(?:公安机关|公安|公网安)备案(?:编?号)?\s*[:：]?\s*(\d{14})(?!\d)")
+# The 14-digit number under other labels: "公安机关备案号：43010302000524" (a provincial
+# bureau's footer, an el-footer of 湖南省市场监督管理局 found by code search) and a city
+# bureau's "郑公备：41010029000130" (henan.gov.cn footer script, github mhxqwer/zyjhenan.gov.cn
+# static/js/footer.js).
+_POLICE_LABELLED = re.compile(
+    r"(?:(?:公安机关|公安|公网安)备案(?:编?号)?|[\u4e00-\u9fa5]公备)\s*[:：]?\s*(\d{14})(?!\d)")
 _POLICE_LOOSE = re.compile(r"[\u4e00-\u9fa5]?公网安备[^\s]{0,4}\s*[^\s]{0,24}")
 _SPONSOR = re.compile(r"(?:网站)?主\s*办(?:\s*单\s*位)?\s*[:：]\s*")
 # "淮南市人民政府办公室主办" style, only trusted near the bottom of the page.
@@ -167,7 +170,7 @@ def read_identity(page: Page) -> Identity:
     if ident.icp is None and (loose := _loose(_ICP_LOOSE, text, tail)) is not None:
         ident.invalid["icp"] = loose
     ident.police_record = (_formatted(_POLICE, text, tail, lambda m: f"{m[1]}公网安备 {m[2]}号")
-                           or _formatted(_POLICE_LABELLED, text, tail, lambda m: f"公安机关备案号 {m[1]}"))
+                           or _formatted(_POLICE_LABELLED, text, tail, lambda m: m[0].strip()))
     if ident.police_record is None and (loose := _loose(_POLICE_LOOSE, text, tail)) is not None:
         ident.invalid["police_record"] = loose
     return ident

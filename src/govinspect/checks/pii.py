@@ -110,7 +110,7 @@ _PERSON_WINDOW = 28
 _NAMES = re.compile(r"(?:[\u4e00-\u9fff]{1,4}(?:先生|女士|老师|经理|主任|工)?[\s、,，/和及]*){0,3}")
 # Labels of numbers that are not personal: filings, licences, postal, fax and organisation codes.
 _CODE_LABEL = re.compile(
-    r"公网安备|ICP\s*[备证]|备案|等保|等级保护|许可证|邮编|邮政编码|传真|统一社会信用代码|信用代码"
+    r"公网安备|公备|ICP\s*[备证]|备案|等保|等级保护|许可证|邮编|邮政编码|传真|统一社会信用代码|信用代码"
     r"|组织机构代码|网站标识码|网站识别码|纳税人识别号",
     re.I,
 )

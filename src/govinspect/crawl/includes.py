@@ -4,6 +4,10 @@ Big portals keep one footer for all their pages and pull it in at view time, so 
 own HTML carries no 主办单位, 网站标识码 or 备案 line. The forms seen on public pages and
 templates (sources, read with the project's search tools; nothing copied):
 
+* a provincial portal's own ``footer.js``, the fifth of six site scripts of its article
+  template, appending the footer to ``<body>`` with ``$('body').append('...' + '...')``, one
+  piece commented out (henan.gov.cn, saved in github mhxqwer/zyjhenan.gov.cn index.html and
+  static/js/footer.js; its ``link.js`` ``document.writeln``s the links block the same way);
 * a shared script that ``document.write``/``writeln``s the footer markup piece by piece
   (github douchaoyang/douchaoyang.github.com js/footer.js; the ICP line built with
   ``createTextNode`` in github zsdycs/lipk.org-hugo docs/js/recordInformation.js);
