@@ -302,6 +302,14 @@ def test_procurement_contact_persons_are_public() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "项目联系人：王工（13805541234）", "联系人及电话：王工 13805541234", "联系人：王工、李工 13805541234",
+    "联系方式：李女士 13955412345、13805541234", "联系人：13805541234",
+])
+def test_contact_person_variants(text: str) -> None:
+    assert scan_text(text, today=TODAY) == []
+
+
+@pytest.mark.parametrize("text", [
     "冀公网安备 13010202000123号",  # 14 digits with a mobile-like head
     "冀公网安备 13010202000 123号",  # the same number split by markup into two runs
     "京ICP证13010202号 京公网安备13010502000101号",

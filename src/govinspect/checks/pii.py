@@ -105,7 +105,7 @@ _LABEL_WORDS = re.compile(r"电话|号码|手机|热线")
 _NUMBER_BEFORE_REVERSED = re.compile(r"[\s、,，/;；或及]*[)）]?\d[\d\-  ()（）]{5,}\d[(（]?\+?")
 _LOOKBACK = 80
 # A notice's contact person: 联系人：王工 138..., 联系方式：李女士 138... (colon required).
-_PERSON_LABEL = re.compile(r"(?:联系人|联系方式)\s*[:：]")
+_PERSON_LABEL = re.compile(r"(?:联系人|联系方式)(?:及(?:联系)?(?:电话|方式))?\s*[:：]")
 _PERSON_WINDOW = 28
 _NAMES = re.compile(r"(?:[\u4e00-\u9fff]{1,4}(?:先生|女士|老师|经理|主任|工)?[\s、,，/和及]*){0,3}")
 # Labels of numbers that are not personal: filings, licences, postal, fax and organisation codes.
@@ -277,4 +277,4 @@ def _is_contact(text: str, start: int) -> bool:
     if not people:
         return False
     gap = _LABEL_WORDS.sub("", _BRACKETED.sub("", window[people[-1].end():]))
-    return _NAMES.fullmatch(gap.strip(" :：,，;；")) is not None
+    return _NAMES.fullmatch(gap.strip(" :：,，;；(（[【")) is not None
