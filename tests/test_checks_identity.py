@@ -436,3 +436,12 @@ def test_provincial_portal_layout_with_six_shared_scripts() -> None:
     assert found == []
     names = [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]]
     assert "footer.js" in names and "jquery.min.js" not in names
+
+
+def test_footer_boxes_are_named_footer_not_buttons_or_decorations() -> None:
+    from govinspect.crawl.includes import find_refs
+
+    found = find_refs('<div id="goBottom"></div><div id="footer-bg"></div><div id="footer_box"></div>'
+                      '<footer></footer><div id="ft" data-url="/api/include/footer"></div>', HOME)
+    assert found.containers == ["div#footer_box", "footer", "div#ft"]
+    assert [(r.url, r.via) for r in found.refs] == [(f"{HOME}api/include/footer", "include_attr")]

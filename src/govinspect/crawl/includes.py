@@ -66,6 +66,11 @@ _LIBRARY = re.compile(
     r"jquery|bootstrap|vue|react|angular|swiper|layui|layer\.|echarts|html5shiv|respond\.|polyfill"
     r"|modernizr|zepto|lodash|axios|superslide|slick|owl\.|wow\.|require\.|sea\.|analytics|hm\.js"
     r"|cnzz|stat|conac|jiucuo|wza|aria|barrier|share", re.I)
+# Ids of the box a script fills with the footer: footer, foot, ft, bottom, dibu, copyright, and
+# the same with a -box/-wrap/... suffix (not "goBottom" buttons or "footer-bg" decorations).
+_FOOTER_BOX = re.compile(
+    r"^(?:footer|foot|ft|bottom|dibu|db|copyright|banquan|bq)(?:[-_]?(?:box|wrap|wrapper|container|con|main"
+    r"|bar|info|area|div|content|\d+))?$", re.I)
 _FRAGMENT_EXT = re.compile(r"\.(?:s?html?|inc|jsp|aspx?|php|txt|json)$", re.I)
 _SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "application/x-javascript",
                  "text/ecmascript", "module")
@@ -160,7 +165,8 @@ def find_refs(html: str, base: str) -> Found:
     for attr in _INCLUDE_ATTRS:
         for node in tree.css(f"[{attr}]"):
             raw = node.attributes.get(attr) or ""
-            if node.tag not in _NO_INCLUDE_TAGS and _FRAGMENT_EXT.search(urlsplit(raw).path):
+            box = _FOOTER_BOX.match(node.attributes.get("id") or "") or node.tag == "footer"
+            if node.tag not in _NO_INCLUDE_TAGS and (box or _FRAGMENT_EXT.search(urlsplit(raw).path)):
                 add(raw, "include_attr")
     return Found(refs, markup, _empty_containers(tree))
 
@@ -170,7 +176,7 @@ def _empty_containers(tree: LexborHTMLParser) -> list[str]:
     out: list[str] = []
     for node in tree.css("footer, [id]"):
         ident = node.attributes.get("id") or ""
-        if node.tag != "footer" and not _FOOTER_NAME.search(ident):
+        if node.tag != "footer" and not _FOOTER_BOX.match(ident):
             continue
         text = node.text(deep=True) or ""
         for script in node.css("script, style"):  # a loader script inside the box is not content
