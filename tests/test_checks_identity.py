@@ -445,3 +445,33 @@ def test_footer_boxes_are_named_footer_not_buttons_or_decorations() -> None:
                       '<footer></footer><div id="ft" data-url="/api/include/footer"></div>', HOME)
     assert found.containers == ["div#footer_box", "footer", "div#ft"]
     assert [(r.url, r.via) for r in found.refs] == [(f"{HOME}api/include/footer", "include_attr")]
+
+
+def test_page_without_any_footer_item_and_an_unreachable_script_is_a_notice() -> None:
+    from .support import html
+
+    # A saved page whose scripts still point at the original portal (unreachable here).
+    page = home_html('<script src="http://www.example-portal.gov.cn/script/0/1803221006493218.js"></script>')
+    found, probe = crawl_identity({"/": html(page)})
+    assert probe["bare"] is True
+    assert [(f.severity, f.evidence["item"]) for f in found] == [("notice", "footer")]
+
+
+def test_partial_inline_footer_with_an_unreachable_script_keeps_its_deductions() -> None:
+    from .support import html
+
+    shown = ('<p>主办单位：示例市人民政府办公室 网站标识码：3404000001</p>'
+             '<script src="http://www.example-portal.gov.cn/script/0/1803221006493218.js"></script>')
+    found, probe = crawl_identity({"/": html(home_html(shown))})
+    assert probe["bare"] is False
+    assert sorted(f.evidence["item"] for f in found if f.severity == "deduct") == ["conac", "icp", "police_record"]
+    assert all(f.severity == "deduct" for f in found)
+
+
+def test_unnamed_script_building_the_footer_from_data_on_a_bare_page() -> None:
+    from .support import html, raw
+
+    code = b"$(function(){ $.getJSON('/api/site/3', function (d) { $('#main-info').html(d.html); }); });"
+    found, _ = crawl_identity({"/": html(home_html('<script src="/js/app.js"></script>')),
+                               "/js/app.js": raw(code, "application/javascript")})
+    assert [(f.severity, f.evidence["item"]) for f in found] == [("notice", "footer")]

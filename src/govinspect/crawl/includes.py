@@ -101,6 +101,9 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|(\r?\n)|(.))", re.S)
 _SIMPLE = {"n": "\n", "r": "", "t": " ", "b": "", "f": "", "v": "", "0": ""}
 _TEMPLATE_EXPR = re.compile(r"\$\{[^}]*\}")
+# Any of the footer items in a page's own text: then the footer is (at least partly) inline.
+_FOOTER_MARK = re.compile(r"ICP|公网安备|公安机关备案|网站标识码|网站识别码|主\s*办\s*单?\s*位?\s*[:：]|版权所有", re.I)
+_DATA_CALL = re.compile(r"getJSON|\.ajax\s*\(|\$\.get\s*\(|\bfetch\s*\(|XMLHttpRequest|axios")
 _DECODERS = frozenset({"unescape", "decodeURIComponent", "decodeURI", "atob", "fromCharCode"})
 _MARKUP = re.compile(r"<[A-Za-z!/]|[\u4e00-\u9fff]")
 
@@ -269,13 +272,13 @@ def _path_tail(url: str) -> str:
     return path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] if path.count("/") >= 2 else path
 
 
-def _wanted_script(url: str, hosts: set[str]) -> bool:
-    """Shared scripts worth reading: the site's own, or footer-named ones elsewhere; no libraries."""
+def _wanted_script(url: str, hosts: set[str], bare: bool = False) -> bool:
+    """Shared scripts worth reading: the site's own or footer-named ones (any, on a page without footer); no libraries."""
     tail = _path_tail(url)
     if _LIBRARY.search(tail.rsplit("/", 1)[-1]):
         return False
     host = (urlsplit(url).hostname or "").lower()
-    return host in hosts or bool(_FOOTER_NAME.search(tail))
+    return bare or host in hosts or bool(_FOOTER_NAME.search(tail))
 
 
 async def probe_includes(snap: Snapshot, fetcher: Fetcher, as_of: date | None = None) -> dict[str, Any]:
@@ -302,7 +305,10 @@ async def probe_includes(snap: Snapshot, fetcher: Fetcher, as_of: date | None = 
         hosts = {h.lower() for h in snap.scope_hosts} | {(urlsplit(resp.final_url).hostname or "").lower()}
         for markup in found.markup:
             _add_fragment(result, resp.final_url, "inline_script", markup, resp.final_url, ref_date)
-        await _follow(snap, fetcher, result, _ordered(found.refs), resp.final_url, encoding, hosts, ref_date)
+        # A home page that shows no footer item at all: any script may be what writes it.
+        bare = home.ok and not _FOOTER_MARK.search(home.text)
+        result["bare"] = bare
+        await _follow(snap, fetcher, result, _ordered(found.refs), resp.final_url, encoding, hosts, ref_date, bare)
     except Exception as exc:  # markup beyond what the readers survive: reported, never a crashed crawl
         result["error"] = f"{type(exc).__name__}: {exc}"[:200]
     return result
@@ -317,7 +323,7 @@ def _ordered(refs: list[Ref]) -> list[Ref]:
 
 async def _follow(
     snap: Snapshot, fetcher: Fetcher, result: dict[str, Any], refs: list[Ref], doc: str,
-    encoding: str, hosts: set[str], as_of: date,
+    encoding: str, hosts: set[str], as_of: date, bare: bool = False,
 ) -> None:
     """Fetch each reference once, breadth-first, up to MAX_DEPTH levels and MAX_FETCHES requests."""
     queue = [(ref, 1) for ref in refs]
@@ -332,7 +338,7 @@ async def _follow(
             if not ref.footer:
                 continue
         if ref.via == "script":
-            if scripts >= MAX_SCRIPTS or not _wanted_script(ref.url, hosts):
+            if scripts >= MAX_SCRIPTS or not _wanted_script(ref.url, hosts, bare):
                 continue
             scripts += 1
         fetches += 1
@@ -356,7 +362,7 @@ async def _follow(
             if markup:
                 _add_fragment(result, ref.url, ref.via, markup, base, as_of)
                 more += find_refs(markup, base).refs
-            elif ref.footer and not more:
+            elif (ref.footer or (bare and _DATA_CALL.search(text) and _SINK.search(text))) and not more:
                 _unresolved(result, ref, "script_data", "脚本未写出可读的页面内容(可能由数据生成)")
         elif kind == "json":
             markup = " ".join(_json_strings(text))
@@ -444,5 +450,7 @@ def _add_fragment(result: dict[str, Any], url: str, via: str, markup: str, base:
 
 
 def _unresolved(result: dict[str, Any], ref: Ref, error: str, reason: str) -> None:
+    # On a page without any footer item, a script that cannot be read may be the footer.
+    footer = ref.footer or (bool(result.get("bare")) and ref.via == "script")
     result["unresolved"].append({"url": ref.url, "via": ref.via, "error": error, "reason": reason,
-                                 "footer": ref.footer})
+                                 "footer": footer})
