@@ -475,3 +475,17 @@ def test_unnamed_script_building_the_footer_from_data_on_a_bare_page() -> None:
     found, _ = crawl_identity({"/": html(home_html('<script src="/js/app.js"></script>')),
                                "/js/app.js": raw(code, "application/javascript")})
     assert [(f.severity, f.evidence["item"]) for f in found] == [("notice", "footer")]
+
+
+def test_inline_write_of_a_footer_iframe_and_script_charset_attribute() -> None:
+    from .support import html, raw
+
+    writes_iframe = ("<script>document.write('<iframe src=\"/include/foot.html\" frameborder=\"0\" "
+                     "scrolling=\"no\" width=\"100%\"></iframe>');</script>")
+    found, probe = crawl_identity({"/": html(home_html(writes_iframe)), "/include/foot.html": html(FOOTER)})
+    assert found == [] and any(f["via"] == "iframe" for f in probe["fragments"])
+    # A UTF-8 page including a GBK script the tag declares (TRS templates write charset="gb2312").
+    tag = '<script type="text/javascript" src="/images/dibu.js" charset="gb2312"></script>'
+    found, _ = crawl_identity({"/": html(home_html(tag)),
+                               "/images/dibu.js": raw(js_writes(FOOTER).encode("gbk"), "application/javascript")})
+    assert found == []

@@ -114,6 +114,7 @@ class Ref:
 
     url: str
     via: str  # script, load, ajax, ssi, include_attr, iframe, object, data
+    charset: str = ""  # <script charset="gb2312">: how the page tells the browser to decode it
 
     @property
     def footer(self) -> bool:
@@ -135,10 +136,10 @@ def find_refs(html: str, base: str) -> Found:
     resolve = UrlResolver(base)
     refs: list[Ref] = []
 
-    def add(raw: str, via: str) -> None:
+    def add(raw: str, via: str, charset: str = "") -> None:
         url = resolve(raw.strip().split(" ", 1)[0]) if raw and raw.strip() else None
         if url and url.startswith(("http://", "https://")) and all(r.url != url for r in refs):
-            refs.append(Ref(url, via))
+            refs.append(Ref(url, via, charset.strip().lower()))
 
     for pattern in (_SSI, _JSP):
         for m in pattern.finditer(html):
@@ -149,7 +150,7 @@ def find_refs(html: str, base: str) -> Found:
         attrs = node.attributes
         src = attrs.get("src")
         if src:
-            add(src, "script")
+            add(src, "script", attrs.get("charset") or "")
             continue
         if (attrs.get("type") or "").strip().lower() not in _SCRIPT_TYPES:
             continue  # templates (type="text/html") are not shown as they are
@@ -303,12 +304,14 @@ async def probe_includes(snap: Snapshot, fetcher: Fetcher, as_of: date | None = 
         found = find_refs(html, resp.final_url)
         result["containers"] = found.containers
         hosts = {h.lower() for h in snap.scope_hosts} | {(urlsplit(resp.final_url).hostname or "").lower()}
-        for markup in found.markup:
+        refs = list(found.refs)
+        for markup in found.markup:  # what inline scripts write may load more (an iframe, a script)
             _add_fragment(result, resp.final_url, "inline_script", markup, resp.final_url, ref_date)
+            refs += [r for r in find_refs(markup, resp.final_url).refs if all(r.url != o.url for o in refs)]
         # A home page that shows no footer item at all: any script may be what writes it.
         bare = home.ok and not _FOOTER_MARK.search(home.text)
         result["bare"] = bare
-        await _follow(snap, fetcher, result, _ordered(found.refs), resp.final_url, encoding, hosts, ref_date, bare)
+        await _follow(snap, fetcher, result, _ordered(refs), resp.final_url, encoding, hosts, ref_date, bare)
     except Exception as exc:  # markup beyond what the readers survive: reported, never a crashed crawl
         result["error"] = f"{type(exc).__name__}: {exc}"[:200]
     return result
@@ -351,7 +354,7 @@ async def _follow(
             error = f"HTTP {resp.status}" if resp.status >= 400 else "empty"
             _unresolved(result, ref, error, "内容为空或不是文本" if resp.status < 400 else f"HTTP {resp.status}")
             continue
-        text = _decode(resp.body, resp.headers.get("content-type"), encoding)
+        text = _decode(resp.body, resp.headers.get("content-type"), ref.charset or encoding)
         kind = _kind(resp.final_url, resp.headers.get("content-type", ""), text)
         # Fragments inserted into the page resolve their links against the page; frames against themselves.
         base = resp.final_url if ref.via == "iframe" else doc
@@ -392,7 +395,7 @@ def _resolved(pairs: Iterator[tuple[str, str]], base: str) -> list[tuple[str, st
 
 
 def _decode(body: bytes, content_type: str | None, page_encoding: str) -> str:
-    """Text of a fragment or script: its declared charset, else UTF-8, else the page's own charset."""
+    """Text of a fragment or script: its declared charset, else UTF-8, else the given one (tag or page)."""
     if content_type and "charset=" in content_type.lower():
         return decode_html(body, content_type)[0]
     try:
@@ -400,8 +403,10 @@ def _decode(body: bytes, content_type: str | None, page_encoding: str) -> str:
     except UnicodeDecodeError:
         pass
     if page_encoding:
+        # GB2312 and GBK are decoded with their superset, as browsers do (crawl/decode.py).
+        enc = "gb18030" if page_encoding.lower().replace("-", "") in ("gb2312", "gbk", "gb18030") else page_encoding
         try:
-            return body.decode(page_encoding)
+            return body.decode(enc)
         except (UnicodeDecodeError, LookupError):
             pass
     return decode_html(body, content_type)[0]
