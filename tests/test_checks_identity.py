@@ -311,6 +311,7 @@ def test_script_footer_that_omits_an_item_is_a_finding() -> None:
         "/include/footer.js": raw(js_writes(no_icp).encode(), "application/javascript; charset=utf-8"),
     })
     assert [(f.severity, f.evidence["item"]) for f in found] == [("deduct", "icp")]
+    assert found[0].evidence["footer_from"][0].endswith("/include/footer.js")
 
 
 @pytest.mark.parametrize("routes", [

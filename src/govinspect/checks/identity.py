@@ -108,7 +108,8 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
                       {"item": "footer", "error": "首页无可见文字(可能由脚本生成)"})
         return
     found = read_identity(page)
-    yield from _findings(found, ctx.site.site_code, url, home.meta, unresolved(includes))
+    sources = [str(f.get("url")) for f in (includes or {}).get("fragments") or []]
+    yield from _findings(found, ctx.site.site_code, url, home.meta, unresolved(includes), sources)
 
 
 def with_includes(home: Page, includes: dict[str, Any] | None) -> Page:
@@ -194,12 +195,14 @@ def _conac_url(url: str) -> bool:
 
 
 def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, str],
-              unread: list[dict[str, Any]] | None = None) -> Iterator[Finding]:
+              unread: list[dict[str, Any]] | None = None, sources: list[str] | None = None) -> Iterator[Finding]:
     values = found.values()
     not_seen: list[str] = []
     for item in ITEMS:
         value = getattr(found, item)
         evidence: dict[str, object] = {"item": item, "values": values}
+        if sources:  # the footer was read from these fragments too (crawl/includes.py)
+            evidence["footer_from"] = sources[:5]
         if item == "site_code" and value is not None and expected and _code_key(value) != _code_key(expected):
             evidence.update(problem="mismatch", found=value, expected=expected.strip())
             yield Finding("identity.missing", "deduct", url,

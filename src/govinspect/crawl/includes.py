@@ -60,7 +60,7 @@ _MAX_CODE = 300_000  # characters of one script read for markup
 
 # Names of footer files and containers: foot/footer/bottom, 底部 (dibu, db), 版权 (banquan, bq),
 # copyright, tail; seen in the templates cited above and in TRS/Hanweb sites' /include/ folders.
-_FOOTER_NAME = re.compile(r"foot|bottom|dibu|banquan|copyright|tail|(?:^|[^a-z])(?:bq|db|ft|wb)(?:[^a-z]|$)", re.I)
+_FOOTER_NAME = re.compile(r"foot|bottom|dibu|banquan|copyright|(?:^|[^a-z])(?:tail|bq|db|ft|wb)(?:[^a-z]|$)", re.I)
 # Libraries and widgets never write a site's footer (files of well-known projects).
 _LIBRARY = re.compile(
     r"jquery|bootstrap|vue|react|angular|swiper|layui|layer\.|echarts|html5shiv|respond\.|polyfill"
