@@ -205,3 +205,288 @@ def test_footer_in_an_iframe_is_read_from_the_snapshot() -> None:
     snap_without = Snapshot(SITE, as_of=AS_OF)
     snap_without.add_page(home, home=True)
     assert len(list(identity.check(snap_without, ctx))) == len(identity.ITEMS)
+
+
+# --- footers loaded by script or include, crawled over real HTTP (crawl/includes.py) -----------
+
+FOOTER = ('<div class="ft"><p>主办单位：示例市人民政府办公室 承办：示例市数据资源局 联系电话：0554-6671234</p>'
+          '<p>网站标识码：3404000001 <a href="https://beian.miit.gov.cn/">皖ICP备05001234号-1</a> '
+          '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=34040202000123">'
+          '皖公网安备 34040202000123号</a></p>'
+          '<a href="http://bszs.conac.cn/sitename?method=show&amp;id=0A5B2D7E">'
+          '<img src="http://dcs.conac.cn/image/red.png" alt="党政机关"></a></div>')
+NEWS = "".join(f'<li><a href="/xwzx/{i}.html">示例市召开第{i}次常务会议</a><span>2019-10-1{i}</span></li>'
+               for i in range(5))
+
+
+def home_html(footer_part: str, head: str = "") -> str:
+    return (f"<html><head><title>示例市人民政府</title>{head}</head><body><div class='nav'>"
+            f"<a href='/xwzx/'>新闻中心</a></div><ul>{NEWS}</ul>{footer_part}</body></html>")
+
+
+def js_writes(markup: str) -> str:
+    """A shared footer script that document.writeln's the markup, the site code via a variable."""
+    lines = ['var code = "3404000001";']
+    for part in markup.replace("><", ">\n<").splitlines():
+        part = part.replace("'", "\\'").replace("3404000001", "' + code + '")
+        lines.append(f"document.writeln('{part}');")
+    return "\n".join(lines)
+
+
+def crawl_identity(routes: dict) -> tuple[list, dict]:
+    import asyncio
+
+    from govinspect.crawl.engine import crawl_site
+    from govinspect.settings import Settings
+
+    from .support import LoopbackServer
+
+    settings = Settings(per_host=4, delay=0, timeout=3, offline=True, backoff=0.05, search_probe=False,
+                        transport_probes=False, cloak_sample=0, check_external=False)
+    with LoopbackServer(routes) as srv:
+        site = replace(SITE, url=srv.url("/"), site_code="3404000001")
+        snap = asyncio.run(crawl_site(site, settings, AS_OF))
+        found = list(identity.check(snap, Context(as_of=AS_OF, rules=load_rules(), site=site)))
+        return found, snap.probes.get("includes") or {}
+
+
+def test_document_write_footer_script_in_gbk_is_read() -> None:
+    from .support import html, raw
+
+    found, probe = crawl_identity({
+        "/": html(home_html('<script type="text/javascript" src="/include/footer.js"></script>'), charset="gbk"),
+        # A TRS-era GBK script served without a charset: decoded like the page that includes it.
+        "/include/footer.js": raw(js_writes(FOOTER).encode("gbk"), "application/javascript"),
+    })
+    assert found == []
+    assert [f["via"] for f in probe["fragments"]] == ["script"]
+    assert "皖公网安备 34040202000123号" in probe["fragments"][0]["text"]
+
+
+@pytest.mark.parametrize("loader", [
+    '<div id="footer"></div><script>$(function(){ $("#footer").load("/include/foot.html"); });</script>',
+    '<div id="ft"></div><script>$.get("/inc/bottom.html", function (h) { $("#ft").html(h); });</script>',
+    '<footer id="footer"></footer><script>fetch("/inc/bottom.html").then(r => r.text())'
+    '.then(h => { document.getElementById("footer").innerHTML = h; });</script>',
+    '<!--#include virtual="/include/foot.html" -->',
+    '<div id="footer" data-include="/include/foot.html"></div>',
+    '<iframe src="/include/foot.html" width="100%" height="120" frameborder="0" scrolling="no"></iframe>',
+], ids=["jquery_load", "jquery_get", "fetch", "ssi", "include_attr", "iframe"])
+def test_fragment_footers_are_read(loader: str) -> None:
+    from .support import html
+
+    found, _ = crawl_identity({"/": html(home_html(loader)), "/include/foot.html": html(FOOTER),
+                               "/inc/bottom.html": html(FOOTER)})
+    assert found == []
+
+
+def test_footer_script_loading_a_fragment_is_followed_once() -> None:
+    from .support import LoopbackServer, html, raw
+
+    routes = {"/": html(home_html('<div id="bottom"></div><script src="/js/public.js"></script>')),
+              "/js/public.js": raw(b'$(function(){ $("#bottom").load("/include/foot.html"); });',
+                                   "application/javascript"),
+              "/include/foot.html": html(FOOTER)}
+    found, probe = crawl_identity(routes)
+    assert found == []
+    assert [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]] == ["foot.html"]
+    with LoopbackServer(routes) as srv:  # the probe asks for the fragment once, not per page
+        import asyncio
+
+        from govinspect.crawl.engine import crawl_site
+        from govinspect.settings import Settings
+
+        settings = Settings(per_host=2, delay=0, timeout=3, offline=True, search_probe=False,
+                            transport_probes=False, cloak_sample=0)
+        asyncio.run(crawl_site(replace(SITE, url=srv.url("/")), settings, AS_OF))
+        assert srv.hits.get("/include/foot.html") == 1
+
+
+def test_script_footer_that_omits_an_item_is_a_finding() -> None:
+    from .support import html, raw
+
+    no_icp = FOOTER.replace('<a href="https://beian.miit.gov.cn/">皖ICP备05001234号-1</a> ', "")
+    found, _ = crawl_identity({
+        "/": html(home_html('<script src="/include/footer.js"></script>')),
+        "/include/footer.js": raw(js_writes(no_icp).encode(), "application/javascript; charset=utf-8"),
+    })
+    assert [(f.severity, f.evidence["item"]) for f in found] == [("deduct", "icp")]
+    assert found[0].evidence["footer_from"][0].endswith("/include/footer.js")
+
+
+@pytest.mark.parametrize("routes", [
+    {"/": '<div id="footer"></div><script>$("#footer").load("/include/foot.html");</script>'},
+    {"/": '<script src="/include/footer.js"></script>',
+     "/include/footer.js": 'jQuery.getJSON("/api/site/3", function (d) { jQuery("#ft").html(d.copy); });'},
+    {"/": '<div id="footer"></div><script src="/dist/app.8c1f.js"></script>',
+     "/dist/app.8c1f.js": "new App({el: document.getElementById('footer')}).mount();"},
+], ids=["fragment_404", "script_from_data", "empty_box"])
+def test_unreadable_footer_is_one_notice(routes: dict) -> None:
+    from .support import html, raw
+
+    handlers = {"/": html(home_html(routes["/"]))}
+    handlers.update({p: raw(body.encode(), "application/javascript") for p, body in routes.items() if p != "/"})
+    found, _ = crawl_identity(handlers)
+    assert [(f.severity, f.evidence["item"], f.evidence["problem"]) for f in found] == [
+        ("notice", "footer", "unresolved")]
+    assert set(found[0].evidence["missing"]) == set(identity.ITEMS)
+    assert found[0].evidence["includes"]
+
+
+def test_unreadable_footer_does_not_hide_a_wrong_site_code() -> None:
+    from .support import html
+
+    shown = '<p>网站标识码：3404000099</p><div id="footer"></div><script>$("#footer").load("/foot.htm");</script>'
+    found, _ = crawl_identity({"/": html(home_html(shown))})
+    assert sorted((f.severity, f.evidence["item"]) for f in found) == [("deduct", "site_code"),
+                                                                        ("notice", "footer")]
+    assert "site_code" not in next(f for f in found if f.severity == "notice").evidence["missing"]
+
+
+def test_without_an_include_a_missing_footer_is_still_five_deductions() -> None:
+    from .support import html
+
+    found, probe = crawl_identity({"/": html(home_html("<p>欢迎访问</p>"))})
+    assert probe["fragments"] == [] and probe["unresolved"] == []
+    assert sorted(f.evidence["item"] for f in found if f.severity == "deduct") == sorted(identity.ITEMS)
+
+
+def test_includes_merge_into_the_page_from_snapshot_probe() -> None:
+    page = page_with("新闻中心 政务公开 " * 20)
+    snap = Snapshot(SITE, as_of=AS_OF)
+    snap.add_page(page, home=True)
+    snap.probes["includes"] = {"url": HOME, "fragments": [
+        {"url": f"{HOME}include/foot.html", "via": "load", "text": FULL, "links": [
+            {"url": BADGE[0].url, "text": "", "tag": "a"}], "script_targets": []}],
+        "unresolved": [], "containers": ["div#footer"]}
+    ctx = Context(as_of=AS_OF, rules=load_rules(), site=replace(SITE, site_code="3404000001"))
+    assert list(identity.check(snap, ctx)) == []
+
+
+def test_script_markup_reads_literals_variables_and_escapes_not_comments() -> None:
+    from govinspect.crawl.includes import script_markup
+
+    code = ('var unit = "示例市人民政府办公室";\n// document.write("<p>旧页脚</p>");\n'
+            "document.write('<p>主办单位：' + unit + '</p>');\n"
+            'document.writeln("<p>\\u7696ICP\\u590705001234\\u53f7</p>");')
+    assert script_markup(code) == "<p>主办单位：示例市人民政府办公室</p><p>皖ICP备05001234号</p>"
+    assert script_markup("var a = '主办单位';") == ""  # no sink: nothing is written
+    assert "<p>主办</p>" in script_markup("document.write(unescape('%3Cp%3E%u4E3B%u529E%3C/p%3E'))")
+
+
+def test_find_refs_skips_libraries_images_and_templates() -> None:
+    from govinspect.crawl.includes import find_refs
+
+    found = find_refs('<img data-src="/a/foot.jpg"><script type="text/html"><p>{{copy}}</p></script>'
+                      '<div data-src="/inc/foot.shtml"></div><script src="/js/jquery-1.12.min.js"></script>',
+                      HOME)
+    assert [(r.url, r.via) for r in found.refs] == [
+        (f"{HOME}js/jquery-1.12.min.js", "script"), (f"{HOME}inc/foot.shtml", "include_attr")]
+    assert found.markup == []
+
+
+def test_police_record_labelled_without_province_prefix() -> None:
+    text = FULL.replace("皖公网安备 34040202000123号", "公安机关备案号：34040202000123")
+    found = identity.read_identity(page_with(text, BADGE))
+    assert found.police_record == "公安机关备案号:34040202000123"  # normalised text
+    assert run(page_with(text, BADGE), "3404000001") == []
+
+
+def test_unnamed_footer_script_after_many_others_is_read() -> None:
+    from .support import html, raw
+
+    scripts = "".join(f'<script src="/js/module{i}.js"></script>' for i in range(9))
+    routes = {"/": html(home_html(scripts + '<script src="/script/0/1803221006493218.js"></script>'))}
+    routes.update({f"/js/module{i}.js": raw(b"var x = 1;", "application/javascript") for i in range(9)})
+    routes["/script/0/1803221006493218.js"] = raw(js_writes(FOOTER).encode(), "application/javascript")
+    found, probe = crawl_identity(routes)
+    assert found == []
+    assert [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]] == ["1803221006493218.js"]
+
+
+def test_provincial_portal_layout_with_six_shared_scripts() -> None:
+    """Modelled on a provincial portal's article template (github mhxqwer/zyjhenan.gov.cn index.html):
+    header, nav, share, link and footer scripts of the site's own; the footer script appends its
+    markup to <body> piece by piece (one piece commented out), labels 主办：/政府网站标识码：/备案序号：
+    and a city bureau's 公备 number. Values here are invented."""
+    from .support import html, raw
+
+    footer_js = "\n".join([
+        "$('body').append(",
+        "    '<div class=\"footer\">' +",
+        "    // '<div class=\"spacer\"></div>' +",
+        "    '<p><a href=\"http://bszs.conac.cn/sitename?method=show&id=77AA\"><img alt=\"党政机关\"></a></p>' +",
+        "    '<p>主办：示例省人民政府办公厅 &nbsp; 协办：示例日报社</p>' +",
+        "    '<p>政府网站标识码：3404000001 &nbsp; 备案序号：<a href=\"//beian.miit.gov.cn\">皖ICP备05001234号-1</a>"
+        " &nbsp; 淮公备：34040029000130</p>' +",
+        "    '</div>'",
+        ");",
+        "$.ajax({url: 'https://my.example.gov.cn/sso/info', dataType: 'jsonp'});",
+    ])
+    scripts = "".join(f'<script src="static/js/{n}.js"></script>' for n in ("head", "nav", "share", "link"))
+    scripts += '<script src="static/js/footer.js"></script><script src="static/js/common.js"></script>'
+    head = '<script src="static/js/jquery.min.js"></script><script src="static/js/jquery.qrcode.min.js"></script>'
+    routes = {"/": html(home_html(scripts, head))}
+    for name in ("head", "nav", "share", "common"):
+        routes[f"/static/js/{name}.js"] = raw(b"$(function(){ $('.nav li').hover(function(){}); });",
+                                              "application/javascript")
+    routes["/static/js/link.js"] = raw("document.writeln('<div class=\"link\"><a href=\"http://www.gov.cn/\">"
+                                       "中国政府网</a></div>');".encode(), "application/javascript")
+    routes["/static/js/footer.js"] = raw(footer_js.encode(), "application/javascript")
+    found, probe = crawl_identity(routes)
+    assert found == []
+    names = [f["url"].rsplit("/", 1)[-1] for f in probe["fragments"]]
+    assert "footer.js" in names and "jquery.min.js" not in names
+
+
+def test_footer_boxes_are_named_footer_not_buttons_or_decorations() -> None:
+    from govinspect.crawl.includes import find_refs
+
+    found = find_refs('<div id="goBottom"></div><div id="footer-bg"></div><div id="footer_box"></div>'
+                      '<footer></footer><div id="ft" data-url="/api/include/footer"></div>', HOME)
+    assert found.containers == ["div#footer_box", "footer", "div#ft"]
+    assert [(r.url, r.via) for r in found.refs] == [(f"{HOME}api/include/footer", "include_attr")]
+
+
+def test_page_without_any_footer_item_and_an_unreachable_script_is_a_notice() -> None:
+    from .support import html
+
+    # A saved page whose scripts still point at the original portal (unreachable here).
+    page = home_html('<script src="http://www.example-portal.gov.cn/script/0/1803221006493218.js"></script>')
+    found, probe = crawl_identity({"/": html(page)})
+    assert probe["bare"] is True
+    assert [(f.severity, f.evidence["item"]) for f in found] == [("notice", "footer")]
+
+
+def test_partial_inline_footer_with_an_unreachable_script_keeps_its_deductions() -> None:
+    from .support import html
+
+    shown = ('<p>主办单位：示例市人民政府办公室 网站标识码：3404000001</p>'
+             '<script src="http://www.example-portal.gov.cn/script/0/1803221006493218.js"></script>')
+    found, probe = crawl_identity({"/": html(home_html(shown))})
+    assert probe["bare"] is False
+    assert sorted(f.evidence["item"] for f in found if f.severity == "deduct") == ["conac", "icp", "police_record"]
+    assert all(f.severity == "deduct" for f in found)
+
+
+def test_unnamed_script_building_the_footer_from_data_on_a_bare_page() -> None:
+    from .support import html, raw
+
+    code = b"$(function(){ $.getJSON('/api/site/3', function (d) { $('#main-info').html(d.html); }); });"
+    found, _ = crawl_identity({"/": html(home_html('<script src="/js/app.js"></script>')),
+                               "/js/app.js": raw(code, "application/javascript")})
+    assert [(f.severity, f.evidence["item"]) for f in found] == [("notice", "footer")]
+
+
+def test_inline_write_of_a_footer_iframe_and_script_charset_attribute() -> None:
+    from .support import html, raw
+
+    writes_iframe = ("<script>document.write('<iframe src=\"/include/foot.html\" frameborder=\"0\" "
+                     "scrolling=\"no\" width=\"100%\"></iframe>');</script>")
+    found, probe = crawl_identity({"/": html(home_html(writes_iframe)), "/include/foot.html": html(FOOTER)})
+    assert found == [] and any(f["via"] == "iframe" for f in probe["fragments"])
+    # A UTF-8 page including a GBK script the tag declares (TRS templates write charset="gb2312").
+    tag = '<script type="text/javascript" src="/images/dibu.js" charset="gb2312"></script>'
+    found, _ = crawl_identity({"/": html(home_html(tag)),
+                               "/images/dibu.js": raw(js_writes(FOOTER).encode("gbk"), "application/javascript")})
+    assert found == []

@@ -133,3 +133,42 @@ def test_loaded_and_run_by_name() -> None:
     assert load_check("privacy") is privacy.check
     [f] = run_checks(snap, ctx(), ["privacy"])
     assert f.code == "privacy.leak" and f.evidence["kind"] == "id_card"
+
+
+def test_procurement_notice_and_footer_codes_are_not_leaks() -> None:
+    from .test_pii import PROCUREMENT
+
+    footer = "主办单位：示例市人民政府办公室 网站标识码：3404000001 皖ICP备05001234号-1 冀公网安备 13010202000 123号"
+    assert run(page("tzgg/201910/t20191008_2.html", PROCUREMENT), page("include/foot.html", footer)) == []
+
+
+def test_real_roster_next_to_a_procurement_notice_is_still_found() -> None:
+    from .test_pii import PROCUREMENT
+
+    findings = run(page("tzgg/201910/t20191008_3.html", f"{PROCUREMENT}\n{DIBAO}"))
+    assert {f.evidence["kind"] for f in findings} == {"id_card", "phone"}
+    assert all(f.severity == "veto" for f in findings)
+
+
+def test_fixture_world_controls_are_rendered_and_clean() -> None:
+    """The demo world's 采购公告 and script footers are in its truth notes and carry no leak."""
+    from datetime import date
+
+    from govinspect.checks.pii import scan_text
+    from govinspect.demo.world import build_world
+    from govinspect.extract.html import extract_page
+
+    world = build_world(date(2019, 10, 20), scale=0.3)
+    wjw = world.site("wjw")
+    notes = wjw.truth.notes
+    [notice] = [p for p, n in notes.items() if "采购公告" in n]
+    body = wjw.resources[notice].body.decode("utf-8")
+    assert "项目联系人" in body and "联系方式：李女士" in body
+    text_page = Page(url=f"{HOME}x.html", final_url=f"{HOME}x.html")
+    extract_page(text_page, body, date(2019, 10, 20))
+    assert scan_text(text_page.text, today=date(2019, 10, 20)) == []
+    assert wjw.truth.privacy == []
+    footers = {key: [p for p, n in world.site(key).truth.notes.items() if "footer loaded by script" in n]
+               for key in ("jyj", "wjw", "fengtai")}
+    assert footers == {"jyj": ["/include/footer.js"], "wjw": ["/include/foot.html"], "fengtai": ["/inc/bottom.html"]}
+    assert "公网安备" in world.site("jyj").resources["/include/footer.js"].body.decode("gbk")

@@ -283,3 +283,84 @@ def test_dibao_list_is_a_leak() -> None:
 
 def test_contact_page_is_not_a_leak() -> None:
     assert scan_text(CONTACT, today=TODAY) == []
+
+
+# --- numbers that are not personal (issue 8): codes, contact persons, longer runs, URLs
+
+# The sections of a 采购公告 as 政府采购公告和公示信息格式规范 (财政部 2020) lays them out.
+PROCUREMENT = """三、提出询问 凡对本次招标提出询问，请按以下方式联系。
+1.采购人信息 名称：淮南市卫生健康委员会 地址：淮南市人民路39号 邮编：232001 联系方式：王工 13805541234
+2.采购代理机构信息 名称：安徽淮南建设项目管理有限公司 统一社会信用代码：91340400MA2N12345K
+传真：0554-6612345 联系方式：李女士 13955412345
+3.项目联系方式 项目联系人：李女士、陈先生 18955400001
+采购人联系方式：张先生 15855400002 代理机构联系方式：刘工，13655400003
+举报电话：17755400004 监督电话：（0554）6671234、13355400005"""
+
+
+def test_procurement_contact_persons_are_public() -> None:
+    assert scan_text(PROCUREMENT, today=TODAY) == []
+
+
+@pytest.mark.parametrize("text", [
+    "项目联系人：王工（13805541234）", "联系人及电话：王工 13805541234", "联系人：王工、李工 13805541234",
+    "联系方式：李女士 13955412345、13805541234", "联系人：13805541234",
+])
+def test_contact_person_variants(text: str) -> None:
+    assert scan_text(text, today=TODAY) == []
+
+
+@pytest.mark.parametrize("text", [
+    "冀公网安备 13010202000123号",  # 14 digits with a mobile-like head
+    "冀公网安备 13010202000 123号",  # the same number split by markup into two runs
+    "京ICP证13010202号 京公网安备13010502000101号",
+    "网站标识码：1381234567 等保备案编号：13812345678-00001",
+    "增值电信业务经营许可证：皖B2-13812345678",
+    "传真：13812345678",
+    f"统一社会信用代码：{ID}",  # an organisation code that happens to pass the ID check
+    f"组织机构代码 {ID}",
+    "纳税人识别号：6222021234567890128",  # Luhn-valid: a card number without its label
+])
+def test_labelled_codes_are_not_leaks(text: str) -> None:
+    assert scan_text(text, today=TODAY) == []
+
+
+@pytest.mark.parametrize("number", ["13010202000 123", "13812345678", ID, "6222021234567890128"])
+def test_the_same_numbers_without_their_label_are_leaks(number: str) -> None:
+    assert scan_text(f"张某某 {number}", today=TODAY) != []
+
+
+@pytest.mark.parametrize("text", [
+    "编号13812345678-2", "SN13812345678", "流水号 2019.13812345678", "x_13812345678",
+    "9913812345678",  # inside a longer run: never a phone
+])
+def test_digits_inside_a_longer_code_are_not_phones(text: str) -> None:
+    assert scan_text(text, today=TODAY) == []
+
+
+@pytest.mark.parametrize("text", [
+    f"附件：http://www.example.gov.cn/upload/{ID}.pdf",
+    f"下载：/uploadfiles/201910/{ID}.xlsx",
+    f"附件：张某某{ID}.docx",
+    f"见 www.example.gov.cn/cx?sfzh={ID}&x=1",
+])
+def test_numbers_inside_urls_and_file_names_are_references(text: str) -> None:
+    assert scan_text(text, today=TODAY) == []
+    assert [h.kind for h in scan_text(text, today=TODAY, urls=True)] == ["id_card"]
+
+
+@pytest.mark.parametrize("text", [
+    f"姓名 联系方式 张某某 {PHONE}",  # a table header without colon, then a person: a leak
+    f"联系人 张某某 {PHONE}",
+    f"备案人身份证号：{ID}",  # 备案 followed by a personal label
+    f"受理人：张某某 手机{PHONE}",
+    f"{PHONE}/15955412345",  # two mobiles joined by a slash stay two mobiles
+])
+def test_personal_numbers_near_the_new_labels_stay_leaks(text: str) -> None:
+    assert scan_text(text, today=TODAY) != []
+
+
+def test_roster_with_contact_column_is_still_a_leak() -> None:
+    roster = ("序号 姓名 身份证号码 联系方式 联系人 保障人数\n"
+              f"1 张某某 {ID} {PHONE} 本人 3\n2 李某某 {ID_X} 15955412345 本人 2")
+    kinds = [h.kind for h in scan_text(roster, today=TODAY)]
+    assert kinds.count("id_card") == 2 and kinds.count("phone") == 2

@@ -5,6 +5,12 @@ home page: the 党政机关网站标识 badge, 网站标识码, 主办单位, IC
 (formats from real footers, see indicators.md "Site identity"). Footers are not always marked
 up, so the whole visible text is searched and matches in its last third are preferred.
 承办单位 is optional and only recorded.
+
+Many portals load their footer by script or include (``document.write`` from a shared
+script, ``$("#footer").load(...)``, SSI, iframes); crawl/includes.py fetches those once per
+site and this check reads the home page together with them, as a visitor sees it. When the
+footer is loaded from somewhere the crawl could not read (a 404 fragment, a script building
+it from data), the items not seen make one ``notice`` saying so, not one deduction each.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
-from ..model import Finding, Page
+from ..model import Finding, Link, Page
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
 from .base import Context
@@ -32,6 +39,12 @@ _SITE_CODE_PREFIX = re.compile(r"(?:bm\d{8}|\d{10})(?!\d)", re.I)
 _ICP = re.compile(rf"([{_PROV}])\s*ICP\s*备\s*(\d{{4,}})\s*号?(?:\s*-\s*(\d+))?", re.I)
 _ICP_LOOSE = re.compile(r"[\u4e00-\u9fa5]?ICP\s*备[^\s]{0,24}", re.I)
 _POLICE = re.compile(rf"([{_PROV}])\s*公网安备\s*(?:号\s*)?[:：]?\s*(\d{{14}})(?!\d)\s*号?")
+# The 14-digit number under other labels: "公安机关备案号：43010302000524" (a provincial
+# bureau's footer, an el-footer of 湖南省市场监督管理局 found by code search) and a city
+# bureau's "郑公备：41010029000130" (henan.gov.cn footer script, github mhxqwer/zyjhenan.gov.cn
+# static/js/footer.js).
+_POLICE_LABELLED = re.compile(
+    r"(?:(?:公安机关|公安|公网安)备案(?:编?号)?|[\u4e00-\u9fa5]公备)\s*[:：]?\s*(\d{14})(?!\d)")
 _POLICE_LOOSE = re.compile(r"[\u4e00-\u9fa5]?公网安备[^\s]{0,4}\s*[^\s]{0,24}")
 _SPONSOR = re.compile(r"(?:网站)?主\s*办(?:\s*单\s*位)?\s*[:：]\s*")
 # "淮南市人民政府办公室主办" style, only trusted near the bottom of the page.
@@ -48,6 +61,8 @@ _CONAC_SCRIPT = re.compile(r"/CA\d{15,}\.js(?:$|\?)", re.I)  # dcs.conac.cn/js/.
 _CONAC_ALT = "党政机关"
 _TAIL_CHARS = 1000
 _MAX_FRAMES = 5
+# Text that says a fragment is (part of) a footer: the items themselves, 版权, contact lines.
+_FOOTER_TEXT = re.compile(r"主\s*办|承\s*办|版权|Copyright|ICP|公网安备|网站标识码|网站识别码|地址|电话", re.I)
 
 LABELS = {
     "sponsor": "主办单位",
@@ -86,13 +101,43 @@ def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:
     if home is None or not home.ok or home.error in UNREADABLE or not home.is_html:
         return  # availability reports why
     url = snap.home_url or ctx.site.url
-    page = with_frames(snap, home)
+    includes = snap.probes.get("includes")
+    page = with_includes(with_frames(snap, home), includes)
     if len(page.text.strip()) < 20 and not page.links:
         yield Finding("identity.missing", "notice", url, "首页无可见文字，未能检查网站标识",
                       {"item": "footer", "error": "首页无可见文字(可能由脚本生成)"})
         return
     found = read_identity(page)
-    yield from _findings(found, ctx.site.site_code, url, home.meta)
+    sources = [str(f.get("url")) for f in (includes or {}).get("fragments") or []]
+    yield from _findings(found, ctx.site.site_code, url, home.meta, unresolved(includes), sources)
+
+
+def with_includes(home: Page, includes: dict[str, Any] | None) -> Page:
+    """The home page with the text and references of the fragments it loads (crawl/includes.py)."""
+    fragments = (includes or {}).get("fragments") or []
+    if not fragments:
+        return home
+    links = [Link(str(d.get("url") or ""), str(d.get("text") or ""), str(d.get("tag") or "a"))
+             for f in fragments for d in f.get("links") or []]
+    # Footers come last on a page: appended text stays in the zone read as the footer.
+    return replace(home, text=" ".join([home.text, *(str(f.get("text") or "") for f in fragments)]),
+                   links=[*home.links, *links],
+                   script_targets=[*home.script_targets, *(t for f in fragments for t in f.get("script_targets") or [])])
+
+
+def unresolved(includes: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Footer includes the crawl could not read, and empty footer boxes no readable fragment fills."""
+    if not includes:
+        return []
+    out = [dict(u) for u in includes.get("unresolved") or [] if u.get("footer")]
+    if includes.get("error"):  # the probe could not read the home page's includes at all
+        out.append({"url": includes.get("url"), "via": "probe", "error": includes["error"],
+                    "reason": f"未能读取首页引用的页面片段({includes['error']})"})
+    filled = any(_FOOTER_TEXT.search(str(f.get("text") or "")) for f in includes.get("fragments") or [])
+    if not filled:
+        out += [{"url": includes.get("url"), "via": "container", "error": "script",
+                 "reason": f"页面底部容器 {box} 为空(由脚本生成)"} for box in includes.get("containers") or []]
+    return out
 
 
 def with_frames(snap: Snapshot, home: Page) -> Page:
@@ -125,7 +170,8 @@ def read_identity(page: Page) -> Identity:
     ident.icp = _formatted(_ICP, text, tail, _icp_value)
     if ident.icp is None and (loose := _loose(_ICP_LOOSE, text, tail)) is not None:
         ident.invalid["icp"] = loose
-    ident.police_record = _formatted(_POLICE, text, tail, lambda m: f"{m[1]}公网安备 {m[2]}号")
+    ident.police_record = (_formatted(_POLICE, text, tail, lambda m: f"{m[1]}公网安备 {m[2]}号")
+                           or _formatted(_POLICE_LABELLED, text, tail, lambda m: m[0].strip()))
     if ident.police_record is None and (loose := _loose(_POLICE_LOOSE, text, tail)) is not None:
         ident.invalid["police_record"] = loose
     return ident
@@ -148,11 +194,15 @@ def _conac_url(url: str) -> bool:
     return "conac.cn" in low or "_ideconac" in low or bool(_CONAC_SCRIPT.search(url))
 
 
-def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, str]) -> Iterator[Finding]:
+def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, str],
+              unread: list[dict[str, Any]] | None = None, sources: list[str] | None = None) -> Iterator[Finding]:
     values = found.values()
+    not_seen: list[str] = []
     for item in ITEMS:
         value = getattr(found, item)
         evidence: dict[str, object] = {"item": item, "values": values}
+        if sources:  # the footer was read from these fragments too (crawl/includes.py)
+            evidence["footer_from"] = sources[:5]
         if item == "site_code" and value is not None and expected and _code_key(value) != _code_key(expected):
             evidence.update(problem="mismatch", found=value, expected=expected.strip())
             yield Finding("identity.missing", "deduct", url,
@@ -162,6 +212,8 @@ def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, s
             evidence.update(problem="invalid", found=bad)
             yield Finding("identity.missing", "deduct", url,
                           f"{LABELS[item]} {bad} 格式不规范(应如 {EXAMPLES[item]})", evidence)
+        elif not value and unread:
+            not_seen.append(item)  # perhaps in the footer the crawl could not read: one notice below
         elif not value:
             evidence.update(problem="missing", found=None)
             where = "首页" if item == "conac" else "首页底部"
@@ -171,6 +223,14 @@ def _findings(found: Identity, expected: str | None, url: str, meta: dict[str, s
                 evidence["meta"] = meta_code
                 note = f"(页面元数据 SiteIDCode 为 {meta_code}，但未在页面展示)"
             yield Finding("identity.missing", "deduct", url, f"{where}未发现{LABELS[item]}{note}", evidence)
+    if not_seen and unread:
+        first = unread[0]
+        labels = "、".join(LABELS[i] for i in not_seen)
+        yield Finding("identity.missing", "notice", url,
+                      f"页面底部由脚本或包含文件加载，未能读取({first.get('url')}: {first.get('reason')})，"
+                      f"未能检查{labels}",
+                      {"item": "footer", "problem": "unresolved", "missing": not_seen, "values": values,
+                       "includes": [{k: u.get(k) for k in ("url", "via", "error", "reason")} for u in unread[:5]]})
 
 
 def _sponsor(text: str, tail: int) -> str | None:

@@ -23,8 +23,20 @@ characters before it, a contact label stands (联系电话, 咨询电话, 投诉
 and bracketed words separates the two (so a table header followed by a person's name does
 not excuse that person's number). Telephone numbers (landline or mobile) standing between
 the label and the number, joined by 、 ， / 或, do not count towards the 12 characters, so in
-"咨询电话：0554-6671234、138…" the mobile is excused too. Other labels (手机, 联系人) do
-not excuse a number. ID numbers and bank card numbers are always leaks, whatever the context.
+"咨询电话：0554-6671234、138…" the mobile is excused too. A notice's contact person is
+public as well: after 联系人：/联系方式： (项目联系人, 采购人联系方式, 代理机构联系方式, the
+labels of 政府采购公告和公示信息格式规范 (财政部 2020) sections "凡对本次采购提出询问") a
+mobile is excused when only one to three short names (王工, 李女士) stand between, and the
+label carries its colon (a bare table header 联系方式 followed by a name does not excuse).
+
+Numbers that are not personal (issue 8): a number labelled as a filing, licence, postal,
+fax or organisation code (公网安备, ICP备/ICP证, 备案号, 等保/等级保护, 许可证, 邮编/邮政编码,
+传真, 统一社会信用代码, 组织机构代码, 网站标识码, 纳税人识别号) is never a leak of any kind,
+when only punctuation, codes and 号/编号 stand between label and number. Digits glued to more
+digits, letters, ``_`` or a ``-``/``.`` joined digit never form a mobile number (a
+14-digit 公网安备 number split by markup, a serial). A number inside a URL or file name
+(``http://``, ``/upload/...``, ``....pdf``, ``?id=``) is a reference, not published text; the
+URL masking in checks/privacy.py asks for those explicitly (``urls=True``).
 
 Masking: ID ``340403********1234`` (first 6, last 4), phone ``138****1234`` (first 3,
 last 4), card ``6222 **** **** 1234`` (first 4, last 4). Full numbers never leave this
@@ -70,7 +82,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－＋\u3000", "
 # Digit boundaries: never part of a longer run, nor of a decimal like 0.13805541234.
 _ID_RE = re.compile(r"(?<!\d)(?<!\d\.)\d{17}[\dXx](?!\d)(?!\.\d)", re.ASCII)
 _PHONE_RE = re.compile(
-    r"(?<!\d)(?<!\d\.)(?:(?:\+|00)?86[- ]?)?(?P<a>" + _MOBILE_PREFIX + r")(?P<s>[- ]?)(?P<b>\d{4})(?P=s)(?P<c>\d{4})(?!\d)(?!\.\d)",
+    r"(?<![\dA-Za-z_])(?<!\d[-.])(?:(?:\+|00)?86[- ]?)?(?P<a>" + _MOBILE_PREFIX
+    + r")(?P<s>[- ]?)(?P<b>\d{4})(?P=s)(?P<c>\d{4})(?![\dA-Za-z_])(?![-.]\d)",
     re.ASCII,
 )
 _CARD_RE = re.compile(
@@ -91,6 +104,25 @@ _LABEL_WORDS = re.compile(r"电话|号码|手机|热线")
 # skipped when looking for the label, so "咨询电话：0554-6671234、138..." excuses the mobile.
 _NUMBER_BEFORE_REVERSED = re.compile(r"[\s、,，/;；或及]*[)）]?\d[\d\-  ()（）]{5,}\d[(（]?\+?")
 _LOOKBACK = 80
+# A notice's contact person: 联系人：王工 138..., 联系方式：李女士 138... (colon required).
+_PERSON_LABEL = re.compile(r"(?:联系人|联系方式)(?:及(?:联系)?(?:电话|方式))?\s*[:：]")
+_PERSON_WINDOW = 28
+_NAMES = re.compile(r"(?:[\u4e00-\u9fff]{1,4}(?:先生|女士|老师|经理|主任|工)?[\s、,，/和及]*){0,3}")
+# Labels of numbers that are not personal: filings, licences, postal, fax and organisation codes.
+_CODE_LABEL = re.compile(
+    r"公网安备|公备|ICP\s*[备证]|备案|等保|等级保护|许可证|邮编|邮政编码|传真|统一社会信用代码|信用代码"
+    r"|组织机构代码|网站标识码|网站识别码|纳税人识别号",
+    re.I,
+)
+_CODE_WINDOW = 24
+_CODE_GAP = re.compile(r"[\s:：#№\-—()（）\[\]【】A-Za-z0-9.号码为是第编]*")
+# The text around a number up to spaces and Chinese punctuation: a URL or a file name?
+_TOKEN_STOP = set(" \t\r\n\u3000，。；、：（）《》“”\"'<>|｜")
+_URLISH = re.compile(
+    r"://|^www\.|^/|[A-Za-z_][\w-]*/|[?&][\w.]+=|\.(?:s?html?|jsp|aspx?|php|pdf|docx?|xlsx?|wps|et|zip|rar|7z"
+    r"|jpe?g|png|gif|bmp|txt|csv|ofd)(?![A-Za-z])",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,27 +201,53 @@ def mask(kind: Kind, digits: str) -> str:
     return f"{digits[:4]} **** **** {digits[-4:]}"
 
 
-def scan_text(text: str, today: date | None = None) -> list[PiiHit]:
-    """Every personal number in ``text`` as masked hits, in order of position."""
+def scan_text(text: str, today: date | None = None, *, urls: bool = False) -> list[PiiHit]:
+    """Every personal number in ``text`` as masked hits, in order of position (``urls``: also in URLs)."""
     norm = text.translate(_FULLWIDTH)
     hits: list[PiiHit] = []
     taken: list[tuple[int, int]] = []
+
+    def public(m: re.Match[str]) -> bool:
+        """Labelled as a non-personal code, or part of a URL or file name."""
+        return _is_code(norm, m.start()) or (not urls and _in_url(norm, m.start(), m.end()))
+
     for m in _ID_RE.finditer(norm):
         if valid_id(m.group(), today):
-            hits.append(PiiHit("id_card", mask("id_card", m.group().upper()), m.start(), m.end()))
-            taken.append(m.span())
+            taken.append(m.span())  # taken even when excused: its digits are no phone or card
+            if not public(m):
+                hits.append(PiiHit("id_card", mask("id_card", m.group().upper()), m.start(), m.end()))
     for m in _CARD_RE.finditer(norm):
         digits = re.sub(r"[- ]", "", m.group())
         if valid_card(digits, today) and not _overlaps(m.span(), taken):
-            hits.append(PiiHit("bank_card", mask("bank_card", digits), m.start(), m.end()))
             bisect.insort(taken, m.span())
+            if not public(m):
+                hits.append(PiiHit("bank_card", mask("bank_card", digits), m.start(), m.end()))
     for m in _PHONE_RE.finditer(norm):
-        if _overlaps(m.span(), taken) or _is_contact(norm, m.start()):
+        if _overlaps(m.span(), taken) or _is_contact(norm, m.start()) or public(m):
             continue
         digits = m.group("a") + m.group("b") + m.group("c")
         hits.append(PiiHit("phone", mask("phone", digits), m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _is_code(text: str, start: int) -> bool:
+    """True when a filing, licence, postal, fax or organisation-code label stands just before ``start``."""
+    before = text[max(0, start - _CODE_WINDOW) : start]
+    labels = list(_CODE_LABEL.finditer(before))
+    return bool(labels) and _CODE_GAP.fullmatch(before[labels[-1].end() :]) is not None
+
+
+def _in_url(text: str, start: int, end: int) -> bool:
+    """True when the number at ``start:end`` is part of a URL or a file name."""
+    left = start
+    while left > 0 and start - left < 200 and text[left - 1] not in _TOKEN_STOP:
+        left -= 1
+    right = end
+    while right < len(text) and right - end < 200 and text[right] not in _TOKEN_STOP:
+        right += 1
+    token = text[left:right]
+    return token != text[start:end] and _URLISH.search(token) is not None
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -202,14 +260,21 @@ def _is_contact(text: str, start: int) -> bool:
     """True when the number at ``start`` is an office's published contact number."""
     lookback = max(0, start - _LOOKBACK)
     before = text[text.rfind("\n", lookback, start) + 1 or lookback : start]
-    if _CONTACT_LABEL.search(before) is None:
+    if _CONTACT_LABEL.search(before) is None and _PERSON_LABEL.search(before) is None:
         return False
     reversed_before, skipped = before[::-1], 0
     while m := _NUMBER_BEFORE_REVERSED.match(reversed_before, skipped):
         skipped = m.end()
-    window = before[: len(before) - skipped][-_CONTACT_WINDOW:]
+    kept = before[: len(before) - skipped]
+    window = kept[-_CONTACT_WINDOW:]
     labels = list(_CONTACT_LABEL.finditer(window))
-    if not labels:
+    if labels:
+        gap = _LABEL_WORDS.sub("", _BRACKETED.sub("", window[labels[-1].end():]))
+        if _CJK.search(gap) is None:
+            return True
+    window = kept[-_PERSON_WINDOW:]
+    people = list(_PERSON_LABEL.finditer(window))
+    if not people:
         return False
-    gap = _LABEL_WORDS.sub("", _BRACKETED.sub("", window[labels[-1].end():]))
-    return _CJK.search(gap) is None
+    gap = _LABEL_WORDS.sub("", _BRACKETED.sub("", window[people[-1].end():]))
+    return _NAMES.fullmatch(gap.strip(" :：,，;；(（[【")) is not None

@@ -98,7 +98,7 @@ def _notice(page: Page, attachment: bool) -> Finding:
 
 def _masked_url(url: str, as_of: date | None) -> str:
     """The URL with any personal number in it (e.g. ``?sfzh=...``) masked."""
-    hits = scan_text(url, today=as_of)
+    hits = scan_text(url, today=as_of, urls=True)
     for hit in reversed(hits):
         url = url[: hit.start] + hit.masked + url[hit.end :]
     return url

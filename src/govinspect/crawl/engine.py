@@ -31,6 +31,7 @@ from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .includes import probe_includes
 from .messages import describe
 from .parse import parse_response
 from .probes import probe_transport
@@ -123,6 +124,8 @@ class SiteCrawler:
         if self.settings.robots:
             await self._load_robots(home_url)
         home = await self._fetch_home(home_url)
+        if home.ok and home.is_html:  # footers the home page loads by script or include, before the budget runs out
+            self.snap.probes["includes"] = await probe_includes(self.snap, self.fetcher, self.as_of)
         if home.ok and home.is_html:
             crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host)]
             checkers = [

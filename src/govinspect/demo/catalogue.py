@@ -27,7 +27,7 @@ from govinspect.demo.defects_features import (
     WeakInterpretation,
 )
 from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
-from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
+from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage, ProcurementNotice
 from govinspect.demo.defects_security import (
     BrandSpam,
     Cloaking,
@@ -42,6 +42,7 @@ from govinspect.demo.defects_security import (
 from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
+from govinspect.demo.script_footers import ScriptFooter
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
 CITY_TOWNS = ["田家庵区", "大通区", "谢家集区", "八公山区", "潘集区", "凤台县", "寿县", "毛集实验区"]
@@ -140,6 +141,7 @@ def world_specs() -> list[SiteSpec]:
                 HiddenReplyFields("time"),
                 NoBoardStats(),
                 StaleSearchIndex(30),
+                ScriptFooter("get"),  # the script footer omits the ICP number: a true finding
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),
@@ -162,6 +164,7 @@ def world_specs() -> list[SiteSpec]:
                 WeakInterpretation(),
                 OrdinaryThirdParties("工作动态"),  # issue 8 controls: what real portals load
                 HiddenOfficialMenus("/"),
+                ScriptFooter("write"),  # a control: every item in a document.write footer
             ),
             board="局长信箱",
             search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),
@@ -184,6 +187,8 @@ def world_specs() -> list[SiteSpec]:
                 OrdinaryThirdParties("工作动态", articles=1),  # issue 8 controls
                 HiddenOfficialMenus("/"),
                 OrdinaryScripts("工作动态"),  # a control: menus, tabs, search, statistics scripts
+                ScriptFooter("load"),  # a control: every item in a jQuery .load() footer
+                ProcurementNotice(),  # a control: contact persons' mobiles in a 采购公告
             ),
             board="主任信箱",
             search=SearchSpec("/search/index.jsp", "q"),

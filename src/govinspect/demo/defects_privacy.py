@@ -105,3 +105,45 @@ class ContactPage:
         html = "".join(f"<p>{escape(line)}</p>" for line in lines)
         html += f"<p>欢迎社会各界通过以上方式对{escape(s.name)}网站建设提出意见建议。</p>"
         plan.info_pages.append(InfoPage("lxwm", "联系我们", html, paths.info_path(plan, "lxwm")))
+
+
+@dataclass(frozen=True, slots=True)
+class ProcurementNotice:
+    """A control, not a defect: a 采购公告 whose contact persons' mobiles are public by design.
+
+    Its last section follows the layout of 《政府采购公告和公示信息格式规范》(财政部 2020):
+    采购人信息, 采购代理机构信息 and 项目联系方式, each with a 联系方式 or 项目联系人 line whose
+    mobile belongs to a named contact (王工, 李女士); it also prints the agency's 统一社会信用代码,
+    a 邮编 and a 传真 number, and a 监督电话. None of them is a leak (checks/pii.py).
+    """
+
+    column: str = "通知公告"
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = rng.choice(plan.untouched(self.column)[1:])
+        s, loc = plan.spec, plan.spec.locale
+        day = item.real_date
+        year = day.year
+        code = f"{rng.randint(10, 99)}"
+        item.title = f"{s.unit}{year}年信息化设备采购项目公开招标公告"
+        close = day + timedelta(days=21)
+        agent = f"安徽{loc.short}建设项目管理有限公司"
+        # 18-character 统一社会信用代码 of a company: 9 (工商) 1 (企业), region, organisation code.
+        credit = f"91{s.site_code[:4]}00MA2N{rng.randint(10000, 99999)}{rng.choice('ABCDEFGHJK')}{rng.randint(0, 9)}"
+        item.body = [
+            f"项目概况：{s.unit}{year}年信息化设备采购项目的潜在投标人应在{loc.place}公共资源交易中心网站"
+            f"获取招标文件，并于{close.year}年{close.month}月{close.day}日9点30分（北京时间）前递交投标文件。",
+            f"一、项目基本情况 项目编号：HNZC{year}-{code}{rng.randint(100, 999)} 采购方式：公开招标 "
+            f"预算金额：{rng.randint(60, 300)}.00万元 最高限价：同预算金额。",
+            "二、申请人的资格要求：满足《中华人民共和国政府采购法》第二十二条规定；本项目不接受联合体投标。",
+            "三、提出询问 凡对本次招标提出询问，请按以下方式联系。",
+            f"1.采购人信息 名称：{s.unit} 地址：{loc.place}人民路{int(s.site_code[-3:]) + 12}号 "
+            f"邮编：232001 联系方式：王工 {mobile(rng)}",
+            f"2.采购代理机构信息 名称：{agent} 统一社会信用代码：{credit} 地址：{loc.place}洞山中路8号 "
+            f"传真：0554-{6610000 + rng.randint(100, 9999)} 联系方式：李女士 {mobile(rng)}",
+            f"3.项目联系方式 项目联系人：李女士、陈先生 {mobile(rng)}",
+            f"监督电话：{mobile(rng)}",
+        ]
+        plan.notes[item.path] = ("采购公告 with contact persons' mobiles, a 统一社会信用代码, 邮编 and 传真: "
+                                 "a clean control for privacy.leak")

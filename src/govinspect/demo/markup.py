@@ -190,6 +190,8 @@ def shown_code(plan: SitePlan) -> str:
 
 def identity_lines(plan: SitePlan) -> str:
     """The footer identity block: sponsor, site code, ICP, police record, badges."""
+    if plan.shown.get("footer_loader"):  # the footer is loaded by script (demo/script_footers.py)
+        return plan.shown["footer_loader"] or ""
     s = plan.spec
     code = shown_code(plan)
     icp = plan.shown.get("icp", s.icp)

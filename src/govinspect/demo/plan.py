@@ -247,6 +247,8 @@ class SitePlan:
     services: list[ServiceItem] = field(default_factory=list)
     board: BoardPlan | None = None
     search: SearchPlan | None = None
+    # path -> maker of a resource outside the page templates (demo/script_footers.py: footer files).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def column(self, name: str) -> ColumnPlan:
         """The column called ``name``."""

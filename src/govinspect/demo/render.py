@@ -192,6 +192,7 @@ def _patched(plan: SitePlan, make: Maker, inserts: list[str]) -> Made:
 def _makers(plan: SitePlan) -> Iterator[tuple[str, Maker]]:
     style = STYLES[plan.spec.style]
     yield from static_files(plan)
+    yield from plan.extra.items()
     yield "/", lambda: page(plan, style.home(plan))
     for sec in SECTIONS:
         yield style.hub_path(plan, sec), partial(_hub, plan, style, sec)
