@@ -57,6 +57,7 @@ VisitorFn = Callable[[Snapshot, Context], PageVisitor]
 DEFAULT_SITE_CHECKS: tuple[str, ...] = (
     "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
     "required", "services", "interaction", "policy", "sitesearch",
+    "harmful",
 )
 
 

@@ -28,6 +28,7 @@ from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .harmful import probe_harmful
 from .parse import parse_response
 from .probes import probe_transport
 from .search import probe_search
@@ -135,6 +136,7 @@ class SiteCrawler:
             )
         if self.settings.transport_probes and time.monotonic() < self.deadline:
             self.snap.probes["transport"] = await probe_transport(self.site.url, self.settings, self.fetcher)
+        self.snap.probes["harmful"] = await probe_harmful(self.snap, self.fetcher, self.as_of)  # link.harmful
         if self.settings.cloak_sample and time.monotonic() < self.deadline:
             self.snap.probes["cloaking"] = await probe_cloaking(
                 self.snap, self.fetcher, self.settings.cloak_sample, self.as_of
