@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -46,9 +47,11 @@ MAX_LINKS = 50
 # The agent name of the single refetch that carries both the spider UA and the search Referer.
 BOTH = "spider_referer"
 # Recency weighting of the sample: a page published ``age`` days ago weighs
-# 1 / (1 + age / RECENT_DAYS); an undated page weighs UNDATED_WEIGHT.
-RECENT_DAYS = 30
+# 0.5 ** (age / HALF_LIFE_DAYS); an undated page (list pages, static pages) weighs
+# UNDATED_WEIGHT, as much as an article of about four months.
+HALF_LIFE_DAYS = 30
 UNDATED_WEIGHT = 0.05
+MIN_WEIGHT = 1e-12
 
 
 @dataclass(slots=True)
@@ -103,8 +106,8 @@ def _plan(snap: Snapshot, as_of: date) -> tuple[list[str], list[str], int]:
         if when is None:
             weight = UNDATED_WEIGHT
         else:
-            weight = 1.0 / (1.0 + max(0, (as_of - when).days) / RECENT_DAYS)
-        keyed.append((rng.random() ** (1.0 / weight), url))
+            weight = max(MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / HALF_LIFE_DAYS))
+        keyed.append((math.log(1.0 - rng.random()) / weight, url))  # log of u ** (1 / w)
     ranked = [url for _, url in heapq.nlargest(len(keyed), keyed)]
     return home, ranked, len(pages) + len(home)
 
