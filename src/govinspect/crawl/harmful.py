@@ -7,8 +7,10 @@ circulars). The link check only asks whether a target answers; here each distinc
 HTML target (GET, at most ``harmful_max_bytes``) is read: its title, meta keywords and
 description and visible text. Redirects are followed by the Fetcher; a page that moves on by
 meta refresh or script (as casino landing pages do) is followed one hop more. Not fetched:
-government domains (``*.gov.cn`` and the like), ``assume_ok_hosts``, documents and images by
-their extension, and links that already failed the link check.
+government domains (``*.gov.cn`` and the like), hosts given as an IP address (an address is
+not a domain anyone can re-register; sites inside one network link each other that way),
+``assume_ok_hosts``, documents and images by their extension, and links that already failed
+the link check.
 
 The engine stores the result in ``snap.probes["harmful"]``:
 ``{"targets": [{"target", "status", "final_url", "error", "title", "meta", "text"}, ...]}`` and
@@ -18,6 +20,7 @@ the coverage in ``snap.probes["coverage"]["harmful_links"]``. Judging is the che
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from collections import Counter
 from datetime import date
@@ -48,6 +51,14 @@ def government(host: str) -> bool:
     return any(host == s or host.endswith("." + s) for s in GOV_SUFFIXES)
 
 
+def _address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def candidates(snap: Snapshot, settings: Any) -> tuple[list[str], int]:
     """(external targets to fetch, home-page links first, at most PER_HOST per host; total eligible)."""
     skip = {h.lower() for h in settings.assume_ok_hosts} | {h.lower() for h in snap.scope_hosts}
@@ -59,7 +70,7 @@ def candidates(snap: Snapshot, settings: Any) -> tuple[list[str], int]:
         target = status.target
         parts = urlsplit(target)
         host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not host or government(host):
+        if parts.scheme not in ("http", "https") or not host or government(host) or _address(host):
             continue
         if host in skip or parts.netloc.lower() in skip or url_ext(target) in NON_HTML_EXT:
             continue

@@ -28,6 +28,12 @@ from govinspect.demo.defects_features import (
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.harmful import (
+    CleanCommercialLinks,
+    CloakedArticle,
+    LapsedArticleLink,
+    LapsedFriendLink,
+)
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
@@ -70,6 +76,7 @@ def world_specs() -> list[SiteSpec]:
                 VagueGuide(("basis", "time")),
                 HiddenReplyFields("unit"),
                 WeakInterpretation(),
+                LapsedFriendLink(),
             ),
             guides="table", board="市长信箱",
             search=SearchSpec("/site/search/11588261", "keywords",
@@ -96,6 +103,7 @@ def world_specs() -> list[SiteSpec]:
                 FooterSiteCode(),
                 OverdueLetter(working_days=22),
                 OverdueLetter(days=120, status="processing"),
+                LapsedArticleLink("工作动态"),
             ),
             board="网上咨询",
             search=SearchSpec("/was5/web/search", "searchword", params=(("channelid", "239418"),)),
@@ -123,6 +131,7 @@ def world_specs() -> list[SiteSpec]:
                 HiddenReplyFields("time"),
                 NoBoardStats(),
                 StaleSearchIndex(30),
+                CloakedArticle("工作动态"),
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),
@@ -143,6 +152,7 @@ def world_specs() -> list[SiteSpec]:
                 BrokenLinks(n404=2, n500=2, missing_files=0, cross404="huainan"),
                 GamblingWarning("工作动态"),  # a control: gambling words in a warning
                 WeakInterpretation(),
+                CleanCommercialLinks("工作动态"),  # a control: a bank and a gambling-raid report
             ),
             board="局长信箱",
             search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),
