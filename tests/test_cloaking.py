@@ -158,3 +158,22 @@ def test_compact_keeps_only_what_the_normal_view_lacks() -> None:
     moved = compact({"url": url, "agent": BOTH, "status": 200, "final_url": "http://www.xpj.cc/",
                      "title": "通知", "text": "", "links": []}, normal)
     assert not moved["same"]
+
+
+def test_a_firewall_that_refuses_spiders_is_a_notice_not_a_pass() -> None:
+    pages = {"/": _doc("某县人民政府", "<a href='/a.html'>文章</a>"), "/a.html": _doc("文章", "<p>正文</p>")}
+
+    def route(path: str):
+        async def handler(request: web.Request) -> web.StreamResponse:
+            if "Baiduspider" in request.headers.get("User-Agent", ""):
+                return web.Response(status=403, text="Forbidden")
+            return web.Response(text=pages[path], content_type="text/html")
+
+        return handler
+
+    with LoopbackServer({p: route(p) for p in pages}) as srv:
+        snap = asyncio.run(crawl_site(_entry(srv.url("/")), _settings(), AS_OF))
+    cov = snap.probes["coverage"]["cloaking"]
+    assert cov["failed"] == 2 and cov["pages_compared"] == 2  # the referer views still came through
+    [notice] = [f for f in cloaking(snap, Judge.for_snapshot(snap, ctx())) if f.code == "crawl.incomplete"]
+    assert "2 次请求失败" in notice.message
