@@ -150,7 +150,9 @@ def test_probe_reads_each_external_target_once_and_skips_government() -> None:
             "www.hnrbs.com": f"http://www.hnrbs.com:{news.port}/news/1.html",
             "jyt.ah.gov.cn": f"http://jyt.ah.gov.cn:{gov.port}/",
         }
-        friends = "".join(f"<a href='{u}'>友情链接{i}</a>" for i, u in enumerate(links.values()))
+        # The casino also answers on its bare address: an address is not a domain, never read.
+        bare = f"<a href='http://127.0.0.1:{casino.port}/'>旧址</a>"
+        friends = bare + "".join(f"<a href='{u}'>友情链接{i}</a>" for i, u in enumerate(links.values()))
         article = f"<p>正文</p><a href='{links['www.hnlyxh.com']}'>旅游协会</a>"
         with LoopbackServer({"/": html(_page("某县人民政府", friends + "<a href='/a.html'>文章</a>")),
                              "/a.html": html(_page("文章", article))}) as srv:

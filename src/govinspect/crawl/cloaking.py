@@ -60,7 +60,6 @@ class Coverage:
 
     mode: str = "sample"  # all | sample
     pages_eligible: int = 0
-    pages_compared: int = 0
     requests: int = 0
     failed: int = 0
     stopped: str | None = None
