@@ -1,9 +1,15 @@
 """External link targets fetched once each, so that checks/harmful.py can tell which now serve spam.
 
 A friend link or an old article's link to a company, association or event site outlives the
-site's domain; when the registration lapses, casino operators buy such domains for the links
-and the search ranking they bring (the "过期域名" case of 链接指向违规网站 in inspection
-circulars). The link check only asks whether a target answers; here each distinct external
+site's domain; when the registration lapses, gambling operators buy such domains for the links
+and the search ranking they bring. Such targets still answer 200, so a link check passes
+them; they serve a casino page or redirect (301/302) to the casino's own domain. Sources:
+github.com/jivoi/awesome-osint pull 1126 (11 listed domains hijacked or parked, six serving
+gambling, several by 301 to another domain), github.com/robhunter/agentdeals issue 1229
+(expired domains taken over by slot sites, found by comparing the registrable domain linked
+with the one that answers), github.com/gojp/goreportcard issue 449 and
+github.com/hagezi/dns-blocklists issue 9747 (an expired domain now redirecting to a casino).
+The link check only asks whether a target answers; here each distinct external
 HTML target (GET, at most ``harmful_max_bytes``) is read: its title, meta keywords and
 description and visible text. Redirects are followed by the Fetcher; a page that moves on by
 meta refresh or script (as casino landing pages do) is followed one hop more. Not fetched:
@@ -38,9 +44,10 @@ from .frontier import NON_HTML_EXT, url_ext
 
 MAX_TEXT = 10_000
 PER_HOST = 3  # distinct targets fetched per host: a news site linked 200 times is read 3 times
-# Government names are not fetched: a lapsed domain is a commercial one, and government
-# sites are inspected in their own right (.gov.cn: CNNIC rules for 政府机构域名; .gov.hk/.gov.mo;
-# 政务 and 公益 are the CONAC-run Chinese-script TLDs for government and public institutions).
+# Government names are not fetched (issue 8, item 9): government sites are inspected in their
+# own right (.gov.cn: CNNIC rules for 政府机构域名; .gov.hk/.gov.mo; 政务 is the CONAC-run
+# Chinese-script TLD for government bodies). Known gap: abandoned .gov.cn names do get traded
+# and reused for grey sites (eqbang.com/jzzs/7446215.html, 2023); such a link is not read here.
 GOV_SUFFIXES = ("gov.cn", "gov.hk", "gov.mo", "gov.tw", "gov", "mil.cn", "xn--zfr164b", "政务")
 _FOLLOW = frozenset({"location", "meta_refresh"})
 
