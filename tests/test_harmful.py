@@ -219,3 +219,48 @@ def _entry(url: str):
 
     return SiteEntry(name="某县人民政府", url=url)
 
+
+
+# --- the fixture world's truth and its scoring ----------------------------------------------
+
+
+def test_world_truth_names_the_lapsed_links_and_serves_them(demo_world, world_server) -> None:
+    import json
+
+    from govinspect.demo.harmful import CASINO_HOSTS, CONTROL_HOSTS
+
+    links = world_server.links
+    doc = json.loads(json.dumps(demo_world.truth_dict(world_server.base_urls, links)))
+    harmful = {m["target"] for s in doc.values() for m in s["harmful"]}
+    assert harmful == {links["site:hnlyxh"], links["site:hnzsh"]}
+    assert {m["kind"] for s in doc.values() for m in s["harmful"]} == {"gambling"}
+    assert demo_world.hosts() == dict.fromkeys({**CASINO_HOSTS, **CONTROL_HOSTS}.values(), "127.0.0.1")
+    # The truth's targets are served under their names, reached through the `hosts` setting.
+    from govinspect.crawl.fetch import Fetcher
+
+    async def bodies() -> list[tuple[str, bytes]]:
+        async with Fetcher(Settings(offline=True, timeout=5, hosts=demo_world.hosts())) as fetcher:
+            return [((r := await fetcher.fetch(t)).final_url, r.body) for t in sorted(harmful)]
+
+    answers = asyncio.run(bodies())
+    assert all("新葡京娱乐场".encode() in body for _, body in answers)
+    assert {final.split("/")[2].split(":")[0] for final, _ in answers} == {"www.hnlyxh.com", "www.xpj8866.com"}
+    clean = {s.key for s in demo_world.sites if not s.truth.harmful}
+    assert {"jyj", "wjw", "fengtai"} <= clean
+
+
+def test_evaluation_scores_link_harmful_by_target(demo_world, world_server) -> None:
+    from govinspect.demo.evaluate import evaluate
+    from govinspect.model import Finding, SiteResult
+    from govinspect.service import ScanResult
+
+    bases, links = world_server.base_urls, world_server.links
+    result = ScanResult(as_of=AS_OF)
+    for site in demo_world.sites:
+        found = [Finding("link.harmful", "veto", bases[site.key], "", {"target": t})
+                 for t in site.truth.harmful_targets(bases[site.key], links)]
+        if site.key == "jyj":  # a false alarm on the bank control
+            found.append(Finding("link.harmful", "veto", bases["jyj"], "", {"target": links["site:hnrcbank"]}))
+        result.sites.append(SiteResult(site.name, bases[site.key], "fail", True, 80.0, 100, found))
+    score = evaluate(result, demo_world, bases, links, codes=["link.harmful"])["link.harmful"]
+    assert (score.tp, score.fp, score.fn) == (2, 1, 0)
