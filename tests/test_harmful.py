@@ -264,3 +264,25 @@ def test_evaluation_scores_link_harmful_by_target(demo_world, world_server) -> N
         result.sites.append(SiteResult(site.name, bases[site.key], "fail", True, 80.0, 100, found))
     score = evaluate(result, demo_world, bases, links, codes=["link.harmful"])["link.harmful"]
     assert (score.tp, score.fp, score.fn) == (2, 1, 0)
+
+
+def test_target_is_read_as_a_visitor_clicking_the_link() -> None:
+    """A kit that shows its casino only to visitors coming from another site is still seen."""
+    seen: list[str] = []
+
+    async def kit(request: web.Request) -> web.StreamResponse:
+        referer = request.headers.get("Referer", "")
+        if request.method == "GET":
+            seen.append(referer)
+        body = _page(CASINO_TITLE, CASINO_TEXT) if referer else _page("淮南市旅游协会", "欢迎访问")
+        return web.Response(text=body, content_type="text/html")
+
+    with LoopbackServer({"/": kit}) as ext:
+        home = _page("某县人民政府", f"<a href='http://www.hnlyxh.com:{ext.port}/'>旅游协会</a>")
+        with LoopbackServer({"/": html(home)}) as srv:
+            settings = Settings(delay=0, timeout=3, offline=True, transport_probes=False, search_probe=False,
+                                cloak_sample=0, hosts={"www.hnlyxh.com": "127.0.0.1"})
+            snap = asyncio.run(crawl_site(_entry(srv.url("/")), settings, AS_OF))
+    assert seen == [srv.url("/")]
+    [f] = check(snap, ctx())
+    assert f.code == "link.harmful" and f.evidence["kind"] == "gambling"

@@ -10,7 +10,7 @@ gambling, several by 301 to another domain), github.com/robhunter/agentdeals iss
 with the one that answers), github.com/gojp/goreportcard issue 449 and
 github.com/hagezi/dns-blocklists issue 9747 (an expired domain now redirecting to a casino).
 The link check only asks whether a target answers; here each distinct external
-HTML target (GET, at most ``harmful_max_bytes``) is read: its title, meta keywords and
+HTML target (GET with the linking page as Referer, at most ``harmful_max_bytes``) is read: its title, meta keywords and
 description and visible text. Redirects are followed by the Fetcher; a page that moves on by
 meta refresh or script (as casino landing pages do) is followed one hop more. Not fetched:
 government domains (``*.gov.cn`` and the like), hosts given as an IP address (an address is
@@ -94,11 +94,14 @@ def candidates(snap: Snapshot, settings: Any) -> tuple[list[str], int]:
     return chosen, len(found)
 
 
-async def _read(fetcher: Fetcher, url: str, cap: int, as_of: date) -> dict[str, Any]:
+async def _read(fetcher: Fetcher, url: str, cap: int, as_of: date, referer: str | None = None) -> dict[str, Any]:
     rec: dict[str, Any] = {"target": url, "status": None, "final_url": None, "error": None,
                            "title": "", "meta": "", "text": ""}
+    # Sent as a visitor clicking the link sends it: kits on re-registered domains often show
+    # their casino only to visitors who arrive from another site.
+    headers = {"Referer": referer} if referer else None
     try:
-        resp = await fetcher.fetch(url, body_if=is_html, max_bytes=cap)
+        resp = await fetcher.fetch(url, body_if=is_html, max_bytes=cap, headers=headers)
     except FetchError as exc:
         rec["error"] = exc.kind
         return rec
@@ -138,11 +141,12 @@ async def probe_harmful(snap: Snapshot, fetcher: Fetcher, as_of: date | None = N
             if time.monotonic() >= deadline:
                 cov["stopped"] = f"超过单站时间上限 {settings.site_budget:g} 秒"
                 continue
-            rec = await _read(fetcher, target, settings.harmful_max_bytes, as_of)
+            linking = snap.referrers(target, 1)
+            rec = await _read(fetcher, target, settings.harmful_max_bytes, as_of, linking[0] if linking else None)
             hop = rec.pop("moves_to", None)
             if hop and urlsplit(hop).scheme in ("http", "https") and not government(urlsplit(hop).hostname or ""):
                 # One hop of a meta refresh or script redirect: the destination is what visitors see.
-                nxt = await _read(fetcher, hop, settings.harmful_max_bytes, as_of)
+                nxt = await _read(fetcher, hop, settings.harmful_max_bytes, as_of, target)
                 nxt.pop("moves_to", None)
                 if nxt["title"] or nxt["text"]:
                     rec.update({k: nxt[k] for k in ("final_url", "title", "meta", "text")})
