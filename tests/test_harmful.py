@@ -286,3 +286,11 @@ def test_target_is_read_as_a_visitor_clicking_the_link() -> None:
     assert seen == [srv.url("/")]
     [f] = check(snap, ctx())
     assert f.code == "link.harmful" and f.evidence["kind"] == "gambling"
+
+
+def test_harmful_hosts_for_the_hijack_check() -> None:
+    from govinspect.checks.harmful import harmful_hosts
+
+    moved = rec("http://www.hnlyxh.com/", CASINO_TITLE, CASINO_TEXT, final_url="https://www.xpj8866.com/")
+    snap = snap_with([moved, rec("http://www.hnrcbank.com/", "淮南农村商业银行", BANK_TEXT)])
+    assert harmful_hosts(snap) == {"www.hnlyxh.com", "www.xpj8866.com"}

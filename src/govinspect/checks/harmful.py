@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 from ..model import Finding
 from ..snapshot import Snapshot
 from .base import Context
-from .hijack import registrable
 from .lexicon import SpamRule, find_spam
 
 KIND_NAMES = {"gambling": "博彩", "porn": "色情", "fraud": "诈骗"}
@@ -104,6 +103,18 @@ def harmful_targets(snap: Snapshot, text_only: float = TEXT_ONLY_SCORE) -> dict[
     return out
 
 
+def harmful_hosts(snap: Snapshot, text_only: float = TEXT_ONLY_SCORE) -> frozenset[str]:
+    """Host names of the targets judged harmful and of where they lead (for the hijack check)."""
+    hosts: set[str] = set()
+    records = {str(r.get("target")): r for r in (snap.probes.get("harmful") or {}).get("targets") or []}
+    for target in harmful_targets(snap, text_only):
+        for url in (target, str(records[target].get("final_url") or "")):
+            host = urlsplit(url).hostname
+            if host:
+                hosts.add(host.lower())
+    return frozenset(hosts)
+
+
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     """One link.harmful finding per external target that serves spam, plus coverage notices."""
     rules = _settings(ctx)
@@ -139,6 +150,8 @@ def check(snap: Snapshot, ctx: Context) -> list[Finding]:
 
 
 def _domain(url: str) -> str:
+    from .hijack import registrable  # imported here: the hijack check may import this module
+
     return registrable(urlsplit(url).hostname or "")
 
 
