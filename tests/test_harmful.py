@@ -294,3 +294,10 @@ def test_harmful_hosts_for_the_hijack_check() -> None:
     moved = rec("http://www.hnlyxh.com/", CASINO_TITLE, CASINO_TEXT, final_url="https://www.xpj8866.com/")
     snap = snap_with([moved, rec("http://www.hnrcbank.com/", "淮南农村商业银行", BANK_TEXT)])
     assert harmful_hosts(snap) == {"www.hnlyxh.com", "www.xpj8866.com"}
+
+
+def test_one_casino_name_is_not_a_casino() -> None:
+    """A travel agency's booking page for a Macao resort names the resort, often, and nothing else."""
+    hotel = rec("http://www.some-travel.com/hotel/123.html", "澳门威尼斯人度假村酒店预订_某某旅行网",
+                "澳门威尼斯人 酒店预订 澳门威尼斯人 豪华客房 含早餐 机票 门票 自由行")
+    assert check(snap_with([hotel]), ctx()) == []

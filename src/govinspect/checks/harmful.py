@@ -8,9 +8,10 @@ and visible text go through the spam classifier (``checks/spam.py`` ``classify``
 module exists, the adapter below over the hijack lexicon and its rule). Enforcement news on a
 newspaper site (扫黑除恶, 打击网络赌博) stays clean through the lexicon's counter terms.
 
-Precision: a target fires when its title or meta tags are spam (what the domain's owner now
-says the site is), or when its text alone scores at least ``text_only_score`` (rules.yaml
-``harmful_links``). One finding per target; ``url`` is a linking page (the home page first),
+Precision: a target fires when the classifier calls it spam with at least ``min_words``
+distinct terms (one casino name, however often, is a hotel booking page as much as a casino)
+and either its title or meta tags are spam (what the domain's owner now says the site is) or
+its text alone scores at least ``text_only_score`` (rules.yaml ``harmful_links``). One finding per target; ``url`` is a linking page (the home page first),
 ``evidence`` holds ``target``, ``kind``, ``words`` and ``final_url`` when the target moved to
 another registrable domain. Severity ``veto`` (confidence U, rules.yaml).
 """
@@ -30,6 +31,7 @@ from .lexicon import SpamRule, find_spam
 
 KIND_NAMES = {"gambling": "博彩", "porn": "色情", "fraud": "诈骗"}
 TEXT_ONLY_SCORE = 2.0
+MIN_WORDS = 2
 MAX_REFERRERS = 10
 
 
@@ -75,7 +77,8 @@ def _settings(ctx: Context) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def judge(rec: dict[str, Any], classify: Callable[[str, str], Any], text_only: float) -> Any | None:
+def judge(rec: dict[str, Any], classify: Callable[[str, str], Any], text_only: float,
+          min_words: int = MIN_WORDS) -> Any | None:
     """The spam verdict of one fetched target when it is confident enough to report, else None."""
     status = rec.get("status")
     if rec.get("error") or not isinstance(status, int) or status >= 400:
@@ -85,19 +88,19 @@ def judge(rec: dict[str, Any], classify: Callable[[str, str], Any], text_only: f
     if not (head or text):
         return None
     verdict = classify(text, head)
-    if verdict is None:
+    if verdict is None or len(tuple(verdict.words)) < min_words:
         return None
     if "title" in tuple(getattr(verdict, "where", ()) or ()) or float(verdict.score) >= text_only:
         return verdict
     return None
 
 
-def harmful_targets(snap: Snapshot, text_only: float = TEXT_ONLY_SCORE) -> dict[str, Any]:
+def harmful_targets(snap: Snapshot, text_only: float = TEXT_ONLY_SCORE, min_words: int = MIN_WORDS) -> dict[str, Any]:
     """Target URL -> spam verdict of every fetched external target judged harmful (for other checks)."""
     classify = classifier()
     out: dict[str, Any] = {}
     for rec in (snap.probes.get("harmful") or {}).get("targets") or []:
-        verdict = judge(rec, classify, text_only)
+        verdict = judge(rec, classify, text_only, min_words)
         if verdict is not None:
             out[str(rec["target"])] = verdict
     return out
@@ -120,11 +123,12 @@ def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     rules = _settings(ctx)
     severity = str(rules.get("severity", "veto"))
     text_only = float(rules.get("text_only_score", TEXT_ONLY_SCORE))
+    min_words = int(rules.get("min_words", MIN_WORDS))
     classify = classifier()
     findings: list[Finding] = []
     records = (snap.probes.get("harmful") or {}).get("targets") or []
     for rec in records:
-        verdict = judge(rec, classify, text_only)
+        verdict = judge(rec, classify, text_only, min_words)
         if verdict is None:
             continue
         target = str(rec["target"])
