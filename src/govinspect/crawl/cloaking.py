@@ -10,8 +10,8 @@ pages are fetched again:
   both signals in one request (a kit that tests either one shows its spam): kits also plant
   spam on deep article pages that no sample would pick;
 - past that size only the sample, weighted to recently published articles (their own
-  publication date or the date a list gives them): kits favour fresh pages, which search
-  engines crawl first.
+  publication date or the date a list gives them), as issue 8 asks: fresh pages are what a
+  search engine fetches and shows first, so they are where a visitor from search lands.
 
 Memory stays flat: pages are streamed from the snapshot and each refetch is compared with its
 page right away; only what the normal view lacks (new text segments, new links, new hidden
@@ -41,6 +41,9 @@ from .decode import decode_html, looks_binary
 from .fetch import Fetcher, is_html
 from .frontier import normalize_url
 
+# Baidu's published PC spider User-Agent (Baidu 搜索资源平台 guidance on identifying Baiduspider,
+# as relayed at www.kuaiti8.com/news/show-15325.html). Sites that verify spiders by reverse DNS
+# (*.baidu.com) refuse this one: checks/hijack.py reports such a refusal as a notice.
 SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 MAX_TEXT = 20_000
 MAX_LINKS = 50
