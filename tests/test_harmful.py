@@ -232,8 +232,8 @@ def test_world_truth_names_the_lapsed_links_and_serves_them(demo_world, world_se
     links = world_server.links
     doc = json.loads(json.dumps(demo_world.truth_dict(world_server.base_urls, links)))
     harmful = {m["target"] for s in doc.values() for m in s["harmful"]}
-    assert harmful == {links["site:hnlyxh"], links["site:hnzsh"]}
-    assert {m["kind"] for s in doc.values() for m in s["harmful"]} == {"gambling"}
+    assert harmful == {links["site:hnlyxh"], links["site:hnzsh"], links["site:ftwmw"]}
+    assert {m["kind"] for s in doc.values() for m in s["harmful"]} == {"gambling", "porn"}
     assert demo_world.hosts() == dict.fromkeys({**CASINO_HOSTS, **CONTROL_HOSTS}.values(), "127.0.0.1")
     # The truth's targets are served under their names, reached through the `hosts` setting.
     from govinspect.crawl.fetch import Fetcher
@@ -243,28 +243,34 @@ def test_world_truth_names_the_lapsed_links_and_serves_them(demo_world, world_se
             return [((r := await fetcher.fetch(t)).final_url, r.body) for t in sorted(harmful)]
 
     answers = asyncio.run(bodies())
-    assert all("新葡京娱乐场".encode() in body for _, body in answers)
-    assert {final.split("/")[2].split(":")[0] for final, _ in answers} == {"www.hnlyxh.com", "www.xpj8866.com"}
+    assert sum("新葡京娱乐场".encode() in body for _, body in answers) == 2
+    assert sum("午夜影院".encode() in body for _, body in answers) == 1
+    assert {final.split("/")[2].split(":")[0] for final, _ in answers} == {
+        "www.hnlyxh.com", "www.xpj8866.com", "www.ftwmw.com"}
     clean = {s.key for s in demo_world.sites if not s.truth.harmful}
-    assert {"jyj", "wjw", "fengtai"} <= clean
+    assert {"jyj", "wjw"} <= clean
 
 
-def test_evaluation_scores_link_harmful_by_target(demo_world, world_server) -> None:
+def test_evaluation_scores_link_harmful_by_target_and_kind(demo_world, world_server) -> None:
     from govinspect.demo.evaluate import evaluate
+    from govinspect.demo.types import resolve_ref
     from govinspect.model import Finding, SiteResult
     from govinspect.service import ScanResult
 
     bases, links = world_server.base_urls, world_server.links
     result = ScanResult(as_of=AS_OF)
     for site in demo_world.sites:
-        found = [Finding("link.harmful", "veto", bases[site.key], "", {"target": t})
-                 for t in site.truth.harmful_targets(bases[site.key], links)]
+        found = [Finding("link.harmful", "veto", bases[site.key], "",
+                         {"target": resolve_ref(m.target, bases[site.key], links), "kind": m.kind})
+                 for m in site.truth.harmful]
         if site.key == "jyj":  # a false alarm on the bank control
-            found.append(Finding("link.harmful", "veto", bases["jyj"], "", {"target": links["site:hnrcbank"]}))
+            found.append(Finding("link.harmful", "veto", bases["jyj"], "",
+                                 {"target": links["site:hnrcbank"], "kind": "gambling"}))
+        if site.key == "fengtai":  # the right target with the wrong kind is a miss and a false alarm
+            found[0].evidence["kind"] = "gambling"
         result.sites.append(SiteResult(site.name, bases[site.key], "fail", True, 80.0, 100, found))
     score = evaluate(result, demo_world, bases, links, codes=["link.harmful"])["link.harmful"]
-    assert (score.tp, score.fp, score.fn) == (2, 1, 0)
-
+    assert (score.tp, score.fp, score.fn) == (2, 2, 1)
 
 def test_target_is_read_as_a_visitor_clicking_the_link() -> None:
     """A kit that shows its casino only to visitors coming from another site is still seen."""

@@ -132,6 +132,7 @@ def world_specs() -> list[SiteSpec]:
                 NoBoardStats(),
                 StaleSearchIndex(30),
                 CloakedArticle("工作动态"),
+                LapsedFriendLink("凤台县文明网", "ftwmw", "porn"),
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),

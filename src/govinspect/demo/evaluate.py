@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ..checks import DEFAULT_SITE_CHECKS
 from ..rules import Rules, load_rules
 from ..service import ScanResult
-from .types import Truth, World
+from .types import Truth, World, resolve_ref
 
 BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken")
 CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word", "link.harmful")
@@ -135,9 +135,10 @@ def evaluate(
             truth.broken_targets(base, links),
             {f["target"] for f in found.get("link.broken", [])}, name,
         )
-        # A link to a site now serving spam by its target URL, like a broken link.
-        scores["link.harmful"].add(truth.harmful_targets(base, links),
-                                   {f["target"] for f in found.get("link.harmful", [])}, name)
+        # A link to a site now serving spam by its target URL (like a broken link) and its kind.
+        scores["link.harmful"].add(
+            {f"{resolve_ref(m.target, base, links)} {m.kind}" for m in truth.harmful},
+            {f"{f['target']} {f.get('kind')}" for f in found.get("link.harmful", [])}, name)
         content_scores(scores, truth, found, name)
         feature_scores(scores, truth, found, name)
     return {code: scores[code] for code in wanted}

@@ -6,6 +6,8 @@ re-registered by gambling operators for the links and ranking it still has). The
 
 - ``hnlyxh``: the former site of a city tourism association (淮南市旅游协会), now a casino
   page under the same name; linked from the portal's friend links.
+- ``ftwmw``: a former county civic-campaign site (文明网), now an adult-video portal; linked
+  from that county's friend links.
 - ``hnzsh``: a former investment-fair site (招商推介会) that now answers with an HTTP redirect
   to ``xpj``, the casino's own domain; linked from an old article.
 - controls that must not fire: ``hnrcbank`` (a rural commercial bank's home page, with the
@@ -32,7 +34,8 @@ from govinspect.demo.plan import SitePlan, SpiderView
 from govinspect.demo.types import HarmfulMark, HijackMark, Resource, SimSite, Truth, site_ref
 
 HTML = "text/html; charset=utf-8"
-CASINO_HOSTS = {"hnlyxh": "www.hnlyxh.com", "hnzsh": "www.hnzsh2016.com", "xpj": "www.xpj8866.com"}
+CASINO_HOSTS = {"hnlyxh": "www.hnlyxh.com", "hnzsh": "www.hnzsh2016.com", "xpj": "www.xpj8866.com",
+                "ftwmw": "www.ftwmw.com"}
 CONTROL_HOSTS = {"hnrcbank": "www.hnrcbank.com", "hnrbs": "www.hnrbs.com"}
 NEWS_PATH = "/html/2019-10/15/content_2107.htm"
 
@@ -70,16 +73,26 @@ NEWS = _doc("我市破获一起特大网络赌博案_淮南日报", (
     "发现相关线索请及时拨打 110 举报。</p>"))
 
 
+def _adult() -> bytes:
+    """A lapsed civic site's domain now showing an adult-video portal (porn spam titles and links)."""
+    head = '<meta name="keywords" content="午夜影院,成人视频,激情视频,伦理片">'
+    body = ("<div class='nav'>首页 午夜影院 伦理片 激情视频 成人视频 福利视频</div>"
+            "<ul><li><a href='/v/1.html'>高清无码 在线观看</a></li><li><a href='/v/2.html'>同城约会 美女直播</a></li></ul>"
+            "<p>每日更新 免费观看 请收藏本站最新地址</p>")
+    return _doc("午夜影院-成人视频在线观看", body, head)
+
+
 def build_externals() -> list[SimSite]:
     """The external hosts of the world (module docstring), each answering every path it knows."""
     casino = {"/": Resource(_casino("淮南市旅游协会"), HTML), "/index.html": Resource(_casino("淮南市旅游协会"), HTML)}
     own = {"/": Resource(_casino("新葡京"), HTML), "/?from=hnzsh": Resource(_casino("新葡京"), HTML)}
     moved = {"/": Resource(b"", HTML, 302, {"Location": site_ref("xpj", "/?from=hnzsh")}),
              "/index.html": Resource(b"", HTML, 302, {"Location": site_ref("xpj", "/?from=hnzsh")})}
+    adult = {"/": Resource(_adult(), HTML)}
     bank = {"/": Resource(BANK, HTML)}
     news = {"/": Resource(_doc("淮南日报", "<a href='" + NEWS_PATH + "'>要闻</a>"), HTML), NEWS_PATH: Resource(NEWS, HTML)}
     names = {"hnlyxh": ("淮南市旅游协会(已过期)", casino), "hnzsh": ("淮南招商推介会(已过期)", moved),
-             "xpj": ("博彩网站", own), "hnrcbank": ("淮南农村商业银行", bank), "hnrbs": ("淮南日报", news)}
+             "xpj": ("博彩网站", own), "ftwmw": ("凤台县文明网(已过期)", adult), "hnrcbank": ("淮南农村商业银行", bank), "hnrbs": ("淮南日报", news)}
     hosts = {**CASINO_HOSTS, **CONTROL_HOSTS}
     return [SimSite(key=k, name=n, unit="", level="other", site_code="", encoding="utf-8", style="external",
                     resources=r, truth=Truth(), options={"hostname": hosts[k]})
@@ -88,15 +101,17 @@ def build_externals() -> list[SimSite]:
 
 @dataclass(frozen=True, slots=True)
 class LapsedFriendLink:
-    """A friend link on the home page to a domain that lapsed and now serves a casino."""
+    """A friend link on the home page to a domain that lapsed and now serves a casino (or porn)."""
 
     name: str = "淮南市旅游协会"
+    host: str = "hnlyxh"
+    kind: str = "gambling"
     phase: ClassVar[str] = "links"
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
-        target = site_ref("hnlyxh")
+        target = site_ref(self.host)
         plan.friend_links.append((self.name, target))
-        plan.planted.harmful.append(HarmfulMark("/", target, "gambling"))
+        plan.planted.harmful.append(HarmfulMark("/", target, self.kind))
 
 
 @dataclass(frozen=True, slots=True)
