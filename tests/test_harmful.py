@@ -307,3 +307,27 @@ def test_one_casino_name_is_not_a_casino() -> None:
     hotel = rec("http://www.some-travel.com/hotel/123.html", "澳门威尼斯人度假村酒店预订_某某旅行网",
                 "澳门威尼斯人 酒店预订 澳门威尼斯人 豪华客房 含早餐 机票 门票 自由行")
     assert check(snap_with([hotel]), ctx()) == []
+
+
+def test_a_target_the_parser_cannot_read_is_counted_not_fatal(monkeypatch) -> None:
+    import govinspect.crawl.harmful as probe_module
+
+    real = probe_module.extract_page
+
+    def fragile(page, text, as_of):  # the parser failing on one page (injected failure)
+        if "午夜" in text:
+            raise ValueError("parser failure")
+        return real(page, text, as_of)
+
+    monkeypatch.setattr(probe_module, "extract_page", fragile)
+    with LoopbackServer({"/": html(_page(CASINO_TITLE, CASINO_TEXT))}) as a, \
+            LoopbackServer({"/": html(_page("午夜", "x"))}) as b:
+        home = _page("某县人民政府", f"<a href='http://www.a.com:{a.port}/'>a</a><a href='http://www.b.com:{b.port}/'>b</a>")
+        with LoopbackServer({"/": html(home)}) as srv:
+            settings = Settings(delay=0, timeout=3, offline=True, transport_probes=False, search_probe=False,
+                                cloak_sample=0, hosts={"www.a.com": "127.0.0.1", "www.b.com": "127.0.0.1"})
+            snap = asyncio.run(crawl_site(_entry(srv.url("/")), settings, AS_OF))
+    errors = {r["target"].split(":")[1]: r["error"] for r in snap.probes["harmful"]["targets"]}
+    assert errors == {"//www.a.com": None, "//www.b.com": "decode"}
+    assert snap.probes["coverage"]["harmful_links"]["failed"] == 1
+    assert [f.code for f in check(snap, ctx())] == ["link.harmful"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import logging
 import math
 import random
 import time
@@ -44,6 +45,7 @@ from .frontier import normalize_url
 # Baidu's published PC spider User-Agent (Baidu 搜索资源平台 guidance on identifying Baiduspider,
 # as relayed at www.kuaiti8.com/news/show-15325.html). Sites that verify spiders by reverse DNS
 # (*.baidu.com) refuse this one: checks/hijack.py reports such a refusal as a notice.
+log = logging.getLogger(__name__)
 SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 MAX_TEXT = 20_000
 MAX_LINKS = 50
@@ -207,7 +209,12 @@ async def probe_cloaking(
             if time.monotonic() >= deadline:
                 cov.stopped = f"超过单站时间上限 {settings.site_budget:g} 秒"
                 continue
-            view = await _one(fetcher, url, agent, views[agent], as_of)
+            try:
+                view = await _one(fetcher, url, agent, views[agent], as_of)
+            except Exception as exc:  # a page the parser cannot survive: counted, never fatal
+                log.warning("spider view of %s failed: %s", url, exc)
+                view = {"url": url, "agent": agent, "status": None, "final_url": None,
+                        "error": "decode", "title": "", "text": "", "links": []}
             cov.requests += 1
             if not view.get("parsed"):
                 cov.failed += bool(view.get("error") or (view.get("status") or 0) >= 400)

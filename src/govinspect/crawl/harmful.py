@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import time
 from collections import Counter
 from datetime import date
@@ -42,6 +43,7 @@ from .decode import decode_html, looks_binary
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, url_ext
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 PER_HOST = 3  # distinct targets fetched per host: a news site linked 200 times is read 3 times
 # Government names are not fetched (issue 8, item 9): government sites are inspected in their
@@ -142,15 +144,20 @@ async def probe_harmful(snap: Snapshot, fetcher: Fetcher, as_of: date | None = N
                 cov["stopped"] = f"超过单站时间上限 {settings.site_budget:g} 秒"
                 continue
             linking = snap.referrers(target, 1)
-            rec = await _read(fetcher, target, settings.harmful_max_bytes, as_of, linking[0] if linking else None)
-            hop = rec.pop("moves_to", None)
-            if hop and urlsplit(hop).scheme in ("http", "https") and not government(urlsplit(hop).hostname or ""):
-                # One hop of a meta refresh or script redirect: the destination is what visitors see.
-                nxt = await _read(fetcher, hop, settings.harmful_max_bytes, as_of, target)
-                nxt.pop("moves_to", None)
-                if nxt["title"] or nxt["text"]:
-                    rec.update({k: nxt[k] for k in ("final_url", "title", "meta", "text")})
-                    rec["final_url"] = nxt["final_url"] or hop
+            try:
+                rec = await _read(fetcher, target, settings.harmful_max_bytes, as_of, linking[0] if linking else None)
+                hop = rec.pop("moves_to", None)
+                if hop and urlsplit(hop).scheme in ("http", "https") and not government(urlsplit(hop).hostname or ""):
+                    # One hop of a meta refresh or script redirect: the destination is what visitors see.
+                    nxt = await _read(fetcher, hop, settings.harmful_max_bytes, as_of, target)
+                    nxt.pop("moves_to", None)
+                    if nxt["title"] or nxt["text"]:
+                        rec.update({k: nxt[k] for k in ("final_url", "title", "meta", "text")})
+                        rec["final_url"] = nxt["final_url"] or hop
+            except Exception as exc:  # a page the parser cannot survive: counted, never fatal
+                log.warning("harmful-link read of %s failed: %s", target, exc)
+                rec = {"target": target, "status": None, "final_url": None, "error": "decode",
+                       "title": "", "meta": "", "text": ""}
             cov["targets_fetched"] += 1
             cov["failed"] += bool(rec["error"] and rec["error"] != "too_large")
             cov["too_large"] += rec["error"] == "too_large"
