@@ -177,3 +177,11 @@ def test_a_firewall_that_refuses_spiders_is_a_notice_not_a_pass() -> None:
     assert cov["failed"] == 2 and cov["pages_compared"] == 2  # the referer views still came through
     [notice] = [f for f in cloaking(snap, Judge.for_snapshot(snap, ctx())) if f.code == "crawl.incomplete"]
     assert "2 次请求失败" in notice.message
+
+
+def test_compact_keeps_repeated_new_segments() -> None:
+    url = "http://www.example.gov.cn/"
+    normal = Page(url=url, final_url=url, title="首页", text="政务公开 通知公告")
+    view = compact({"url": url, "agent": BOTH, "status": 200, "final_url": url, "title": "首页",
+                    "text": "政务公开 开云体育 通知公告 开云体育 开云体育", "links": []}, normal)
+    assert view["text"] == "开云体育 开云体育 开云体育"

@@ -149,7 +149,7 @@ def compact(view: dict[str, Any], normal: Page | None) -> dict[str, Any]:
     """Keep of one refetch only what the normal view lacks (text segments, links, scripts).
 
     ``text`` becomes the whitespace-separated segments of the refetch that the normal page's
-    text does not contain, in order; ``links``, ``hidden_links`` and ``script_targets`` only
+    text does not contain, in order and with their repeats; ``links``, ``hidden_links`` and ``script_targets`` only
     those the normal page does not have. ``same`` says the refetch shows nothing new.
     """
     view.pop("parsed", None)
@@ -158,8 +158,8 @@ def compact(view: dict[str, Any], normal: Page | None) -> dict[str, Any]:
         view["same"] = False
         return view
     known = set(normal.text.split())
-    view["text"] = " ".join(t for t in dict.fromkeys(str(view.get("text") or "").split())
-                            if t not in known)[:MAX_TEXT]  # fmt: skip
+    # Repeats are kept: a brand planted dozens of times is itself a signal (checks/spam.py).
+    view["text"] = " ".join(t for t in str(view.get("text") or "").split() if t not in known)[:MAX_TEXT]
     normal_links = {link.url for link in normal.links}
     view["links"] = [u for u in view.get("links") or [] if u not in normal_links][:MAX_LINKS]
     view["hidden_links"] = [h for h in view.get("hidden_links") or []
