@@ -58,7 +58,7 @@ def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], dict[str, dict
         acc = build_accounts(world, as_of, seed=seed)
         with tempfile.TemporaryDirectory() as tmp, serve_in_thread(world, [*world.sites, acc.site]) as handle:
             accounts = acc.entries(handle.base_urls[acc.site.key], acc.write_account_files(Path(tmp)))
-            result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of,
+            result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world), world.hosts()), as_of,
                           accounts=accounts)
             scores = evaluate(result, world, handle.base_urls, handle.links)
             for style, fam in evaluate_families(result, world, handle.base_urls, handle.links).items():

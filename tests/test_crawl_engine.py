@@ -32,7 +32,7 @@ def world_scan(demo_world, world_server):
     from govinspect.demo.runner import live_hosts
 
     live = sorted(live_hosts(demo_world))
-    return scan(demo_world.entries(world_server.base_urls), fast(assume_ok_hosts=live), AS_OF)
+    return scan(demo_world.entries(world_server.base_urls), fast(assume_ok_hosts=live, hosts=demo_world.hosts()), AS_OF)
 
 
 def test_world_scan_matches_ground_truth(world_scan, demo_world, world_server):
@@ -260,7 +260,7 @@ def test_parse_workers_give_the_same_result(world_scan, demo_world, world_server
     from govinspect.demo.runner import live_hosts
 
     site = demo_world.sites[1]
-    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), parse_workers=1)
+    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), parse_workers=1, hosts=demo_world.hosts())
     [pooled] = scan([site.entry(world_server.base_urls[site.key])], settings, AS_OF).sites
     inline = next(s for s in world_scan.sites if s.url == pooled.url)
     assert pooled.pages_crawled == inline.pages_crawled

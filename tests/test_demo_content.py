@@ -32,6 +32,12 @@ from govinspect.demo.defects_security import (
     SpiderTitleScript,
 )
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.harmful import (
+    CleanCommercialLinks,
+    CloakedArticle,
+    LapsedArticleLink,
+    LapsedFriendLink,
+)
 from govinspect.demo.types import World
 
 from .test_demo_world import AS_OF, html_pages
@@ -150,7 +156,8 @@ def test_hijack_payloads_are_on_their_pages_only(demo_world: World) -> None:
 
 def test_cloaked_view_differs_only_in_the_spam(demo_world: World) -> None:
     site = demo_world.site("fengtai")
-    assert list(site.spider_view) == ["/"]
+    # The home page, and an old article (demo/harmful.py CloakedArticle) found by the every-page pass.
+    assert set(site.spider_view) == {m.path for m in site.truth.hijack if m.kind == "cloaking"} and "/" in site.spider_view
     normal = site.resources["/"].body.decode()
     cloaked = site.spider_view["/"].body.decode()
     assert "澳门葡京" not in normal and "<title>澳门葡京_" in cloaked
@@ -163,7 +170,8 @@ def test_content_defects_leave_freshness_and_link_truth_alone(demo_world: World,
     content = (AssistanceRoster, ContactPage, WrongWords, HistoryPage, HiddenLinks, ScriptWrite,
                Cloaking, GamblingWarning, FooterOmits, FooterSiteCode,
                HeadTamper, BrandSpam, OrdinaryThirdParties, HiddenOfficialMenus, SpiderTitleScript,
-               ObfuscatedRedirects, OrdinaryScripts)
+               ObfuscatedRedirects, OrdinaryScripts, CloakedArticle, LapsedFriendLink,
+               LapsedArticleLink, CleanCommercialLinks)
     specs = world_specs()
     for spec in specs:
         spec.defects = tuple(d for d in spec.defects if not isinstance(d, content))

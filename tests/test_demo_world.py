@@ -72,7 +72,7 @@ def fake_base(key: str) -> str:
 
 
 def world_links(world: World) -> dict[str, str]:
-    return {**FAKE_LINKS, **{f"site:{s.key}": fake_base(s.key) for s in world.sites}}
+    return {**FAKE_LINKS, **{f"site:{s.key}": fake_base(s.key) for s in world.sites + world.externals}}
 
 
 def status_in(world: World, url: str) -> int:

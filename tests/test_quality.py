@@ -37,7 +37,7 @@ def quality_scan(demo_world, world_server) -> ScanResult:
     live = sorted({h for s in demo_world.sites for u in s.truth.external_links
                    if (h := urlsplit(u).hostname)})
     settings = Settings(per_host=4, delay=0, timeout=3, offline=True, backoff=0.05,
-                        assume_ok_hosts=live)
+                        assume_ok_hosts=live, hosts=demo_world.hosts())
     return scan(demo_world.entries(world_server.base_urls), settings, AS_OF)
 
 

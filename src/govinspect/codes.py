@@ -10,6 +10,7 @@ CODES: dict[str, str] = {
     "column.required_missing": "应设未设栏目",
     "content.future_date": "发布日期晚于检查日期",
     "link.broken": "不可用链接",
+    "link.harmful": "链接指向违规网站",
     "content.error_word": "错敏词",
     "security.hijack": "被篡改或挂马暗链",
     "privacy.leak": "泄露个人信息",

@@ -82,6 +82,7 @@ def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult
             "links_checked": stats.links_checked,
             "pages_failed": stats.pages_failed,
             "traps": stats.traps,
+            **snap.probes.get("coverage", {}),  # probes' coverage (cloaking, harmful_links)
             "deduction_items": v["deduction_items"],
             "seconds": round((stats.finished - stats.started).total_seconds(), 2)
             if stats.started and stats.finished else None,

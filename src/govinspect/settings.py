@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     script_sandbox: bool = Field(
         True, description="run inline scripts that look obfuscated in the QuickJS sandbox to find redirects"
     )
+    cloak_all_max_pages: int = Field(
+        2000, ge=0, description="sites with at most this many HTML pages have every page refetched as a spider"
+    )
+    harmful_links: bool = Field(True, description="fetch each external link target once to see whether it now serves spam")
+    harmful_max_bytes: int = Field(256 * 1024, ge=1024, description="bytes read of one external link target")
+    harmful_max_targets: int = Field(300, ge=0, description="external link targets fetched per site for link.harmful")
     search_probe: bool = Field(True, description="query the site search with the titles of recent articles")
     search_queries: int = Field(3, ge=1, le=20, description="article titles queried in the site search")
     transport_probes: bool = Field(True, description="probe HTTPS, the certificate and IPv6 after the crawl")

@@ -58,6 +58,7 @@ DEFAULT_SITE_CHECKS: tuple[str, ...] = (
     "availability", "freshness", "links", "wording", "privacy", "hijack", "identity", "transport",
     "required", "services", "interaction", "policy", "sitesearch",
     "sandbox",
+    "harmful",
 )
 
 

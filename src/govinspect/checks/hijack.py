@@ -542,9 +542,23 @@ def cloaking(snap: Snapshot, judge: Judge) -> Iterator[Finding]:
         probe, evidence = shown[0]
         evidence["agents"] = list(dict.fromkeys(str(p.get("agent")) for p, _ in shown))
         page = normal or Page(url=url)
-        agent = "搜索引擎爬虫" if probe.get("agent") == "spider" else "从搜索引擎点击进入的访问者"
+        agent = {"spider": "搜索引擎爬虫", "referer": "从搜索引擎点击进入的访问者"}.get(
+            str(probe.get("agent")), "搜索引擎爬虫或从搜索引擎进入的访问者")
         yield _finding(
             page, "cloaking", f"{agent}看到的页面与普通访问不同：{evidence['detail']}", evidence
+        )
+    # crawl/cloaking.py: a spider pass cut short by the time budget, or refused by the server
+    # (a firewall that blocks spiders), leaves pages uncompared.
+    cov = (snap.probes.get("coverage") or {}).get("cloaking") or {}
+    failed = int(cov.get("failed") or 0)
+    reason = cov.get("stopped") or (f"{failed} 次请求失败" if failed and failed * 10 >= int(cov.get("requests") or 0) else "")
+    if reason:
+        yield Finding(
+            "crawl.incomplete", "notice", snap.home_url or snap.site.url,
+            f"搜索引擎视角比对（检查只对搜索引擎显示的篡改内容）未完成：已比对 {cov.get('pages_compared')}"
+            f"/{cov.get('pages_eligible')} 个页面（{reason}）",
+            {"check": "cloaking", "error": str(reason), "pages_compared": cov.get("pages_compared"),
+             "pages_eligible": cov.get("pages_eligible"), "mode": cov.get("mode")},
         )
 
 

@@ -1,16 +1,38 @@
 """Spider-view refetches: what a search engine's crawler, or a visitor coming from one, is shown.
 
 Defacement kits serve gambling spam only to Baiduspider or to visitors whose Referer is a
-search engine, so a normal crawl never sees it. The home page and a sample of pages are
-fetched again both ways; checks/hijack.py compares the two views.
+search engine, so a normal crawl never sees it; checks/hijack.py compares the views. Which
+pages are fetched again:
+
+- the home page and a sample of ``cloak_sample`` pages, each twice (as Baiduspider, and with
+  a Baidu search Referer), as before;
+- on sites of at most ``cloak_all_max_pages`` HTML pages, every other page once more with
+  both signals in one request (a kit that tests either one shows its spam): kits also plant
+  spam on deep article pages that no sample would pick;
+- past that size only the sample, weighted to recently published articles (their own
+  publication date or the date a list gives them), as issue 8 asks: fresh pages are what a
+  search engine fetches and shows first, so they are where a visitor from search lands.
+
+Memory stays flat: pages are streamed from the snapshot and each refetch is compared with its
+page right away; only what the normal view lacks (new text segments, new links, new hidden
+links and script targets, the title, the final URL) is kept, and a non-sample view that
+shows nothing new is only counted. Requests go through the crawl's Fetcher (per-host slots
+and delay) and stop at the site's time budget; the coverage lands in
+``snap.probes["coverage"]["cloaking"]`` for the scan's ``stats``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+import heapq
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..errors import FetchError
 from ..extract.html import extract_page
@@ -18,26 +40,88 @@ from ..model import Page
 from ..snapshot import Snapshot
 from .decode import decode_html, looks_binary
 from .fetch import Fetcher, is_html
+from .frontier import normalize_url
 
+# Baidu's published PC spider User-Agent (Baidu 搜索资源平台 guidance on identifying Baiduspider,
+# as relayed at www.kuaiti8.com/news/show-15325.html). Sites that verify spiders by reverse DNS
+# (*.baidu.com) refuse this one: checks/hijack.py reports such a refusal as a notice.
+log = logging.getLogger(__name__)
 SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
 MAX_TEXT = 20_000
+MAX_LINKS = 50
+# The agent name of the single refetch that carries both the spider UA and the search Referer.
+BOTH = "spider_referer"
+# Recency weighting of the sample: a page published ``age`` days ago weighs
+# 0.5 ** (age / HALF_LIFE_DAYS); an undated page (list pages, static pages) weighs
+# UNDATED_WEIGHT, as much as an article of about four months.
+HALF_LIFE_DAYS = 30
+UNDATED_WEIGHT = 0.05
+MIN_WEIGHT = 1e-12
 
 
-def sample_urls(snap: Snapshot, size: int) -> list[str]:
-    """The home page and the first ``size`` other readable HTML pages, shallowest first."""
-    urls = [snap.home_url] if snap.home_url else []
+@dataclass(slots=True)
+class Coverage:
+    """How much of the site the spider view covered (the scan's ``stats.cloaking``)."""
+
+    mode: str = "sample"  # all | sample
+    pages_eligible: int = 0
+    requests: int = 0
+    failed: int = 0
+    stopped: str | None = None
+    compared: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "pages_eligible": self.pages_eligible,
+                "pages_compared": len(self.compared), "requests": self.requests,
+                "failed": self.failed, "stopped": self.stopped}  # fmt: skip
+
+
+def sample_urls(snap: Snapshot, size: int, as_of: date | None = None) -> list[str]:
+    """The home page and ``size`` other readable HTML pages, weighted to recent articles."""
+    home, ranked, _ = _plan(snap, as_of or snap.as_of or date.today())
+    return home + ranked[:size]
+
+
+def _eligible(page: Page) -> bool:
+    return page.ok and page.is_html and not page.attachment
+
+
+def _plan(snap: Snapshot, as_of: date) -> tuple[list[str], list[str], int]:
+    """(home, other pages in priority order, number of eligible pages) streamed from the snapshot.
+
+    Priority is a weighted random order without replacement (Efraimidis and Spirakis 2006:
+    keys ``u ** (1 / w)``), seeded by the site so that runs repeat.
+    """
+    home = [snap.home_url] if snap.home_url else []
+    listed: dict[str, date] = {}
+    pages: list[tuple[str, date | None]] = []
     for page in snap.pages():
-        if len(urls) > size:
-            break
-        if page.url != snap.home_url and page.ok and page.is_html and not page.attachment:
-            urls.append(page.url)
-    return urls
+        for item in page.items:
+            if item.url and item.date:
+                key = normalize_url(item.url) or item.url
+                if key not in listed or item.date > listed[key]:
+                    listed[key] = item.date
+        if page.url != snap.home_url and _eligible(page):
+            pages.append((page.url, page.pub_date))
+    rng = random.Random(f"cloaking:{snap.site.url or snap.home_url}")
+    keyed: list[tuple[float, str]] = []
+    for url, pub in pages:
+        when = pub or listed.get(url)
+        if when is None:
+            weight = UNDATED_WEIGHT
+        else:
+            weight = max(MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / HALF_LIFE_DAYS))
+        keyed.append((math.log(1.0 - rng.random()) / weight, url))  # log of u ** (1 / w)
+    ranked = [url for _, url in heapq.nlargest(len(keyed), keyed)]
+    return home, ranked, len(pages) + len(home)
 
 
 def _views(site_name: str) -> dict[str, dict[str, str]]:
+    referer = f"https://www.baidu.com/s?wd={quote(site_name or '政府网站')}"
     return {
         "spider": {"User-Agent": SPIDER_UA},
-        "referer": {"Referer": f"https://www.baidu.com/s?wd={quote(site_name or '政府网站')}"},
+        "referer": {"Referer": referer},
+        BOTH: {"User-Agent": SPIDER_UA, "Referer": referer},
     }
 
 
@@ -54,17 +138,98 @@ async def _one(fetcher: Fetcher, url: str, agent: str, headers: dict[str, str], 
         page = Page(url=url, final_url=resp.final_url)
         text, _ = decode_html(resp.body, resp.headers.get("content-type"))
         extract_page(page, text, as_of)
-        view.update(title=page.title, text=page.text[:MAX_TEXT],
+        view.update(title=page.title, text=page.text,
                     links=sorted({link.url for link in page.links if link.tag in ("a", "iframe", "script")}),
                     script_targets=page.script_targets, hidden_links=page.hidden_links)
+        view["parsed"] = True
     return view
 
 
-async def probe_cloaking(snap: Snapshot, fetcher: Fetcher, size: int, as_of: date) -> list[dict[str, Any]]:
-    """Refetch the sample both ways; the results go to ``snap.probes["cloaking"]``."""
-    jobs = [
-        _one(fetcher, url, agent, headers, as_of)
-        for url in sample_urls(snap, size)
-        for agent, headers in _views(snap.site.name).items()
-    ]
-    return list(await asyncio.gather(*jobs))
+def compact(view: dict[str, Any], normal: Page | None) -> dict[str, Any]:
+    """Keep of one refetch only what the normal view lacks (text segments, links, scripts).
+
+    ``text`` becomes the whitespace-separated segments of the refetch that the normal page's
+    text does not contain, in order and with their repeats; ``links``, ``hidden_links`` and ``script_targets`` only
+    those the normal page does not have. ``same`` says the refetch shows nothing new.
+    """
+    view.pop("parsed", None)
+    if normal is None:
+        view["text"] = str(view.get("text") or "")[:MAX_TEXT]
+        view["same"] = False
+        return view
+    known = set(normal.text.split())
+    # Repeats are kept: a brand planted dozens of times is itself a signal (checks/spam.py).
+    view["text"] = " ".join(t for t in str(view.get("text") or "").split() if t not in known)[:MAX_TEXT]
+    normal_links = {link.url for link in normal.links}
+    view["links"] = [u for u in view.get("links") or [] if u not in normal_links][:MAX_LINKS]
+    view["hidden_links"] = [h for h in view.get("hidden_links") or []
+                            if str(h.get("url") or "") not in normal_links][:MAX_LINKS]  # fmt: skip
+    normal_scripts = {str(t.get("url") or "") for t in normal.script_targets}
+    view["script_targets"] = [t for t in view.get("script_targets") or []
+                              if str(t.get("url") or "") not in normal_scripts][:MAX_LINKS]  # fmt: skip
+    final = str(view.get("final_url") or "")
+    same_host = not final or urlsplit(final).netloc.lower() == urlsplit(normal.final_url or normal.url).netloc.lower()
+    view["same"] = not (view["text"] or view["links"] or view["hidden_links"] or view["script_targets"]
+                        or not same_host or (view.get("title") or "") != normal.title)  # fmt: skip
+    return view
+
+
+def budget_deadline(snap: Snapshot, budget: float) -> float:
+    """The site's time budget as a ``time.monotonic()`` instant (counted from the crawl's start)."""
+    started = snap.stats.started
+    spent = (datetime.now(UTC) - started).total_seconds() if started else 0.0
+    return time.monotonic() + max(0.0, budget - spent)
+
+
+async def probe_cloaking(
+    snap: Snapshot, fetcher: Fetcher, size: int, as_of: date, *, all_max: int | None = None,
+    deadline: float | None = None,
+) -> list[dict[str, Any]]:
+    """Refetch the sample both ways (and every page once on small sites); the results go to
+    ``snap.probes["cloaking"]``, the coverage to ``snap.probes["coverage"]["cloaking"]``."""
+    settings = fetcher.settings
+    if all_max is None:
+        all_max = settings.cloak_all_max_pages
+    if deadline is None:
+        deadline = budget_deadline(snap, settings.site_budget)
+    home, ranked, eligible = _plan(snap, as_of)
+    cov = Coverage(mode="all" if eligible <= all_max else "sample", pages_eligible=eligible)
+    views = _views(snap.site.name)
+    jobs: list[tuple[str, str, bool]] = [(u, a, True) for u in home + ranked[:size] for a in ("spider", "referer")]
+    if cov.mode == "all":
+        jobs += [(u, BOTH, False) for u in ranked[size:]]
+    out: list[dict[str, Any]] = []
+    queue: asyncio.Queue[tuple[str, str, bool]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+
+    async def worker() -> None:
+        while not queue.empty():
+            url, agent, keep = queue.get_nowait()
+            if time.monotonic() >= deadline:
+                cov.stopped = f"超过单站时间上限 {settings.site_budget:g} 秒"
+                continue
+            try:
+                view = await _one(fetcher, url, agent, views[agent], as_of)
+            except Exception as exc:  # a page the parser cannot survive: counted, never fatal
+                log.warning("spider view of %s failed: %s", url, exc)
+                view = {"url": url, "agent": agent, "status": None, "final_url": None,
+                        "error": "decode", "title": "", "text": "", "links": []}
+            cov.requests += 1
+            if not view.get("parsed"):
+                cov.failed += bool(view.get("error") or (view.get("status") or 0) >= 400)
+                if keep:
+                    out.append(view)
+                continue
+            cov.compared.add(url)
+            normal = snap.home if url == snap.home_url and snap.home is not None else snap.page(url)
+            view = compact(view, normal)
+            if keep or not view["same"]:
+                out.append(view)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, settings.per_host))))
+    snap.probes.setdefault("coverage", {})["cloaking"] = cov.as_dict()
+    order = {(u, a): i for i, (u, a, _) in enumerate(jobs)}
+    out.sort(key=lambda v: order.get((v["url"], v["agent"]), len(order)))
+    return out
+

@@ -22,15 +22,16 @@ from protego import Protego
 from ..errors import FetchError
 from ..extract.attachments import AttachmentError, attachment_text, is_attachment
 from ..extract.columns import build_columns
+from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
 from ..extract.postback import next_postback, postback_body
 from ..model import Link, LinkStatus, ListItem, Page, SiteEntry
-from ..extract.jsbox import ScriptSandbox
 from ..settings import Settings
 from ..snapshot import Snapshot
 from .cloaking import probe_cloaking
 from .fetch import Fetcher, is_html
 from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .harmful import probe_harmful
 from .includes import probe_includes
 from .messages import describe
 from .parse import parse_response
@@ -178,6 +179,7 @@ class SiteCrawler:
             )
         if self.settings.transport_probes and time.monotonic() < self.deadline:
             self.snap.probes["transport"] = await probe_transport(self.site.url, self.settings, self.fetcher)
+        self.snap.probes["harmful"] = await probe_harmful(self.snap, self.fetcher, self.as_of)  # link.harmful
         if self.settings.cloak_sample and time.monotonic() < self.deadline:
             self.snap.probes["cloaking"] = await probe_cloaking(
                 self.snap, self.fetcher, self.settings.cloak_sample, self.as_of

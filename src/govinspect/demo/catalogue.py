@@ -28,6 +28,7 @@ from govinspect.demo.defects_features import (
 )
 from govinspect.demo.defects_lists import BrokenIsland, ScriptPager
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage, ProcurementNotice
+from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_security import (
     BrandSpam,
     Cloaking,
@@ -39,8 +40,13 @@ from govinspect.demo.defects_security import (
     ScriptWrite,
     SpiderTitleScript,
 )
-from govinspect.demo.defects_scripts import ObfuscatedRedirects, OrdinaryScripts
 from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.harmful import (
+    CleanCommercialLinks,
+    CloakedArticle,
+    LapsedArticleLink,
+    LapsedFriendLink,
+)
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.script_footers import ScriptFooter
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
@@ -84,6 +90,7 @@ def world_specs() -> list[SiteSpec]:
                 VagueGuide(("basis", "time")),
                 HiddenReplyFields("unit"),
                 WeakInterpretation(),
+                LapsedFriendLink(),
             ),
             guides="table", board="市长信箱",
             search=SearchSpec("/site/search/11588261", "keywords",
@@ -110,6 +117,7 @@ def world_specs() -> list[SiteSpec]:
                 FooterSiteCode(),
                 OverdueLetter(working_days=22),
                 OverdueLetter(days=120, status="processing"),
+                LapsedArticleLink("工作动态"),
             ),
             board="网上咨询",
             search=SearchSpec("/was5/web/search", "searchword", params=(("channelid", "239418"),)),
@@ -142,6 +150,8 @@ def world_specs() -> list[SiteSpec]:
                 NoBoardStats(),
                 StaleSearchIndex(30),
                 ScriptFooter("get"),  # the script footer omits the ICP number: a true finding
+                CloakedArticle("工作动态"),
+                LapsedFriendLink("凤台县文明网", "ftwmw", "porn"),
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),
@@ -165,6 +175,7 @@ def world_specs() -> list[SiteSpec]:
                 OrdinaryThirdParties("工作动态"),  # issue 8 controls: what real portals load
                 HiddenOfficialMenus("/"),
                 ScriptFooter("write"),  # a control: every item in a document.write footer
+                CleanCommercialLinks("工作动态"),  # a control: a bank and a gambling-raid report
             ),
             board="局长信箱",
             search=SearchSpec("/search.jsp", "keyword", method="POST", params=(("siteid", "5"),)),

@@ -2,7 +2,7 @@
 
 How findings are matched to the truth, per code: a stale or empty column by its list page;
 a future date by its page (a list-page finding also covers the article it names); a broken
-link by its target URL; a hijacked page by (page path, kind), where a cloaking finding is
+link (and a link to a site now serving spam, link.harmful) by its target URL; a hijacked page by (page path, kind), where a cloaking finding is
 keyed by the page that was refetched as a spider (the home page); a privacy leak by (page or
 attachment path, kind of number); an identity problem by its item (icp, site_code, ...); a
 wrong word by (page path, word). Issue 4: an incomplete or vague guide by (guide path, element);
@@ -28,11 +28,12 @@ from ..checks import DEFAULT_SITE_CHECKS
 from ..model import SiteResult
 from ..rules import Rules, load_rules
 from ..service import ScanResult
-from .types import SimSite, Truth, World
+from .types import SimSite, Truth, World, resolve_ref
 
 BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken",
               "crawl.incomplete")
-CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word")
+CONTENT_CODES = ("security.hijack", "privacy.leak", "identity.missing", "content.error_word",
+                 "link.harmful")
 FEATURE_CODES = (
     "service.guide_incomplete", "service.no_guide", "interaction.unanswered",
     "interaction.reply_incomplete", "interaction.no_stats", "policy.interpretation_weak",
@@ -42,7 +43,7 @@ ALL_CODES = BASE_CODES + CONTENT_CODES + FEATURE_CODES
 # The check module behind each content code. By default a code is scored only when the
 # default scan runs its check: otherwise its recall would just say that the check is off.
 CHECK_OF = {"security.hijack": "hijack", "privacy.leak": "privacy", "identity.missing": "identity",
-            "content.error_word": "wording",
+            "content.error_word": "wording", "link.harmful": "harmful",
             "service.guide_incomplete": "services", "service.no_guide": "services",
             "interaction.unanswered": "interaction", "interaction.reply_incomplete": "interaction",
             "interaction.no_stats": "interaction", "policy.interpretation_weak": "policy",
@@ -172,6 +173,10 @@ def site_scores(
                   if f.code == "crawl.incomplete" and f.evidence.get("column")}
     scores["crawl.incomplete"].add({_path(p) for p in truth.unreadable_columns.values()},
                                    unreadable, name)
+    # A link to a site now serving spam by its target URL (like a broken link) and its kind.
+    scores["link.harmful"].add(
+        {f"{resolve_ref(m.target, base, links)} {m.kind}" for m in truth.harmful},
+        {f"{f['target']} {f.get('kind')}" for f in found.get("link.harmful", [])}, name)
     content_scores(scores, truth, found, name)
     feature_scores(scores, truth, found, name)
 

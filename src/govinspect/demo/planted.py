@@ -31,6 +31,10 @@ def planted_truth(plan: SitePlan, rendered: Rendered, truth: Truth) -> None:
     for i in marks.identity:
         if not _footer_shows(plan, rendered.pages["/"], i):
             raise ValueError(f"{key}: the home footer does not show {i}")
+    for m in marks.harmful:
+        if m.page not in rendered.pages or m.target not in rendered.pages[m.page]:
+            raise ValueError(f"{key}: {m.page} does not link {m.target}")
+    truth.harmful = sorted(set(marks.harmful))
     truth.hijack = sorted(set(marks.hijack))
     truth.privacy = sorted(set(marks.privacy))
     truth.identity = sorted(set(marks.identity))

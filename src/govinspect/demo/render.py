@@ -27,8 +27,8 @@ from govinspect.demo.plan import (
 from govinspect.demo.services import guide_html, no_guide_html
 from govinspect.demo.style_card import CardStyle
 from govinspect.demo.style_hanweb import HanwebStyle
-from govinspect.demo.style_jsp import JspStyle
 from govinspect.demo.style_json import PlatformStyle
+from govinspect.demo.style_jsp import JspStyle
 from govinspect.demo.style_trs import TrsStyle
 from govinspect.demo.style_ul import UlStyle
 from govinspect.demo.text import paragraphs

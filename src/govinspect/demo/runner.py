@@ -16,9 +16,11 @@ from .types import World
 from .world import build_world
 
 
-def demo_settings(world_hosts: set[str]) -> Settings:
-    """Politeness lifted (the sites are ours) and no DNS: the demo runs offline."""
-    return Settings(per_host=4, delay=0, timeout=10, offline=True, assume_ok_hosts=sorted(world_hosts))
+def demo_settings(world_hosts: set[str], names: dict[str, str] | None = None) -> Settings:
+    """Politeness lifted (the sites are ours) and no DNS: the demo runs offline (``names``: the
+    world's external hosts on loopback, ``World.hosts()``)."""
+    return Settings(per_host=4, delay=0, timeout=10, offline=True, assume_ok_hosts=sorted(world_hosts),
+                    hosts=names or {})
 
 
 def live_hosts(world: World) -> set[str]:
@@ -38,7 +40,7 @@ def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> tupl
     # The RSSHub-like feed host is served beside the sites, not listed among them.
     with serve_in_thread(world, [*world.sites, acc.site]) as handle:
         accounts = acc.entries(handle.base_urls[acc.site.key], files)
-        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world)), as_of, progress,
+        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world), world.hosts()), as_of, progress,
                       accounts=accounts)
         truth = world.truth_dict(handle.base_urls, handle.links)
     truth["accounts"] = acc.truth()

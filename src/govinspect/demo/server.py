@@ -56,9 +56,9 @@ def dead_socket() -> socket.socket:
     return sock
 
 
-def base_url(sock: socket.socket) -> str:
-    """http://127.0.0.1:<port>/ of a bound socket."""
-    return f"http://{HOST}:{sock.getsockname()[1]}/"
+def base_url(sock: socket.socket, hostname: str | None = None) -> str:
+    """http://127.0.0.1:<port>/ of a bound socket (or http://<hostname>:<port>/)."""
+    return f"http://{hostname or HOST}:{sock.getsockname()[1]}/"
 
 
 class WorldServer:
@@ -70,7 +70,8 @@ class WorldServer:
             if world is None:
                 raise ValueError("WorldServer needs a world or a list of sites")
             sites = world.sites
-        self.sites = list(sites)
+        # The world's external hosts are served with it whatever the caller lists.
+        self.sites = list(sites) + [e for e in (world.externals if world else []) if e not in sites]
         self.world = world
         self.gzip_html = gzip_html
         self.base_urls: dict[str, str] = {}
@@ -96,12 +97,12 @@ class WorldServer:
         bound: list[tuple[SimSite, socket.socket]] = []
         for site in self.sites:
             sock = dead_socket()
-            self.base_urls[site.key] = base_url(sock)
+            self.base_urls[site.key] = base_url(sock, site.options.get("hostname"))
             if site.behaviour == "down":
                 self._held.append(sock)
             else:
                 bound.append((site, sock))
-        known = {s.key for s in self.world.sites} if self.world else set()
+        known = {s.key for s in self.world.sites + self.world.externals} if self.world else set()
         for key in known | set(self.base_urls):  # world sites not served point at a dead port
             self.links[f"site:{key}"] = self.base_urls.get(key, self.links["refused"])
         self._subst = {k.encode(): v.encode() for k, v in self.links.items()}
@@ -158,7 +159,8 @@ class WorldServer:
     def response(self, res: Resource, accept_encoding: str) -> web.Response:
         """The HTTP response for one resource, gzip-compressed for HTML when accepted."""
         body = self.resolve(res.body)
-        headers = {"Content-Type": res.content_type, "Server": "nginx", **res.headers}
+        extra = {k: self.resolve(v.encode()).decode() for k, v in res.headers.items()}  # a Location may name a world host
+        headers = {"Content-Type": res.content_type, "Server": "nginx", **extra}
         if (self.gzip_html and "gzip" in accept_encoding and "html" in res.content_type
                 and len(body) >= GZIP_MIN):
             body = gzip.compress(body, compresslevel=5)

@@ -26,7 +26,9 @@ def static_links(sites: Iterable[SimSite], base_urls: Mapping[str, str] | None =
     """Placeholder mapping for static copies; sites default to ports 8001, 8002, ..."""
     links = {"refused": refused_url}
     for n, site in enumerate(sites):
-        url = (base_urls or {}).get(site.key, f"http://127.0.0.1:{DEFAULT_PORT + n}/")
+        hostname = site.options.get("hostname")  # an external host keeps its name (World.externals)
+        default = f"http://{hostname}/" if hostname else f"http://127.0.0.1:{DEFAULT_PORT + n}/"
+        url = (base_urls or {}).get(site.key, default)
         links[f"site:{site.key}"] = url
     return links
 
@@ -54,7 +56,8 @@ def write_static(world: World | SimSite | Iterable[SimSite], out_dir: str | Path
         sites = [world]
     else:
         sites = list(world.sites if isinstance(world, World) else world)
-    links = {k.encode(): v.encode() for k, v in static_links(sites, base_urls, refused_url).items()}
+    named = sites + (world.externals if isinstance(world, World) else [])  # external hosts keep their names
+    links = {k.encode(): v.encode() for k, v in static_links(named, base_urls, refused_url).items()}
     out: dict[str, Path] = {}
     for site in sites:
         if site.behaviour:

@@ -101,6 +101,14 @@ class HijackMark(NamedTuple):
     kind: str
 
 
+class HarmfulMark(NamedTuple):
+    """A page linking to an external target that now serves spam (link.harmful): target is a ref."""
+
+    page: str
+    target: str
+    kind: str  # gambling, porn, fraud
+
+
 class PrivacyMark(NamedTuple):
     """A page or attachment publishing personal numbers of one kind (id_card, phone, bank_card)."""
 
@@ -180,6 +188,7 @@ class Planted:
     unanswered: list[UnansweredMark] = field(default_factory=list)
     reply_incomplete: list[ReplyMark] = field(default_factory=list)
     weak_interpretations: list[str] = field(default_factory=list)
+    harmful: list[HarmfulMark] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -215,6 +224,11 @@ class Truth:
     # Issue 8: columns whose list cannot be read (a broken JCMS island, a script-only pager):
     # name -> list page; expected as crawl.incomplete notices, never as stale or empty.
     unreadable_columns: dict[str, str] = field(default_factory=dict)
+    harmful: list[HarmfulMark] = field(default_factory=list)  # links to sites now serving spam
+
+    def harmful_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
+        """Absolute URLs of every linked external target that now serves spam."""
+        return {resolve_ref(m.target, base_url, links) for m in self.harmful}
 
     def broken_targets(self, base_url: str, links: Mapping[str, str] | None = None) -> set[str]:
         """Absolute URLs of every broken target linked from this site."""
@@ -279,6 +293,8 @@ class Truth:
                 "weak": sorted(self.weak_interpretations),
             },
             "search": self.search.to_dict() if self.search else None,
+            "harmful": [{"page": url(m.page), "target": url(m.target), "kind": m.kind}
+                        for m in sorted(self.harmful)],
         }
 
 
@@ -329,10 +345,17 @@ class World:
     scale: float
     sites: list[SimSite]
     static: bool = False
+    # Hosts outside the government world (a lapsed domain, a bank, a newspaper: demo/harmful.py),
+    # served beside the sites under a host name (``options["hostname"]``) and never scanned.
+    externals: list[SimSite] = field(default_factory=list)
+
+    def hosts(self) -> dict[str, str]:
+        """The ``hosts`` setting that resolves the external hosts' names to loopback."""
+        return {str(e.options["hostname"]): "127.0.0.1" for e in self.externals if e.options.get("hostname")}
 
     def site(self, key: str) -> SimSite:
-        """The site with ``key``; KeyError if absent."""
-        for s in self.sites:
+        """The site (or external host) with ``key``; KeyError if absent."""
+        for s in self.sites + self.externals:
             if s.key == key:
                 return s
         raise KeyError(key)

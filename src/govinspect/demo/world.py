@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date
 
 from govinspect.demo.bad import build_bad_sites
@@ -10,13 +11,14 @@ from govinspect.demo.bigsite import build_big_site
 from govinspect.demo.catalogue import world_specs
 from govinspect.demo.defects import apply_defects
 from govinspect.demo.features import add_features, assign_feature_paths
+from govinspect.demo.harmful import build_externals
 from govinspect.demo.markup import GOV_EXTERNAL
 from govinspect.demo.plan import SitePlan, build_plan
 from govinspect.demo.readings import interpret
 from govinspect.demo.render import STYLES, assign_paths, render_site
 from govinspect.demo.sitesearch import SearchEngine
 from govinspect.demo.truth import site_truth
-from govinspect.demo.types import SimSite, World, site_ref
+from govinspect.demo.types import Resource, SimSite, World, site_ref
 
 __all__ = ["build_bad_sites", "build_big_site", "build_world", "plan_world"]
 
@@ -65,7 +67,9 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
     """
     plans = plan_world(as_of, seed, scale, static)
     rendered = {p.spec.key: render_site(p) for p in plans}
-    world_resources = {k: r.resources for k, r in rendered.items()}
+    externals = build_externals()
+    world_resources: dict[str, Mapping[str, Resource]] = {k: r.resources for k, r in rendered.items()}
+    world_resources.update({e.key: e.resources for e in externals})
     sites = []
     for plan in plans:
         s, r = plan.spec, rendered[plan.spec.key]
@@ -79,4 +83,4 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
             truth=site_truth(plan, r, world_resources),
             options={"header_charset": s.header_charset}, spider_view=r.spider, dynamic=dynamic,
         ))
-    return World(as_of=as_of, seed=seed, scale=scale, sites=sites, static=static)
+    return World(as_of=as_of, seed=seed, scale=scale, sites=sites, static=static, externals=externals)
