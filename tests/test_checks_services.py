@@ -138,7 +138,7 @@ def test_vague_table_guide_names_each_element_and_its_item() -> None:
     assert {f.evidence["element"] for f in found} == {"basis", "materials", "time", "phone", "review"}
     assert all(f.evidence["item"] == "临时救助审批" and f.evidence["problem"] == "vague" for f in found)
     basis = next(f for f in found if f.evidence["element"] == "basis")
-    assert basis.message == "办事指南“临时救助审批”设定依据表述含糊: 未写明具体条款"
+    assert basis.message == "办事指南“临时救助审批”设定依据表述含糊: 未写明具体条款或文号"
     assert basis.evidence["value"] == "《社会救助暂行办法》"
 
 
@@ -295,6 +295,12 @@ def test_guide_fields_with_a_root_selector_and_never_raises() -> None:
     ("basis", "《国务院对确需保留的行政审批项目设定行政许可的决定》（国务院令第412号）附件第107项", False),
     ("basis", "《中华人民共和国行政许可法》", True),
     ("basis", "依据有关法律法规", True),
+    ("basis", "《社会救助暂行办法》（国务院令第649号）", False),  # issue 8: the 文号 makes it specific
+    ("basis", "《安徽省最低生活保障办法》（皖政〔2019〕57号）", False),
+    ("basis", "中华人民共和国行政许可法第十二条", False),
+    ("basis", "根据相关法律法规和有关规定", True),
+    ("basis", "国家政策", True),
+    ("basis", "按照省有关文件规定", True),
     ("time", "周一至周五 上午8:30-12:00", False),
     ("time", "法定工作日", False),
     ("time", "工作日9:00-17:00（节假日除外）", False),

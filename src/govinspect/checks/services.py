@@ -47,6 +47,16 @@ _GUIDE_LINK = re.compile(r"(?:办事|服务|办理)指南|查看指南|指南详
 # --- vagueness (issue 4) ------------------------------------------------------------------
 _LAW = re.compile(r"《[^》]{2,80}》")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[条款项]")
+# A document number (文号): 国办发〔2019〕19号, 国务院令第412号, 主席令第五十七号, 2019年第3号公告.
+_DOC_NO = re.compile(
+    r"[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*第?\s*\d{1,4}\s*号"
+    r"|(?:令|公告|通告)\s*(?:\(|（)?\s*第\s*[一二三四五六七八九十百千零〇两\d]+\s*号"
+)
+# A regulation named without 《》 but with its article: 中华人民共和国行政许可法第十二条.
+_NAMED_ARTICLE = re.compile(
+    r"[\u4e00-\u9fff]{2,40}(?:法|条例|规定|办法|细则|规则|决定|实施意见)\s*(?:（[^）]{0,20}）)?\s*"
+    r"第[一二三四五六七八九十百千零〇两\d]+条"
+)
 _HOURS = re.compile(r"\d{1,2}\s*[:：点时]\s*\d{0,2}|上午|下午|全天|24\s*小时|7\s*[×x*]\s*24")
 _DAYS = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|工作日|节假日|每天|每日|双休日")
 _VAGUE_MATERIALS = re.compile(
@@ -220,10 +230,14 @@ def vagueness(element: str, value: str) -> str | None:
     if not text:
         return None
     if element == "basis":
+        # Specific: a named regulation with its article or its 文号 (issue 8); vague: 相关法律法规,
+        # 有关规定, 国家政策 and other words that name nothing.
+        if _NAMED_ARTICLE.search(text):
+            return None
         if not _LAW.search(text):
             return "未写明法律法规名称"
-        if not _ARTICLE.search(text):
-            return "未写明具体条款"
+        if not _ARTICLE.search(text) and not _DOC_NO.search(text):
+            return "未写明具体条款或文号"
     elif element == "time":
         if not _HOURS.search(text) and not _DAYS.search(text):
             return "未写明具体办理日期和时间"
