@@ -354,3 +354,36 @@ def test_shared_page_pass_gives_the_same_findings_as_each_check_alone() -> None:
     alone = [*services.check(snap, ctx), *interaction.check(snap, ctx), *policy.check(snap, ctx)]
     assert [f.to_dict() for f in together] == [f.to_dict() for f in alone]
     assert {f.code.split(".")[0] for f in together} >= {"interaction", "policy"}
+
+
+# --- issue 8: service item lists (tables, card grids, ul lists) ------------------------------
+
+@pytest.mark.parametrize(("name", "source", "rows"), [
+    ("list_table.html", "table", 4), ("list_cards.html", "buttons", 3), ("list_ul.html", "list", 4),
+    ("list_script.html", "buttons", 3), ("list_catalogue.html", "table", 3),
+])
+def test_service_rows_in_each_layout(name: str, source: str, rows: int) -> None:
+    found = page_from(name, "/bsfw/x/").services
+    assert len(found) == rows and {r["source"] for r in found} == {source}
+    assert all(len(r["name"]) >= 4 and "办事指南" not in r["name"] for r in found)
+
+
+def test_script_guides_are_noted_not_missing() -> None:
+    rows = page_from("list_script.html", "/bsfw/bmfw/").services
+    assert {lk["state"] for r in rows for lk in r["links"]} == {"script"}
+
+
+@pytest.mark.parametrize("name", ["guide_table_ok.html", "guide_tabs_ok.html", "item_bare.html", "notice_labels.html",
+                                  "guide_text_ok.html", "news_mentions.html"])
+def test_guides_menus_and_toolbars_are_no_service_lists(name: str) -> None:
+    """A guide's label table, its 在线办理 toolbar and the site's menus make no item rows."""
+    assert page_from(name, "/bsfw/x/").services == []
+
+
+def test_menu_with_online_entry_makes_no_rows() -> None:
+    html = ('<html><body><ul class="menu"><li><a href="/bs/">在线办理</a></li><li><a href="/zx/">在线咨询</a></li>'
+            '<li><a href="/fw/">服务机构</a></li></ul><div class="side"><a href="/bszn/">办事指南</a>'
+            '<a href="/hd/">互动交流平台</a></div></body></html>')
+    page = Page(url=f"{HOME}index.html", final_url=f"{HOME}index.html", status=200, content_type="text/html")
+    extract_page(page, html, AS_OF)
+    assert page.services == []

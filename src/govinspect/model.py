@@ -77,6 +77,7 @@ class Page:
     guide: dict[str, str] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     forms: dict[str, Any] | None = None
+    services: list[dict[str, Any]] = field(default_factory=list)  # service item list rows (extract/guides.py)
 
     @property
     def ok(self) -> bool:

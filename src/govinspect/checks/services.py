@@ -103,6 +103,10 @@ class ServicesVisitor:
         self.items = _service_items(snap.columns, self.overrides)
         self.guides: list[_Item] = []
         self.missing: list[_Item] = []
+        # Item pages known only from a service list row, decided at the end (rows may come later):
+        self.bare: dict[str, str] = {}  # key -> URL of a page with no guide, no list, no guide link
+        self.weak: dict[str, _Item] = {}  # key -> a page with two guide labels (a guide if a row names it)
+        self.rows: list[tuple[str, dict[str, Any]]] = []  # (list page URL, row) from extract/guides.py
 
     def visit(self, page: Page) -> None:
         if self.off or not page.ok or page.attachment or not page.is_html:
@@ -113,19 +117,29 @@ class ServicesVisitor:
         guide = _guide_of(page, self.extra)
         item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
         elements = len(guide.labels - {"name"})
+        self.rows += [(page.url, row) for row in getattr(page, "services", None) or () if isinstance(row, dict)]
         if _NO_GUIDE.search(normalize(page.text)) and elements < 3:
             self.missing.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
             self.guides.append(item)
         elif in_column and not page.items and not page.empty_marker and not _links_to_guide(page):
             self.missing.append(item)
+        elif not in_column and elements >= 2:
+            for k in {page.url, key}:
+                self.weak[k] = item
+        elif not in_column and not page.items and not page.empty_marker and not page.services \
+                and not _links_to_guide(page):
+            for k in {page.url, key}:
+                self.bare[k] = page.url
 
     def finish(self) -> list[Finding]:
         if self.off:
             return []
         rules = self.ctx.rules.services
+        row_found, notices = self._rows()
         found = [Finding("service.no_guide", rules.severity, item.url, f"办事事项“{item.name}”未提供办事指南",
                          {"item": item.name}) for item in self.missing]
+        found += row_found
         found += incomplete(self.guides, self.ctx)
         found.sort(key=lambda f: f.severity != "veto")  # stable: vetoes first, then page order
         out = found[: rules.max_findings]
@@ -133,11 +147,70 @@ class ServicesVisitor:
             omitted = len(found) - rules.max_findings
             out.append(Finding("service.guide_incomplete", "notice", self.url,
                                f"另有 {omitted} 条办事指南问题未逐条列出", {"omitted": omitted}))
-        if not self.guides and not self.missing:
-            where = "服务事项链接均指向站外平台或未能抓取" if self.items else "未找到办事事项栏目或办事指南页面"
+        out += notices
+        if not self.guides and not self.missing and not row_found and not notices:
+            where = "服务事项链接均指向站外平台或未能抓取" if self.items or self.rows else "未找到办事事项栏目或办事指南页面"
             out.append(Finding("crawl.incomplete", "notice", self.url, f"办事指南未能检查: {where}",
                                {"check": "services", "error": where}))
         return out
+
+    def _rows(self) -> tuple[list[Finding], list[Finding]]:
+        """Findings from service list rows: items shown without a link, or linking to a page with no guide.
+
+        An unlinked item counts only in a list that links its other items (a catalogue that links
+        nothing is a notice: its guides may live on the 政务服务网); a guide opened by a script is
+        a notice, never a missing guide.
+        """
+        severity = self.ctx.rules.services.severity
+        found: list[Finding] = []
+        scripted: dict[str, int] = {}
+        unlinked: dict[str, int] = {}
+        judged = {normalize_url(i.url) or i.url for i in [*self.guides, *self.missing]}
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for list_url, row in self.rows:
+            groups.setdefault((list_url, str(row.get("source"))), []).append(row)
+        for (list_url, _), rows in groups.items():
+            followable = [r for r in rows if any(lk.get("state") == "link" for lk in r.get("links") or ())]
+            for row in rows:
+                name = str(row.get("name") or "")[:60]
+                links = [lk for lk in row.get("links") or () if isinstance(lk, dict)]
+                targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url")]
+                guides = [lk for lk in links if lk.get("role") == "guide"]
+                if guides and all(lk.get("state") == "empty" for lk in guides) and any(
+                        lk.get("role") == "guide" and lk.get("state") == "link"
+                        for r in rows for lk in r.get("links") or ()):
+                    targets = []  # its 办事指南 button leads nowhere while the other items' buttons work
+                if not targets:
+                    if any(lk.get("state") == "script" for lk in links):
+                        scripted[list_url] = scripted.get(list_url, 0) + 1
+                    elif followable:
+                        empty = any(lk.get("role") == "guide" for lk in links)
+                        why = "“办事指南”链接为空" if empty else "列表中该事项没有链接"
+                        found.append(Finding("service.no_guide", severity, list_url,
+                                             f"办事事项“{name}”未提供办事指南（{why}）",
+                                             {"item": name, "reason": "empty_link" if empty else "no_link",
+                                              "list": list_url}))
+                    else:
+                        unlinked[list_url] = unlinked.get(list_url, 0) + 1
+                    continue
+                target = next((lk for lk in targets if lk.get("role") == "guide"), targets[0])
+                key = normalize_url(str(target["url"])) or str(target["url"])
+                if key in self.items or key in judged:
+                    continue  # judged when its page was visited
+                judged.add(key)
+                if key in self.weak:
+                    self.guides.append(self.weak[key])
+                elif key in self.bare:
+                    found.append(Finding("service.no_guide", severity, self.bare[key],
+                                         f"办事事项“{name}”未提供办事指南（链接页面没有办事指南）",
+                                         {"item": name, "reason": "no_guide_on_page", "list": list_url}))
+        notices = [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项的办事指南由脚本打开，未能检查",
+                           {"check": "services", "error": "办事指南由脚本打开", "items": n})
+                   for url, n in scripted.items()]
+        notices += [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项没有链接，未能检查办事指南",
+                            {"check": "services", "error": "办事事项没有链接", "items": n})
+                    for url, n in unlinked.items()]
+        return found, notices
 
 
 def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[str, str]:
