@@ -15,19 +15,23 @@ from govinspect.demo.defects import (
     UndeclaredCharset,
 )
 from govinspect.demo.defects_features import (
+    BareItemPage,
+    DocNumberBasis,
     GuideGaps,
     HiddenReplyFields,
+    NamedPolicyLink,
     NoBoardStats,
     NoGuide,
     NoSearch,
     OverdueLetter,
     StaleSearchIndex,
+    UnlinkedItem,
     VagueGuide,
     WeakInterpretation,
 )
 from govinspect.demo.defects_privacy import AssistanceRoster, ContactPage
 from govinspect.demo.defects_security import Cloaking, GamblingWarning, HiddenLinks, ScriptWrite
-from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.defects_wording import HistoryPage, LookAlikes, WrongWords
 from govinspect.demo.plan import SearchSpec, SiteSpec
 from govinspect.demo.text import EDU_TOPICS, HEALTH_TOPICS, Locale
 
@@ -64,12 +68,17 @@ def world_specs() -> list[SiteSpec]:
                 BrokenHomeLink("dns"),
                 AssistanceRoster("通知公告"),
                 ContactPage(),
-                WrongWords("工作动态", ("国土资源局", "台湾总统")),
+                WrongWords("工作动态", ("国土资源局", "台湾总统", "南朝鲜")),
                 HistoryPage(),
                 GuideGaps(("location", "phone")),
                 VagueGuide(("basis", "time")),
                 HiddenReplyFields("unit"),
                 WeakInterpretation(),
+                # issue 8 (last, so that the earlier injectors draw what they drew before)
+                BareItemPage(),
+                UnlinkedItem(),
+                DocNumberBasis(),
+                NamedPolicyLink(),
             ),
             guides="table", board="市长信箱",
             search=SearchSpec("/site/search/11588261", "keywords",
@@ -116,13 +125,15 @@ def world_specs() -> list[SiteSpec]:
                 BrokenHomeLink("404"),
                 Cloaking("/"),
                 FooterOmits("icp"),
-                WrongWords("工作动态", ("按排", "布署", "再接再励")),
+                WrongWords("工作动态", ("按排", "布署", "再接再励", "既使")),
+                LookAlikes("工作动态"),
                 GuideGaps(("time", "process")),
                 VagueGuide(("materials",)),
                 NoGuide(),
                 HiddenReplyFields("time"),
                 NoBoardStats(),
                 StaleSearchIndex(30),
+                DocNumberBasis(),  # issue 8 control (last: the earlier injectors draw as before)
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),

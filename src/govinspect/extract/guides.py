@@ -424,7 +424,7 @@ def _list_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dic
         names = [collapse(li.text(separator=" "))[:80] for li in lis]
         if sum(bool(ITEM_TITLE.search(n)) and len(n) <= 60 for n in names) * 5 < len(names) * 3:
             continue
-        rows = [_row(li, resolve, "list", name) for li, name in zip(lis, names, strict=True)]
+        rows = [_row(li, resolve, "list", _row_name(li) or name) for li, name in zip(lis, names, strict=True)]
         kept = [r for r in rows if r is not None]
         linked = sum(any(lk["state"] == "link" for lk in r["links"]) for r in kept)
         if linked == 0 or linked == len(kept):
