@@ -387,3 +387,28 @@ def test_menu_with_online_entry_makes_no_rows() -> None:
     page = Page(url=f"{HOME}index.html", final_url=f"{HOME}index.html", status=200, content_type="text/html")
     extract_page(page, html, AS_OF)
     assert page.services == []
+
+
+def html_page(path: str, body: str, title: str) -> Page:
+    url = HOME.rstrip("/") + path
+    page = Page(url=url, final_url=url, status=200, content_type="text/html; charset=utf-8")
+    extract_page(page, f"<html><head><title>{title}</title></head><body>{body}</body></html>", AS_OF)
+    return page
+
+
+def test_powers_without_guides_and_online_only_items_are_not_missing_guides() -> None:
+    """A 权责清单 links its licences but not its penalties; cards whose only link is 在线办理 lead to a login."""
+    table = html_page("/zwgk/qzqd/", (
+        "<table><tr><th>序号</th><th>事项名称</th><th>事项类型</th><th>操作</th></tr>"
+        '<tr><td>1</td><td>建设工程规划许可证核发</td><td>行政许可</td><td><a href="/bszn/1.html">办事指南</a></td></tr>'
+        '<tr><td>2</td><td>乡村建设规划许可证核发</td><td>行政许可</td><td><a href="/bszn/2.html">办事指南</a></td></tr>'
+        "<tr><td>3</td><td>对违反城乡规划行为的行政处罚</td><td>行政处罚</td><td></td></tr>"
+        "<tr><td>4</td><td>对建设工程规划的监督检查</td><td>行政检查</td><td></td></tr></table>"), "权责清单_示例县人民政府")
+    cards = html_page("/bsfw/rdfw/", "".join(
+        f'<div class="card"><h4>{name}</h4><p>办理部门：县政务服务中心</p><a class="btn" href="/yhzx/login.html?to={i}">在线办理</a></div>'
+        for i, name in enumerate(["企业开办一件事办理", "新生儿出生一件事办理", "不动产登记一件事办理"])), "热点服务_示例县人民政府")
+    login = html_page("/yhzx/login.html?to=0", "<p>请输入用户名和密码登录</p>", "用户登录_示例县人民政府")
+    guides = [text_page(f"/bszn/{i}.html", THIN.format(name=n)) for i, n in ((1, "建设工程规划许可证核发"), (2, "乡村建设规划许可证核发"))]
+    assert len(cards.services) == 3 and len(table.services) == 4
+    found = run(snapshot_of(table, cards, login, *guides))
+    assert [f for f in found if f.code == "service.no_guide"] == []

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
-from ..extract.guides import Guide, is_guide, parse_guide_text
+from ..extract.guides import ITEM_TITLE, Guide, is_guide, parse_guide_text
 from ..extract.links import NAME_SEP
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
@@ -43,6 +43,9 @@ _NO_GUIDE = re.compile(
     r"|指南(?:正在|尚在|待)(?:完善|补充|编制|更新)"
 )
 _GUIDE_LINK = re.compile(r"(?:办事|服务|办理)指南|查看指南|指南详情")
+# Powers listed beside services in 权责清单 that are no services and carry no guide (行政处罚,
+# 行政强制, 行政检查, 行政征收, 行政裁决 ...: the 权力清单 categories of 中办发〔2015〕21号).
+_NOT_SERVICE = re.compile(r"处罚|强制|检查|征收|征用|裁决|没收|查封|扣押|责任|监督")
 
 # --- vagueness (issue 4) ------------------------------------------------------------------
 _LAW = re.compile(r"《[^》]{2,80}》")
@@ -174,15 +177,22 @@ class ServicesVisitor:
             for row in rows:
                 name = str(row.get("name") or "")[:60]
                 links = [lk for lk in row.get("links") or () if isinstance(lk, dict)]
-                targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url")]
+                # Only the item's own link or its 办事指南 button lead to its guide; an 在线办理 button
+                # leads to an application system (often a login page) and proves nothing either way.
+                targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url")
+                           and lk.get("role") in ("guide", "name")]
                 guides = [lk for lk in links if lk.get("role") == "guide"]
                 if guides and all(lk.get("state") == "empty" for lk in guides) and any(
                         lk.get("role") == "guide" and lk.get("state") == "link"
                         for r in rows for lk in r.get("links") or ()):
                     targets = []  # its 办事指南 button leads nowhere while the other items' buttons work
                 if not targets:
+                    if any(lk.get("state") == "link" for lk in links) and not guides:
+                        continue  # only an 在线办理 button: the item is handled (and guided) on a platform
                     if any(lk.get("state") == "script" for lk in links):
                         scripted[list_url] = scripted.get(list_url, 0) + 1
+                    elif followable and (not ITEM_TITLE.search(name) or _NOT_SERVICE.search(name)):
+                        continue  # a 权责清单 lists penalties and inspections too: they have no guides
                     elif followable:
                         empty = any(lk.get("role") == "guide" for lk in links)
                         why = "“办事指南”链接为空" if empty else "列表中该事项没有链接"
