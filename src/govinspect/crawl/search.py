@@ -201,9 +201,10 @@ def pick_titles(snap: Snapshot, as_of: date, count: int = QUERIES) -> list[tuple
                 other.add(normalize_url(i.url) or i.url)
             elif i.date is not None and i.date <= as_of:
                 items.append((i.date, i.title, i.url))
-    if snap.home is not None and not items:  # no information column found: the home page's dated boxes
-        items += [(i.date, i.title, i.url) for i in snap.home.items if i.date and i.date <= as_of and i.url]
     items.sort(key=lambda t: (t[0], t[2]), reverse=True)
+    if snap.home is not None:  # then the home page's dated boxes (letters and items are filtered below)
+        home = [(i.date, i.title, i.url) for i in snap.home.items if i.date and i.date <= as_of and i.url]
+        items += sorted(home, key=lambda t: (t[0], t[2]), reverse=True)
     names = site_names(snap)
     chosen: list[tuple[str, str]] = []
     seen: set[str] = set()
