@@ -412,3 +412,17 @@ def test_powers_without_guides_and_online_only_items_are_not_missing_guides() ->
     assert len(cards.services) == 3 and len(table.services) == 4
     found = run(snapshot_of(table, cards, login, *guides))
     assert [f for f in found if f.code == "service.no_guide"] == []
+
+
+def test_item_page_with_side_lists_is_still_judged() -> None:
+    """An item page with a 常用事项 box is the item's page; a short category hub stays a hub."""
+    side = "".join(f'<li><a href="/bsfw/bssx/{i}.html">{n}</a></li>' for i, n in enumerate(
+        ["城乡居民最低生活保障审批", "特困人员救助供养审批", "临时救助审批", "残疾人两项补贴资格认定"]))
+    item = html_page("/bsfw/bssx/9.html", f'<h1>高龄津贴申请</h1><p>本事项由县民政局受理。</p><div class="side"><h3>常用事项</h3><ul>{side}</ul></div>',
+                     "高龄老人津贴申请_示例县人民政府")
+    hub = html_page("/bsfw/hjbl/", f'<h1>户籍办理</h1><ul>{side}</ul>', "户籍办理_示例县人民政府")
+    assert item.items and hub.items
+    col = Column("办事事项", f"{HOME}bsfw/", "other",
+                 [ListItem("高龄老人津贴申请", item.url, None), ListItem("户籍办理", hub.url, None)], 2)
+    found = [f for f in run(snapshot_of(item, hub, columns=[col])) if f.code == "service.no_guide"]
+    assert [f.url for f in found] == [item.url]

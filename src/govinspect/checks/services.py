@@ -125,7 +125,8 @@ class ServicesVisitor:
             self.missing.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
             self.guides.append(item)
-        elif in_column and not page.items and not page.empty_marker and not _links_to_guide(page):
+        elif in_column and (not page.items or _one_item(page, listed)) and not page.empty_marker \
+                and not _links_to_guide(page):
             self.missing.append(item)
         elif not in_column and elements >= 2:
             for k in {page.url, key}:
@@ -237,6 +238,24 @@ def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[
             if strong or (_ITEM_TITLE.search(entry.title) and not _NEWS_TITLE.search(entry.title)):
                 found[normalize_url(entry.url) or entry.url] = entry.title
     return found
+
+
+def _one_item(page: Page, listed: str | None) -> bool:
+    """True when a page with lists is still one item's page: its title names the specific item it was
+    listed as (7+ characters, an item's wording), so its lists are side boxes (常用事项, 最新动态), not a
+    category hub (户籍办理, 社保医保) listing items of its own."""
+    if not listed or len(listed) < 7 or not _ITEM_TITLE.search(listed):
+        return False
+    heading = article_title_of(page)
+    name = listed.rstrip(".…")
+    # a page listing the item's own sub-items (子项: 建设工程规划许可证核发（变更）) is a hub too
+    return name in heading and not any(name in i.title for i in page.items)
+
+
+def article_title_of(page: Page) -> str:
+    """The page's own title: its ArticleTitle meta or its <title>."""
+    meta = next((v for k, v in page.meta.items() if k.lower() == "articletitle" and v.strip()), "")
+    return normalize(meta or page.title)
 
 
 def _links_to_guide(page: Page) -> bool:
