@@ -426,3 +426,13 @@ def test_item_page_with_side_lists_is_still_judged() -> None:
                  [ListItem("高龄老人津贴申请", item.url, None), ListItem("户籍办理", hub.url, None)], 2)
     found = [f for f in run(snapshot_of(item, hub, columns=[col])) if f.code == "service.no_guide"]
     assert [f.url for f in found] == [item.url]
+
+
+def test_drop_down_menus_with_a_guide_entry_make_no_rows() -> None:
+    menus = "".join(
+        f'<div id="child_menu{k}">' + "".join(f'<div class="item"><a href="/{k}/{i}.html">{t}</a></div>'
+                                             for i, t in enumerate(entries)) + "</div>"
+        for k, entries in enumerate([["外事新闻", "交流信息", "合作项目", "办事指南", "交流简报"],
+                                     ["院友新闻", "院友风采", "在线办理", "联系我们"]]))
+    page = html_page("/index.html", f'<div class="menus">{menus}</div>', "首页_示例县人民政府")
+    assert page.services == []

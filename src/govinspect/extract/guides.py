@@ -224,6 +224,8 @@ def _next_text(node: LexborNode) -> str:
 # - a provincial 政务服务网 item list (a Gansu JSP template, gszwfw.gov.cn): ``ul > li`` rows, the
 #   item name in a ``span`` without a link, then 在线办理 / 办事指南 / 我要收藏 / 我要咨询 buttons,
 #   the guide opened by an ``onclick`` handler (no href): a guide we cannot follow, not a missing one;
+# - menus that put 办事指南 among other entries (``div.item > a`` per entry, a JSP site template
+#   found with find_string ">办事指南</a>"): several named links in one block make a menu, not a row;
 # - an Insigma 网上办事大厅 catalogue (``ul.v-cata-list > li``): a ``div.pull-right`` of 在线办理
 #   buttons beside the item's own link to ``catalogue/detail/<id>``;
 # - the guide pages themselves (tangtaocode/tangtao.code risenetNewHall/.../appItemWebSiteGuideInfo.jsp):
@@ -385,6 +387,8 @@ def _button_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[d
         if len(rows) < 2 or len({r.tag for r in rows}) > 1:
             continue  # one button block is a detail page's toolbar, not a list
         built = [r for r in (_row(node, resolve, "buttons") for node in rows if node.mem_id not in done) if r]
+        # A menu block (外事新闻 | 交流信息 | 办事指南 ...) holds several named links; an item row one at most.
+        built = [r for r in built if sum(lk["role"] == "name" and lk["state"] == "link" for lk in r["links"]) <= 1]
         if len({r["name"] for r in built}) < 2:
             continue
         done.update(node.mem_id for node in rows)
