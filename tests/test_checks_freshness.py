@@ -151,3 +151,13 @@ def test_future_items_without_links_are_told_apart_by_title():
              Page(url=f"{HOME}l2/", status=200, content_type="text/html", items=b)]
     found = codes(run(snapshot(items(days_ago(1)), pages=pages)), "content.future_date")
     assert sorted(len(f.evidence["lists"]) for f in found) == [1, 2]
+
+
+def test_home_box_with_another_url_form_and_a_cut_title_is_the_same_item():
+    future = AS_OF + timedelta(days=4)
+    home_box = [ListItem("市政府召开第十二次常务会议研究部署…", f"{HOME}index.php?m=content&id=77", future)]
+    column_items = [ListItem("市政府召开第十二次常务会议研究部署秋冬季安全生产工作", f"{HOME}xwzx/77.html", future),
+                    ListItem("市政府召开第十三次常务会议", f"{HOME}xwzx/78.html", future)]
+    col_page = Page(url=f"{HOME}xwzx/", status=200, content_type="text/html", items=column_items)
+    found = codes(run(snapshot(home_box, pages=[col_page])), "content.future_date")
+    assert sorted(len(f.evidence["lists"]) for f in found) == [1, 2]

@@ -163,7 +163,7 @@ class _Future:
         if future:
             self.listed.update(u for i in future if i.url and (u := normalize_url(i.url)))
             for item in future:
-                key = _item_key(item)
+                key = self._same(item)
                 known = self.items.get(key)
                 if known is None:
                     self.items[key] = (page.url, len(future), item, [page.url])
@@ -171,6 +171,20 @@ class _Future:
                     known[3].append(page.url)
         elif page.pub_date is not None and page.pub_date > limit and not page.items:
             self.articles.append((page.url, page.final_url, page.pub_date, page.title[:80]))
+
+    def _same(self, item: ListItem) -> tuple[str, ...]:
+        """The key of an item already seen that this one shows again, else its own key: the same URL,
+        or (a home box linking another URL form, cutting the title with …) the same date and title."""
+        key = _item_key(item)
+        if key in self.items:
+            return key
+        stem = _stem(item.title)
+        if len(stem) >= 8:
+            for other, (_, _, seen, _) in self.items.items():
+                if seen.date == item.date and (o := _stem(seen.title)) and (o.startswith(stem) or stem.startswith(o)) \
+                        and min(len(o), len(stem)) >= 8:
+                    return other
+        return key
 
     def finish(self) -> Iterator[Finding]:
         for url, count, item, lists in self.items.values():
@@ -193,9 +207,13 @@ class _Future:
             )
 
 
+def _stem(title: str) -> str:
+    return "".join(title.split()).rstrip(".…")
+
+
 def _item_key(item: ListItem) -> tuple[str, ...]:
     """One item however many lists show it: its article URL, else its title and date."""
     url = normalize_url(item.url) if item.url else None
     if url:
         return ("url", url)
-    return ("title", "".join(item.title.split()).rstrip(".…"), str(item.date))
+    return ("title", _stem(item.title), str(item.date))
