@@ -225,3 +225,13 @@ def test_enumerated_measures_explain_a_short_interpretation() -> None:
 def test_a_short_unlinked_interpretation_without_measures_stays_weak() -> None:
     [f] = run(site(extra=[reading(SHORT, [])], columns=False))
     assert f.evidence["reason"] == "no_link+too_short" and f.severity == "deduct"
+
+
+def test_the_site_name_inside_the_policy_name_is_no_link_to_it() -> None:
+    """淮南市人民政府 (logo, breadcrumb) is part of 淮南市人民政府关于…的意见 but links home."""
+    title = "关于《示例县人民政府关于进一步加强政务公开工作的意见》的解读"
+    page = reading(SHORT.replace("示例县促进农村电商发展若干措施", "示例县人民政府关于进一步加强政务公开工作的意见"),
+                   [Link(HOME, "示例县人民政府", in_nav=True), Link(HOME + "zwgk/", "示例县人民政府信息公开", in_nav=True)],
+                   title=title)
+    [f] = run(site(extra=[page], columns=False))
+    assert f.evidence["reason"].startswith("no_link")

@@ -224,7 +224,10 @@ def _names_policy(label: str, names: set[str]) -> bool:
     if len(label) < 6:
         return False
     bare = _WRAPPER.sub("", label.replace("《", "").replace("》", "")).strip()
-    return any(n in label or (len(bare) >= 6 and (bare in n or n in bare)) for n in names)
+    # A part of the name counts only when it is most of it: the site's own name (淮南市人民政府) is a
+    # part of every policy it issues (淮南市人民政府关于…的意见) and links home from every page.
+    return any(n in label or (len(bare) >= 6 and (n in bare or (bare in n and len(bare) * 10 >= len(n) * 7)))
+               for n in names)
 
 
 def _target_is_policy(snap: Snapshot | None, target: str, names: set[str]) -> bool:
