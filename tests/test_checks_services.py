@@ -436,3 +436,13 @@ def test_drop_down_menus_with_a_guide_entry_make_no_rows() -> None:
                                      ["院友新闻", "院友风采", "在线办理", "联系我们"]]))
     page = html_page("/index.html", f'<div class="menus">{menus}</div>', "首页_示例县人民政府")
     assert page.services == []
+
+
+def test_item_table_inside_a_layout_table_is_read_once() -> None:
+    inner = ("<table><tr><th>事项名称</th><th>办理部门</th><th>操作</th></tr>"
+             '<tr><td><a href="/bszn/1.html">城乡居民最低生活保障审批</a></td><td>县民政局</td><td><a href="/bszn/1.html">办事指南</a></td></tr>'
+             "<tr><td>特困人员救助供养审批</td><td>县民政局</td><td></td></tr></table>")
+    page = html_page("/bsfw/", f'<table width="1000"><tr><td class="left">导航</td><td class="main">{inner}</td></tr></table>',
+                     "办事事项_示例县人民政府")
+    assert [(r["name"], r["source"]) for r in page.services] == [
+        ("城乡居民最低生活保障审批", "table"), ("特困人员救助供养审批", "table")]

@@ -344,20 +344,19 @@ def _table_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[di
     """Rows of tables whose header names the item column (事项名称 ...)."""
     out: list[dict[str, Any]] = []
     for table in tree.css("table"):
-        trs = [tr for tr in table.css("tr") if tr.parent is not None]
+        trs = [tr for tr in table.css("tr") if _table_of(tr) == table.mem_id]  # not a nested table's rows
         if len(trs) < 2:
             continue
-        header = [collapse(c.text(separator=" ")) for c in trs[0].css("th, td")]
+        header = [collapse(c.text(separator=" ")) for c in _cells(trs[0])]
         index = next((i for i, h in enumerate(header) if _NAME_HEADER.match("".join(h.split()))), None)
         if index is None or len(header) < 2:
             continue
         _, owner = _DEFAULT
-        firsts = ["".join(collapse(cell.text()).split()) if (cell := tr.css_first("td, th")) is not None else ""
-                  for tr in trs[1:]]
+        firsts = ["".join(collapse(cells[0].text()).split()) if (cells := _cells(tr)) else "" for tr in trs[1:]]
         if sum(f.strip("【】[]:：") in owner for f in firsts) * 2 >= len(firsts):
             continue  # a guide's label/value table (事项名称 | X | 事项类型 | Y), not a list of items
         for tr in trs[1:]:
-            cells = tr.css("td, th")
+            cells = _cells(tr)
             if len(cells) != len(header) or tr.mem_id in done:
                 continue  # nested or spanning rows are not item rows
             name = collapse(cells[index].text(separator=" "))[:80]
@@ -368,6 +367,19 @@ def _table_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[di
                 done.add(tr.mem_id)
                 out.append(row)
     return out
+
+
+def _table_of(node: LexborNode) -> int | None:
+    """The mem_id of the nearest table around a node."""
+    cur = node.parent
+    while cur is not None and cur.tag != "table":
+        cur = cur.parent
+    return cur.mem_id if cur is not None else None
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    """The row's own cells (a nested table's cells are not this row's)."""
+    return [c for c in tr.iter() if c.tag in ("td", "th")]
 
 
 def _button_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dict[str, Any]]:
