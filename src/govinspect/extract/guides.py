@@ -334,9 +334,13 @@ def _row(row: LexborNode, resolve: Any, source: str, name: str | None = None) ->
     name = name if name is not None else _row_name(row)
     if not name:
         return None
+    squeezed = "".join(name.split())
     for link in links:
-        if link["role"] == "other" and "".join(link["text"].split()) in "".join(name.split()):
+        text = "".join(link["text"].split())
+        if link["role"] == "other" and text and text in squeezed:
             link["role"] = "name"
+        elif link["role"] == "name" and text not in squeezed:
+            link["role"] = "other"  # another cell's link (the department, a download): not the item's
     return {"name": name, "source": source, "links": [lk for lk in links if lk["role"] != "other"]}
 
 
