@@ -402,9 +402,10 @@ def _button_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[d
     for rows in groups.values():
         if len(rows) < 2 or len({r.tag for r in rows}) > 1:
             continue  # one button block is a detail page's toolbar, not a list
-        built = [r for r in (_row(node, resolve, "buttons") for node in rows if node.mem_id not in done) if r]
         # A menu block (外事新闻 | 交流信息 | 办事指南 ...) holds several named links; an item row one at most.
-        built = [r for r in built if sum(lk["role"] == "name" and lk["state"] == "link" for lk in r["links"]) <= 1]
+        items = [node for node in rows if node.mem_id not in done and sum(
+            _role(collapse(a.text(separator=" "))) == "name" for a in node.css("a")) <= 1]
+        built = [r for r in (_row(node, resolve, "buttons") for node in items) if r]
         if len({r["name"] for r in built}) < 2:
             continue
         done.update(node.mem_id for node in rows)
