@@ -341,6 +341,11 @@ def test_findings_serialise_to_the_contract_shape():
     "湖南朝鲜族同胞参加了民族团结进步表彰大会。",  # 湖南 + 朝鲜族
     "交流团访问了美国加利福尼亚州和弗吉尼亚州的相关机构。",  # 亚州 inside transliterated state names
     "该设备用于测量相干噪声。",
+    "参观团走进山脉博物馆，了解地质演化历史。",  # 山脉 + 博物馆 (issue 8 cross-boundary audit)
+    "突破导弹核心部件制造技术。",
+    "引导学生建立正确的情感概念。",
+    "该区域平均海拔涉及三个气候带。",
+    "这些问题并非州政府能够单独解决。",
 ])
 def test_ambiguous_forms_stay_quiet(text):
     assert run(page(text)) == []
@@ -388,4 +393,27 @@ def test_typo_lexicon_against_a_general_dictionary():
         if word in MISSPELT_IN_DICTIONARY or not any(k in word for k in keys):
             continue
         wrong += [f"{m.word} in {word}" for m in lexicon.find(word) if m.word != word]
+    assert wrong == []
+
+
+def test_two_character_typos_do_not_fire_across_frequent_word_pairs():
+    """A two-character key "ab" read across a boundary: frequent words ending in a + starting with b
+    (山脉|博物馆 for 脉博, 导弹|核心 for 弹核) must be covered by a guard (issue 8 audit)."""
+    jieba = pytest.importorskip("jieba")
+    path = Path(jieba.__file__).with_name("dict.txt")
+    ends: dict[str, list[tuple[int, str]]] = {}
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, freq, *_ = line.split(" ")
+        if int(freq) >= 3000 and len(word) >= 2:
+            ends.setdefault(word[-1], []).append((int(freq), word))
+            starts.setdefault(word[0], []).append((int(freq), word))
+    lexicon = Lexicon.load(("wording/typo",))
+    wrong = []
+    for entry in lexicon.entries:
+        if len(entry.word) != 2:
+            continue
+        left = sorted(ends.get(entry.word[0], []), reverse=True)[:4]
+        right = sorted(starts.get(entry.word[1], []), reverse=True)[:4]
+        wrong += [a + b for _, a in left for _, b in right if any(m.word == entry.word for m in lexicon.find(a + b))]
     assert wrong == []
