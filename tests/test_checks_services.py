@@ -418,7 +418,7 @@ def test_item_page_with_side_lists_is_still_judged() -> None:
     """An item page with a 常用事项 box is the item's page; a short category hub stays a hub."""
     side = "".join(f'<li><a href="/bsfw/bssx/{i}.html">{n}</a></li>' for i, n in enumerate(
         ["城乡居民最低生活保障审批", "特困人员救助供养审批", "临时救助审批", "残疾人两项补贴资格认定"]))
-    item = html_page("/bsfw/bssx/9.html", f'<h1>高龄津贴申请</h1><p>本事项由县民政局受理。</p><div class="side"><h3>常用事项</h3><ul>{side}</ul></div>',
+    item = html_page("/bsfw/bssx/9.html", f'<h1>高龄老人津贴申请</h1><p>本事项由县民政局受理。</p><div class="side"><h3>常用事项</h3><ul>{side}</ul></div>',
                      "高龄老人津贴申请_示例县人民政府")
     hub = html_page("/bsfw/hjbl/", f'<h1>户籍办理</h1><ul>{side}</ul>', "户籍办理_示例县人民政府")
     assert item.items and hub.items
@@ -446,3 +446,18 @@ def test_item_table_inside_a_layout_table_is_read_once() -> None:
                      "办事事项_示例县人民政府")
     assert [(r["name"], r["source"]) for r in page.services] == [
         ("城乡居民最低生活保障审批", "table"), ("特困人员救助供养审批", "table")]
+
+
+def test_item_pages_a_script_fills_are_a_notice_not_a_missing_guide() -> None:
+    """A 政务服务网-style single-page shell shows only the site frame: the guide was not seen, not absent."""
+    shell_body = '<div class="nav"><a href="/">首页</a></div><div id="app"></div><script src="/zwfw/app.js"></script>'
+    shell = html_page("/bsfw/bssx/item.html?id=7", shell_body, "城乡居民最低生活保障审批_示例县人民政府")
+    row_shell = html_page("/bsfw/qybs/item.html?id=8", shell_body, "食品经营许可证核发_示例县人民政府")
+    cards = html_page("/bsfw/qybs/", "".join(
+        f'<div class="card"><h4>{n}</h4><a href="/bsfw/qybs/item.html?id={i}">办事指南</a><a href="http://zwfw.example.cn/{i}">在线办理</a></div>'
+        for i, n in ((8, "食品经营许可证核发"), (9, "药品经营许可证核发"))), "企业办事_示例县人民政府")
+    col = Column("办事事项", f"{HOME}bsfw/bssx/", "other", [ListItem("城乡居民最低生活保障审批", shell.url, None)], 1)
+    found = run(snapshot_of(cards, shell, row_shell, columns=[col]))
+    assert [f.code for f in found if f.code == "service.no_guide"] == []
+    [notice] = [f for f in found if f.evidence.get("error", "").startswith("事项页面未显示")]
+    assert notice.severity == "notice" and set(notice.evidence["pages"]) == {shell.url, row_shell.url}

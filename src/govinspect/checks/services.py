@@ -107,7 +107,10 @@ class ServicesVisitor:
         self.guides: list[_Item] = []
         self.missing: list[_Item] = []
         # Item pages known only from a service list row, decided at the end (rows may come later):
-        self.bare: dict[str, str] = {}  # key -> URL of a page with no guide, no list, no guide link
+        # key -> (URL, <title>, shows the item named by a row seen earlier: True/False, None if none yet)
+        self.bare: dict[str, tuple[str, str, bool | None]] = {}
+        self.row_names: dict[str, str] = {}  # key of a row's target -> the item's name, as rows arrive
+        self.shells: list[str] = []  # item pages that do not show their item (a script renders them)
         self.weak: dict[str, _Item] = {}  # key -> a page with two guide labels (a guide if a row names it)
         self.rows: list[tuple[str, dict[str, Any]]] = []  # (list page URL, row) from extract/guides.py
 
@@ -120,21 +123,30 @@ class ServicesVisitor:
         guide = _guide_of(page, self.extra)
         item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
         elements = len(guide.labels - {"name"})
-        self.rows += [(page.url, row) for row in getattr(page, "services", None) or () if isinstance(row, dict)]
+        for row in getattr(page, "services", None) or ():
+            if isinstance(row, dict):
+                self.rows.append((page.url, row))
+                if (target := _row_target(row)) is not None:
+                    self.row_names.setdefault(target, str(row.get("name") or ""))
         if _NO_GUIDE.search(normalize(page.text)) and elements < 3:
             self.missing.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
             self.guides.append(item)
         elif in_column and (not page.items or _one_item(page, listed)) and not page.empty_marker \
                 and not _links_to_guide(page):
-            self.missing.append(item)
+            if listed and not _shows(page.text, listed):
+                self.shells.append(page.url)  # the item's content comes from a script: not judged
+            else:
+                self.missing.append(item)
         elif not in_column and elements >= 2:
             for k in {page.url, key}:
                 self.weak[k] = item
         elif not in_column and not page.items and not page.empty_marker and not page.services \
                 and not _links_to_guide(page):
+            name = self.row_names.get(page.url) or self.row_names.get(key)
+            shown = _shows(page.text, name) if name else None
             for k in {page.url, key}:
-                self.bare[k] = page.url
+                self.bare[k] = (page.url, page.title, shown)
 
     def finish(self) -> list[Finding]:
         if self.off:
@@ -204,15 +216,18 @@ class ServicesVisitor:
                     else:
                         unlinked[list_url] = unlinked.get(list_url, 0) + 1
                     continue
-                target = next((lk for lk in targets if lk.get("role") == "guide"), targets[0])
-                key = normalize_url(str(target["url"])) or str(target["url"])
+                key = _row_target(row) or ""
                 if key in self.items or key in judged:
                     continue  # judged when its page was visited
                 judged.add(key)
                 if key in self.weak:
                     self.guides.append(self.weak[key])
                 elif key in self.bare:
-                    found.append(Finding("service.no_guide", severity, self.bare[key],
+                    page_url, title, shown = self.bare[key]
+                    if not (shown if shown is not None else _shows(title, name)):
+                        self.shells.append(page_url)
+                        continue
+                    found.append(Finding("service.no_guide", severity, page_url,
                                          f"办事事项“{name}”未提供办事指南（链接页面没有办事指南）",
                                          {"item": name, "reason": "no_guide_on_page", "list": list_url}))
         notices = [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项的办事指南由脚本打开，未能检查",
@@ -221,6 +236,12 @@ class ServicesVisitor:
         notices += [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项没有链接，未能检查办事指南",
                             {"check": "services", "error": "办事事项没有链接", "items": n})
                     for url, n in unlinked.items()]
+        if self.shells:
+            error = "事项页面未显示事项内容(可能由脚本加载)"
+            notices.append(Finding("crawl.incomplete", "notice", self.shells[0],
+                                   f"{len(self.shells)} 个办事事项页面未能检查办事指南: {error}",
+                                   {"check": "services", "error": error, "pages": self.shells[:10],
+                                    "items": len(self.shells)}))
         return found, notices
 
 
@@ -238,6 +259,23 @@ def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[
             if strong or (_ITEM_TITLE.search(entry.title) and not _NEWS_TITLE.search(entry.title)):
                 found[normalize_url(entry.url) or entry.url] = entry.title
     return found
+
+
+def _row_target(row: Mapping[str, Any]) -> str | None:
+    """The key of the page a list row leads to for its guide: its 办事指南 button, else its own link."""
+    links = [lk for lk in row.get("links") or () if isinstance(lk, dict)]
+    targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url") and lk.get("role") in ("guide", "name")]
+    if not targets:
+        return None
+    target = next((lk for lk in targets if lk.get("role") == "guide"), targets[0])
+    return normalize_url(str(target["url"])) or str(target["url"])
+
+
+def _shows(text: str, name: str) -> bool:
+    """True when a page's text names the item (its first eight characters): a page a script fills
+    (a 政务服务网 single-page app) shows only the site's frame and is not judged."""
+    stem = "".join(name.split()).rstrip(".…")[:8]
+    return not stem or stem in "".join(normalize(text).split())
 
 
 def _one_item(page: Page, listed: str | None) -> bool:
