@@ -271,10 +271,13 @@ def _row_target(row: Mapping[str, Any]) -> str | None:
     return normalize_url(str(target["url"])) or str(target["url"])
 
 
+_LIST_PREFIX = re.compile(r"^(?:[\[【(（][^\]】)）]{0,8}[\]】)）]|[\d.、．·•]+)+")  # "[个人]", "1." before a listed name
+
+
 def _shows(text: str, name: str) -> bool:
     """True when a page's text names the item (its first eight characters): a page a script fills
     (a 政务服务网 single-page app) shows only the site's frame and is not judged."""
-    stem = "".join(name.split()).rstrip(".…")[:8]
+    stem = _LIST_PREFIX.sub("", "".join(name.split())).rstrip(".…")[:8]
     return not stem or stem in "".join(normalize(text).split())
 
 
