@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from govinspect.checks import freshness
-from govinspect.model import Page
+from govinspect.model import ListItem, Page
 
 from .checks_support import AS_OF, HOME, column, ctx, items, snapshot
 
@@ -127,3 +127,37 @@ def test_due_soon_warning_window():
     [f] = found
     assert f.code == "column.due_soon" and f.severity == "notice"
     assert f.evidence["days_left"] == 15 and f.evidence["column"] == "通知公告"
+
+
+def test_future_item_in_several_lists_is_one_finding():
+    """The home box, the column list and a channel page show one forged item: one finding naming the lists."""
+    future = AS_OF + timedelta(days=5)
+    shown = items(future, days_ago(2))
+    channel = Page(url=f"{HOME}xwzx/", status=200, content_type="text/html", items=items(future, days_ago(3)))
+    column_page = Page(url=f"{HOME}xwzx/gzdt/", status=200, content_type="text/html", items=items(future, days_ago(4)))
+    found = codes(run(snapshot(shown, pages=[channel, column_page])), "content.future_date")
+    [f] = found
+    assert f.url == HOME and f.severity == "veto"
+    assert f.evidence["lists"] == [HOME, f"{HOME}xwzx/", f"{HOME}xwzx/gzdt/"]
+    assert f.evidence["date"] == future.isoformat() and "3 个列表" in f.message
+
+
+def test_future_items_without_links_are_told_apart_by_title():
+    """Two different unlinked future items in one list are two findings; the same title in two lists is one."""
+    future = AS_OF + timedelta(days=2)
+    a = [ListItem("市政府召开常务会议", None, future), ListItem("全市安全生产工作会议召开", None, future)]
+    b = [ListItem("市政府召开常务会议", None, future)]
+    pages = [Page(url=f"{HOME}l1/", status=200, content_type="text/html", items=a),
+             Page(url=f"{HOME}l2/", status=200, content_type="text/html", items=b)]
+    found = codes(run(snapshot(items(days_ago(1)), pages=pages)), "content.future_date")
+    assert sorted(len(f.evidence["lists"]) for f in found) == [1, 2]
+
+
+def test_home_box_with_another_url_form_and_a_cut_title_is_the_same_item():
+    future = AS_OF + timedelta(days=4)
+    home_box = [ListItem("市政府召开第十二次常务会议研究部署…", f"{HOME}index.php?m=content&id=77", future)]
+    column_items = [ListItem("市政府召开第十二次常务会议研究部署秋冬季安全生产工作", f"{HOME}xwzx/77.html", future),
+                    ListItem("市政府召开第十三次常务会议", f"{HOME}xwzx/78.html", future)]
+    col_page = Page(url=f"{HOME}xwzx/", status=200, content_type="text/html", items=column_items)
+    found = codes(run(snapshot(home_box, pages=[col_page])), "content.future_date")
+    assert sorted(len(f.evidence["lists"]) for f in found) == [1, 2]

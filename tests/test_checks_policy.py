@@ -173,3 +173,65 @@ def test_short_dense_interpretation_explains_unless_the_rule_is_off() -> None:
                 text=f"《补贴办法》答记者问 发布日期：2019-07-05 {DENSE * 2}")
     assert run(site(extra=[page], columns=False)) == []
     assert weak(run(site(extra=[page], columns=False), dense_min_chars=None)) == {"zwgk/zcjd/9.html": "no_link+too_short"}
+
+
+# --- issue 8: naming and linking the policy, spelled-out measures -----------------------------
+
+SHORT = ("《示例县促进农村电商发展若干措施》已印发实施。为便于理解，现解读如下。"
+         "该措施由县商务局牵头制定，请各乡镇认真贯彻落实。")
+
+
+def reading(text: str, links: list[Link], title: str = "《示例县促进农村电商发展若干措施》解读") -> Page:
+    url = HOME + "zwgk/zcjd/201910/t20191010_3200.html"
+    return Page(url=url, final_url=url, status=200, content_type="text/html", title=f"{title}_示例县人民政府",
+                text=f"{title} 发布时间：2019-10-10 {text} 【打印本页】 【关闭窗口】", links=links)
+
+
+@pytest.mark.parametrize("link", [
+    Link(HOME + "zwgk/xxgk/201910/t20191008_77.html", "示例县促进农村电商发展若干措施"),
+    Link(HOME + "zwgk/xxgk/201910/t20191008_77.html", "示例县人民政府办公室关于印发示例县促进农村电商发展若干措施的通知"),
+    Link(HOME + "zwgk/xxgk/201910/t20191008_77.html", "《示例县促进农村电商发展若干措施》"),
+    Link(HOME + "zwgk/xxgk/201910/t20191008_77.html", "示例县促进农村电商发展若干措施", in_nav=True),  # a related-files box
+])
+def test_interpretation_naming_and_linking_its_policy_is_not_weak(link: Link) -> None:
+    assert run(site(extra=[reading(SHORT, [link])], columns=False)) == []
+
+
+def test_link_to_a_crawled_page_titled_as_the_policy_counts() -> None:
+    doc_url = HOME + "zwgk/xxgk/201910/t20191008_77.html"
+    doc = Page(url=doc_url, final_url=doc_url, status=200, content_type="text/html",
+               title="示例县人民政府办公室关于印发示例县促进农村电商发展若干措施的通知_示例县人民政府", text="正文")
+    page = reading(SHORT, [Link(doc_url, "点这里")])
+    assert run(site(extra=[doc, page], columns=False)) == []
+
+
+def test_menus_and_news_about_the_policy_are_not_links_to_it() -> None:
+    news_url = HOME + "zwdt/201910/t20191009_5200.html"
+    news = Page(url=news_url, final_url=news_url, status=200, content_type="text/html",
+                title="我县召开会议部署落实《示例县促进农村电商发展若干措施》各项工作_示例县人民政府", text="正文")
+    page = reading(SHORT, [Link(news_url, "相关新闻"), Link(HOME + "zwgk/", "政务公开", in_nav=True)])
+    [f] = run(site(extra=[news, page], columns=False))
+    assert f.evidence["reason"].startswith("no_link")
+
+
+def test_enumerated_measures_explain_a_short_interpretation() -> None:
+    body = ("《示例县促进农村电商发展若干措施》明确了三方面措施。（1）支持电商服务站点建设，对新建村级站点给予补助；"
+            "（2）支持农产品上行，对销售本地农产品的网店给予奖励；（3）加强人才培训，每年组织电商技能培训。"
+            "措施自印发之日起施行，有效期三年，由县商务局负责解释，各乡镇、各有关部门要结合实际抓好落实，确保取得实效，让更多群众受益。")
+    assert run(site(extra=[reading(body, [])], columns=False)) == []
+    assert policy.points(body) == 3
+
+
+def test_a_short_unlinked_interpretation_without_measures_stays_weak() -> None:
+    [f] = run(site(extra=[reading(SHORT, [])], columns=False))
+    assert f.evidence["reason"] == "no_link+too_short" and f.severity == "deduct"
+
+
+def test_the_site_name_inside_the_policy_name_is_no_link_to_it() -> None:
+    """淮南市人民政府 (logo, breadcrumb) is part of 淮南市人民政府关于…的意见 but links home."""
+    title = "关于《示例县人民政府关于进一步加强政务公开工作的意见》的解读"
+    page = reading(SHORT.replace("示例县促进农村电商发展若干措施", "示例县人民政府关于进一步加强政务公开工作的意见"),
+                   [Link(HOME, "示例县人民政府", in_nav=True), Link(HOME + "zwgk/", "示例县人民政府信息公开", in_nav=True)],
+                   title=title)
+    [f] = run(site(extra=[page], columns=False))
+    assert f.evidence["reason"].startswith("no_link")

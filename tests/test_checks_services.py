@@ -138,7 +138,7 @@ def test_vague_table_guide_names_each_element_and_its_item() -> None:
     assert {f.evidence["element"] for f in found} == {"basis", "materials", "time", "phone", "review"}
     assert all(f.evidence["item"] == "临时救助审批" and f.evidence["problem"] == "vague" for f in found)
     basis = next(f for f in found if f.evidence["element"] == "basis")
-    assert basis.message == "办事指南“临时救助审批”设定依据表述含糊: 未写明具体条款"
+    assert basis.message == "办事指南“临时救助审批”设定依据表述含糊: 未写明具体条款或文号"
     assert basis.evidence["value"] == "《社会救助暂行办法》"
 
 
@@ -295,6 +295,12 @@ def test_guide_fields_with_a_root_selector_and_never_raises() -> None:
     ("basis", "《国务院对确需保留的行政审批项目设定行政许可的决定》（国务院令第412号）附件第107项", False),
     ("basis", "《中华人民共和国行政许可法》", True),
     ("basis", "依据有关法律法规", True),
+    ("basis", "《社会救助暂行办法》（国务院令第649号）", False),  # issue 8: the 文号 makes it specific
+    ("basis", "《安徽省最低生活保障办法》（皖政〔2019〕57号）", False),
+    ("basis", "中华人民共和国行政许可法第十二条", False),
+    ("basis", "根据相关法律法规和有关规定", True),
+    ("basis", "国家政策", True),
+    ("basis", "按照省有关文件规定", True),
     ("time", "周一至周五 上午8:30-12:00", False),
     ("time", "法定工作日", False),
     ("time", "工作日9:00-17:00（节假日除外）", False),
@@ -348,3 +354,110 @@ def test_shared_page_pass_gives_the_same_findings_as_each_check_alone() -> None:
     alone = [*services.check(snap, ctx), *interaction.check(snap, ctx), *policy.check(snap, ctx)]
     assert [f.to_dict() for f in together] == [f.to_dict() for f in alone]
     assert {f.code.split(".")[0] for f in together} >= {"interaction", "policy"}
+
+
+# --- issue 8: service item lists (tables, card grids, ul lists) ------------------------------
+
+@pytest.mark.parametrize(("name", "source", "rows"), [
+    ("list_table.html", "table", 4), ("list_cards.html", "buttons", 3), ("list_ul.html", "list", 4),
+    ("list_script.html", "buttons", 3), ("list_catalogue.html", "table", 3),
+])
+def test_service_rows_in_each_layout(name: str, source: str, rows: int) -> None:
+    found = page_from(name, "/bsfw/x/").services
+    assert len(found) == rows and {r["source"] for r in found} == {source}
+    assert all(len(r["name"]) >= 4 and "办事指南" not in r["name"] for r in found)
+
+
+def test_script_guides_are_noted_not_missing() -> None:
+    rows = page_from("list_script.html", "/bsfw/bmfw/").services
+    assert {lk["state"] for r in rows for lk in r["links"]} == {"script"}
+
+
+@pytest.mark.parametrize("name", ["guide_table_ok.html", "guide_tabs_ok.html", "item_bare.html", "notice_labels.html",
+                                  "guide_text_ok.html", "news_mentions.html"])
+def test_guides_menus_and_toolbars_are_no_service_lists(name: str) -> None:
+    """A guide's label table, its 在线办理 toolbar and the site's menus make no item rows."""
+    assert page_from(name, "/bsfw/x/").services == []
+
+
+def test_menu_with_online_entry_makes_no_rows() -> None:
+    html = ('<html><body><ul class="menu"><li><a href="/bs/">在线办理</a></li><li><a href="/zx/">在线咨询</a></li>'
+            '<li><a href="/fw/">服务机构</a></li></ul><div class="side"><a href="/bszn/">办事指南</a>'
+            '<a href="/hd/">互动交流平台</a></div></body></html>')
+    page = Page(url=f"{HOME}index.html", final_url=f"{HOME}index.html", status=200, content_type="text/html")
+    extract_page(page, html, AS_OF)
+    assert page.services == []
+
+
+def html_page(path: str, body: str, title: str) -> Page:
+    url = HOME.rstrip("/") + path
+    page = Page(url=url, final_url=url, status=200, content_type="text/html; charset=utf-8")
+    extract_page(page, f"<html><head><title>{title}</title></head><body>{body}</body></html>", AS_OF)
+    return page
+
+
+def test_powers_without_guides_and_online_only_items_are_not_missing_guides() -> None:
+    """A 权责清单 links its licences but not its penalties; cards whose only link is 在线办理 lead to a login."""
+    table = html_page("/zwgk/qzqd/", (
+        "<table><tr><th>序号</th><th>事项名称</th><th>事项类型</th><th>操作</th></tr>"
+        '<tr><td>1</td><td>建设工程规划许可证核发</td><td>行政许可</td><td><a href="/bszn/1.html">办事指南</a></td></tr>'
+        '<tr><td>2</td><td>乡村建设规划许可证核发</td><td>行政许可</td><td><a href="/bszn/2.html">办事指南</a></td></tr>'
+        "<tr><td>3</td><td>对违反城乡规划行为的行政处罚</td><td>行政处罚</td><td></td></tr>"
+        "<tr><td>4</td><td>对建设工程规划的监督检查</td><td>行政检查</td><td></td></tr></table>"), "权责清单_示例县人民政府")
+    cards = html_page("/bsfw/rdfw/", "".join(
+        f'<div class="card"><h4>{name}</h4><p>办理部门：县政务服务中心</p><a class="btn" href="/yhzx/login.html?to={i}">在线办理</a></div>'
+        for i, name in enumerate(["企业开办一件事办理", "新生儿出生一件事办理", "不动产登记一件事办理"])), "热点服务_示例县人民政府")
+    login = html_page("/yhzx/login.html?to=0", "<p>请输入用户名和密码登录</p>", "用户登录_示例县人民政府")
+    guides = [text_page(f"/bszn/{i}.html", THIN.format(name=n)) for i, n in ((1, "建设工程规划许可证核发"), (2, "乡村建设规划许可证核发"))]
+    assert len(cards.services) == 3 and len(table.services) == 4
+    found = run(snapshot_of(table, cards, login, *guides))
+    assert [f for f in found if f.code == "service.no_guide"] == []
+
+
+def test_item_page_with_side_lists_is_still_judged() -> None:
+    """An item page with a 常用事项 box is the item's page; a short category hub stays a hub."""
+    side = "".join(f'<li><a href="/bsfw/bssx/{i}.html">{n}</a></li>' for i, n in enumerate(
+        ["城乡居民最低生活保障审批", "特困人员救助供养审批", "临时救助审批", "残疾人两项补贴资格认定"]))
+    item = html_page("/bsfw/bssx/9.html", f'<h1>高龄老人津贴申请</h1><p>本事项由县民政局受理。</p><div class="side"><h3>常用事项</h3><ul>{side}</ul></div>',
+                     "高龄老人津贴申请_示例县人民政府")
+    hub = html_page("/bsfw/hjbl/", f'<h1>户籍办理</h1><ul>{side}</ul>', "户籍办理_示例县人民政府")
+    assert item.items and hub.items
+    col = Column("办事事项", f"{HOME}bsfw/", "other",
+                 [ListItem("高龄老人津贴申请", item.url, None), ListItem("户籍办理", hub.url, None)], 2)
+    found = [f for f in run(snapshot_of(item, hub, columns=[col])) if f.code == "service.no_guide"]
+    assert [f.url for f in found] == [item.url]
+
+
+def test_drop_down_menus_with_a_guide_entry_make_no_rows() -> None:
+    menus = "".join(
+        f'<div id="child_menu{k}">' + "".join(f'<div class="item"><a href="/{k}/{i}.html">{t}</a></div>'
+                                             for i, t in enumerate(entries)) + "</div>"
+        for k, entries in enumerate([["外事新闻", "交流信息", "合作项目", "办事指南", "交流简报"],
+                                     ["院友新闻", "院友风采", "在线办理", "联系我们"]]))
+    page = html_page("/index.html", f'<div class="menus">{menus}</div>', "首页_示例县人民政府")
+    assert page.services == []
+
+
+def test_item_table_inside_a_layout_table_is_read_once() -> None:
+    inner = ("<table><tr><th>事项名称</th><th>办理部门</th><th>操作</th></tr>"
+             '<tr><td><a href="/bszn/1.html">城乡居民最低生活保障审批</a></td><td>县民政局</td><td><a href="/bszn/1.html">办事指南</a></td></tr>'
+             "<tr><td>特困人员救助供养审批</td><td>县民政局</td><td></td></tr></table>")
+    page = html_page("/bsfw/", f'<table width="1000"><tr><td class="left">导航</td><td class="main">{inner}</td></tr></table>',
+                     "办事事项_示例县人民政府")
+    assert [(r["name"], r["source"]) for r in page.services] == [
+        ("城乡居民最低生活保障审批", "table"), ("特困人员救助供养审批", "table")]
+
+
+def test_item_pages_a_script_fills_are_a_notice_not_a_missing_guide() -> None:
+    """A 政务服务网-style single-page shell shows only the site frame: the guide was not seen, not absent."""
+    shell_body = '<div class="nav"><a href="/">首页</a></div><div id="app"></div><script src="/zwfw/app.js"></script>'
+    shell = html_page("/bsfw/bssx/item.html?id=7", shell_body, "城乡居民最低生活保障审批_示例县人民政府")
+    row_shell = html_page("/bsfw/qybs/item.html?id=8", shell_body, "食品经营许可证核发_示例县人民政府")
+    cards = html_page("/bsfw/qybs/", "".join(
+        f'<div class="card"><h4>{n}</h4><a href="/bsfw/qybs/item.html?id={i}">办事指南</a><a href="http://zwfw.example.cn/{i}">在线办理</a></div>'
+        for i, n in ((8, "食品经营许可证核发"), (9, "药品经营许可证核发"))), "企业办事_示例县人民政府")
+    col = Column("办事事项", f"{HOME}bsfw/bssx/", "other", [ListItem("城乡居民最低生活保障审批", shell.url, None)], 1)
+    found = run(snapshot_of(cards, shell, row_shell, columns=[col]))
+    assert [f.code for f in found if f.code == "service.no_guide"] == []
+    [notice] = [f for f in found if f.evidence.get("error", "").startswith("事项页面未显示")]
+    assert notice.severity == "notice" and set(notice.evidence["pages"]) == {shell.url, row_shell.url}

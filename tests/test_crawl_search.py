@@ -307,3 +307,51 @@ def test_check_with_no_recent_articles_is_a_notice() -> None:
     ctx = Context(as_of=AS_OF, rules=load_rules(), site=snap.site)
     findings = list(sitesearch.check(snap, ctx))
     assert [(f.code, f.severity) for f in findings] == [("search.not_found", "notice")]
+
+
+# --- issue 8: which titles are searched, how they are cut, unreadable results ----------------
+
+def test_pick_titles_only_from_information_columns() -> None:
+    """Letters of the message board and service items are never searched, however recent."""
+    base = "http://www.example.gov.cn"
+    snap = build_snapshot(base)
+    letter = f"{base}/hdjl/xx/t20191019_9.html"
+    item = f"{base}/bsfw/t20191019_3.html"
+    snap.add_page(Page(url=letter, final_url=letter, status=200, content_type="text/html", title="关于小区停车难问题的咨询"))
+    snap.add_page(Page(url=item, final_url=item, status=200, content_type="text/html", title="城乡居民最低生活保障审批"))
+    snap.columns += [Column("县长信箱", f"{base}/hdjl/xx/", "other", [ListItem("关于小区停车难问题的咨询", letter, date(2019, 10, 19))], 1),
+                     Column("办事指南", f"{base}/bsfw/", "other", [ListItem("城乡居民最低生活保障审批", item, date(2019, 10, 19))], 1)]
+    assert [t for t, _ in pick_titles(snap, AS_OF, 3)] == [t for _, t, _ in ARTICLES[:3]]
+
+
+@pytest.mark.parametrize("page_title", [
+    "{t} - 示例县人民政府", "{t}_示例县人民政府", "{t}|示例县人民政府", "{t}—示例县人民政府", "{t}——示例县人民政府",
+    "示例县人民政府：{t}", "示例县人民政府 - {t}", "{t}--示例县人民政府", "{t} | 新闻中心 | 示例县人民政府",
+    "{t}_示例县人民政府门户网站",
+])
+def test_site_name_is_stripped_in_every_separator_style(page_title: str) -> None:
+    base = "http://www.example.gov.cn"
+    snap = build_snapshot(base)
+    title = ARTICLES[0][1]
+    url = base + ARTICLES[0][0]
+    snap.add_page(Page(url=url, final_url=url, status=200, content_type="text/html",
+                       title=page_title.format(t=title), pub_date=ARTICLES[0][2]))
+    snap.columns[0].items[0] = ListItem(title[:8] + "...", url, ARTICLES[0][2])  # the list cuts it: <title> is read
+    assert pick_titles(snap, AS_OF, 1)[0][0] == title
+
+
+def blank_handler(body: bytes, content_type: str = "text/html; charset=utf-8"):
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    return handler
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><body></body></html>",
+    b'<html><frameset><frame src="/s/r.jsp"></frameset></html>',
+])
+def test_unreadable_results_are_a_notice(body: bytes) -> None:
+    found = judged(probe({"/": html(GET_HOME), "/search": blank_handler(body)}))
+    assert found and {f.severity for f in found} == {"notice"}
+    assert "无法读取" in found[0].message

@@ -31,7 +31,7 @@ from govinspect.demo.defects_security import (
     ScriptWrite,
     SpiderTitleScript,
 )
-from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.defects_wording import LOOK_ALIKES, HistoryPage, LookAlikes, WrongWords
 from govinspect.demo.harmful import (
     CleanCommercialLinks,
     CloakedArticle,
@@ -99,7 +99,8 @@ def test_each_wrong_word_is_exactly_where_truth_says(demo_world: World) -> None:
     for site in demo_world.sites:
         pages = html_pages(site)
         for word in {m.word for m in site.truth.wording}:
-            where = {p for p, html in pages.items() if word in html}
+            # the look-alike controls (既使用 ...) hold the letters of a word, not the word
+            where = {p for p, html in pages.items() if word in _without_look_alikes(html)}
             expected = {m.path for m in site.truth.wording if m.word == word}
             history = {p for p in where if "沿革" in pages[p].split("</title>")[0]}
             assert where - history == expected, (site.key, word)
@@ -185,3 +186,19 @@ def test_content_defects_leave_freshness_and_link_truth_alone(demo_world: World,
         assert t.future_dated == b.future_dated, site.key
         kept = {x for x in t.broken_links if urlsplit(x.target).hostname not in HIJACK_HOSTS}
         assert kept == b.broken_links, site.key
+
+
+def _without_look_alikes(html: str) -> str:
+    for sentence in LOOK_ALIKES:
+        html = html.replace(sentence, "")
+    return html
+
+
+def test_look_alike_controls_are_on_a_page_and_not_in_truth(demo_world: World) -> None:
+    """既使用 / 既…又 / 东北朝鲜族 sentences stand in one article that has no wording mark."""
+    site = demo_world.site("fengtai")
+    pages = html_pages(site)
+    hosts = [p for p, html in pages.items() if all(s in html for s in LOOK_ALIKES)]
+    assert len(hosts) == 1 and hosts[0] not in {m.path for m in site.truth.wording}
+    spec = next(s for s in world_specs() if s.key == "fengtai")
+    assert any(isinstance(d, LookAlikes) for d in spec.defects)

@@ -87,6 +87,7 @@ class Page:
     # A list the crawl must fetch besides the page (extract/jsonlist.py, extract/postback.py):
     # a request description, consumed by the crawl before the page is stored.
     list_source: dict[str, Any] | None = None
+    services: list[dict[str, Any]] = field(default_factory=list)  # service item list rows (extract/guides.py)
 
     @property
     def ok(self) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from ..crawl.frontier import normalize_url
-from ..model import Column, Finding, Page, latest_date
+from ..model import Column, Finding, ListItem, Page, latest_date
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
 from .base import Context, walk
@@ -143,13 +143,19 @@ def _escalate(findings: list[Finding], reason: str) -> None:
 
 
 class _Future:
-    """content.future_date: list pages first (in page order), then articles no list reported."""
+    """content.future_date: one finding per future-dated item, naming every list that shows it.
+
+    The same item is often shown by the home page's box, its column's list and a channel page
+    (新闻中心 -> 工作动态); it is one forged date, so one finding (issue 8 item 10) whose
+    ``evidence.lists`` names the lists. Articles no list reported come after, one each.
+    """
 
     def __init__(self, ctx: Context) -> None:
         self.severity = ctx.rules.future_date.severity
         self.limit = ctx.as_of + timedelta(days=ctx.rules.future_date.grace_days)
         self.listed: set[str] = set()
-        self.lists: list[Finding] = []
+        # item identity -> (first list URL, future items in that list, the item, every list URL)
+        self.items: dict[tuple[str, ...], tuple[str, int, ListItem, list[str]]] = {}
         # (url, final_url, pub_date, title) of articles dated in the future, not whole pages.
         self.articles: list[tuple[str, str, date, str]] = []
 
@@ -158,18 +164,40 @@ class _Future:
         future = [i for i in page.items if i.date is not None and i.date > limit]
         if future:
             self.listed.update(u for i in future if i.url and (u := normalize_url(i.url)))
-            top = max(future, key=lambda i: i.date or limit)
-            when = top.date.isoformat() if top.date else ""
-            self.lists.append(Finding(
-                "content.future_date", self.severity, page.url,
-                f"列表中 {len(future)} 条信息的发布日期晚于检查日期，最晚为 {when}(「{top.title[:30]}」)",
-                {"date": when, "count": len(future), "title": top.title[:80], "item_url": top.url},
-            ))
+            for item in future:
+                key = self._same(item)
+                known = self.items.get(key)
+                if known is None:
+                    self.items[key] = (page.url, len(future), item, [page.url])
+                elif page.url not in known[3]:
+                    known[3].append(page.url)
         elif page.pub_date is not None and page.pub_date > limit and not page.items:
             self.articles.append((page.url, page.final_url, page.pub_date, page.title[:80]))
 
+    def _same(self, item: ListItem) -> tuple[str, ...]:
+        """The key of an item already seen that this one shows again, else its own key: the same URL,
+        or (a home box linking another URL form, cutting the title with …) the same date and title."""
+        key = _item_key(item)
+        if key in self.items:
+            return key
+        stem = _stem(item.title)
+        if len(stem) >= 8:
+            for other, (_, _, seen, _) in self.items.items():
+                if seen.date == item.date and (o := _stem(seen.title)) and (o.startswith(stem) or stem.startswith(o)) \
+                        and min(len(o), len(stem)) >= 8:
+                    return other
+        return key
+
     def finish(self) -> Iterator[Finding]:
-        yield from self.lists
+        for url, count, item, lists in self.items.values():
+            when = item.date.isoformat() if item.date else ""
+            where = f"，见于 {len(lists)} 个列表" if len(lists) > 1 else ""
+            yield Finding(
+                "content.future_date", self.severity, url,
+                f"列表中信息「{item.title[:30]}」的发布日期 {when} 晚于检查日期{where}",
+                {"date": when, "count": count, "title": item.title[:80], "item": item.title[:80],
+                 "item_url": item.url, "lists": lists},
+            )
         # An article already reported through the list that shows it is not reported again.
         for url, final_url, pub_date, title in self.articles:
             if url in self.listed or final_url in self.listed:
@@ -179,3 +207,15 @@ class _Future:
                 f"文章发布日期 {pub_date.isoformat()} 晚于检查日期",
                 {"date": pub_date.isoformat(), "title": title},
             )
+
+
+def _stem(title: str) -> str:
+    return "".join(title.split()).rstrip(".…")
+
+
+def _item_key(item: ListItem) -> tuple[str, ...]:
+    """One item however many lists show it: its article URL, else its title and date."""
+    url = normalize_url(item.url) if item.url else None
+    if url:
+        return ("url", url)
+    return ("title", _stem(item.title), str(item.date))

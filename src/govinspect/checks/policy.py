@@ -38,7 +38,15 @@ _NUMBERED = [
     re.compile(r"[一二三四五六七八九十]是"), re.compile(r"[(（][一二三四五六七八九十][)）]"),
     re.compile(r"(?:^|\s|。)[一二三四五六七八九十]、"), re.compile(r"(?:^|\s|。|[:：])\d{1,2}[.、．](?!\d)"),
     re.compile(r"第[一二三四五六七八九十]+(?:条|项|是|，|,)"),
+    # issue 8: other ways interpretations enumerate measures: （1）, ①, 首先/其次/再次/最后, 第一/第二.
+    re.compile(r"[(（]\d{1,2}[)）]"), re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]"),
+    re.compile(r"(?:^|[\s。；;，,])(?:首先|其次|再次|最后|此外)[，,]"), re.compile(r"第[一二三四五六七八九十][，,、]"),
 ]
+# Enumerated points that spell out a policy's measures even in a short body (issue 8).
+_POINTS_EXPLAIN = 3
+_POINTS_MIN_CHARS = 150
+# The policy's own name as a link text may drop the wrapper of its 印发 notice.
+_WRAPPER = re.compile(r"^.{0,30}?关于印发|^关于|的通知$|的决定$|的意见$|[（(][^）)]{0,20}[）)]$")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|千元|元|万亩|亩|户|人次|万人|名|个百分点|平方米|公里|吨)")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+")
 _TARGET = re.compile(r"(?:到|至|截至|截止)\s*20\d{2}\s*年|\d+\s*(?:项|条|个方面|类)(?:措施|举措|任务|政策|重点|内容)")
@@ -60,13 +68,15 @@ class Judgement:
     chars: int
     measures: list[str]
     graphic: bool
+    points: int = 0  # distinct enumerated points (一是/二是, （1）, ① ...)
 
     def reasons(self, rules: InterpretationRules) -> list[str]:
         """no_link, too_short and no_measures as they apply; a short body dense with measures explains."""
         out = [] if self.linked else ["no_link"]
         dense = (rules.dense_min_chars is not None and self.chars >= rules.dense_min_chars
                  and len(self.measures) >= rules.dense_measures)
-        if self.chars < rules.min_body_chars and not dense:
+        spelled = self.points >= _POINTS_EXPLAIN and self.chars >= _POINTS_MIN_CHARS
+        if self.chars < rules.min_body_chars and not dense and not spelled:
             out.append("too_short")
         elif not self.measures:
             out.append("no_measures")
@@ -85,7 +95,7 @@ class PolicyVisitor:
     """Interpretation pages judged as they come; a few other pages' texts are kept to strip boilerplate."""
 
     def __init__(self, snap: Snapshot, ctx: Context) -> None:
-        self.rules, self.home_url = ctx.rules.policy, snap.home_url
+        self.rules, self.home_url, self.snap = ctx.rules.policy, snap.home_url, snap
         self.policy_keys = _item_keys([c for c in snap.columns if _is_policy_column(c)])
         self.reading_keys = _item_keys([c for c in snap.columns if _READING_COLUMN.search(c.name)])
         self.siblings: list[tuple[str, str]] = []  # (url, normalised text) of up to _SIBLINGS pages
@@ -116,7 +126,7 @@ class PolicyVisitor:
 
     def _judge(self, page: Page, siblings: list[str]) -> None:
         rules = self.rules
-        judged = judge(page, siblings, self.policy_keys, self.reading_keys)
+        judged = judge(page, siblings, self.policy_keys, self.reading_keys, self.snap)
         reasons = judged.reasons(rules)
         explained = not ({"too_short", "no_measures"} & set(reasons))
         weak = (not judged.linked and not explained) if rules.pass_when == "either" else bool(reasons)
@@ -175,26 +185,66 @@ def _is_reading(page: Page) -> bool:
     return bool(_READING_COLUMN.search(column_name(page, None))) and page.pub_date is not None
 
 
-def judge(page: Page, siblings: list[str], policy_keys: set[str], reading_keys: set[str]) -> Judgement:
-    """Whether the page links to its policy, how long its body is and which concrete measures it gives."""
+def judge(page: Page, siblings: list[str], policy_keys: set[str], reading_keys: set[str],
+          snap: Snapshot | None = None) -> Judgement:
+    """Whether the page links to its policy, how long its body is and which concrete measures it gives.
+
+    Linked (issue 8): a content link to a 政策文件 entry, a link introduced as the original (原文,
+    附件 ...), a link whose text is a policy the page names in 《》 (with or without the 印发 notice's
+    wrapper), or a link to a crawled page whose title is that policy. A side box of related files
+    counts when its link names the policy; the site's menus never do.
+    """
     title = article_title(page)
     body = body_text(page, siblings, title)
     text = normalize(page.text)
     cited = bool(_DOC_NAME.search(text) and _DOC_NUMBER.search(text))
     names = {m.group(1) for m in _DOC_NAME.finditer(text)} - {title.strip("《》")}
+    names = {n for n in names if len(n) >= 6}
     linked = False
     for link in page.links:
-        if link.tag != "a" or link.in_nav:
+        if link.tag != "a":
             continue
         target = normalize_url(link.url) or link.url
-        if target == page.url or target in reading_keys or _READING_TITLE.search(link.text):
+        label = normalize(link.text).strip()
+        if target == page.url or target in reading_keys or _READING_TITLE.search(label):
             continue
-        if (target in policy_keys or _LINK_TEXT.search(link.text) or _introduced(text, link.text)
-                or any(n in link.text for n in names if len(n) >= 6)):
+        names_it = _names_policy(label, names)
+        if link.in_nav and not names_it and target not in policy_keys:
+            continue
+        if (target in policy_keys or names_it or (not link.in_nav and (_LINK_TEXT.search(label)
+                or _introduced(text, label))) or _target_is_policy(snap, target, names)):
             linked = True
             break
     graphic = bool(_GRAPHIC_TITLE.search(title)) and any(lk.tag == "img" and not lk.in_nav for lk in page.links)
-    return Judgement(linked, cited, _chars(body), measures(body), graphic)
+    return Judgement(linked, cited, _chars(body), measures(body), graphic, points(body))
+
+
+def _names_policy(label: str, names: set[str]) -> bool:
+    """True when a link's text is one of the policies the page names in 《》."""
+    if len(label) < 6:
+        return False
+    bare = _WRAPPER.sub("", label.replace("《", "").replace("》", "")).strip()
+    # A part of the name counts only when it is most of it: the site's own name (淮南市人民政府) is a
+    # part of every policy it issues (淮南市人民政府关于…的意见) and links home from every page.
+    return any(n in label or (len(bare) >= 6 and (n in bare or (bare in n and len(bare) * 10 >= len(n) * 7)))
+               for n in names)
+
+
+def _target_is_policy(snap: Snapshot | None, target: str, names: set[str]) -> bool:
+    """True when the linked page was crawled and its title is a policy the interpretation names."""
+    if snap is None or not names:
+        return False
+    linked_page = snap.page(target)
+    if linked_page is None or not linked_page.ok or _READING_TITLE.search(article_title(linked_page)):
+        return False
+    heading = normalize(article_title(linked_page) or linked_page.title).replace("《", "").replace("》", "")
+    bare = _WRAPPER.sub("", heading).strip()
+    return any(n in bare and len(bare) <= len(n) + 12 for n in names)  # the policy itself, not news about it
+
+
+def points(body: str) -> int:
+    """The largest number of distinct enumerated points of one numbering style in a body."""
+    return max((len(set(p.findall(body))) for p in _NUMBERED), default=0)
 
 
 def _introduced(text: str, link_text: str) -> bool:

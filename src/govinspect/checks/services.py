@@ -16,7 +16,7 @@ from typing import Any
 
 from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
-from ..extract.guides import Guide, is_guide, parse_guide_text
+from ..extract.guides import ITEM_TITLE, Guide, is_guide, parse_guide_text
 from ..extract.links import NAME_SEP
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
@@ -43,10 +43,23 @@ _NO_GUIDE = re.compile(
     r"|指南(?:正在|尚在|待)(?:完善|补充|编制|更新)"
 )
 _GUIDE_LINK = re.compile(r"(?:办事|服务|办理)指南|查看指南|指南详情")
+# Powers listed beside services in 权责清单 that are no services and carry no guide (行政处罚,
+# 行政强制, 行政检查, 行政征收, 行政裁决 ...: the 权力清单 categories of 中办发〔2015〕21号).
+_NOT_SERVICE = re.compile(r"处罚|强制|检查|征收|征用|裁决|没收|查封|扣押|责任|监督")
 
 # --- vagueness (issue 4) ------------------------------------------------------------------
 _LAW = re.compile(r"《[^》]{2,80}》")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[条款项]")
+# A document number (文号): 国办发〔2019〕19号, 国务院令第412号, 主席令第五十七号, 2019年第3号公告.
+_DOC_NO = re.compile(
+    r"[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*第?\s*\d{1,4}\s*号"
+    r"|(?:令|公告|通告)\s*(?:\(|（)?\s*第\s*[一二三四五六七八九十百千零〇两\d]+\s*号"
+)
+# A regulation named without 《》 but with its article: 中华人民共和国行政许可法第十二条.
+_NAMED_ARTICLE = re.compile(
+    r"[\u4e00-\u9fff]{2,40}(?:法|条例|规定|办法|细则|规则|决定|实施意见)\s*(?:（[^）]{0,20}）)?\s*"
+    r"第[一二三四五六七八九十百千零〇两\d]+条"
+)
 _HOURS = re.compile(r"\d{1,2}\s*[:：点时]\s*\d{0,2}|上午|下午|全天|24\s*小时|7\s*[×x*]\s*24")
 _DAYS = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|工作日|节假日|每天|每日|双休日")
 _VAGUE_MATERIALS = re.compile(
@@ -93,6 +106,13 @@ class ServicesVisitor:
         self.items = _service_items(snap.columns, self.overrides)
         self.guides: list[_Item] = []
         self.missing: list[_Item] = []
+        # Item pages known only from a service list row, decided at the end (rows may come later):
+        # key -> (URL, <title>, shows the item named by a row seen earlier: True/False, None if none yet)
+        self.bare: dict[str, tuple[str, str, bool | None]] = {}
+        self.row_names: dict[str, str] = {}  # key of a row's target -> the item's name, as rows arrive
+        self.shells: list[str] = []  # item pages that do not show their item (a script renders them)
+        self.weak: dict[str, _Item] = {}  # key -> a page with two guide labels (a guide if a row names it)
+        self.rows: list[tuple[str, dict[str, Any]]] = []  # (list page URL, row) from extract/guides.py
 
     def visit(self, page: Page) -> None:
         if self.off or not page.ok or page.attachment or not page.is_html:
@@ -103,19 +123,39 @@ class ServicesVisitor:
         guide = _guide_of(page, self.extra)
         item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
         elements = len(guide.labels - {"name"})
+        for row in getattr(page, "services", None) or ():
+            if isinstance(row, dict):
+                self.rows.append((page.url, row))
+                if (target := _row_target(row)) is not None:
+                    self.row_names.setdefault(target, str(row.get("name") or ""))
         if _NO_GUIDE.search(normalize(page.text)) and elements < 3:
             self.missing.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
             self.guides.append(item)
-        elif in_column and not page.items and not page.empty_marker and not _links_to_guide(page):
-            self.missing.append(item)
+        elif in_column and (not page.items or _one_item(page, listed)) and not page.empty_marker \
+                and not _links_to_guide(page):
+            if listed and not _shows(page.text, listed):
+                self.shells.append(page.url)  # the item's content comes from a script: not judged
+            else:
+                self.missing.append(item)
+        elif not in_column and elements >= 2:
+            for k in {page.url, key}:
+                self.weak[k] = item
+        elif not in_column and not page.items and not page.empty_marker and not page.services \
+                and not _links_to_guide(page):
+            name = self.row_names.get(page.url) or self.row_names.get(key)
+            shown = _shows(page.text, name) if name else None
+            for k in {page.url, key}:
+                self.bare[k] = (page.url, page.title, shown)
 
     def finish(self) -> list[Finding]:
         if self.off:
             return []
         rules = self.ctx.rules.services
+        row_found, notices = self._rows()
         found = [Finding("service.no_guide", rules.severity, item.url, f"办事事项“{item.name}”未提供办事指南",
                          {"item": item.name}) for item in self.missing]
+        found += row_found
         found += incomplete(self.guides, self.ctx)
         found.sort(key=lambda f: f.severity != "veto")  # stable: vetoes first, then page order
         out = found[: rules.max_findings]
@@ -123,11 +163,86 @@ class ServicesVisitor:
             omitted = len(found) - rules.max_findings
             out.append(Finding("service.guide_incomplete", "notice", self.url,
                                f"另有 {omitted} 条办事指南问题未逐条列出", {"omitted": omitted}))
-        if not self.guides and not self.missing:
-            where = "服务事项链接均指向站外平台或未能抓取" if self.items else "未找到办事事项栏目或办事指南页面"
+        out += notices
+        if not self.guides and not self.missing and not row_found and not notices:
+            where = "服务事项链接均指向站外平台或未能抓取" if self.items or self.rows else "未找到办事事项栏目或办事指南页面"
             out.append(Finding("crawl.incomplete", "notice", self.url, f"办事指南未能检查: {where}",
                                {"check": "services", "error": where}))
         return out
+
+    def _rows(self) -> tuple[list[Finding], list[Finding]]:
+        """Findings from service list rows: items shown without a link, or linking to a page with no guide.
+
+        An unlinked item counts only in a list that links its other items (a catalogue that links
+        nothing is a notice: its guides may live on the 政务服务网); a guide opened by a script is
+        a notice, never a missing guide.
+        """
+        severity = self.ctx.rules.services.severity
+        found: list[Finding] = []
+        scripted: dict[str, int] = {}
+        unlinked: dict[str, int] = {}
+        judged = {normalize_url(i.url) or i.url for i in [*self.guides, *self.missing]}
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for list_url, row in self.rows:
+            groups.setdefault((list_url, str(row.get("source"))), []).append(row)
+        for (list_url, _), rows in groups.items():
+            followable = [r for r in rows if any(lk.get("state") == "link" for lk in r.get("links") or ())]
+            for row in rows:
+                name = str(row.get("name") or "")[:60]
+                links = [lk for lk in row.get("links") or () if isinstance(lk, dict)]
+                # Only the item's own link or its 办事指南 button lead to its guide; an 在线办理 button
+                # leads to an application system (often a login page) and proves nothing either way.
+                targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url")
+                           and lk.get("role") in ("guide", "name")]
+                guides = [lk for lk in links if lk.get("role") == "guide"]
+                if guides and all(lk.get("state") == "empty" for lk in guides) and any(
+                        lk.get("role") == "guide" and lk.get("state") == "link"
+                        for r in rows for lk in r.get("links") or ()):
+                    targets = []  # its 办事指南 button leads nowhere while the other items' buttons work
+                if not targets:
+                    if any(lk.get("state") == "link" for lk in links) and not guides:
+                        continue  # only an 在线办理 button: the item is handled (and guided) on a platform
+                    if any(lk.get("state") == "script" for lk in links):
+                        scripted[list_url] = scripted.get(list_url, 0) + 1
+                    elif followable and (not ITEM_TITLE.search(name) or _NOT_SERVICE.search(name)):
+                        continue  # a 权责清单 lists penalties and inspections too: they have no guides
+                    elif followable:
+                        empty = any(lk.get("role") == "guide" for lk in links)
+                        why = "“办事指南”链接为空" if empty else "列表中该事项没有链接"
+                        found.append(Finding("service.no_guide", severity, list_url,
+                                             f"办事事项“{name}”未提供办事指南（{why}）",
+                                             {"item": name, "reason": "empty_link" if empty else "no_link",
+                                              "list": list_url}))
+                    else:
+                        unlinked[list_url] = unlinked.get(list_url, 0) + 1
+                    continue
+                key = _row_target(row) or ""
+                if key in self.items or key in judged:
+                    continue  # judged when its page was visited
+                judged.add(key)
+                if key in self.weak:
+                    self.guides.append(self.weak[key])
+                elif key in self.bare:
+                    page_url, title, shown = self.bare[key]
+                    if not (shown if shown is not None else _shows(title, name)):
+                        self.shells.append(page_url)
+                        continue
+                    found.append(Finding("service.no_guide", severity, page_url,
+                                         f"办事事项“{name}”未提供办事指南（链接页面没有办事指南）",
+                                         {"item": name, "reason": "no_guide_on_page", "list": list_url}))
+        notices = [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项的办事指南由脚本打开，未能检查",
+                           {"check": "services", "error": "办事指南由脚本打开", "items": n})
+                   for url, n in scripted.items()]
+        notices += [Finding("crawl.incomplete", "notice", url, f"办事事项列表中 {n} 个事项没有链接，未能检查办事指南",
+                            {"check": "services", "error": "办事事项没有链接", "items": n})
+                    for url, n in unlinked.items()]
+        if self.shells:
+            error = "事项页面未显示事项内容(可能由脚本加载)"
+            notices.append(Finding("crawl.incomplete", "notice", self.shells[0],
+                                   f"{len(self.shells)} 个办事事项页面未能检查办事指南: {error}",
+                                   {"check": "services", "error": error, "pages": self.shells[:10],
+                                    "items": len(self.shells)}))
+        return found, notices
 
 
 def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[str, str]:
@@ -144,6 +259,44 @@ def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[
             if strong or (_ITEM_TITLE.search(entry.title) and not _NEWS_TITLE.search(entry.title)):
                 found[normalize_url(entry.url) or entry.url] = entry.title
     return found
+
+
+def _row_target(row: Mapping[str, Any]) -> str | None:
+    """The key of the page a list row leads to for its guide: its 办事指南 button, else its own link."""
+    links = [lk for lk in row.get("links") or () if isinstance(lk, dict)]
+    targets = [lk for lk in links if lk.get("state") == "link" and lk.get("url") and lk.get("role") in ("guide", "name")]
+    if not targets:
+        return None
+    target = next((lk for lk in targets if lk.get("role") == "guide"), targets[0])
+    return normalize_url(str(target["url"])) or str(target["url"])
+
+
+_LIST_PREFIX = re.compile(r"^(?:[\[【(（][^\]】)）]{0,8}[\]】)）]|[\d.、．·•]+)+")  # "[个人]", "1." before a listed name
+
+
+def _shows(text: str, name: str) -> bool:
+    """True when a page's text names the item (its first eight characters): a page a script fills
+    (a 政务服务网 single-page app) shows only the site's frame and is not judged."""
+    stem = _LIST_PREFIX.sub("", "".join(name.split())).rstrip(".…")[:8]
+    return not stem or stem in "".join(normalize(text).split())
+
+
+def _one_item(page: Page, listed: str | None) -> bool:
+    """True when a page with lists is still one item's page: its title names the specific item it was
+    listed as (7+ characters, an item's wording), so its lists are side boxes (常用事项, 最新动态), not a
+    category hub (户籍办理, 社保医保) listing items of its own."""
+    if not listed or len(listed) < 7 or not _ITEM_TITLE.search(listed):
+        return False
+    heading = article_title_of(page)
+    name = listed.rstrip(".…")
+    # a page listing the item's own sub-items (子项: 建设工程规划许可证核发（变更）) is a hub too
+    return name in heading and not any(name in i.title for i in page.items)
+
+
+def article_title_of(page: Page) -> str:
+    """The page's own title: its ArticleTitle meta or its <title>."""
+    meta = next((v for k, v in page.meta.items() if k.lower() == "articletitle" and v.strip()), "")
+    return normalize(meta or page.title)
 
 
 def _links_to_guide(page: Page) -> bool:
@@ -220,10 +373,14 @@ def vagueness(element: str, value: str) -> str | None:
     if not text:
         return None
     if element == "basis":
+        # Specific: a named regulation with its article or its 文号 (issue 8); vague: 相关法律法规,
+        # 有关规定, 国家政策 and other words that name nothing.
+        if _NAMED_ARTICLE.search(text):
+            return None
         if not _LAW.search(text):
             return "未写明法律法规名称"
-        if not _ARTICLE.search(text):
-            return "未写明具体条款"
+        if not _ARTICLE.search(text) and not _DOC_NO.search(text):
+            return "未写明具体条款或文号"
     elif element == "time":
         if not _HOURS.search(text) and not _DAYS.search(text):
             return "未写明具体办理日期和时间"

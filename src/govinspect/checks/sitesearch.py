@@ -18,7 +18,8 @@ from .availability import UNREADABLE
 from .base import Context
 
 _LABELS = {**ERROR_LABELS, "error_page": "返回错误提示页面", "skipped": "前一次检索超时，未再检索",
-           "script_results": "检索结果由脚本加载，页面中没有结果"}
+           "script_results": "检索结果由脚本加载，页面中没有结果",
+           "unreadable": "检索结果页面无法读取(空白、框架页或字符编码错乱)"}
 
 
 def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:

@@ -246,6 +246,13 @@ def _foreign(spec: Mapping[str, Any], m: Match, text: str, title: str) -> bool:
     return any(p in head for p in spec.get("prefixes") or ())
 
 
+def _paired(spec: Mapping[str, Any], m: Match, text: str, title: str) -> bool:
+    after = text[m.end : m.end + int(spec.get("window", 40))]
+    for ch in _SENTENCE_END:
+        after = after.split(ch, 1)[0]
+    return any(w in after for w in (spec.get("pairs") or {}).get(m.entry.word) or ())
+
+
 _TESTS = {
     "quoted": _quoted,
     "so_called": _so_called,
@@ -254,4 +261,5 @@ _TESTS = {
     "history_year": _history_year,
     "history_title": _history_title,
     "foreign": _foreign,
+    "paired": _paired,
 }

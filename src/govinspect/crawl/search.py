@@ -151,9 +151,25 @@ async def _run(fetcher: Fetcher, form: dict[str, Any], query: str) -> tuple[int 
     if looks_binary(resp.body):
         return resp.status, resp.final_url, "", "binary"
     html, _ = decode_html(resp.body, resp.headers.get("content-type"))
+    if _unreadable(html):
+        return resp.status, resp.final_url, html, "unreadable"
     if _ERROR_PAGE.search(_TAG.sub(" ", html)[:20_000]) and len(html) < 20_000:
         return resp.status, resp.final_url, html, "error_page"
     return resp.status, resp.final_url, html, None
+
+
+def _unreadable(html: str) -> bool:
+    """True for a results page we cannot read: empty, a frameset, or text garbled by a wrong charset.
+
+    A page whose results a script loads is told apart later (``script_results``), so a bare page with a
+    script is not "unreadable".
+    """
+    lower = html[:50_000].lower()
+    text = "".join(_TAG.sub(" ", re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html[:200_000])).split())
+    if "<frameset" in lower or (len(text) < 10 and "<a " not in lower and "<script" not in lower):
+        return True
+    bad = text.count("\ufffd")
+    return bad >= 20 and bad * 10 > len(text)
 
 
 _FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -166,21 +182,42 @@ async def _send(fetcher: Fetcher, method: str, url: str, body: bytes | None) -> 
     return await fetcher.fetch(url, "POST", headers=_FORM_HEADERS, data=body)
 
 
+# Information columns whose articles a site search must find (news, notices, policies; issue 8):
+# message-board letters and service items are not articles and are often not indexed.
+INFO_CATEGORIES = frozenset({"news", "notice", "policy"})
+_NOT_ARTICLE = re.compile(r"信箱|留言|咨询|投诉|建议|互动|问政|12345|来信|办事|服务|事项|指南|审批|许可")
+
+
 def pick_titles(snap: Snapshot, as_of: date, count: int = QUERIES) -> list[tuple[str, str]]:
-    """(title, URL) of the most recent dated articles that the crawl fetched, newest first."""
-    items = [(i.date, i.title, i.url) for c in snap.columns for i in c.items
-             if i.date is not None and i.date <= as_of and i.url]
-    if snap.home is not None:
-        items += [(i.date, i.title, i.url) for i in snap.home.items if i.date and i.date <= as_of and i.url]
+    """(title, URL) of the most recent dated articles of information columns that the crawl fetched, newest first."""
+    other: set[str] = set()
+    items = []
+    for c in snap.columns:
+        info = c.category in INFO_CATEGORIES and not _NOT_ARTICLE.search(c.name)
+        for i in c.items:
+            if not i.url:
+                continue
+            if not info:
+                other.add(normalize_url(i.url) or i.url)
+            elif i.date is not None and i.date <= as_of:
+                items.append((i.date, i.title, i.url))
     items.sort(key=lambda t: (t[0], t[2]), reverse=True)
+    if snap.home is not None:  # then the home page's dated boxes (letters and items are filtered below)
+        home = [(i.date, i.title, i.url) for i in snap.home.items if i.date and i.date <= as_of and i.url]
+        items += sorted(home, key=lambda t: (t[0], t[2]), reverse=True)
+    names = site_names(snap)
     chosen: list[tuple[str, str]] = []
     seen: set[str] = set()
     for _, title, url in items:
         key = normalize_url(url) or url
+        if key in other:
+            continue  # also listed by a board or service column: a letter or an item, not an article
         page = snap.page(key)
         if page is None or not page.ok or page.attachment or page.items or key in seen:
             continue
-        title = _full_title(title, page.title, page.meta)
+        if getattr(page, "messages", None) or getattr(page, "guide", None):
+            continue  # a letter of the message board or a service guide
+        title = strip_site_name(_full_title(title, page.title, page.meta, names), names)
         if len(title) < MIN_TITLE or title in {t for t, _ in chosen}:
             continue
         seen.add(key)
@@ -190,13 +227,60 @@ def pick_titles(snap: Snapshot, as_of: date, count: int = QUERIES) -> list[tuple
     return chosen
 
 
-def _full_title(listed: str, page_title: str, meta: dict[str, str]) -> str:
-    """The list's title unless it is cut short; then the article's ArticleTitle or longest <title> part."""
+# Separators between an article's title and the site's name in <title>, longest first (issue 8):
+# "标题 - 站名", "标题_站名", "标题|站名", "标题—站名", "标题——站名", "标题--站名", "站名：标题".
+_SITE_SEP = r"\s*(?:——|--|—|–|－|-|_|\||｜|:|：|·)\s*"
+# What a site's name looks like when the registry or the home page does not give it.
+_SITE_WORDS = re.compile(r"(?:人民政府|政府|门户|网站|政务|政府网|信息网|官网|委员会|局|厅|办公室)(?:网|网站|门户网站)?$")
+
+
+def site_names(snap: Snapshot) -> list[str]:
+    """Names the site puts into its pages' <title>: registry name, home title and its parts, column names."""
+    names = {collapse(snap.site.name)} if snap.site is not None and snap.site.name else set()
+    home = snap.home
+    if home is not None and home.title:
+        title = collapse(home.title)
+        names.add(title)
+        names.update(p for p in re.split(_SITE_SEP, title) if len(p) >= 4)
+        for k, v in home.meta.items():
+            if k.lower() == "sitename" and v.strip():
+                names.add(collapse(v))
+    names.update(collapse(c.name) for c in snap.columns if c.name)  # "标题|工作动态|站名": the column too
+    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """The title without a site name at either end, whatever the separator."""
+    title = collapse(title)
+    for _ in range(2):  # "栏目 - 站名" leaves the column's name: one more pass for a known name only
+        before = title
+        for name in names:
+            esc = re.escape(name)
+            title = re.sub(f"^{esc}{_SITE_SEP}", "", title)
+            title = re.sub(f"{_SITE_SEP}{esc}$", "", title)
+        parts = re.split(f"({_SITE_SEP})", title)
+        if len(parts) >= 3:
+            head, tail = parts[0], parts[-1]
+            if _SITE_WORDS.search(tail) and len("".join(parts[:-2])) >= MIN_TITLE:
+                title = "".join(parts[:-2])
+            elif _SITE_WORDS.search(head) and len("".join(parts[2:])) >= MIN_TITLE and len(head) <= 20:
+                title = "".join(parts[2:])
+        if title == before:
+            break
+    return title.strip()
+
+
+def _full_title(listed: str, page_title: str, meta: dict[str, str], names: list[str] | None = None) -> str:
+    """The list's title unless it is cut short; then the article's ArticleTitle or its <title> without the site name."""
     listed = collapse(listed)
     full = next((collapse(v) for k, v in meta.items() if k.lower() == "articletitle" and v.strip()), "")
     if not full:
-        parts = [p for p in TITLE_SEP.split(page_title) if p]
-        full = max(parts, key=len) if parts else ""
+        stripped = strip_site_name(page_title, names or [])
+        if stripped != collapse(page_title):
+            full = stripped
+        else:
+            parts = [p for p in TITLE_SEP.split(page_title) if p]
+            full = max(parts, key=len) if parts else ""
     stem = listed.rstrip(".…")
     if full and (listed.endswith(_TRUNCATED) or (len(full) > len(stem) and full.startswith(stem))):
         return full

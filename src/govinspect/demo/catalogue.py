@@ -16,13 +16,17 @@ from govinspect.demo.defects import (
     UndeclaredCharset,
 )
 from govinspect.demo.defects_features import (
+    BareItemPage,
+    DocNumberBasis,
     GuideGaps,
     HiddenReplyFields,
+    NamedPolicyLink,
     NoBoardStats,
     NoGuide,
     NoSearch,
     OverdueLetter,
     StaleSearchIndex,
+    UnlinkedItem,
     VagueGuide,
     WeakInterpretation,
 )
@@ -40,7 +44,7 @@ from govinspect.demo.defects_security import (
     ScriptWrite,
     SpiderTitleScript,
 )
-from govinspect.demo.defects_wording import HistoryPage, WrongWords
+from govinspect.demo.defects_wording import HistoryPage, LookAlikes, WrongWords
 from govinspect.demo.harmful import (
     CleanCommercialLinks,
     CloakedArticle,
@@ -84,13 +88,18 @@ def world_specs() -> list[SiteSpec]:
                 BrokenHomeLink("dns"),
                 AssistanceRoster("通知公告"),
                 ContactPage(),
-                WrongWords("工作动态", ("国土资源局", "台湾总统")),
+                WrongWords("工作动态", ("国土资源局", "台湾总统", "南朝鲜")),
                 HistoryPage(),
                 GuideGaps(("location", "phone")),
                 VagueGuide(("basis", "time")),
                 HiddenReplyFields("unit"),
                 WeakInterpretation(),
                 LapsedFriendLink(),
+                # issue 8 (last, so that the earlier injectors draw what they drew before)
+                BareItemPage(),
+                UnlinkedItem(),
+                DocNumberBasis(),
+                NamedPolicyLink(),
             ),
             guides="table", board="市长信箱",
             search=SearchSpec("/site/search/11588261", "keywords",
@@ -142,7 +151,8 @@ def world_specs() -> list[SiteSpec]:
                 SpiderTitleScript("工作动态"),  # issue 8: a casino title set by script for spiders
                 ObfuscatedRedirects("工作动态"),
                 FooterOmits("icp"),
-                WrongWords("工作动态", ("按排", "布署", "再接再励")),
+                WrongWords("工作动态", ("按排", "布署", "再接再励", "既使")),
+                LookAlikes("工作动态"),
                 GuideGaps(("time", "process")),
                 VagueGuide(("materials",)),
                 NoGuide(),
@@ -152,6 +162,7 @@ def world_specs() -> list[SiteSpec]:
                 ScriptFooter("get"),  # the script footer omits the ICP number: a true finding
                 CloakedArticle("工作动态"),
                 LapsedFriendLink("凤台县文明网", "ftwmw", "porn"),
+                DocNumberBasis(),  # issue 8 control (last: the earlier injectors draw as before)
             ),
             guides="dl", board="县长信箱",
             search=SearchSpec("/jrobot/search.do", "q", params=(("webid", "13"), ("pg", "12"))),

@@ -12,13 +12,14 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from html import escape
 from typing import ClassVar
 
 from govinspect.demo.board import OVERDUE
 from govinspect.demo.defects import PathScheme
 from govinspect.demo.plan import BoardPlan, ItemPlan, Message, ServiceItem, SitePlan
-from govinspect.demo.readings import weaken
-from govinspect.demo.services import VAGUE_TIME
+from govinspect.demo.readings import policy_name, weaken
+from govinspect.demo.services import DOC_NUMBERS, VAGUE_TIME
 from govinspect.demo.types import GuideMark, ReplyMark, UnansweredMark
 
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百]+条.*$")
@@ -27,7 +28,8 @@ _ARTICLE = re.compile(r"第[一二三四五六七八九十百]+条.*$")
 def _fresh_guide(plan: SitePlan, rng: random.Random) -> ServiceItem:
     """A service item whose guide no injector changed yet."""
     touched = {g.path for g in plan.planted.guides} | set(plan.planted.no_guide)
-    items = [s for s in plan.services if s.guide and s.path not in touched]
+    items = [s for s in plan.services if s.guide and s.path not in touched and s.listed == "link"
+             and not s.elements.get("basis", "").endswith("号）")]
     if not items:
         raise ValueError(f"{plan.spec.key}: no untouched service guide left")
     return rng.choice(items)
@@ -83,6 +85,46 @@ class NoGuide:
         item = _fresh_guide(plan, rng)
         item.guide = False
         plan.planted.no_guide.append(item.path)
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedItem:
+    """A service item the 办事服务 list names without a link (issue 8): reported on the list page."""
+
+    phase: ClassVar[str] = "features"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = _fresh_guide(plan, rng)
+        item.listed = "text"  # features.features_truth records the list page that shows it
+
+
+@dataclass(frozen=True, slots=True)
+class BareItemPage:
+    """A service item linked to a page that holds no guide and says nothing about one (issue 8)."""
+
+    phase: ClassVar[str] = "features"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        item = _fresh_guide(plan, rng)
+        item.listed = "bare"
+        plan.planted.no_guide.append(item.path)
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumberBasis:
+    """Control (issue 8): a guide whose basis cites its regulation by 文号 instead of an article."""
+
+    phase: ClassVar[str] = "features"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        touched = {g.path for g in plan.planted.guides} | set(plan.planted.no_guide)
+        items = [s for s in plan.services if s.guide and s.path not in touched and s.listed == "link"
+                 and any(s.elements.get("basis", "").startswith(law) for law in DOC_NUMBERS)]
+        if not items:
+            return  # a control, not a defect: a seed whose free guides cite other regulations has none
+        item = rng.choice(items)
+        law = next(law for law in DOC_NUMBERS if item.elements["basis"].startswith(law))
+        item.elements["basis"] = f"{law}（{DOC_NUMBERS[law]}）"
 
 
 def working_days_back(end: datetime, count: int) -> datetime:
@@ -183,6 +225,31 @@ class WeakInterpretation:
         item.attachments = [a for a in item.attachments if a.missing]
         weaken(plan, item)
         plan.planted.weak_interpretations.append(item.path)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPolicyLink:
+    """Control (issue 8): a short interpretation that names its policy in 《》 and links to it by
+    that name inside the text (no 政策原文 line, under 300 characters): linked, so not weak."""
+
+    phase: ClassVar[str] = "features"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        done = set(plan.planted.weak_interpretations)
+        items = [i for c in plan.columns if c.spec.kind == "reading" for i in c.items
+                 if i.href is None and i.path not in done and i.original is not None]
+        if not items:
+            raise ValueError(f"{plan.spec.key}: no interpretation to rewrite")
+        item = rng.choice(items)
+        assert item.original is not None
+        title, target = item.original
+        name = policy_name(item.title)
+        org = plan.spec.locale.org
+        item.body = [f"近日，{org}印发了《{name}》。现就该文件的出台背景和适用范围作简要说明，"
+                     "请各单位结合实际抓好贯彻落实。"]
+        item.blocks = [*item.blocks, f'<p style="text-indent:2em">文件全文请见《<a href="{escape(target)}" '
+                       f'target="_blank">{escape(name)}</a>》。</p>']
+        item.original = None
 
 
 @dataclass(frozen=True, slots=True)

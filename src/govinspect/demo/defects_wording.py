@@ -25,7 +25,16 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "布署": ("typo", "会议对下一阶段重点工作进行了全面布署，要求各单位对照任务清单抓好落实。"),
     "再接再励": ("typo", "希望各单位再接再励，巩固已有成果，推动各项工作再上新台阶。"),
     "国土资源局": ("outdated_name", "市国土资源局、市住房城乡建设局、市生态环境局等单位负责同志参加会议。"),
+    # issue 8: 既使 for 即使 (既使用 is fine: see LookAlikes), and the Xinhua list's 南朝鲜 (韩国).
+    "既使": ("typo", "会议强调，既使任务再重、困难再多，也要确保各项工作按期完成。"),
+    "南朝鲜": ("political", "来自南朝鲜釜山的经贸代表团参加了推介活动，并与多家企业签订了合作意向。"),
 }
+# Correct sentences that hold look-alikes of listed words (controls: no finding).
+LOOK_ALIKES = (
+    "各单位要既使用好上级补助资金，又积极拓宽融资渠道，保障重点项目建设需要。",
+    "这项改革既使群众办事更加方便，又让企业减轻了负担。",
+    "来自东北朝鲜族聚居地区的客商也参加了推介活动。",
+)
 # word -> (kind, title, paragraphs): an article about the subject the word belongs to.
 ARTICLES: dict[str, tuple[str, str, list[str]]] = {
     "台湾总统": ("political", "{place}召开对台工作领导小组（扩大）会议", [
@@ -84,3 +93,19 @@ class HistoryPage:
         ]
         html = "".join(f"<p>{escape(p)}</p>" for p in paras)
         plan.info_pages.append(InfoPage("jgyg", "机构沿革", html, paths.info_path(plan, "jgyg")))
+
+
+@dataclass(frozen=True, slots=True)
+class LookAlikes:
+    """Control (issue 8): correct sentences holding look-alikes (既使用, 既…又, 东北朝鲜族) in one article."""
+
+    column: str
+    phase: ClassVar[str] = "links"
+
+    def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
+        col = plan.column(self.column)
+        touched = {m.path for m in plan.planted.wording}
+        item = rng.choice([i for i in plan.untouched(self.column) if i.path not in touched])
+        body = body_paragraphs(plan, col, item)
+        body[max(1, len(body) - 1):max(1, len(body) - 1)] = list(LOOK_ALIKES)
+        item.body = body

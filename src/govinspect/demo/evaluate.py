@@ -1,7 +1,7 @@
 """Precision and recall of a scan against the fixture world's ground truth.
 
 How findings are matched to the truth, per code: a stale or empty column by its list page;
-a future date by its page (a list-page finding also covers the article it names); a broken
+a future date by its page (a list-page finding also covers the article and the other lists it names); a broken
 link (and a link to a site now serving spam, link.harmful) by its target URL; a hijacked page by (page path, kind), where a cloaking finding is
 keyed by the page that was refetched as a spider (the home page); a privacy leak by (page or
 attachment path, kind of number); an identity problem by its item (icp, site_code, ...); a
@@ -163,6 +163,7 @@ def site_scores(
     future = found.get("content.future_date", [])
     urls = {_path(f["url"]) for f in future}
     covered = urls | {_path(f["item_url"]) for f in future if f.get("item_url")}
+    covered |= {_path(u) for f in future for u in f.get("lists") or ()}  # one finding per item
     expected = {_path(f.path) for f in truth.future_dated}
     scores["content.future_date"].add(expected, (covered & expected) | (urls - expected), name)
     scores["link.broken"].add(

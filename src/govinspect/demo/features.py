@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+from html import escape
 
 from govinspect.demo.board import build_board
 from govinspect.demo.markup import Style
@@ -61,8 +62,18 @@ def features_truth(plan: SitePlan, rendered: Rendered, truth: Truth) -> None:
         if (g.problem == "missing") == shown:
             raise ValueError(f"{key}: {g.path} {g.element} is not {g.problem}")
     for path in marks.no_guide:
-        if "暂无办事指南" not in pages[path]:
+        item = next((s for s in plan.services if s.path == path), None)
+        if item is not None and item.listed == "bare":
+            if "办事指南" in pages[path] or "事项名称" in pages[path]:
+                raise ValueError(f"{key}: {path} is not a bare item page")
+        elif "暂无办事指南" not in pages[path]:
             raise ValueError(f"{key}: {path} shows a guide")
+    unlinked = [s for s in plan.services if s.listed == "text"]
+    for item in unlinked:  # the 办事服务 page names it without a link (issue 8)
+        lists = [p for p, html in pages.items() if f"<li>{escape(item.name)}<span>" in html]
+        if not lists or any(f'href="{item.path}"' in pages[p] for p in lists):
+            raise ValueError(f"{key}: {item.name} is not shown unlinked")
+        marks.no_guide.extend(p for p in lists if p not in marks.no_guide)
     for u in marks.unanswered:
         if "答复内容" in pages[u.path] or "留言时间" not in pages[u.path]:
             raise ValueError(f"{key}: {u.path} is not an unanswered letter")

@@ -22,6 +22,7 @@ from govinspect.demo.plan import (
     ServiceItem,
     SitePlan,
 )
+from govinspect.demo.services import service_list_items
 
 Trail = Sequence[tuple[str, str]]  # breadcrumb entries between 首页 and the page: (name, path)
 
@@ -318,11 +319,7 @@ def feature_body(plan: SitePlan, key: str, link: Callable[[str], str] = str) -> 
             f"<li><p>{esc(short)}发布（抖音号）</p></li></ul>"
         )
     if plan.services:
-        own = "".join(
-            f'<li><a href="{esc(link(i.path))}" target="_blank">{esc(i.name)}</a>'
-            f"<span>{esc(i.dept)}</span></li>"
-            for i in plan.services
-        )
+        own = service_list_items(plan.services, link)
         return (
             f"<h3>办事指南</h3><p>以下为{esc(plan.spec.locale.org)}及所属部门依申请办理"
             f'的服务事项，点击事项名称查看办事指南。</p><ul class="bszn">{own}</ul>'

@@ -166,6 +166,9 @@ class ServiceItem:
     elements: dict[str, str]
     guide: bool = True  # False: the item page says that there is no guide
     path: str = ""
+    # How the 办事服务 list shows it and what its page holds (issue 8): "link" (its guide), "text"
+    # (named without a link), "bare" (linked to a page with no guide and no word about one).
+    listed: str = "link"
 
 
 @dataclass(slots=True)

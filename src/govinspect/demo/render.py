@@ -24,7 +24,7 @@ from govinspect.demo.plan import (
     SitePlan,
     SpiderView,
 )
-from govinspect.demo.services import guide_html, no_guide_html
+from govinspect.demo.services import item_page_html
 from govinspect.demo.style_card import CardStyle
 from govinspect.demo.style_hanweb import HanwebStyle
 from govinspect.demo.style_json import PlatformStyle
@@ -236,7 +236,7 @@ def _info(plan: SitePlan, style: Style, info: InfoPage) -> Made:
 
 def _service(plan: SitePlan, style: Style, item: ServiceItem) -> Made:
     """A service item's page: its guide, or the note that there is none."""
-    html = guide_html(item, plan.spec.guides or "table") if item.guide else no_guide_html(item)
+    html = item_page_html(item, plan.spec.guides or "table")
     trail = [(dict(FEATURES)["bsfw"], style.feature_path(plan, "bsfw"))]
     return page(plan, style.simple(plan, item.path, item.name, html, trail))
 

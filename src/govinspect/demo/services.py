@@ -4,12 +4,15 @@ A guide lists the elements 国办秘函〔2019〕19号 asks for (事项名称, �
 办理地点, 办理时间, 联系电话, 办理流程, plus 实施机关, 承诺时限, 收费标准). Clean guides are
 concrete: the basis names a law and its article, the hours and the phone number are given, the
 materials are listed without a catch-all "其他材料". Defects (demo/defects_features.py) drop or
-blur elements, or leave an item without a guide.
+blur elements, or leave an item without a guide: a page saying 暂无办事指南, a name in the
+办事服务 list without a link, or a link to a page that holds no guide (issue 8). A basis may also
+name its regulation by 文号 instead of an article (a clean control).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -145,4 +148,43 @@ def no_guide_html(item: ServiceItem) -> str:
         f'<p class="bm">实施部门：{escape(item.dept)}</p>'
         '<p class="none">暂无办事指南，请登录安徽政务服务网查询。</p>'
         '<p><a class="btn" href="https://www.ahzwfw.gov.cn/" target="_blank">在线办理</a></p></div>'
+    )
+
+
+# The 文号 of the catalogue's regulations (a basis that cites it is specific: issue 8).
+# Sources: the promulgation orders as printed with each text (国务院令 / 主席令 / 国办发).
+DOC_NUMBERS: dict[str, str] = {
+    "《社会救助暂行办法》": "国务院令第649号",
+    "《取水许可和水资源费征收管理条例》": "国务院令第460号",
+    "《中华人民共和国道路运输条例》": "国务院令第406号",
+    "《中华人民共和国建筑法》": "中华人民共和国主席令第九十一号",
+    "《中华人民共和国食品安全法》": "中华人民共和国主席令第二十一号",
+    "《中华人民共和国民办教育促进法》": "中华人民共和国主席令第八十号",
+    "《城镇企业职工基本养老保险关系转移接续暂行办法》": "国办发〔2009〕66号",
+}
+
+
+def service_list_items(items: list[ServiceItem], link: Callable[[str], str] = str) -> str:
+    """The entries of the 办事服务 list: a link to each item's page, or its name alone ("text")."""
+    out = []
+    for i in items:
+        name = escape(i.name)
+        shown = name if i.listed == "text" else f'<a href="{escape(link(i.path))}" target="_blank">{name}</a>'
+        out.append(f"<li>{shown}<span>{escape(i.dept)}</span></li>")
+    return "".join(out)
+
+
+def item_page_html(item: ServiceItem, layout: str) -> str:
+    """A service item's page: its guide, the note that there is none, or (bare) no guide at all."""
+    if item.listed == "bare":
+        return bare_item_html(item)
+    return guide_html(item, layout) if item.guide else no_guide_html(item)
+
+
+def bare_item_html(item: ServiceItem) -> str:
+    """An item page that holds no guide and does not say so: a short notice about the item."""
+    return (
+        f'<h1 class="title">{escape(item.name)}</h1>\n<div class="bs-detail">'
+        f"<p>{escape(item.dept)}窗口已进驻政务服务中心，相关业务按程序受理，请申请人带齐材料前往窗口办理。</p>"
+        "<p>如有疑问，请向窗口工作人员咨询。</p></div>"
     )

@@ -25,7 +25,8 @@ from .dates import normalize
 from .links import collapse
 
 __all__ = [
-    "ELEMENT_LABELS", "KEY_ELEMENTS", "Guide", "guide_fields", "is_guide", "parse_guide_text",
+    "ELEMENT_LABELS", "ITEM_TITLE", "KEY_ELEMENTS", "Guide", "guide_fields", "is_guide", "parse_guide_text",
+    "service_rows",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -215,3 +216,240 @@ def _next_text(node: LexborNode) -> str:
             return clean_value(cur.text_content or "")
         cur = cur.next
     return clean_value(cur.text(separator=" ")) if cur is not None else ""
+
+
+# --- service item lists (办事事项: tables, ul lists, card grids) -----------------------------
+#
+# What real item lists look like (sources, read with the search tool; no markup copied):
+# - a provincial 政务服务网 item list (a Gansu JSP template, gszwfw.gov.cn): ``ul > li`` rows, the
+#   item name in a ``span`` without a link, then 在线办理 / 办事指南 / 我要收藏 / 我要咨询 buttons,
+#   the guide opened by an ``onclick`` handler (no href): a guide we cannot follow, not a missing one;
+# - menus that put 办事指南 among other entries (``div.item > a`` per entry, a JSP site template
+#   found with find_string ">办事指南</a>"): several named links in one block make a menu, not a row;
+# - an Insigma 网上办事大厅 catalogue (``ul.v-cata-list > li``): a ``div.pull-right`` of 在线办理
+#   buttons beside the item's own link to ``catalogue/detail/<id>``;
+# - the guide pages themselves (tangtaocode/tangtao.code risenetNewHall/.../appItemWebSiteGuideInfo.jsp):
+#   a label/value table starting with 事项名称, read by ``guide_fields`` above;
+# - county 办事事项 columns on TRS/Hanweb sites: tables whose header row has 事项名称 (with 实施主体,
+#   办理时限 ...) and one row per item, or card grids (``div`` per item with its name, 办理部门 and
+#   办事指南 / 在线办理 buttons).
+# Each row becomes {"name", "source" (table | buttons | list), "links": [{"text", "url", "state",
+# "role"}]} where state is "link" (a URL), "script" (an onclick/javascript: handler) or "empty"
+# (href missing, "" or "#"), and role is "guide", "online" or "name".
+
+_GUIDE_ACTION = re.compile(r"^(?:(?:查看)?(?:办事|服务|办理)?指南|(?:查看)?详情|查看)$")
+_ONLINE_ACTION = re.compile(r"^(?:在线|网上|立即|马上|我要|去)?(?:办理|申办|申报|申请|预约|办)$")
+_ACTION_TEXT = re.compile(
+    r"(?:查看)?(?:办事|服务|办理)?指南|(?:查看)?详情|(?:在线|网上|立即|马上|我要|去)(?:办理|申办|申报|申请|预约|办)"
+    r"|我要(?:收藏|咨询|评价|投诉)|收藏|咨询|评价"
+)
+_NAME_HEADER = re.compile(r"^(?:事项名称|服务事项|服务事项名称|办理事项|事项|服务名称|项目名称|审批事项|许可事项)$")
+_LIST_SIGNAL = re.compile(r"办事指南|服务指南|在线办理|网上办理|在线申办|事项名称")
+# Titles of service items (also used by checks/services.py for generic 办事服务 columns).
+ITEM_TITLE = re.compile(
+    r"办理|申请|申报|登记|审批|许可|核准|备案|认定|变更|注销|补办|换发|确认|给付|核发|审核|年检"
+    r"|注册|延续|迁移|发放|证明|[证照]$"
+)
+_LABEL_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MAX_ROW_TEXT = 240
+_MAX_ROWS = 400
+
+
+def service_rows(tree: LexborHTMLParser, resolve: Any, text: str) -> list[dict[str, Any]]:
+    """The rows of the page's service item lists (tables, button rows, ul lists); [] when none; never raises.
+
+    ``text`` is the page's visible text: pages without a signal word or three item titles are skipped
+    without walking the tree.
+    """
+    try:
+        if not _LIST_SIGNAL.search(text) and (len(ITEM_TITLE.findall(text)) < 3 or not _has_item_list(tree)):
+            return []
+        done: set[int] = set()
+        rows = _table_rows(tree, resolve, done)
+        rows += _button_rows(tree, resolve, done)
+        rows += _list_rows(tree, resolve, done)
+        return rows[:_MAX_ROWS]
+    except Exception:  # a list we cannot read must never cost the page its other data
+        log.warning("service list extraction failed", exc_info=True)
+        return []
+
+
+def _has_item_list(tree: LexborHTMLParser) -> bool:
+    """Cheap test for a ul list of item titles (the only layout without a signal word)."""
+    return any(len(ul.css("li")) >= 3 and len(ITEM_TITLE.findall(ul.text())) >= 3 for ul in tree.css("ul, ol"))
+
+
+def _link(node: LexborNode, resolve: Any, role: str) -> dict[str, Any]:
+    """One anchor or button of a row: its text, URL and whether a visitor can follow it."""
+    attrs = node.attributes
+    href = (attrs.get("href") or "").strip()
+    text = collapse(node.text(separator=" "))
+    url = resolve(href) if href and not href.startswith(("#", "javascript:", "JavaScript:")) else None
+    scripted = bool(attrs.get("onclick")) or href.lower().startswith("javascript:") and len(href) > 20
+    state = "link" if url else "script" if scripted else "empty"
+    return {"text": text[:40], "url": url, "state": state, "role": role}
+
+
+def _role(text: str) -> str:
+    squeezed = "".join(text.split())
+    if _GUIDE_ACTION.match(squeezed):
+        return "guide"
+    if _ONLINE_ACTION.match(squeezed):
+        return "online"
+    return "name" if len(_CJK.findall(squeezed)) >= 4 else "other"
+
+
+def _row_name(row: LexborNode) -> str:
+    """The item's name: its own link, else the first text of 4+ characters that is no button or label."""
+    for a in row.css("a"):
+        text = collapse(a.text(separator=" "))
+        if _role(text) == "name" and not _ACTION_TEXT.fullmatch("".join(text.split())):
+            return text[:80]
+    for piece in _pieces(row):
+        if _LABEL_VALUE.match(piece):
+            label, _, value = re.split(r"([:：])", piece, maxsplit=1)
+            if label in ELEMENT_LABELS["name"] and len(_CJK.findall(value)) >= 4:
+                return value.strip()[:80]
+            continue
+        squeezed = "".join(piece.split())
+        if len(_CJK.findall(squeezed)) >= 4 and not _ACTION_TEXT.fullmatch(squeezed):
+            return piece[:80]
+    return ""
+
+
+def _pieces(row: LexborNode) -> list[str]:
+    """The row's separate texts (one per text node), in order."""
+    out = []
+    for node in row.traverse(include_text=True):
+        if node.tag == "-text":
+            text = collapse(node.text_content or "")
+            if text:
+                out.append(text)
+    return out
+
+
+def _row(row: LexborNode, resolve: Any, source: str, name: str | None = None) -> dict[str, Any] | None:
+    links = [_link(a, resolve, _role(collapse(a.text(separator=" ")))) for a in row.css("a, button")]
+    name = name if name is not None else _row_name(row)
+    if not name:
+        return None
+    squeezed = "".join(name.split())
+    for link in links:
+        text = "".join(link["text"].split())
+        if link["role"] == "other" and text and text in squeezed:
+            link["role"] = "name"
+        elif link["role"] == "name" and text not in squeezed:
+            link["role"] = "other"  # another cell's link (the department, a download): not the item's
+    return {"name": name, "source": source, "links": [lk for lk in links if lk["role"] != "other"]}
+
+
+def _table_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dict[str, Any]]:
+    """Rows of tables whose header names the item column (事项名称 ...)."""
+    out: list[dict[str, Any]] = []
+    for table in tree.css("table"):
+        trs = [tr for tr in table.css("tr") if _table_of(tr) == table.mem_id]  # not a nested table's rows
+        if len(trs) < 2:
+            continue
+        header = [collapse(c.text(separator=" ")) for c in _cells(trs[0])]
+        index = next((i for i, h in enumerate(header) if _NAME_HEADER.match("".join(h.split()))), None)
+        if index is None or len(header) < 2:
+            continue
+        _, owner = _DEFAULT
+        firsts = ["".join(collapse(cells[0].text()).split()) if (cells := _cells(tr)) else "" for tr in trs[1:]]
+        if sum(f.strip("【】[]:：") in owner for f in firsts) * 2 >= len(firsts):
+            continue  # a guide's label/value table (事项名称 | X | 事项类型 | Y), not a list of items
+        for tr in trs[1:]:
+            cells = _cells(tr)
+            if len(cells) != len(header) or tr.mem_id in done:
+                continue  # nested or spanning rows are not item rows
+            name = collapse(cells[index].text(separator=" "))[:80]
+            if len(_CJK.findall(name)) < 4:
+                continue
+            row = _row(tr, resolve, "table", name)
+            if row is not None:
+                done.add(tr.mem_id)
+                out.append(row)
+    return out
+
+
+def _table_of(node: LexborNode) -> int | None:
+    """The mem_id of the nearest table around a node."""
+    cur = node.parent
+    while cur is not None and cur.tag != "table":
+        cur = cur.parent
+    return cur.mem_id if cur is not None else None
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    """The row's own cells (a nested table's cells are not this row's)."""
+    return [c for c in tr.iter() if c.tag in ("td", "th")]
+
+
+def _button_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dict[str, Any]]:
+    """Rows (li, tr, div cards) that carry 办事指南 / 在线办理 buttons, in lists of two or more."""
+    groups: dict[int, list[LexborNode]] = {}
+    seen: set[int] = set()
+    for button in tree.css("a, button"):
+        if _role(collapse(button.text(separator=" "))) not in ("guide", "online"):
+            continue
+        row = _row_of(button)
+        if row is None or row.mem_id in seen or row.parent is None:
+            continue
+        seen.add(row.mem_id)
+        groups.setdefault(row.parent.mem_id, []).append(row)
+    out: list[dict[str, Any]] = []
+    for rows in groups.values():
+        if len(rows) < 2 or len({r.tag for r in rows}) > 1:
+            continue  # one button block is a detail page's toolbar, not a list
+        # A menu block (外事新闻 | 交流信息 | 办事指南 ...) holds several named links; an item row one at most.
+        items = [node for node in rows if node.mem_id not in done and sum(
+            _role(collapse(a.text(separator=" "))) == "name" for a in node.css("a")) <= 1]
+        built = [r for r in (_row(node, resolve, "buttons") for node in items) if r]
+        if len({r["name"] for r in built}) < 2:
+            continue
+        done.update(node.mem_id for node in rows)
+        out += built
+    return out
+
+
+def _row_of(button: LexborNode) -> LexborNode | None:
+    """The nearest ancestor of a button whose text, buttons aside, names something (the item row)."""
+    node = button.parent
+    for _ in range(5):
+        if node is None or node.tag in ("body", "html", "table", "tbody", "ul", "ol"):
+            return None
+        text = "".join(collapse(node.text(separator=" ")).split())
+        if len(text) > _MAX_ROW_TEXT:
+            return None
+        rest = _ACTION_TEXT.sub("", text)
+        if len(_CJK.findall(rest)) >= 4:
+            for _ in range(3):  # a row wrapped alone in its li (li > div.row): the li is the row
+                parent = node.parent
+                if parent is None or parent.tag in ("body", "html", "ul", "ol", "table", "tbody") \
+                        or sum(1 for c in parent.iter() if c.is_element_node) != 1:
+                    break
+                node = parent
+            return node
+        node = node.parent
+    return None
+
+
+def _list_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dict[str, Any]]:
+    """Plain ul/ol lists of item titles where some entries are links and some are not."""
+    out: list[dict[str, Any]] = []
+    for ul in tree.css("ul, ol"):
+        lis = [li for li in ul.iter() if li.tag == "li" and li.mem_id not in done]
+        if len(lis) < 3:
+            continue
+        names = [collapse(li.text(separator=" "))[:80] for li in lis]
+        if sum(bool(ITEM_TITLE.search(n)) and len(n) <= 60 for n in names) * 5 < len(names) * 3:
+            continue
+        rows = [_row(li, resolve, "list", _row_name(li) or name) for li, name in zip(lis, names, strict=True)]
+        kept = [r for r in rows if r is not None]
+        linked = sum(any(lk["state"] == "link" for lk in r["links"]) for r in kept)
+        if linked == 0 or linked == len(kept):
+            continue  # only a list that links some items and not others says an item lacks one
+        done.update(li.mem_id for li in lis)
+        out += kept
+    return out

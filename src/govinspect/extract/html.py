@@ -15,7 +15,7 @@ from govinspect.model import Page
 from .datastore import read_datastore
 from .dates import find_dates, parse_date
 from .forms import search_forms
-from .guides import guide_fields
+from .guides import guide_fields, service_rows
 from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import extract_items
 from .messages import message_records
@@ -176,6 +176,7 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
     # Service guides, message boards and the search form (per-site overrides from the registry).
     ov = overrides or {}
     page.guide = guide_fields(tree, page, ov.get("services"))
+    page.services = service_rows(tree, resolve, page.text)
     page.messages = message_records(tree, page, ref, ov.get("messages"))
     if home:
         page.forms = search_forms(tree, page, ov.get("search"))
