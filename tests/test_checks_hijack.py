@@ -178,8 +178,10 @@ def test_obfuscated_scripts() -> None:
     found = kinds([f for f in findings if f.code == "security.hijack"])
     assert set(found) == {"js_redirect"}
     evidence = found["js_redirect"].evidence
-    # redirects (fromCharCode, referrer check, setTimeout) and the written 0x0 iframe of a casino host
-    assert evidence["count"] == 4 and evidence["decoded"] == ["fromCharCode"]
+    # redirects (fromCharCode, referrer check, setTimeout), the written 0x0 iframe of a casino host
+    # and the redirect read from an escaped string array (extract/scripts.py, issue 8 item 7)
+    assert evidence["count"] == 5 and evidence["decoded"] == ["fromCharCode"]
+    assert "http://www.js6688.com/" in evidence["targets"]
     assert evidence["target"] == "http://www.hg0088vip.com/"
     assert "http://www.ag8808.com/" in evidence["targets"]
     # a script written by document.write from an unknown host is inventory, not a veto by itself

@@ -53,7 +53,9 @@ def hijacks(*pages: Page) -> list[dict[str, object]]:
     snap.add_page(Page(url=HOME, final_url=HOME, status=200, content_type="text/html"), home=True)
     for page in pages:
         snap.add_page(page)
-    return [f.evidence for f in hijack_check(snap, Context(as_of=AS_OF, rules=load_rules(), site=SITE))]
+    found = hijack_check(snap, Context(as_of=AS_OF, rules=load_rules(), site=SITE))
+    # security.third_party is the script inventory notice (issue 8 item 5), not a hijack
+    return [f.evidence for f in found if f.code == "security.hijack"]
 
 
 @pytest.fixture(scope="module")
@@ -411,8 +413,10 @@ def _world_pages(site) -> dict[str, str]:
 
 def test_world_obfuscated_redirects_and_their_control(demo_world, sandbox: ScriptSandbox) -> None:
     fengtai, wjw = demo_world.site("fengtai"), demo_world.site("wjw")
-    planted = {m.path for m in fengtai.truth.hijack if m.kind == "js_redirect"}
     pages = _world_pages(fengtai)
+    # the js_redirect plants of ObfuscatedRedirects (SpiderTitleScript plants a spider-only title)
+    planted = {m.path for m in fengtai.truth.hijack
+               if m.kind == "js_redirect" and "baiduspider|sogou|360spider" not in pages[m.path]}
     assert len(planted) == 3
     found: dict[str, tuple[str, list[str]]] = {}
     for path in planted:

@@ -48,7 +48,9 @@ class EndpointAnswersHtml:
     phase: ClassVar[str] = "links"
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
-        plan.notes[plan.column(self.column).path] = ENDPOINT_HTML
+        col = plan.column(self.column)
+        plan.notes[col.path] = ENDPOINT_HTML
+        col.broken_list = "endpoint"  # truth: unreadable, a crawl.incomplete notice (never stale)
 
 
 def dynamic_specs() -> list[SiteSpec]:

@@ -57,8 +57,9 @@ class WrongWords:
 
     def apply(self, plan: SitePlan, rng: random.Random, paths: PathScheme) -> None:
         col = plan.column(self.column)
-        for word, item in zip(self.words, rng.sample(plan.untouched(self.column), len(self.words)),
-                              strict=True):
+        pool = plan.untouched(self.column)
+        words = self.words[: len(pool)]  # a shrunken world (scale < 1) has room for fewer
+        for word, item in zip(words, rng.sample(pool, len(words)), strict=True):
             if word in ARTICLES:
                 kind, title, paras = ARTICLES[word]
                 day = item.real_date

@@ -108,7 +108,8 @@ class ColumnPlan:
     num: int
     items: list[ItemPlan] = field(default_factory=list)
     empty: str | None = None  # "marker" (暂无信息) or "container" (an empty list)
-    broken_list: str | None = None  # "cdata" (JCMS island cut short), "pager" (script-only pager)
+    broken_list: str | None = None  # "cdata" (JCMS island cut short), "pager" (script-only pager),
+    # "endpoint" (a data endpoint answering a login page)
     path: str = ""
 
     @property
@@ -299,9 +300,13 @@ def build_plan(spec: SiteSpec, as_of: date, seed: int, scale: float, static: boo
     """Columns and dated items of a fresh site; defects are applied afterwards."""
     rng = random.Random(f"plan:{seed}:{spec.key}")
     plan = SitePlan(spec=spec, as_of=as_of, seed=f"{seed}:{spec.key}", columns=[], static=static)
+    planted_in = {getattr(d, "column", None) for d in spec.defects}
     for num, cspec in enumerate(columns_for(spec.level)):
         col = ColumnPlan(spec=cspec, num=1229 + num * 7)
-        count = max(3, round(cspec.count * scale))
+        # A shrunken world keeps up to 12 items in the columns defects are planted in (room for
+        # every one of them: see SitePlan.untouched); other columns shrink to 3.
+        floor = min(cspec.count, 12) if cspec.name in planted_in else 3
+        count = max(floor, round(cspec.count * scale))
         age = rng.randint(0, min(FRESH_MAX[cspec.category] // 2, 5 if cspec.category == "news" else 30))
         day = as_of - timedelta(days=age)
         for _ in range(count):
