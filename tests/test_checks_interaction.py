@@ -84,6 +84,17 @@ def test_table_board_with_statistics_has_no_stats_finding() -> None:
     assert not [f for f in run(site_of("board_table.html")) if f.code == "interaction.no_stats"]
 
 
+@pytest.mark.parametrize(("text", "stats"), [
+    ("关于路灯维修的咨询 2019-09-02 已回复 共 9 条记录 第1/1页", False),  # a status beside the pager
+    ("已回复共12条记录", False),
+    ("本月共收到群众来信 120 件，已办结 118 件，办结率 98%", True),
+    ("今年以来累计答复 356 件", True),
+])
+def test_pager_count_after_a_status_is_not_statistics(text: str, stats: bool) -> None:
+    page = Page(url=HOME, final_url=HOME, status=200, text=text)
+    assert interaction._has_stats(page, on_board=True) is stats
+
+
 def test_veto_period_comes_from_the_rules() -> None:
     found = run(site_of("board_table.html"), veto_days=None)
     assert "veto" not in {f.severity for f in found}

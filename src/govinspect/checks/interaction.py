@@ -36,7 +36,9 @@ _LOGIN = re.compile(
 )
 _STATS_NUMBERS = re.compile(
     r"(?:共|累计|总计)(?:收到|受理|接收|接到|办理|交办)[^。；;]{0,16}?\d+\s*(?:件|条|封|个|项|次)"
-    r"|(?:已|累计|共)(?:办结|回复|答复|处理)[^。；;\d]{0,6}\d+\s*(?:件|条|封|个|项)"
+    # "已回复 共 9 条记录" is the last row's status beside the pager's count, not statistics:
+    # no second count word in the gap, and no 记录 after the unit.
+    r"|(?:已|累计|共)(?:办结|回复|答复|处理)[^。；;\d共总]{0,6}\d+\s*(?:件|条|封|个|项)(?!\s*记录)"
     r"|(?:办结|回复|答复|满意)率\s*[:：为达]?\s*\d+(?:\.\d+)?\s*%"
 )
 _STATS_PHRASE = re.compile(
