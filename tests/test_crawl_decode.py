@@ -57,3 +57,53 @@ def test_binary_detection():
     assert looks_binary(b"%PDF-1.4\n...")
     assert not looks_binary(page("utf-8").encode())
     assert not looks_binary(page("gbk").encode("gbk"))
+
+
+def test_a_page_mixing_gbk_and_utf8_is_decoded_line_by_line_with_a_problem() -> None:
+    from govinspect.crawl.decode import decode_page
+
+    head = '<html><head><meta charset="gbk"><title>工作动态</title></head><body>\n'
+    gbk_part = f"<p>{TEXT * 3}</p>\n".encode("gbk")
+    utf8_footer = "<div>主办单位：淮南市人民政府办公室 皖ICP备05001234号</div>\n</body></html>".encode()
+    body = head.encode("gbk") + gbk_part + utf8_footer
+    text, encoding, problem = decode_page(body, "text/html")
+    assert TEXT in text and "主办单位：淮南市人民政府办公室" in text and "\ufffd" not in text
+    assert encoding == "gb18030" and problem is not None and "混用" in problem
+    clean, _, none = decode_page(page("gbk").encode("gbk"), "text/html")
+    assert none is None and TEXT in clean
+
+
+def test_mixed_and_garbled_pages_become_one_notice_in_a_scan() -> None:
+    import asyncio
+    from datetime import date
+
+    from aiohttp import web
+
+    from govinspect.checks import Context
+    from govinspect.checks.availability import check
+    from govinspect.crawl.engine import crawl_site
+    from govinspect.model import SiteEntry
+    from govinspect.rules import load_rules
+    from govinspect.settings import Settings
+
+    from .support import LoopbackServer
+
+    mixed = ('<html><head><meta charset="gbk"><title>工作动态</title></head><body>\n'.encode("gbk")
+             + f"<p>{TEXT}</p>\n".encode("gbk") + "<p>版权所有：淮南市人民政府</p>\n</body></html>".encode())
+
+    async def home(request: web.Request) -> web.Response:
+        return web.Response(body=page("utf-8").replace("</p>", '</p><a href="/m.html">动态</a>').encode(),
+                            content_type="text/html", charset="utf-8")
+
+    async def m(request: web.Request) -> web.Response:
+        return web.Response(body=mixed, headers={"Content-Type": "text/html"})
+
+    settings = Settings(per_host=2, delay=0, timeout=3, offline=True, transport_probes=False,
+                        search_probe=False, cloak_sample=0, harmful_links=False)
+    with LoopbackServer({"/": home, "/m.html": m}) as srv:
+        site = SiteEntry(name="某县人民政府", url=srv.url("/"))
+        snap = asyncio.run(crawl_site(site, settings, date(2019, 10, 20)))
+    found = [f for f in check(snap, Context(as_of=date(2019, 10, 20), rules=load_rules(), site=site))
+             if f.evidence.get("error") == "encoding"]
+    assert len(found) == 1 and found[0].severity == "notice" and found[0].url.endswith("/m.html")
+    assert "混用" in found[0].message and found[0].evidence["count"] == 1

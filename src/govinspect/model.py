@@ -57,6 +57,7 @@ class Page:
     error_detail: str | None = None
     content_type: str | None = None
     encoding: str | None = None
+    decode_problem: str | None = None  # mixed or undecodable charsets (crawl/decode.py), in Chinese
     depth: int = 0
     title: str = ""
     text: str = ""

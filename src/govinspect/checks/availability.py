@@ -35,8 +35,14 @@ class AvailabilityVisitor:
         self.unreadable = 0
         self.first_url = ""
         self.sample: list[dict[str, object]] = []
+        self.garbled: list[dict[str, object]] = []
+        self.garbled_count = 0
 
     def visit(self, page: Page) -> None:
+        if page.decode_problem:
+            self.garbled_count += 1
+            if len(self.garbled) < _SAMPLE:
+                self.garbled.append({"url": page.url, "error": page.decode_problem})
         if not self.partial or page.error not in UNREADABLE or page.url == self.snap.home_url:
             return
         if not self.unreadable:
@@ -67,6 +73,13 @@ class AvailabilityVisitor:
                 "crawl.incomplete", "notice", url,
                 f"页面数达到上限，{stats.skipped_max_pages} 个页面只检查了可访问性",
                 {"error": "max_pages", "skipped": stats.skipped_max_pages},
+            )
+        if self.garbled:
+            first = self.garbled[0]
+            yield Finding(
+                "crawl.incomplete", "notice", str(first["url"]),
+                f"{self.garbled_count} 个页面编码混用或部分无法解码，相关内容可能未能准确检查：{first['error']}",
+                {"error": "encoding", "count": self.garbled_count, "samples": self.garbled},
             )
         if self.unreadable:
             yield Finding(

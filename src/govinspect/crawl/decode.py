@@ -44,9 +44,66 @@ def _bad(text: str) -> bool:
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Return (text, encoding used) for an HTML body."""
+    text, encoding, _ = decode_page(body, content_type)
+    return text, encoding
+
+
+def decode_page(body: bytes, content_type: str | None) -> tuple[str, str, str | None]:
+    """Return (text, encoding used, problem): problem says in Chinese what could not be decoded cleanly."""
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
     if not _bad(text):
-        return text, encoding
+        if encoding == "gb18030" and _utf8_lines(body):
+            # UTF-8 lines read as GB18030 give plausible but wrong characters, not U+FFFD.
+            mixed, _ = _line_by_line(body, encoding)
+            return mixed, encoding, "页面混用 GBK 与 UTF-8 编码，已逐行分别解码"
+        return text, encoding, None
+    alt = _redecode(body, encoding)
+    if alt is not None:
+        return alt[0], alt[1], None
+    # Templates in one charset with fragments pasted in another (a GBK page with a UTF-8
+    # footer include, an editor that saved UTF-8 into a GBK article) are common on older
+    # sites: decode each line in whichever of the two it is valid in.
+    mixed, used = _line_by_line(body, encoding)
+    if not _bad(mixed) and len(used) > 1:
+        return mixed, encoding, "页面混用 GBK 与 UTF-8 编码，已逐行分别解码"
+    share = text.count("\ufffd") / max(len(text), 1)
+    return text, encoding, f"页面部分内容无法按 {encoding} 解码（{share:.1%} 的字符为乱码）"
+
+
+_CJK_UTF8 = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}")
+
+
+def _utf8_lines(body: bytes) -> bool:
+    """True when a GB-encoded page also holds lines that are UTF-8 Chinese (two or more characters)."""
+    for line in body.split(b"\n"):
+        if len(_CJK_UTF8.findall(line)) >= 2:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
+def _line_by_line(body: bytes, encoding: str) -> tuple[str, set[str]]:
+    used: set[str] = set()
+    out = []
+    for line in body.split(b"\n"):
+        for enc in _CANDIDATES:
+            try:
+                out.append(line.decode(enc))
+                if any(b > 0x7F for b in line):
+                    used.add(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            out.append(line.decode(resolve_encoding(encoding) or "utf-8", errors="replace"))
+    return "\n".join(out), used
+
+
+def _redecode(body: bytes, encoding: str) -> tuple[str, str] | None:
+    """The body decoded by another plausible declaration, when one reads cleanly."""
     tried = {resolve_encoding(encoding) or encoding}
     declared = html_body_declared_encoding(body)
     order: list[str | None] = [declared] if declared else []
@@ -61,7 +118,7 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         alt = body.decode(enc, errors="replace")
         if not _bad(alt):
             return alt, enc
-    return text, encoding
+    return None
 
 
 _BINARY_CTRL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")

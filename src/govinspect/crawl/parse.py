@@ -16,7 +16,7 @@ from typing import Any
 from ..extract.html import extract_page
 from ..extract.jsonlist import attach_list_source
 from ..model import Page
-from .decode import decode_html, looks_binary
+from .decode import decode_page, looks_binary
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,8 @@ def parse_response(
     if looks_binary(body):
         page.error, page.error_detail = "binary", "内容为二进制数据"
         return page
-    text, encoding = decode_html(body, content_type)
-    page.encoding = encoding
+    text, encoding, problem = decode_page(body, content_type)
+    page.encoding, page.decode_problem = encoding, problem
     if not page.content_type:
         page.content_type = "text/html"
     try:
