@@ -653,3 +653,17 @@ def test_harmful_probe_layouts(probe_data: Any) -> None:
     assert [f.evidence["kind"] for f in check(snap, ctx()) if f.code == "security.hijack"] == ["js_redirect"]
     snap.probes["harmful"] = [{"url": "http://cdn.tj-stat9.com/", "kind": None}]  # fetched, not spam
     assert [f for f in check(snap, ctx()) if f.code == "security.hijack"] == []
+
+
+def test_a_widget_frame_page_sending_itself_home_is_not_a_hijack() -> None:
+    # A date-picker's inner frame page returns to its vendor only when opened outside the frame.
+    guarded = html_page(
+        "<script>if(parent==window) location.href = 'http://www.datepicker-vendor.com';"
+        "var $d, $dp = parent.$dp;</script>"
+    )
+    assert "js_redirect" not in kinds(run(guarded))
+    # the same guard toward a casino host, and an unguarded redirect, still fire
+    spam = html_page("<script>if(top==self){location.href='http://www.hg0088vip.com/';}</script>")
+    assert "js_redirect" in kinds(run(spam))
+    plain = html_page("<script>location.href = 'http://www.datepicker-vendor.com';</script>")
+    assert "js_redirect" in kinds(run(plain))

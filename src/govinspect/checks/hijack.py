@@ -382,11 +382,21 @@ def malicious_scripts(targets: Iterable[dict[str, Any]], judge: Judge) -> list[d
             continue
         spam_host = bool(judge.bad_host(url))
         if _redirect(technique):
-            if t.get("source") != "attribute" or spam_host:  # onclick navigation is a link, not a redirect
+            # onclick navigation is a link, not a redirect; a widget's inner frame page (the My97
+            # date picker's My97DatePicker.htm) sends itself home only when opened outside its frame
+            if (t.get("source") != "attribute" and not _FRAME_GUARD.search(str(t.get("snippet") or ""))) \
+                    or spam_host:
                 hits.append(t)
         elif spam_host or (technique in _LOADED and not script_load(t) and _anchor_spam(_snippet_words(t), True)):
             hits.append(t)
     return hits
+
+
+# "if (parent == window) location.href = ...": runs only when the page is not inside a frame.
+_FRAME_GUARD = re.compile(
+    r"if\s*\(\s*(?:window\.|self\.)?(?:parent|top)\s*={2,3}\s*(?:window|self)(?:\.self)?\s*\)\s*\{?\s*"
+    r"(?:(?:window|top|self|document)\.)?location"
+)
 
 
 def _snippet_words(target: dict[str, Any]) -> str:
