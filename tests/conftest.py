@@ -32,3 +32,21 @@ def bad_server() -> Iterator[WorldHandle]:
     """The misbehaving sites (slow answers after 1 s) served on 127.0.0.1."""
     with serve_in_thread(None, build_bad_sites(slow_seconds=1.0)) as handle:
         yield handle
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """An empty database of each backend (PostgreSQL skipped when unreachable outside CI)."""
+    from tests.store_support import database
+
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def store(db_url: str):
+    """A migrated, empty store on each backend."""
+    from govinspect.store import open_store
+
+    with open_store(db_url) as s:
+        yield s

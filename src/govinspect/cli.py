@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from . import __version__
-from .crawl.engine import Progress as CrawlProgress
+from .cli_common import Bar as _Bar
+from .cli_common import as_of_date as _as_of
 from .errors import GovinspectError, RegistryError, UsageError
 from .model import SiteEntry
 from .registry import AccountEntry
@@ -30,16 +22,6 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
     help="govinspect: 政府网站与政务新媒体检查工具 (inspect government websites and new-media accounts).",
 )
-err = Console(stderr=True)
-
-
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--as-of 日期格式错误: {value!r}，应为 YYYY-MM-DD") from None
 
 
 def resolve_targets(targets: list[str]) -> tuple[list[SiteEntry], list[AccountEntry]]:
@@ -69,26 +51,6 @@ def _check_names(value: str | None) -> list[str] | None:
     if unknown or not names:
         raise UsageError(f"--checks 含未知检查项 {','.join(unknown) or value!r}，可选: {','.join(known_checks())}")
     return names
-
-
-class _Bar:
-    """A Rich progress bar on stderr, one line per site."""
-
-    def __init__(self, enabled: bool):
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("链接 {task.fields[links]}"), TimeElapsedColumn(),
-            console=err, transient=False, disable=not enabled,
-        )
-        self.tasks: dict[str, TaskID] = {}
-
-    def __call__(self, p: CrawlProgress) -> None:
-        task = self.tasks.get(p.site)
-        if task is None:
-            task = self.tasks[p.site] = self.progress.add_task(p.site[:20], total=None, links=0)
-        total = p.pages + p.queued
-        self.progress.update(task, completed=p.pages, total=total if not p.done else p.pages,
-                             links=p.links_checked)
 
 
 @app.command()
@@ -147,6 +109,11 @@ def demo(
     print_table(result, console)
     print_details(result, console, limit=8)
     console.print(f"\n结果已写入: {written}")
+
+
+from .cli_db import db_app  # noqa: E402  (command groups live in their own modules)
+
+app.add_typer(db_app, name="db")
 
 
 @app.command()

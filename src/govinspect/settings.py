@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     )
     # --- rules
     rules_file: Path | None = Field(None, description="rule-set YAML replacing the packaged one")
+    # --- storage (govinspect sites / inspect / findings / report / monitor / serve)
+    home: Path | None = Field(
+        None, description="data directory: the embedded database and run snapshots (default: the per-user data folder)"
+    )
+    database_url: str | None = Field(
+        None, description="database URL, e.g. postgresql://user@host:5432/db (default: SQLite in the data directory)"
+    )
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
