@@ -21,11 +21,12 @@ from .crawl.engine import Progress, crawl_site
 from .crawl.fetch import Fetcher
 from .crawl.parse import parse_pool
 from .model import Finding, SiteEntry, SiteResult
-from .newmedia import inspect_accounts
+from .newmedia import account_key, cross_account_findings, inspect_account
 from .registry import AccountEntry
 from .rules import Rules, load_rules
 from .score import verdict
 from .settings import Settings
+from .sink import ResultSink
 from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -94,35 +95,80 @@ async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
     workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | None = None,
+    sink: ResultSink | None = None,
 ) -> SiteResult:
-    """Crawl one site into a snapshot on disk, check it and score it."""
+    """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``."""
+    keep = sink.snapshot_path(site) if sink is not None else None
+    with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
+        path = keep or Path(tmp) / "snapshot.sqlite"
+        if keep is not None:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.unlink(missing_ok=True)  # a half file left by a killed run
+        result = await _inspect_into(site, settings, as_of, path, rules, fetcher, progress, accounts, executor)
+    if sink is not None:
+        sink.site_done(site, result, keep)
+    return result
+
+
+async def _inspect_into(
+    site: SiteEntry, settings: Settings, as_of: date, path: Path, rules: Rules | None,
+    fetcher: Fetcher | None, progress: ProgressFn | None, accounts: Sequence[AccountEntry],
+    executor: Executor | None,
+) -> SiteResult:
+    """Crawl into the snapshot file at ``path``, keep it written, and judge it."""
     rules = rules or load_rules(settings.rules_file)
     own = tuple(a for a in accounts if site.unit and a.unit == site.unit)
     ctx = Context(as_of=as_of, rules=rules, site=site, accounts=own)
-    with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
-        snap = Snapshot(site, Path(tmp) / "snapshot.sqlite", as_of=as_of)
+    snap = Snapshot(site, path, as_of=as_of)
+    try:
         try:
-            try:
-                await crawl_site(site, settings, as_of, snap, progress, fetcher, executor)
-            except Exception as exc:  # the site still appears, with what went wrong
-                log.exception("crawl of %s failed", site.url)
-                return _result(snap, ctx, [Finding(
-                    "crawl.incomplete", "notice", site.url,
-                    f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
-                    {"error": f"{type(exc).__name__}: {exc}"[:300]},
-                )])
-            # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
-            return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
-        finally:
-            snap.close()
+            await crawl_site(site, settings, as_of, snap, progress, fetcher, executor)
+        except Exception as exc:  # the site still appears, with what went wrong
+            log.exception("crawl of %s failed", site.url)
+            snap.save()
+            return _result(snap, ctx, [Finding(
+                "crawl.incomplete", "notice", site.url,
+                f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
+                {"error": f"{type(exc).__name__}: {exc}"[:300]},
+            )])
+        snap.save()
+        # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
+        return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
+    finally:
+        snap.close()
+
+
+async def _inspect_accounts(
+    accounts: Sequence[AccountEntry], settings: Settings, as_of: date, rules: Rules, fetcher: Fetcher,
+    *, only: Sequence[AccountEntry] | None = None, sink: ResultSink | None = None, parallel: int = 8,
+) -> list[Any]:
+    """Inspect ``only`` (default every account), duplicates judged against all ``accounts``; registry order."""
+    cross = cross_account_findings(accounts, as_of, rules)
+    sem = asyncio.Semaphore(parallel)
+
+    async def one(account: AccountEntry) -> Any:
+        async with sem:
+            result = await inspect_account(account, settings, as_of, rules, fetcher,
+                                           extra=cross.get(account_key(account), ()))
+        if sink is not None:
+            sink.account_done(account, result)
+        return result
+
+    return list(await asyncio.gather(*(one(a) for a in (accounts if only is None else only))))
 
 
 async def scan_sites(
     sites: Sequence[SiteEntry], settings: Settings, as_of: date, *,
     accounts: Sequence[AccountEntry] = (), progress: ProgressFn | None = None, parallel: int = 4,
+    sink: ResultSink | None = None, only_accounts: Sequence[AccountEntry] | None = None,
+    rules: Rules | None = None,
 ) -> ScanResult:
-    """Inspect sites (a few at a time) and accounts, sharing one HTTP session."""
-    rules = load_rules(settings.rules_file)
+    """Inspect sites (a few at a time) and accounts, sharing one HTTP session; each result also goes to ``sink``.
+
+    ``accounts`` is the whole registry (context of the site checks and the duplicate check);
+    ``only_accounts``, when given, are the ones inspected (a resumed run skips the stored ones).
+    """
+    rules = rules or load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)
     pool = parse_pool(settings.parse_workers)
@@ -132,11 +178,11 @@ async def scan_sites(
             async def one(site: SiteEntry) -> SiteResult:
                 async with sem:
                     return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher,
-                                              progress=progress, accounts=accounts, executor=pool)
+                                              progress=progress, accounts=accounts, executor=pool, sink=sink)
 
             site_results, account_results = await asyncio.gather(
                 asyncio.gather(*(one(s) for s in sites)),
-                inspect_accounts(accounts, settings, as_of, rules, fetcher),
+                _inspect_accounts(accounts, settings, as_of, rules, fetcher, only=only_accounts, sink=sink),
             )
             result.sites, result.accounts = list(site_results), list(account_results)
     finally:

@@ -3,19 +3,32 @@
 Pages and links stream into a SQLite file as they are fetched, so memory stays flat as
 a site grows; the home page and the columns (a few hundred at most) are kept in memory.
 A snapshot built by hand (``Snapshot()`` then ``add_page``) is how checks are tested.
+
+The file is a versioned set of plain tables (no pickles): pages as JSON arrays of the
+``Page`` fields, links, link targets, columns, and a ``meta`` table holding the format
+version, the site, the crawl's figures and the probes. ``save()`` writes the in-memory
+parts; ``Snapshot.open(path)`` reads a kept file back, so a site can be judged again
+with another rule set without crawling it (``govinspect rejudge``).
 """
 
 from __future__ import annotations
 
-import pickle
+import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .model import Column, LinkStatus, Page, SiteEntry
+from .errors import UsageError
+from .model import Column, Link, LinkStatus, ListItem, Page, SiteEntry
+
+FORMAT_VERSION = 1
+
+
+class SnapshotError(UsageError):
+    """A snapshot file that cannot be read: missing, not a snapshot, or of another format version."""
 
 
 @dataclass(slots=True)
@@ -48,17 +61,11 @@ class Snapshot:
         # Results of crawl-stage probes (spider-view refetches, HTTPS/IPv6, search queries),
         # small JSON-like data keyed by probe name; checks read them, never the network.
         self.probes: dict[str, Any] = {}
+        self.path = None if str(path) == ":memory:" else Path(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.executescript(
-            """
-            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data BLOB);
-            CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
-            CREATE TABLE IF NOT EXISTS targets (
-                target TEXT PRIMARY KEY, status INT, error TEXT, detail TEXT, internal INT, method TEXT);
-            """
-        )
+        self._db.executescript(_SCHEMA)
         self._pending = 0
+        self._fields = _PAGE_FIELDS
         self._indexed = False
         self._pages: list[tuple[Any, ...]] = []
         self._links: list[tuple[str, str]] = []
@@ -70,7 +77,7 @@ class Snapshot:
         if home:
             self.home_url, self.home = page.url, page
         listish = 1 if (page.items or page.empty_marker or page.list_error) else 0
-        self._pages.append((page.url, page.depth, int(page.ok), listish, int(not page.attachment), _pack(page)))
+        self._pages.append((page.url, page.depth, int(page.ok), listish, int(not page.attachment), _page_json(page)))
         self._tick()
 
     def add_links(self, source: str, targets: list[str]) -> None:
@@ -112,15 +119,15 @@ class Snapshot:
     def page(self, url: str) -> Page | None:
         self.flush()
         row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()
-        return _unpack(row[0]) if row else None
+        return self._page(row[0]) if row else None
 
     def pages(self, *, list_only: bool = False) -> Iterator[Page]:
         """Every stored page, one at a time."""
         sql = "SELECT data FROM pages" + (" WHERE listish=1" if list_only else "") + " ORDER BY depth, url"
-        for (blob,) in self._iter(sql):
-            yield _unpack(blob)
+        for (data,) in self._iter(sql):
+            yield self._page(data)
 
-    def _iter(self, sql: str) -> Iterator[tuple[bytes]]:
+    def _iter(self, sql: str) -> Iterator[tuple[str]]:
         self.flush()
         cur = self._db.execute(sql)
         while rows := cur.fetchmany(256):
@@ -162,6 +169,60 @@ class Snapshot:
     def close(self) -> None:
         self._db.close()
 
+    # --- keeping (the run's snapshot file) and reading back (rejudge)
+    def save(self) -> None:
+        """Write the buffered rows and the in-memory parts (site, figures, probes, columns) to the file."""
+        self.flush()
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "page_fields": list(_PAGE_FIELDS),
+            "site": asdict(self.site),
+            "as_of": self.as_of,
+            "home_url": self.home_url,
+            "scope_hosts": sorted(self.scope_hosts),
+            "stats": asdict(self.stats),
+            "probes": self.probes,
+        }
+        self._db.execute("DELETE FROM meta")
+        self._db.executemany("INSERT INTO meta VALUES (?,?)", [(k, _dumps(v)) for k, v in meta.items()])
+        self._db.execute("DELETE FROM columns")
+        self._db.executemany(
+            "INSERT INTO columns VALUES (?,?)", [(i, _dumps(_column_row(c))) for i, c in enumerate(self.columns)]
+        )
+        self._db.commit()
+
+    @classmethod
+    def open(cls, path: Path | str) -> Snapshot:
+        """A kept snapshot file read back; refuses a file of an unknown format version."""
+        path = Path(path)
+        if not path.is_file():
+            raise SnapshotError(f"快照文件不存在: {path}")
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            meta = {k: _loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            db.close()
+        except sqlite3.DatabaseError as exc:
+            raise SnapshotError(f"快照文件 {path} 无法读取: {exc}") from None
+        version = meta.get("format_version")
+        if version != FORMAT_VERSION:
+            raise SnapshotError(
+                f"快照文件 {path} 的格式版本 {version if version is not None else '未知'} 不受支持"
+                f"(本程序读取版本 {FORMAT_VERSION})"
+            )
+        site = meta["site"]
+        snap = cls(SiteEntry(**site), path, as_of=meta["as_of"])
+        snap._fields = tuple(meta["page_fields"])
+        snap.scope_hosts = set(meta["scope_hosts"])
+        snap.stats = CrawlStats(**meta["stats"])
+        snap.probes = meta["probes"]
+        snap.columns = [_column(_loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
+        snap.home_url = meta["home_url"]
+        snap.home = snap.page(snap.home_url) if snap.home_url else None
+        return snap
+
+    def _page(self, data: str) -> Page:
+        return _page(self._fields, data)
+
     def __enter__(self) -> Snapshot:
         return self
 
@@ -177,11 +238,91 @@ def _status(row: tuple[Any, ...]) -> LinkStatus:
     return LinkStatus(target, status, error, detail, bool(internal), method)
 
 
-def _pack(obj: object) -> bytes:
-    # Not compressed: zlib cost more CPU in the crawl than the disk it saved was worth.
-    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+_SCHEMA = """
+PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data TEXT);
+CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
+CREATE TABLE IF NOT EXISTS targets (
+    target TEXT PRIMARY KEY, status INT, error TEXT, detail TEXT, internal INT, method TEXT);
+CREATE TABLE IF NOT EXISTS columns (pos INT PRIMARY KEY, data TEXT);
+"""
+
+_PAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Page))
+_COLUMN_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Column))
 
 
-def _unpack(blob: bytes) -> Any:
-    # Only ever reads blobs this process wrote into its own snapshot file.
-    return pickle.loads(blob)  # noqa: S301
+def _tag(value: Any) -> Any:
+    """JSON for the few non-JSON values a page or probe holds (dates, sets, paths)."""
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, set | frozenset):
+        return {"$set": sorted(value, key=str)}
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a snapshot")
+
+
+def _untag(d: dict[str, Any]) -> Any:
+    if len(d) == 1:
+        if "$d" in d:
+            return date.fromisoformat(d["$d"])
+        if "$dt" in d:
+            return datetime.fromisoformat(d["$dt"])
+        if "$set" in d:
+            return set(d["$set"])
+    return d
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_tag, check_circular=False).encode
+_decode = json.JSONDecoder(object_hook=_untag).decode
+
+
+def _dumps(value: Any) -> str:
+    return _encode(value)
+
+
+def _loads(text: str) -> Any:
+    return _decode(text)
+
+
+def _item_row(i: ListItem) -> list[Any]:
+    return [i.title, i.url, i.date.isoformat() if i.date else None, i.raw_date, i.year_inferred]
+
+
+def _item(row: list[Any]) -> ListItem:
+    return ListItem(row[0], row[1], date.fromisoformat(row[2]) if row[2] else None, row[3], row[4])
+
+
+def _page_json(page: Page) -> str:
+    """One page as a JSON array of its fields in ``_PAGE_FIELDS`` order; links and items as arrays."""
+    values = [getattr(page, name) for name in _PAGE_FIELDS]
+    values[_LINKS] = [[x.url, x.text, x.tag, x.in_nav] for x in page.links]
+    values[_ITEMS] = [_item_row(i) for i in page.items]
+    return _encode(values)
+
+
+_LINKS, _ITEMS = _PAGE_FIELDS.index("links"), _PAGE_FIELDS.index("items")
+
+
+def _page(names: tuple[str, ...], data: str) -> Page:
+    kw = dict(zip(names, _decode(data), strict=True))
+    kw["links"] = [Link(*x) for x in kw.get("links", ())]
+    kw["items"] = [_item(i) for i in kw.get("items", ())]
+    return Page(**{k: v for k, v in kw.items() if k in _PAGE_SET})
+
+
+_PAGE_SET = frozenset(_PAGE_FIELDS)
+
+
+def _column_row(c: Column) -> dict[str, Any]:
+    row = {name: getattr(c, name) for name in _COLUMN_FIELDS}
+    row["items"] = [_item_row(i) for i in c.items]
+    return row
+
+
+def _column(row: dict[str, Any]) -> Column:
+    row["items"] = [_item(i) for i in row.get("items", ())]
+    return Column(**{k: v for k, v in row.items() if k in _COLUMN_FIELDS})
