@@ -115,6 +115,10 @@ from .cli_db import db_app  # noqa: E402  (command groups live in their own modu
 
 app.add_typer(db_app, name="db")
 
+from .cli_inspect import register as _register_inspect  # noqa: E402
+
+_register_inspect(app)
+
 
 @app.command()
 def version() -> None:

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="database URL, e.g. postgresql://user@host:5432/db (default: SQLite in the data directory)"
     )
+    snapshot_retention: int = Field(
+        3, ge=0, description="inspect runs whose site snapshots are kept for rejudge (older ones deleted)"
+    )
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

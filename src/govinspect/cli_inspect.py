@@ -1,0 +1,174 @@
+"""`govinspect inspect` and `govinspect rejudge`: registered sites and accounts into the store."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .cli_common import Bar, as_of_date, store_from
+from .errors import UsageError
+from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .store.rejudge import Rejudged
+    from .store.runs import Targets
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
+EMPTY_REGISTRY = "没有已登记的网站或账号，请先运行 govinspect sites import FILE"
+
+
+def inspect(
+    site: Annotated[list[str] | None, typer.Option("--site", help="registered site name (repeatable; default all)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="inspection date YYYY-MM-DD (default today)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="finish the newest interrupted run")] = False,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="pages fetched per site")] = None,
+    max_depth: Annotated[int | None, typer.Option("--max-depth", help="link depth from the home page")] = None,
+    per_host: Annotated[int | None, typer.Option("--per-host", help="concurrent requests to one host")] = None,
+    delay: Annotated[float | None, typer.Option("--delay", help="seconds between requests to one host")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per request (default 15)")] = None,
+    config: ConfigOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the results as JSON on stdout")] = False,
+) -> None:
+    """检查已登记的网站和账号并保存结果 (inspect the registry into the database; one run at a time)."""
+    from .store.runs import registered_targets
+
+    if resume and (site or as_of):
+        raise UsageError("--resume 继续中断的检查批次，沿用其日期和网站范围，不能与 --site 或 --as-of 同时使用")
+    day = as_of_date(as_of)
+    settings = load_settings(config, max_pages=max_pages, max_depth=max_depth, per_host=per_host,
+                             delay=delay, timeout=timeout)
+    with store_from(settings) as store:
+        targets = registered_targets(store)
+        if not targets.sites and not targets.accounts:
+            raise UsageError(EMPTY_REGISTRY)
+        names = [] if resume else _chosen(targets, site or [])
+        payload = _run(store, settings, targets, day, names, resume, as_json)
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _chosen(targets: Targets, names: list[str]) -> list[str]:
+    """The --site names, each registered, else a usage error naming the close ones."""
+    known = [s.name for s in targets.sites]
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.3)
+            hint = f"，相近的有: {'、'.join(close)}" if close else "；用 govinspect sites list 查看已登记的网站"
+            raise UsageError(f"--site 未登记的网站: {name}{hint}")
+    return list(dict.fromkeys(names))
+
+
+def _run(store: Store, settings: Settings, targets: Targets, day: Any, names: list[str],
+         resume: bool, as_json: bool) -> dict[str, Any]:
+    from .output import print_table
+    from .rules import load_rules
+    from .service import scan_sites
+    from .store import home_dir
+    from .store.runs import (
+        Heartbeat,
+        StoreSink,
+        apply_retention,
+        finish_run,
+        resume_run,
+        start_run,
+        stored_subjects,
+    )
+
+    rules = load_rules(settings.rules_file)
+    if resume:
+        run = resume_run(store)
+        names = list(run.options.get("sites") or [])
+        done_sites, done_accounts = stored_subjects(store, run.id)
+    else:
+        run = start_run(store, day, {"sites": names}, rules=rules.name, home=home_dir(settings.home))
+        done_sites, done_accounts = set(), set()
+    sites = [s for s in targets.sites if (not names or s.name in names) and targets.site_ids[s.url] not in done_sites]
+    accounts = [] if names else [a for a in targets.accounts
+                                 if targets.account_ids[(a.platform, a.name)] not in done_accounts]
+    sink = StoreSink(store, run, targets.site_ids, targets.account_ids)
+    bar = Bar(enabled=True)
+    status = "interrupted"
+    try:
+        with Heartbeat(store, run.id), bar.progress:
+            result = asyncio.run(scan_sites(sites, settings, run.as_of, accounts=targets.accounts, progress=bar,
+                                            sink=sink, only_accounts=accounts, rules=rules))
+        status = "finished"
+    finally:
+        finish_run(store, run, status)
+    removed = apply_retention(store, settings.snapshot_retention)
+    summary = {"id": run.id, "period": run.period, "as_of": run.as_of.isoformat(), "status": run.status,
+               "resumed": resume, "sites_stored": sink.sites_stored, "accounts_stored": sink.accounts_stored,
+               "findings": {"new": sink.counts.new, "seen_again": sink.counts.seen_again,
+                            "reopened": sink.counts.reopened, "resolved": sink.counts.resolved,
+                            "incomplete": sink.counts.incomplete},
+               "snapshots_removed_runs": removed}
+    if as_json:
+        return {**result.to_dict(), "run": summary}
+    out = Console()
+    print_table(result, out)
+    c = sink.counts
+    out.print(f"检查批次 #{run.id}({run.period}，检查日期 {run.as_of}){'继续' if resume else ''}完成: "
+              f"本次保存 {sink.sites_stored} 个网站、{sink.accounts_stored} 个账号；问题 新增 {c.new}、"
+              f"仍存在 {c.seen_again}、复现 {c.reopened}、已整改 {c.resolved}、整改不到位 {c.incomplete}")
+    return {}
+
+
+def rejudge(
+    run: Annotated[int, typer.Argument(help="the run whose site snapshots are judged again")],
+    rules: Annotated[Path, typer.Option("--rules", help="rule-set YAML to judge with")],
+    config: ConfigOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the changes as JSON on stdout")] = False,
+) -> None:
+    """用另一套规则重新评判已保存的检查批次(不重新抓取) (judge a stored run again without crawling)."""
+    from .rules import load_rules
+    from .store.rejudge import rejudge as run_rejudge
+
+    rule_set = load_rules(rules)
+    settings = load_settings(config)
+    with store_from(settings) as store:
+        done = run_rejudge(store, run, rule_set, retention=settings.snapshot_retention, checks=settings.checks)
+    if as_json:
+        sys.stdout.write(json.dumps(_rejudge_json(done), ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_changes(done, Console())
+
+
+def _rejudge_json(done: Rejudged) -> dict[str, Any]:
+    return {"run": done.run.id, "parent": done.parent.id, "period": done.run.period,
+            "as_of": done.run.as_of.isoformat(), "rules": done.run.rules,
+            "changes": [c.to_dict() for c in done.changes], "sites": [s.to_dict() for s in done.sites]}
+
+
+def _print_changes(done: Rejudged, out: Console) -> None:
+    out.print(f"已按规则 {done.run.rules} 重新评判检查批次 #{done.parent.id}，结果保存为批次 #{done.run.id}"
+              f"({len(done.sites)} 个网站，结论或得分变化 {len(done.changes)} 个)")
+    if not done.changes:
+        return
+    table = Table(title="评判变化")
+    for col in ("网站", "原结论", "新结论"):
+        table.add_column(col)
+    table.add_column("原得分", justify="right")
+    table.add_column("新得分", justify="right")
+    labels = {"pass": "合格", "fail": "不合格"}
+    for c in done.changes:
+        table.add_row(f"{c.name}\n[dim]{c.url}[/dim]", labels.get(c.before, c.before), labels.get(c.after, c.after),
+                      f"{c.score_before:.1f}", f"{c.score_after:.1f}")
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``inspect`` and ``rejudge`` to the command."""
+    app.command("inspect")(inspect)
+    app.command("rejudge")(rejudge)
+
+
+__all__ = ["register"]
