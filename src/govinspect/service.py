@@ -105,8 +105,8 @@ async def inspect_site(
             keep.parent.mkdir(parents=True, exist_ok=True)
             keep.unlink(missing_ok=True)  # a half file left by a killed run
         result = await _inspect_into(site, settings, as_of, path, rules, fetcher, progress, accounts, executor)
-    if sink is not None:
-        sink.site_done(site, result, keep)
+    if sink is not None:  # in a thread: a store write must not stall the other sites' sockets
+        await asyncio.to_thread(sink.site_done, site, result, keep)
     return result
 
 
@@ -151,7 +151,7 @@ async def _inspect_accounts(
             result = await inspect_account(account, settings, as_of, rules, fetcher,
                                            extra=cross.get(account_key(account), ()))
         if sink is not None:
-            sink.account_done(account, result)
+            await asyncio.to_thread(sink.account_done, account, result)
         return result
 
     return list(await asyncio.gather(*(one(a) for a in (accounts if only is None else only))))
