@@ -173,3 +173,27 @@ def test_kill_9_keeps_whole_sites_and_resume_finishes(db_url: str, demo_world, w
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_ctrl_c_marks_the_run_interrupted(db_url: str, demo_world, world_server, tmp_path: Path) -> None:
+    sites = demo_world.entries(world_server.base_urls)
+    with open_store(db_url) as store:
+        register(store, sites)
+    proc = start("inspect", "--config", str(_config(tmp_path, db_url, demo_world)))
+    try:
+        with open_store(db_url) as store:
+            deadline = time.monotonic() + 120
+            while _count(store, SiteResult) == 0:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=60) == 130
+            err = proc.stderr.read() if proc.stderr else ""
+            assert "已中断" in err and "--resume" in err, err[-2000:]
+            with store.session() as s:
+                run = s.scalars(select(Run)).one()
+            assert run.status == "interrupted" and run.finished_at is None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_common import Bar, as_of_date, store_from
+from .cli_common import Bar, as_of_date, err, store_from
 from .errors import UsageError
 from .settings import Settings, load_settings
 
@@ -104,6 +104,8 @@ def _run(store: Store, settings: Settings, targets: Targets, day: Any, names: li
         status = "finished"
     finally:
         finish_run(store, run, status)
+        if status != "finished":
+            err.print(f"检查批次 #{run.id} 已中断(已保存的网站与账号保留)，可用 govinspect inspect --resume 继续")
     removed = apply_retention(store, settings.snapshot_retention)
     summary = {"id": run.id, "period": run.period, "as_of": run.as_of.isoformat(), "status": run.status,
                "resumed": resume, "sites_stored": sink.sites_stored, "accounts_stored": sink.accounts_stored,
