@@ -257,6 +257,9 @@ class SiteResult:
     deductions: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.verdict = Verdict(self.verdict)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
