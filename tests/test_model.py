@@ -166,7 +166,15 @@ def test_notices_that_could_not_check_have_their_own_keys():
     assert t1.key() == t2.key() != f("crawl.incomplete", severity="notice", check="hijack", error="x").key()
     s1 = f("crawl.incomplete", "http://a.gov.cn/a.html", "notice", error="script sandbox: time", script=2)
     s2 = f("crawl.incomplete", "http://a.gov.cn/a.html", "notice", error="script sandbox: time", script=3)
-    assert s1.key() != s2.key()
+    assert s1.key() != s2.key() and "page=http://a.gov.cn/a.html" in s1.key()
+    # Notices listing sample pages: the first sample is not part of the key.
+    g1 = f("crawl.incomplete", "http://a.gov.cn/1.html", "notice", error="encoding", samples=[{"url": "1"}])
+    g2 = f("crawl.incomplete", "http://a.gov.cn/9.html", "notice", error="encoding", samples=[{"url": "9"}])
+    assert g1.key() == g2.key() == "crawl.incomplete|error=encoding"
+    # One notice per service list: the list page is the place.
+    l1 = f("crawl.incomplete", "http://a.gov.cn/bs/1/", "notice", check="services", error="办事事项没有链接", items=3)
+    l2 = f("crawl.incomplete", "http://a.gov.cn/bs/2/", "notice", check="services", error="办事事项没有链接", items=3)
+    assert l1.key() != l2.key()
 
 
 def test_keys_never_hold_counts_or_days():

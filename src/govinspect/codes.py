@@ -18,7 +18,8 @@ from .urls import normalize_url
 __all__ = ["CODES", "KEY_FIELDS", "UNCHECKED_FIELDS", "finding_key", "label"]
 
 # What names one problem of each code, in key order. "@url" is the finding's url (normalised);
-# "@script" the page url plus the inline script's number; any other name is an evidence field
+# "@page" the same unless the evidence lists sample pages ("samples", "pages"), when the url is
+# only the first sample the crawl happened to reach; any other name is an evidence field
 # (skipped when the finding has none). A key never holds counts, days or dates computed at
 # inspection time (days since, counts, samples, referrer lists): they change every month.
 # - Site-wide problems (the site, its home page, transport, identity items, search, the third-party
@@ -64,9 +65,9 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "newmedia.low_frequency": (),
     "newmedia.dormant": (),
     "newmedia.duplicate": (),
-    # What could not be checked: the check or item, the column or script, and the kind of error
-    # (digits removed: "600 秒" and "3 个页面" are figures of one run).
-    "crawl.incomplete": ("check", "item", "column", "@script", "error"),
+    # What could not be checked: the check or item, the column, the page and script, and the
+    # kind of error (digits removed: "600 秒" and "3 个页面" are figures of one run).
+    "crawl.incomplete": ("check", "item", "column", "@page", "script", "error"),
 }
 # A notice saying a check could not be done (evidence "error") on any other code: the place only,
 # so that "not checked" never shares a key with the problem itself and a new error text next
@@ -95,15 +96,15 @@ def finding_key(code: str, url: str | None, evidence: Mapping[str, Any], severit
 def _value(name: str, url: str | None, evidence: Mapping[str, Any]) -> str:
     if name == "@url":
         return _url(url)
-    if name == "@script":
-        return f"{_url(url)}#{evidence['script']}" if "script" in evidence else ""
+    if name == "@page":
+        return "" if "samples" in evidence or "pages" in evidence else _url(url)
     value = evidence.get(name)
     if value is None:
         return ""
     if name == "target":
         return _url(str(value))
     if name == "error":
-        return _DIGITS.sub("", str(value)).strip()[:60]
+        return " ".join(_DIGITS.sub("", str(value)).split())[:60]
     if isinstance(value, list | tuple | set):
         return ",".join(sorted(str(v) for v in value))
     return str(value).replace("|", "/")
