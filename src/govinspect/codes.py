@@ -80,7 +80,7 @@ _DIGITS = re.compile(r"\d+")
 
 def finding_key(code: str, url: str | None, evidence: Mapping[str, Any], severity: str = "") -> str:
     """The stable identity of a finding: ``code|field=value|...`` after the rule in ``KEY_FIELDS``."""
-    if "omitted" in evidence:  # "另有 N 条...未逐条列出": one per code and place of the cap
+    if "omitted" in evidence:  # "另有 N 条...未逐条列出": at most one per code and site
         return f"{code}|omitted"
     if severity == "notice" and "error" in evidence and code not in ERROR_IS_PROBLEM:
         fields, parts = UNCHECKED_FIELDS, [code, "unchecked"]
