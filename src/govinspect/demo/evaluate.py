@@ -25,9 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..checks import DEFAULT_SITE_CHECKS
-from ..model import SiteResult
+from ..model import AccountResult, ScanResult, SiteResult
 from ..rules import Rules, load_rules
-from ..service import ScanResult
 from .types import SimSite, Truth, World, resolve_ref
 
 BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken",
@@ -226,7 +225,7 @@ def feature_scores(scores: Mapping[str, Score], truth: Truth, found: Found, wher
 
 
 def evaluate_accounts(
-    accounts: Iterable[Mapping[str, Any]], expected: Mapping[str, Mapping[str, str]],
+    accounts: Iterable[AccountResult], expected: Mapping[str, Mapping[str, str]],
 ) -> dict[str, Score]:
     """Score account findings against the demo accounts' truth (account name -> {code: severity}).
 
@@ -235,9 +234,9 @@ def evaluate_accounts(
     """
     scores: dict[str, Score] = {}
     for acc in accounts:
-        name = acc["name"]
+        name = acc.name
         want = {(code, sev) for code, sev in expected.get(name, {}).items()}
-        got = {(f["code"], f["severity"]) for f in acc["findings"]}
+        got = {(f.code, str(f.severity)) for f in acc.findings}
         for code in {c for c, _ in want | got}:
             scores.setdefault(code, Score()).add(
                 {f"{c}/{v}" for c, v in want if c == code}, {f"{c}/{v}" for c, v in got if c == code}, name,
