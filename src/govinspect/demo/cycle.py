@@ -16,25 +16,25 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from govinspect.demo import board as boards
-from govinspect.demo.defects import Empty, Stale, Undated, dead_host_url
-from govinspect.demo.defects_features import working_days_back
 from govinspect.demo.features import assign_feature_paths
 from govinspect.demo.plan import FRESH_MAX, ColumnPlan, ItemPlan, Message, SitePlan
 from govinspect.demo.readings import explain
 from govinspect.demo.render import STYLES, assign_paths
 from govinspect.demo.truth import column_truths
-from govinspect.demo.types import BrokenLink, SimSite, UnansweredMark, World
+from govinspect.demo.types import IdentityMark, SimSite, UnansweredMark, WordingMark, World
 from govinspect.demo.world import plan_world, world_of
 
-__all__ = ["CycleProblem", "build_cycle", "cycle_truth", "problems", "rebase", "world_links"]
+__all__ = ["CycleProblem", "accounts_cycle_truth", "advance", "as_dicts", "build_cycle", "cycle_truth",
+           "problems", "rebase", "world_links"]
 
 MIN_GAP, MAX_GAP = 20, 62  # days between two periods: the column rules assume about a month
 STATES = ("carried", "fixed", "new")
+Fix = Callable[[], None]
 
 
 class CycleProblem(NamedTuple):
@@ -130,18 +130,12 @@ def _interpret(plan: SitePlan, item: ItemPlan) -> None:
         explain(plan, item, max(policies, key=lambda p: p.real_date))
 
 
-class _Fix(NamedTuple):
-    name: str
-    apply: Any  # Callable[[], None]
-
-
-def fixables(plan: SitePlan, before: SimSite, verdicts: Mapping[str, str]) -> list[tuple[str, Any]]:
+def fixables(plan: SitePlan, before: SimSite, verdicts: Mapping[str, str]) -> list[tuple[str, Fix]]:
     """The problems of ``plan`` this period may fix, each as (name, fix), in a stable order."""
-    out: list[tuple[str, Any]] = []
-    planted = {d.column: d for d in plan.spec.defects if isinstance(d, Stale | Empty | Undated)}
+    out: list[tuple[str, Fix]] = []
     for col in plan.columns:
-        if verdicts[col.name] in ("stale", "empty") and col.name in planted:
-            out.append((f"column {col.name}", _noop))  # the update itself is the fix
+        if verdicts[col.name] in ("stale", "empty"):
+            out.append((f"column {col.name}", _noop))  # the month's items are the fix
     for target in sorted({b.target for b in before.truth.broken_links}):
         if _links_to(plan, target):
             out.append((f"link {target}", _unlink(plan, target)))
@@ -175,7 +169,7 @@ def _links_to(plan: SitePlan, target: str) -> bool:
     return False
 
 
-def _unlink(plan: SitePlan, target: str) -> Any:
+def _unlink(plan: SitePlan, target: str) -> Fix:
     def fix() -> None:
         plan.home_links = [x for x in plan.home_links if x[1] != target]
         plan.friend_links = [x for x in plan.friend_links if x[1] != target]
@@ -189,14 +183,14 @@ def _unlink(plan: SitePlan, target: str) -> Any:
     return fix
 
 
-def _restore(plan: SitePlan, mark: Any) -> Any:
+def _restore(plan: SitePlan, mark: IdentityMark) -> Fix:
     def fix() -> None:
         plan.shown.pop({"police_record": "police"}.get(mark.item, mark.item), None)
         plan.planted.identity.remove(mark)
     return fix
 
 
-def _correct(plan: SitePlan, item: ItemPlan, mark: Any) -> Any:
+def _correct(plan: SitePlan, item: ItemPlan, mark: WordingMark) -> Fix:
     def fix() -> None:
         kept = [p for p in item.body or () if mark.word not in p]
         item.body = kept or None
@@ -204,7 +198,7 @@ def _correct(plan: SitePlan, item: ItemPlan, mark: Any) -> Any:
     return fix
 
 
-def _answer(plan: SitePlan, mark: UnansweredMark) -> Any:
+def _answer(plan: SitePlan, mark: UnansweredMark) -> Fix:
     def fix() -> None:
         assert plan.board is not None
         for msg in plan.board.messages:
@@ -321,7 +315,3 @@ def _account_problems(truth: Mapping[str, Mapping[str, str]]) -> set[tuple[str, 
 def as_dicts(truth: Mapping[str, Iterable[CycleProblem]]) -> dict[str, list[dict[str, str]]]:
     """JSON-ready form of ``cycle_truth``."""
     return {state: [p._asdict() for p in truth.get(state, ())] for state in STATES}
-
-
-__all__ += ["accounts_cycle_truth", "advance", "as_dicts", "working_days_back", "dead_host_url",
-            "BrokenLink"]
