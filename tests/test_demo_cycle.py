@@ -78,7 +78,7 @@ def periods(worlds: list[World]) -> Iterator[list[Period]]:
             scores = evaluate(result, world, handle.base_urls, handle.links)
             scores.update(evaluate_accounts(result.accounts, acc.truth()))
             keys = _keys(world, result, handle.base_urls, handle.links)
-        found = {a["name"]: {f["code"] for f in a["findings"]} for a in result.accounts}
+        found = {a.name: {f.code for f in a.findings} for a in result.accounts}
         out.append(Period(world, result, scores, acc.truth(), found, keys))
     yield out
 
@@ -164,19 +164,6 @@ def test_each_period_matches_its_truth(periods: list[Period], n: int) -> None:
     assert not low
 
 
-def _drifting_codes() -> set[str]:
-    """Codes whose key may change while the problem stays: the search probe queries the month's
-    newest titles (evidence.query), and a key naming the referring page of a broken or harmful
-    link (before Finding.key() names the problem alone) follows the page the crawl reached first."""
-    codes = {"search.not_found"}
-    for code in ("link.broken", "link.harmful"):
-        a = Finding(code, "deduct", "http://127.0.0.1/a.html", "", {"target": "http://127.0.0.1/t"})
-        b = Finding(code, "deduct", "http://127.0.0.1/b.html", "", {"target": "http://127.0.0.1/t"})
-        if a.key() != b.key():
-            codes.add(code)
-    return codes
-
-
 def test_finding_keys_follow_the_cycle(periods: list[Period], worlds: list[World]) -> None:
     """(site, Finding.key()) only in period 1 are the fixed problems, in both the carried, only in 2 the new."""
     one, two = periods[0].keys, periods[1].keys
@@ -186,12 +173,11 @@ def test_finding_keys_follow_the_cycle(periods: list[Period], worlds: list[World
         return {p for k in keys for p in by[k]}
 
     gone, kept, came = set(one) - set(two), set(one) & set(two), set(two) - set(one)
-    drift = places(gone, one) & places(came, two)  # the same problem under another key
-    assert {p.code for p in drift} <= _drifting_codes(), drift
-    assert places(kept, two) | drift == truth["carried"]
-    assert places(gone, one) - drift == truth["fixed"]
-    assert places(came, two) - drift == truth["new"]
-    assert len(drift) < len(truth["carried"]) / 2
+    drift = places(gone, one) & places(came, two)  # the same problem under another key: none
+    assert not drift, drift
+    assert places(kept, two) == truth["carried"]
+    assert places(gone, one) == truth["fixed"]
+    assert places(came, two) == truth["new"]
 
 
 def test_accounts_cycle(periods: list[Period]) -> None:

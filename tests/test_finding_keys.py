@@ -37,7 +37,9 @@ def test_demo_world_keys_do_not_depend_on_crawl_order(demo_world, world_server):
     assert sum(len(k) for k in first.values()) >= 100
     for name, got in first.items():
         assert set(got) == set(second[name]), name
-        assert [k for k, n in got.items() if n > 1] == [], f"{name}: two findings share a key"
+        # Each failed search query is a finding (points per query), but one problem of the site.
+        shared = [k for k, n in got.items() if n > 1 and k.split("|", 1)[0] != "search.not_found"]
+        assert shared == [], f"{name}: two findings share a key"
     codes = {k.split("|", 1)[0] for got in first.values() for k in got}
     assert {"link.broken", "column.stale", "security.hijack", "content.error_word", "privacy.leak"} <= codes
 
