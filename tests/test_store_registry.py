@@ -304,3 +304,29 @@ def test_ids_of_entries(store) -> None:
     assert [sites[s.url] for s in reg.sites] == [1, 2, 3, 4]
     assert sorted(accounts[(a.platform, a.name)] for a in reg.accounts) == [1, 2, 3]
     assert accounts[("wechat", "淮南发布")] == 2
+
+
+def test_imports_at_once_leave_no_duplicates(db_url: str) -> None:
+    """Two processes importing together: each finishes or refuses with one line; never two rows for one site."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from govinspect.store import StoreError, open_store
+
+    registry = load_registry(FIXTURES / "huainan.yaml")
+    with open_store(db_url):
+        pass  # migrate once, as the first command on a fresh machine does
+
+    def one(_: int) -> str:
+        with open_store(db_url) as st:
+            try:
+                import_registry(st, registry, source="x")
+                return "ok"
+            except StoreError as exc:
+                assert "\n" not in str(exc)
+                return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(one, range(4)))
+    assert "ok" in outcomes
+    with open_store(db_url) as st:
+        assert counts(st) == (4, 3, 5)

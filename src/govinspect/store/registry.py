@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import RegistryError, UsageError
@@ -81,6 +81,9 @@ def import_registry(store: Store, registry: Registry, *, source: str, dry_run: b
         pass
     except IntegrityError:
         raise StoreError("导入时数据库中的注册信息被同时修改(可能有另一个导入在进行)，请稍后重试") from None
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise StoreError(f"无法写入数据库 {store.url}: {reason}；请稍后重试") from None
     return report
 
 
