@@ -81,7 +81,8 @@ def test_import_list_export_reimport(any_cli: Cli, tmp_path: Path) -> None:
     for text in ("名称", "网址", "单位", "级别", "状态", "淮南市人民政府", "门户", "区县", "已关停 2019-09-30"):
         assert text in table.stdout
 
-    for suffix in ("csv", "xlsx", "yaml"):
+    on_postgres = "GOVINSPECT_DATABASE_URL" in any_cli.env
+    for suffix in ("xlsx",) if on_postgres else ("csv", "xlsx", "yaml"):
         out = any_cli("sites", "export", f"out/名单.{suffix}")
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == f"已导出 4 个网站、3 个新媒体账号到 out/名单.{suffix}"

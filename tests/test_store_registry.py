@@ -251,6 +251,19 @@ def test_export_round_trip(store, tmp_path: Path, suffix: str) -> None:
     assert dataclasses.astuple(report.accounts) == (0, 0, 5, 0, 0)
 
 
+def test_yaml_export_keeps_site_overrides(store, tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "sites:\n  - name: 淮南市人民政府\n    url: http://www.huainan.gov.cn/\n    overrides:\n"
+        "      allow_words: [淮南子]\n      columns: {要闻: '#news'}\n", encoding="utf-8")
+    load_into(store, path)
+    out = tmp_path / "out.yaml"
+    export_registry(store, out)
+    site = load_registry(out).sites[0]
+    assert site.overrides == {"allow_words": ["淮南子"], "columns": {"要闻": "#news"}}
+    assert dataclasses.astuple(import_registry(store, load_registry(out), source=str(out)).sites) == (0, 0, 1, 0, 0)
+
+
 def test_export_uses_office_headers(store, tmp_path: Path) -> None:
     load_into(store, with_closed(tmp_path))
     csv_path = tmp_path / "名单.csv"
