@@ -1,8 +1,4 @@
-"""Registered sites and accounts inserted as rows, and settings files for `govinspect inspect` subprocesses.
-
-Stand-in for ``govinspect sites import`` (store/registry.py, another branch) until it lands:
-the rows are what that import writes.
-"""
+"""Registered sites and accounts, settings files and subprocesses for the `govinspect inspect` tests."""
 
 from __future__ import annotations
 
@@ -10,53 +6,24 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from govinspect.model import SiteEntry
-from govinspect.registry import AccountEntry
+from govinspect.registry import AccountEntry, Registry
 from govinspect.settings import Settings
 from govinspect.store import Store
-from govinspect.store.tables import Account, Site, Unit
+from govinspect.store.registry import import_registry, site_ids
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 def register(store: Store, sites: Sequence[SiteEntry], accounts: Sequence[AccountEntry] = ()) -> dict[str, int]:
-    """Insert sites and accounts (and their units) as registry rows; returns site ids by URL."""
-    now = datetime.now()
-    ids: dict[str, int] = {}
-    with store.session() as s:
-        units: dict[str, Unit] = {}
-
-        def unit(name: str | None) -> int | None:
-            if not name:
-                return None
-            if name not in units:
-                units[name] = Unit(name=name)
-                s.add(units[name])
-                s.flush()
-            return units[name].id
-
-        for e in sites:
-            row = Site(name=e.name, url=e.url, unit_id=unit(e.unit), level=e.level, site_code=e.site_code,
-                       search_url=e.search_url, overrides=e.overrides, created_at=now, updated_at=now)
-            s.add(row)
-            s.flush()
-            ids[e.url] = row.id
-        for a in accounts:
-            source = {"type": a.source.type, "url": a.source.url, "path": str(a.source.path) if a.source.path else None}
-            messages = None
-            if a.messages is not None:
-                messages = {"type": a.messages.type, "url": a.messages.url,
-                            "path": str(a.messages.path) if a.messages.path else None}
-            s.add(Account(name=a.name, platform=a.platform, unit_id=unit(a.unit), platform_id=a.platform_id,
-                          source=source, messages=messages, official_matrix=a.official_matrix, status=a.status,
-                          closed_on=a.closed_on, created_at=now, updated_at=now))
-    return ids
+    """Import sites and accounts into the store's registry; returns site ids by URL."""
+    import_registry(store, Registry(list(sites), list(accounts)), source="test-registry.yaml")
+    return site_ids(store)
 
 
 def write_config(path: Path, settings: Settings, db_url: str, home: Path, **extra: Any) -> Path:

@@ -47,7 +47,14 @@ def test_unknown_site_names_the_close_ones(db_url: str, demo_world, world_server
     proc = govinspect("inspect", "--site", sites[0].name + "X", "--config", str(_config(tmp_path, db_url, demo_world)))
     assert proc.returncode == 2
     line = _one_line(proc)
-    assert f"未登记的网站: {sites[0].name}X" in line and sites[0].name in line.split("相近的有")[1]
+    assert f"未找到已登记的网站“{sites[0].name}X”" in line and sites[0].name in line.split("相近的名称")[1]
+    proc = govinspect("inspect", "--site", sites[1].name, "--max-pages", "20", "--json",
+                      "--config", str(_config(tmp_path, db_url, demo_world)))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [s["name"] for s in out["sites"]] == [sites[1].name] and out["accounts"] == []
+    with open_store(db_url) as store:
+        assert _count(store, SiteResult) == 1
 
 
 def test_a_live_run_blocks_a_second_inspect(db_url: str, demo_world, world_server, tmp_path: Path) -> None:

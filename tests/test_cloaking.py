@@ -11,7 +11,7 @@ from aiohttp import web
 from govinspect.checks.hijack import Judge, cloaking
 from govinspect.crawl.cloaking import BOTH, compact, probe_cloaking, sample_urls
 from govinspect.crawl.engine import crawl_site
-from govinspect.crawl.fetch import Fetcher
+from govinspect.http import Fetcher
 from govinspect.model import Link, ListItem, Page, SiteEntry
 from govinspect.service import scan
 from govinspect.settings import Settings

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from govinspect.crawl.decode import decode_html, looks_binary
+from govinspect.text import decode_html, looks_binary
 
 TEXT = "淮南市人民政府办公室关于做好2019年国庆节期间值班工作的通知：各县、区人民政府，市政府各部门。"
 
@@ -60,7 +60,7 @@ def test_binary_detection():
 
 
 def test_a_page_mixing_gbk_and_utf8_is_decoded_line_by_line_with_a_problem() -> None:
-    from govinspect.crawl.decode import decode_page
+    from govinspect.text import decode_page
 
     head = '<html><head><meta charset="gbk"><title>工作动态</title></head><body>\n'
     gbk_part = f"<p>{TEXT * 3}</p>\n".encode("gbk")

@@ -8,8 +8,8 @@ import gzip
 import pytest
 from aiohttp import web
 
-from govinspect.crawl.fetch import Fetcher
 from govinspect.errors import FetchError
+from govinspect.http import Fetcher
 from govinspect.settings import Settings
 
 from .support import LoopbackServer, free_port, html, raw, redirect

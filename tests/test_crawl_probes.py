@@ -22,7 +22,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from govinspect.checks import Context, transport
 from govinspect.crawl import probes
-from govinspect.crawl.fetch import Fetcher
+from govinspect.http import Fetcher
 from govinspect.model import SiteEntry
 from govinspect.rules import load_rules
 from govinspect.settings import Settings

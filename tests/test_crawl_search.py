@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 
 from govinspect.checks import Context, sitesearch
-from govinspect.crawl.fetch import Fetcher
 from govinspect.crawl.search import found_in, pick_titles, probe_search, request_for
+from govinspect.http import Fetcher
 from govinspect.model import Column, ListItem, Page, SiteEntry
 from govinspect.rules import load_rules
 from govinspect.settings import Settings

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from govinspect.crawl.parse import parse_response
 from govinspect.extract.jsonlist import find_endpoints, page_request, read_list
 from govinspect.extract.postback import find_postback, next_postback, postback_body
@@ -160,3 +162,22 @@ def test_undated_menus_are_not_lists():
     undated = {"rows": [{"title": f"关于开展第{k}批安全生产大检查的通知", "url": f"/a/{k}.html"} for k in range(3)]}
     read = read_list(json.dumps(undated).encode(), None, "any", URL, AS_OF)
     assert len(read.items) == 3 and all(i.date is None for i in read.items)
+
+
+@pytest.mark.parametrize("fragment", [
+    '<li><a href="/a/1.html">关于进一步规范行政事业性收费的通知</a><span>2019-09-03</span></li>',
+    '<tr><td><a href="/a/1.html">关于进一步规范行政事业性收费的通知</a></td><td>2019-09-03</td></tr>',
+])
+def test_last_page_of_one_row_is_a_list_not_an_unreadable_answer(fragment: str) -> None:
+    """Page N of a long list may hold one row; outside a <table>, bare <tr> rows keep their cells."""
+    read = read_list(fragment.encode(), "text/html", "html", "http://x.gov.cn/gfxwj/index.html", date(2019, 10, 20))
+    assert read.error is None
+    assert [(i.title, i.date, i.url) for i in read.items] == [
+        ("关于进一步规范行政事业性收费的通知", date(2019, 9, 3), "http://x.gov.cn/a/1.html")]
+
+
+def test_bare_table_rows_are_read_as_rows() -> None:
+    rows = "".join(f'<tr><td><a href="/a/{i}.html">关于印发某县第{i}项工作方案的通知</a></td><td>2019-09-0{i}</td></tr>'
+                   for i in range(1, 6))
+    read = read_list(rows.encode(), "text/html", "html", "http://x.gov.cn/gfxwj/index.html", date(2019, 10, 20))
+    assert [i.date.day for i in read.items if i.date] == [1, 2, 3, 4, 5]

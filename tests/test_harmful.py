@@ -236,7 +236,7 @@ def test_world_truth_names_the_lapsed_links_and_serves_them(demo_world, world_se
     assert {m["kind"] for s in doc.values() for m in s["harmful"]} == {"gambling", "porn"}
     assert demo_world.hosts() == dict.fromkeys({**CASINO_HOSTS, **CONTROL_HOSTS}.values(), "127.0.0.1")
     # The truth's targets are served under their names, reached through the `hosts` setting.
-    from govinspect.crawl.fetch import Fetcher
+    from govinspect.http import Fetcher
 
     async def bodies() -> list[tuple[str, bytes]]:
         async with Fetcher(Settings(offline=True, timeout=5, hosts=demo_world.hosts())) as fetcher:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from govinspect.crawl.fetch import Fetcher
+from govinspect.http import Fetcher
 from govinspect.newmedia import SourceResult, source_for
 from govinspect.newmedia.feeds import feed_time, parse_feed
 from govinspect.registry import AccountEntry, SourceSpec

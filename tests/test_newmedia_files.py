@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govinspect.crawl.fetch import Fetcher
 from govinspect.errors import RegistryError
+from govinspect.http import Fetcher
 from govinspect.newmedia import SourceResult, check_files, source_for
 from govinspect.newmedia.files import read_messages
 from govinspect.registry import AccountEntry, RegistryErrors, SourceSpec

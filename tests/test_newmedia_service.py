@@ -12,9 +12,10 @@ import jsonschema
 import pytest
 from aiohttp import web
 
-from govinspect.crawl.fetch import Fetcher
 from govinspect.demo.accounts import build_accounts
 from govinspect.demo.server import serve_in_thread
+from govinspect.http import Fetcher
+from govinspect.model import AccountResult, Severity, Verdict
 from govinspect.newmedia import SOURCES, inspect_account, inspect_accounts
 from govinspect.registry import AccountEntry, SourceSpec
 from govinspect.rules import load_rules
@@ -34,11 +35,15 @@ def validate(account: dict[str, Any]) -> None:
 
 
 def run(accounts: list[AccountEntry], settings: Settings = SETTINGS) -> list[dict[str, Any]]:
-    async def go() -> list[dict[str, Any]]:
+    """The account objects as ``scan --json`` prints them (AccountResult.to_dict)."""
+
+    async def go() -> list[AccountResult]:
         async with Fetcher(settings) as fetcher:
             return await inspect_accounts(accounts, settings, AS_OF, load_rules(), fetcher)
 
-    return asyncio.run(go())
+    results = asyncio.run(go())
+    assert all(isinstance(a, AccountResult) for a in results)
+    return [a.to_dict() for a in results]
 
 
 def rss(name: str, url: str, platform: str = "weibo", unit: str | None = "淮南市人民政府办公室", **kw) -> AccountEntry:
@@ -134,11 +139,14 @@ def test_inspect_account_with_messages(server, tmp_path):
     entry.messages = SourceSpec("file", path=FIXTURES / "messages_auto.json")
     settings = SETTINGS
 
-    async def go() -> dict[str, Any]:
+    async def go() -> AccountResult:
         async with Fetcher(settings) as fetcher:
             return await inspect_account(entry, settings, AS_OF, load_rules(), fetcher)
 
-    a = asyncio.run(go())
+    result = asyncio.run(go())
+    assert result.verdict == Verdict.PASS and not result.vetoed and result.messages is not None
+    assert {f.severity for f in result.findings} <= set(Severity)
+    a = result.to_dict()
     assert {f["code"] for f in a["findings"]} == {"newmedia.low_frequency", "newmedia.auto_reply"}
     assert a["messages"] == {"total": 5, "answered": 5, "unanswered": 0}
     assert a["posts_30d"] == 3 and a["days_since_post"] == 0

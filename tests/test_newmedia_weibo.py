@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from govinspect.crawl.fetch import Fetcher
+from govinspect.http import Fetcher
 from govinspect.newmedia import SourceResult, source_for
 from govinspect.newmedia.weibo import page_url, weibo_time
 from govinspect.registry import AccountEntry, SourceSpec

@@ -103,11 +103,14 @@ def test_controls_are_planted_where_a_careless_check_would_fire(demo_world) -> N
 
 def test_account_evaluation_counts_code_and_severity():
     from govinspect.demo.evaluate import evaluate_accounts
+    from govinspect.model import AccountResult, Finding
 
-    accounts = [
-        {"name": "凤台发布", "findings": [{"code": "newmedia.stale", "severity": "veto"}]},
-        {"name": "淮南发布", "findings": [{"code": "newmedia.stale", "severity": "notice"}]},
-    ]
+    def account(name: str, severity: str) -> AccountResult:
+        return AccountResult(name=name, platform="weibo", unit=None, platform_id=None, official_matrix=None,
+                             status=None, source="rss",
+                             findings=[Finding("newmedia.stale", severity, None, "未更新", {})])
+
+    accounts = [account("凤台发布", "veto"), account("淮南发布", "notice")]
     truth = {"凤台发布": {"newmedia.stale": "veto"}, "淮南发布": {"newmedia.unanswered": "deduct"}}
     scores = evaluate_accounts(accounts, truth)
     assert (scores["newmedia.stale"].tp, scores["newmedia.stale"].fp) == (1, 1)

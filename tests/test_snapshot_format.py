@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from govinspect.checks import Context
-from govinspect.crawl.fetch import Fetcher
 from govinspect.demo.runner import demo_settings, live_hosts
+from govinspect.http import Fetcher
 from govinspect.model import Column, Link, ListItem, Page, SiteEntry
 from govinspect.rules import load_rules
 from govinspect.service import inspect_site, judge

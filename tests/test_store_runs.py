@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from govinspect.model import AccountResult as AccountOutcome
 from govinspect.model import Finding, SiteEntry, SiteResult
 from govinspect.registry import AccountEntry, SourceSpec
 from govinspect.store.runs import (
@@ -124,9 +125,10 @@ def test_sink_writes_each_site_in_its_own_transaction(store, tmp_path: Path) -> 
     with store.session() as s:
         row = s.scalars(select(SiteRow)).one()
         assert row.snapshot_path == str(path) and row.stats == {"when": "2019-10-20"} and row.score == 90.0
-    sink.account_done(ACCOUNT, {"name": ACCOUNT.name, "platform": "weibo", "verdict": "fail",
-                                "verdict_label": "单项否决", "checked": True, "summary": "长期未更新",
-                                "findings": [Finding("newmedia.stale", "veto", None, "未更新").to_dict()]})
+    sink.account_done(ACCOUNT, AccountOutcome(
+        name=ACCOUNT.name, platform="weibo", unit="某单位", platform_id=None, official_matrix=True, status="active",
+        source="rss", verdict="fail", verdict_label="单项否决", checked=True, summary="长期未更新",
+        findings=[Finding("newmedia.stale", "veto", None, "未更新", {"last_post": date(2019, 1, 2)})]))
     assert _count(store, AccountResult, run_id=run.id) == 1 and _count(store, TrackedFinding) == 3
     assert sink.counts.new == 3 and sink.sites_stored == 1 and sink.accounts_stored == 1
     # A failing write leaves nothing of the site behind (the same site twice breaks the unique key).

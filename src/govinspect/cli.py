@@ -114,6 +114,9 @@ def demo(
 from .cli_db import db_app  # noqa: E402  (command groups live in their own modules)
 
 app.add_typer(db_app, name="db")
+from .cli_sites import sites_app  # noqa: E402
+
+app.add_typer(sites_app, name="sites")
 
 from .cli_inspect import register as _register_inspect  # noqa: E402
 

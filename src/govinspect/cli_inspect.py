@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ EMPTY_REGISTRY = "没有已登记的网站或账号，请先运行 govinspect si
 
 
 def inspect(
-    site: Annotated[list[str] | None, typer.Option("--site", help="registered site name (repeatable; default all)")] = None,
+    site: Annotated[list[str] | None, typer.Option("--site", help="registered site name or URL (repeatable; default all)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="inspection date YYYY-MM-DD (default today)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="finish the newest interrupted run")] = False,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="pages fetched per site")] = None,
@@ -50,24 +49,20 @@ def inspect(
         targets = registered_targets(store)
         if not targets.sites and not targets.accounts:
             raise UsageError(EMPTY_REGISTRY)
-        names = [] if resume else _chosen(targets, site or [])
-        payload = _run(store, settings, targets, day, names, resume, as_json)
+        urls = [] if resume else _chosen(store, site or [])
+        payload = _run(store, settings, targets, day, urls, resume, as_json)
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
-def _chosen(targets: Targets, names: list[str]) -> list[str]:
-    """The --site names, each registered, else a usage error naming the close ones."""
-    known = [s.name for s in targets.sites]
-    for name in names:
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.3)
-            hint = f"，相近的有: {'、'.join(close)}" if close else "；用 govinspect sites list 查看已登记的网站"
-            raise UsageError(f"--site 未登记的网站: {name}{hint}")
-    return list(dict.fromkeys(names))
+def _chosen(store: Store, names: list[str]) -> list[str]:
+    """URLs of the --site names (a name or a URL), each registered, else a usage error naming close ones."""
+    from .store.registry import site_by_name
+
+    return list(dict.fromkeys(site_by_name(store, name).url for name in names))
 
 
-def _run(store: Store, settings: Settings, targets: Targets, day: Any, names: list[str],
+def _run(store: Store, settings: Settings, targets: Targets, day: Any, urls: list[str],
          resume: bool, as_json: bool) -> dict[str, Any]:
     from .output import print_table
     from .rules import load_rules
@@ -86,13 +81,13 @@ def _run(store: Store, settings: Settings, targets: Targets, day: Any, names: li
     rules = load_rules(settings.rules_file)
     if resume:
         run = resume_run(store)
-        names = list(run.options.get("sites") or [])
+        urls = list(run.options.get("sites") or [])
         done_sites, done_accounts = stored_subjects(store, run.id)
     else:
-        run = start_run(store, day, {"sites": names}, rules=rules.name, home=home_dir(settings.home))
+        run = start_run(store, day, {"sites": urls}, rules=rules.name, home=home_dir(settings.home))
         done_sites, done_accounts = set(), set()
-    sites = [s for s in targets.sites if (not names or s.name in names) and targets.site_ids[s.url] not in done_sites]
-    accounts = [] if names else [a for a in targets.accounts
+    sites = [s for s in targets.sites if (not urls or s.url in urls) and targets.site_ids[s.url] not in done_sites]
+    accounts = [] if urls else [a for a in targets.accounts
                                  if targets.account_ids[(a.platform, a.name)] not in done_accounts]
     sink = StoreSink(store, run, targets.site_ids, targets.account_ids)
     bar = Bar(enabled=True)

@@ -34,7 +34,7 @@ class RegistryError(UsageError):
 
 
 class FetchError(GovinspectError):
-    """One request that failed; ``kind`` is one of crawl.fetch.ERROR_KINDS."""
+    """One request that failed; ``kind`` is one of model.ErrorKind."""
 
     def __init__(self, kind: str, detail: str = "", status: int | None = None):
         self.kind, self.detail, self.status = kind, detail, status

@@ -1,12 +1,62 @@
-"""Plain data passed between the stages: registry entries, pages, columns, findings."""
+"""Plain data passed between the stages: registry entries, pages, columns, findings, results."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
-Severity = Literal["veto", "deduct", "notice"]
+from . import __version__
+from .codes import finding_key
+
+
+class Severity(StrEnum):
+    """How much a finding weighs: a veto fails the site, a deduction costs points, a notice informs."""
+
+    VETO = "veto"
+    DEDUCT = "deduct"
+    NOTICE = "notice"
+
+
+class Verdict(StrEnum):
+    """The verdict of a site or an account (contract section 3)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class ErrorKind(StrEnum):
+    """Why a fetch or a probe got no usable answer; Chinese wording in labels.ERROR_LABELS."""
+
+    # Raised by http.Fetcher as FetchError kinds.
+    TIMEOUT = "timeout"
+    DNS = "dns"
+    REFUSED = "refused"
+    CONNECTION = "connection"
+    SSL = "ssl"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    BAD_URL = "bad_url"
+    PROTOCOL = "protocol"
+    BINARY = "binary"
+    DECODE = "decode"
+    # Set by the crawl on pages and link targets it did not (or could not) read.
+    NOT_HTML = "not_html"
+    SKIPPED = "skipped"
+    OUT_OF_SCOPE = "out_of_scope"
+    TRAP = "trap"
+    ROBOTS = "robots"
+
+
+# The kinds a FetchError may carry (http.py raises only these).
+FETCH_ERROR_KINDS: tuple[ErrorKind, ...] = (
+    ErrorKind.TIMEOUT, ErrorKind.DNS, ErrorKind.REFUSED, ErrorKind.CONNECTION, ErrorKind.SSL,
+    ErrorKind.TOO_LARGE, ErrorKind.REDIRECT_LOOP, ErrorKind.TOO_MANY_REDIRECTS, ErrorKind.BAD_URL,
+    ErrorKind.PROTOCOL, ErrorKind.BINARY, ErrorKind.DECODE,
+)
+
 CATEGORIES: tuple[str, ...] = ("news", "notice", "policy", "personnel", "plan", "other")
 
 
@@ -57,7 +107,7 @@ class Page:
     error_detail: str | None = None
     content_type: str | None = None
     encoding: str | None = None
-    decode_problem: str | None = None  # mixed or undecodable charsets (crawl/decode.py), in Chinese
+    decode_problem: str | None = None  # mixed or undecodable charsets (text.py), in Chinese
     depth: int = 0
     title: str = ""
     text: str = ""
@@ -143,7 +193,10 @@ class LinkStatus:
 
 
 # Errors that mean "we did not judge this target", not "it is broken".
-NOT_BROKEN_ERRORS = frozenset({"skipped", "out_of_scope", "trap", "robots", "too_large", "binary", "decode"})
+NOT_BROKEN_ERRORS = frozenset({
+    ErrorKind.SKIPPED, ErrorKind.OUT_OF_SCOPE, ErrorKind.TRAP, ErrorKind.ROBOTS, ErrorKind.TOO_LARGE,
+    ErrorKind.BINARY, ErrorKind.DECODE,
+})
 
 
 @dataclass(slots=True)
@@ -151,26 +204,32 @@ class Finding:
     """One problem found, as plain data with a stable key for month-to-month tracking."""
 
     code: str
-    severity: str
+    severity: Severity | str
     url: str | None
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.severity = Severity(self.severity)
+
     def key(self) -> str:
-        """Identity of the problem across runs: code, place and the evidence that names it."""
-        parts = [self.code, self.url or ""]
-        for k in ("target", "column", "item", "word", "kind", "element", "query"):
-            if k in self.evidence:
-                parts.append(f"{k}={self.evidence[k]}")
-        return "|".join(parts)
+        """Identity of the problem across runs: the code and what names the problem (codes.KEY_FIELDS)."""
+        return finding_key(self.code, self.url, self.evidence, str(self.severity))
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["evidence"] = _jsonable(d["evidence"])
-        return d
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "url": self.url,
+            "message": self.message,
+            "evidence": _jsonable(self.evidence),
+            "key": self.key(),
+        }
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -186,7 +245,7 @@ class SiteResult:
 
     name: str
     url: str
-    verdict: str
+    verdict: Verdict | str
     vetoed: bool
     score: float
     pages_crawled: int
@@ -198,12 +257,15 @@ class SiteResult:
     deductions: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.verdict = Verdict(self.verdict)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "url": self.url,
             "unit": self.unit,
-            "verdict": self.verdict,
+            "verdict": str(self.verdict),
             "verdict_label": self.verdict_label,
             "vetoed": self.vetoed,
             "veto_reasons": self.veto_reasons,
@@ -214,3 +276,102 @@ class SiteResult:
             "stats": _jsonable(self.stats),
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+@dataclass(slots=True)
+class AccountResult:
+    """The verdict for one new-media account: the contract's account object (section 3)."""
+
+    name: str
+    platform: str
+    unit: str | None
+    platform_id: str | None
+    official_matrix: bool | None
+    status: str | None
+    source: str
+    verdict: Verdict | str = Verdict.PASS
+    verdict_label: str = ""
+    checked: bool = False
+    closed_on: str | None = None  # ISO date, for an account closed on or before the inspection date
+    last_post: str | None = None  # ISO date
+    days_since_post: int | None = None
+    posts_30d: int | None = None
+    posts_read: int = 0
+    dates_skipped: int = 0
+    truncated: bool = False
+    messages: dict[str, Any] | None = None
+    summary: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    closed: bool = False  # closed on or before the inspection date: not checked, "closed_on" printed
+
+    def __post_init__(self) -> None:
+        self.verdict = Verdict(self.verdict)
+
+    @property
+    def vetoed(self) -> bool:
+        return any(f.severity == Severity.VETO for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The account object exactly as ``scan --json`` prints it."""
+        d: dict[str, Any] = {
+            "name": self.name,
+            "platform": self.platform,
+            "unit": self.unit,
+            "platform_id": self.platform_id,
+            "official_matrix": self.official_matrix,
+            "status": self.status,
+            "source": self.source,
+            "verdict": str(self.verdict),
+            "verdict_label": self.verdict_label,
+            "checked": self.checked,
+        }
+        if self.closed:
+            d["closed_on"] = self.closed_on
+        d.update({
+            "last_post": self.last_post,
+            "days_since_post": self.days_since_post,
+            "posts_30d": self.posts_30d,
+            "posts_read": self.posts_read,
+            "dates_skipped": self.dates_skipped,
+            "truncated": self.truncated,
+            "messages": self.messages,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.findings],
+        })
+        return d
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """The outcome of one scan: every site and account with its verdict (contract section 3)."""
+
+    as_of: date
+    sites: list[SiteResult] = field(default_factory=list)
+    accounts: list[AccountResult] = field(default_factory=list)
+    rules: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "govinspect",
+            "version": __version__,
+            "as_of": self.as_of.isoformat(),
+            "rules": self.rules,
+            "sites": [s.to_dict() for s in self.sites],
+            "accounts": [a.to_dict() for a in self.accounts],
+        }
+
+
+@dataclass(slots=True)
+class ProbeRecord:
+    """One availability probe of a site: when, what came back, how fast; ``control`` marks a reference host."""
+
+    site_url: str
+    at: datetime
+    status: int | None = None
+    error: ErrorKind | str | None = None
+    latency_ms: int | None = None
+    control: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 400

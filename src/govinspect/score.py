@@ -10,10 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Finding
+from .labels import VERDICT_LABELS
+from .model import Finding, Severity, Verdict
 from .rules import Rules
-
-VERDICT_LABELS = {"pass": "合格", "veto": "单项否决", "fail": "不合格"}
 
 
 def deductions(findings: Sequence[Finding], rules: Rules) -> tuple[float, dict[str, float]]:
@@ -21,7 +20,7 @@ def deductions(findings: Sequence[Finding], rules: Rules) -> tuple[float, dict[s
     per_item: dict[str, float] = defaultdict(float)
     caps: dict[str, float] = {}
     for f in findings:
-        if f.severity != "deduct":
+        if f.severity != Severity.DEDUCT:
             continue
         if f.code == "link.broken":
             item = "link.broken"
@@ -59,7 +58,7 @@ def verdict(findings: Sequence[Finding], rules: Rules) -> dict[str, Any]:
     """Score, verdict and the reasons behind them."""
     lost, per_item = deductions(findings, rules)
     score = max(0.0, 100.0 - lost)
-    vetoes = [f for f in findings if f.severity == "veto"]
+    vetoes = [f for f in findings if f.severity == Severity.VETO]
     reasons = list(dict.fromkeys(f.code for f in vetoes))
     if vetoes:
         key = "veto"
@@ -68,7 +67,7 @@ def verdict(findings: Sequence[Finding], rules: Rules) -> dict[str, Any]:
     else:
         key = "pass"
     return {
-        "verdict": "pass" if key == "pass" else "fail",
+        "verdict": Verdict.PASS if key == "pass" else Verdict.FAIL,
         "verdict_label": VERDICT_LABELS[key],
         "vetoed": bool(vetoes),
         "veto_reasons": reasons,

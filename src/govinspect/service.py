@@ -10,17 +10,14 @@ import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from . import __version__
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.fetch import Fetcher
 from .crawl.parse import parse_pool
-from .model import Finding, SiteEntry, SiteResult
+from .http import Fetcher
+from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
 from .registry import AccountEntry
 from .rules import Rules, load_rules
@@ -31,27 +28,9 @@ from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
+__all__ = ["ProgressFn", "ScanResult", "inspect_site", "judge", "scan", "scan_sites"]
+
 ProgressFn = Callable[[Progress], None]
-
-
-@dataclass(slots=True)
-class ScanResult:
-    """The outcome of one scan: every site and account with its verdict (contract section 3)."""
-
-    as_of: date
-    sites: list[SiteResult] = field(default_factory=list)
-    accounts: list[dict[str, Any]] = field(default_factory=list)
-    rules: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tool": "govinspect",
-            "version": __version__,
-            "as_of": self.as_of.isoformat(),
-            "rules": self.rules,
-            "sites": [s.to_dict() for s in self.sites],
-            "accounts": self.accounts,
-        }
 
 
 def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHECKS) -> SiteResult:
@@ -141,12 +120,12 @@ async def _inspect_into(
 async def _inspect_accounts(
     accounts: Sequence[AccountEntry], settings: Settings, as_of: date, rules: Rules, fetcher: Fetcher,
     *, only: Sequence[AccountEntry] | None = None, sink: ResultSink | None = None, parallel: int = 8,
-) -> list[Any]:
+) -> list[AccountResult]:
     """Inspect ``only`` (default every account), duplicates judged against all ``accounts``; registry order."""
     cross = cross_account_findings(accounts, as_of, rules)
     sem = asyncio.Semaphore(parallel)
 
-    async def one(account: AccountEntry) -> Any:
+    async def one(account: AccountEntry) -> AccountResult:
         async with sem:
             result = await inspect_account(account, settings, as_of, rules, fetcher,
                                            extra=cross.get(account_key(account), ()))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from .model import SiteEntry, SiteResult
+from .model import AccountResult, SiteEntry, SiteResult
 from .registry import AccountEntry
 
 
@@ -20,17 +20,7 @@ class ResultSink(Protocol):
         """One site inspected; ``snapshot_path`` is its kept snapshot, if any."""
         ...
 
-    def account_done(self, account: AccountEntry, result: Any) -> None:
-        """One account inspected (its contract object, a dict or an object with ``to_dict()``)."""
+    def account_done(self, account: AccountEntry, result: AccountResult) -> None:
+        """One account inspected."""
         ...
 
-
-def account_dict(result: Any) -> dict[str, Any]:
-    """An account result as the contract's dict, whether it is a dict or an ``AccountResult``."""
-    if isinstance(result, dict):
-        return result
-    to_dict = getattr(result, "to_dict", None)
-    if to_dict is None:
-        raise TypeError(f"not an account result: {type(result).__name__}")
-    out: dict[str, Any] = to_dict()
-    return out

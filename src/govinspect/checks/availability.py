@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..crawl.messages import describe
+from ..labels import describe
 from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .base import Context, walk

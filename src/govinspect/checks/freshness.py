@@ -10,16 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from ..crawl.frontier import normalize_url
+from ..labels import CATEGORY_LABELS
 from ..model import Column, Finding, ListItem, Page, latest_date
 from ..snapshot import Snapshot
+from ..urls import normalize_url
 from .availability import UNREADABLE
 from .base import Context, walk
-
-CATEGORY_LABELS = {
-    "news": "动态要闻类", "notice": "通知公告类", "policy": "政策文件类",
-    "personnel": "人事类", "plan": "规划计划类", "other": "其他",
-}
 
 
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:

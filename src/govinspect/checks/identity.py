@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
 from ..model import Finding, Link, Page
 from ..snapshot import Snapshot
+from ..urls import normalize_url
 from .availability import UNREADABLE
 from .base import Context
 

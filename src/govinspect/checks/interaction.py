@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import normalize
 from ..extract.links import TITLE_SEP
 from ..extract.messages import detail_record, rows_from_text
 from ..model import Finding, Page
 from ..snapshot import Snapshot
+from ..urls import normalize_url
 from .availability import UNREADABLE
 from .base import Context, walk
 

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..crawl.frontier import normalize_url
 from ..extract.columns import column_name
 from ..extract.dates import find_dates, normalize
 from ..extract.links import TITLE_SEP
 from ..model import Column, Finding, Page
 from ..rules import InterpretationRules
 from ..snapshot import Snapshot
+from ..urls import normalize_url
 from .base import Context, walk
 
 _READING_COLUMN = re.compile(r"解读|回应|问答|图解")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..crawl.messages import describe
 from ..extract.attachments import is_attachment
+from ..labels import describe
 from ..model import Finding, Page
 from ..snapshot import Snapshot
 from .base import Context, walk

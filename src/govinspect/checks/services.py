@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..crawl.frontier import normalize_url
 from ..extract.dates import normalize
 from ..extract.guides import ITEM_TITLE, Guide, is_guide, parse_guide_text
 from ..extract.links import NAME_SEP
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
+from ..urls import normalize_url
 from .availability import UNREADABLE
 from .base import Context, walk
 

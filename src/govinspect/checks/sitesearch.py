@@ -11,15 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..crawl.messages import ERROR_LABELS
+from ..labels import SEARCH_ERROR_LABELS as _LABELS
 from ..model import Finding
 from ..snapshot import Snapshot
 from .availability import UNREADABLE
 from .base import Context
-
-_LABELS = {**ERROR_LABELS, "error_page": "返回错误提示页面", "skipped": "前一次检索超时，未再检索",
-           "script_results": "检索结果由脚本加载，页面中没有结果",
-           "unreadable": "检索结果页面无法读取(空白、框架页或字符编码错乱)"}
 
 
 def check(snap: Snapshot, ctx: Context) -> Iterator[Finding]:

@@ -11,27 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..crawl.messages import ERROR_LABELS
+from ..labels import CERT_LABELS
+from ..labels import TRANSPORT_ERROR_LABELS as KIND_LABELS
 from ..model import Finding
 from ..snapshot import Snapshot
 from .base import Context
 
-# Probe error kinds beyond crawl.fetch's, in Chinese.
-KIND_LABELS: dict[str, str] = {
-    **ERROR_LABELS,
-    "handshake": "TLS 握手失败",
-    "status": "返回错误状态",
-    "redirects_to_http": "重定向回 HTTP",
-    "unreachable": "无法到达",
-    "local_unreachable": "检查端无 IPv6 网络",
-}
-CERT_LABELS: dict[str, str] = {
-    "expired": "已过期",
-    "not_yet_valid": "尚未生效",
-    "self_signed": "为自签名证书，浏览器不信任",
-    "untrusted": "签发机构不受信任或证书链不完整",
-    "hostname_mismatch": "与域名不匹配",
-}
 # Errors that say the probe could not judge the site, not that the site lacks the feature.
 _UNJUDGED = frozenset({"dns", "local_unreachable", "internal"})
 

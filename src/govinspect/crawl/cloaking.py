@@ -36,11 +36,11 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import FetchError
 from ..extract.html import extract_page
+from ..http import Fetcher, is_html
 from ..model import Page
 from ..snapshot import Snapshot
-from .decode import decode_html, looks_binary
-from .fetch import Fetcher, is_html
-from .frontier import normalize_url
+from ..text import decode_html, looks_binary
+from ..urls import normalize_url
 
 # Baidu's published PC spider User-Agent (Baidu 搜索资源平台 guidance on identifying Baiduspider,
 # as relayed at www.kuaiti8.com/news/show-15325.html). Sites that verify spiders by reverse DNS

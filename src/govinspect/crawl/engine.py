@@ -25,15 +25,16 @@ from ..extract.columns import build_columns
 from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
 from ..extract.postback import next_postback, postback_body
+from ..http import Fetcher, is_html
+from ..labels import describe
 from ..model import Link, LinkStatus, ListItem, Page, SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
+from ..urls import NON_HTML_EXT, normalize_url, url_ext
 from .cloaking import probe_cloaking
-from .fetch import Fetcher, is_html
-from .frontier import NON_HTML_EXT, Scope, TrapGuard, normalize_url, url_ext
+from .frontier import Scope, TrapGuard
 from .harmful import probe_harmful
 from .includes import probe_includes
-from .messages import describe
 from .parse import parse_response
 from .probes import probe_transport
 from .search import probe_search

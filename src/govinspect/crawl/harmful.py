@@ -36,12 +36,12 @@ from urllib.parse import urlsplit
 
 from ..errors import FetchError
 from ..extract.html import extract_page
+from ..http import Fetcher, is_html
 from ..model import Page
 from ..snapshot import Snapshot
+from ..text import decode_html, looks_binary
+from ..urls import NON_HTML_EXT, url_ext
 from .cloaking import budget_deadline
-from .decode import decode_html, looks_binary
-from .fetch import Fetcher, is_html
-from .frontier import NON_HTML_EXT, url_ext
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 10_000

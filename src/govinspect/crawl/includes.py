@@ -43,10 +43,10 @@ from ..errors import FetchError
 from ..extract.html import extract_page
 from ..extract.links import UrlResolver
 from ..extract.scripts import decode_layers
+from ..http import Fetcher
 from ..model import Page
 from ..snapshot import Snapshot
-from .decode import decode_html, looks_binary
-from .fetch import Fetcher
+from ..text import decode_html, looks_binary
 
 __all__ = ["MAX_FETCHES", "Ref", "find_refs", "probe_includes", "script_markup"]
 
@@ -403,7 +403,7 @@ def _decode(body: bytes, content_type: str | None, page_encoding: str) -> str:
     except UnicodeDecodeError:
         pass
     if page_encoding:
-        # GB2312 and GBK are decoded with their superset, as browsers do (crawl/decode.py).
+        # GB2312 and GBK are decoded with their superset, as browsers do (text.py).
         enc = "gb18030" if page_encoding.lower().replace("-", "") in ("gb2312", "gbk", "gb18030") else page_encoding
         try:
             return body.decode(enc)

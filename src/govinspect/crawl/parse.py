@@ -16,7 +16,7 @@ from typing import Any
 from ..extract.html import extract_page
 from ..extract.jsonlist import attach_list_source
 from ..model import Page
-from .decode import decode_page, looks_binary
+from ..text import decode_page, looks_binary
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The results are plain JSON-like data that the engine stores in ``snap.probes["transport"]``
 for checks/transport.py. The ``ssl`` module is used directly (one GET on a raw stream, no
 redirects followed) so that the peer certificate can be read and verified; socket and TLS
-errors are translated here into the same kinds crawl.fetch uses. No probe ever raises.
+errors are translated here into the same kinds http.py uses. No probe ever raises.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from cryptography import x509
 
+from ..http import Fetcher, OfflineResolver
 from ..settings import Settings
-from .fetch import Fetcher, OfflineResolver
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ async def _v6_addresses(host: str, port: int, settings: Settings) -> list[str]:
 
 
 def translate(exc: BaseException, timeout: float) -> tuple[str, str]:
-    """A socket or TLS error as a (kind, detail) pair; kinds as in crawl.fetch plus a few."""
+    """A socket or TLS error as a (kind, detail) pair; kinds as in http.py plus a few."""
     if isinstance(exc, TimeoutError):
         return "timeout", f"{timeout:g} 秒内未完成"
     if isinstance(exc, ssl.SSLError):

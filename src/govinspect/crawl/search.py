@@ -20,12 +20,12 @@ from ..errors import FetchError
 from ..extract.columns import url_key
 from ..extract.forms import discover, normalize_charset
 from ..extract.links import TITLE_SEP, UrlResolver, collapse
+from ..http import Fetcher, Response
 from ..model import SiteEntry
 from ..settings import Settings
 from ..snapshot import Snapshot
-from .decode import decode_html, looks_binary
-from .fetch import Fetcher, Response
-from .frontier import normalize_url
+from ..text import decode_html, looks_binary
+from ..urls import normalize_url
 
 log = logging.getLogger(__name__)
 

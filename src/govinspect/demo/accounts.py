@@ -92,8 +92,14 @@ class AccountWorld:
         return {a.name: dict(a.expected) for a in self.accounts}
 
 
-def build_accounts(world: World | None, as_of: date, seed: int = 2019) -> AccountWorld:
-    """The demo accounts for ``as_of``; units are taken from ``world`` when it has them."""
+def build_accounts(world: World | None, as_of: date, seed: int = 2019, period: int = 1) -> AccountWorld:
+    """The demo accounts for ``as_of``; units are taken from ``world`` when it has them.
+
+    ``period`` 2 and later is the next month of a cycle (demo/cycle.py): 凤台发布 posts again
+    (its stale problem fixed), 淮南教育发布 stays silent (carried), and 淮南市人民政府发布 leaves
+    a message unanswered (new).
+    """
+    later = period > 1
     units = dict(_UNITS)
     for s in world.sites if world else []:
         units[s.key] = s.unit
@@ -102,7 +108,8 @@ def build_accounts(world: World | None, as_of: date, seed: int = 2019) -> Accoun
     hn, tja, ft, jyj, wjw = (units[k] for k in ("huainan", "tja", "fengtai", "jyj", "wjw"))
     accounts = [
         DemoAccount("淮南市人民政府发布", hn, "weibo", "rss", "/weibo/user/2803301701",
-                    messages_file="messages/huainan_weibo.csv", platform_id="2803301701"),
+                    messages_file="messages/huainan_weibo.csv", platform_id="2803301701",
+                    expected={"newmedia.unanswered": "deduct"} if later else {}),
         DemoAccount("淮南发布", hn, "wechat", "rss", "/wechat/ce/huainanfabu",
                     messages_file="messages/huainanfabu.json", platform_id="huainanfabu",
                     expected={"newmedia.unanswered": "deduct"}),
@@ -112,7 +119,7 @@ def build_accounts(world: World | None, as_of: date, seed: int = 2019) -> Accoun
                     messages_file="messages/tja_zwfw.csv", platform_id="tjazwfw",
                     expected={"newmedia.auto_reply": "deduct"}),
         DemoAccount("凤台发布", ft, "weibo", "rss", "/weibo/user/3404210001.atom",
-                    platform_id="3404210001", expected={"newmedia.stale": "veto"}),
+                    platform_id="3404210001", expected={} if later else {"newmedia.stale": "veto"}),
         DemoAccount("凤台县人民政府", ft, "douyin", "rss", "/douyin/user/fengtaixian",
                     status="closed", closed_on=as_of - timedelta(days=60)),
         DemoAccount("淮南教育发布", jyj, "wechat", "rss", "/wechat/ce/hnjyfb", official_matrix=False,
@@ -131,13 +138,14 @@ def build_accounts(world: World | None, as_of: date, seed: int = 2019) -> Accoun
     res["/weibo/user/2803301701"] = b.rss("淮南市人民政府发布", days, weibo=True, bad_date=True)
     res["/wechat/ce/huainanfabu"] = b.rss("淮南发布", range(0, 15), weibo=False)
     res.update(b.weibo_pages("/api/container/getIndex?containerid=1076035512345678", "田家庵发布"))
-    res["/weibo/user/3404210001.atom"] = b.atom("凤台发布", range(20, 60, 2))
-    res["/wechat/ce/hnjyfb"] = b.rss("淮南教育发布", range(120, 220, 10), weibo=False)
+    res["/weibo/user/3404210001.atom"] = b.atom("凤台发布", range(1, 41, 2) if later else range(20, 60, 2))
+    silent = range(150, 250, 10) if later else range(120, 220, 10)  # the same posts a month older
+    res["/wechat/ce/hnjyfb"] = b.rss("淮南教育发布", silent, weibo=False)
     res["/wechat/ce/hnjy"] = b.rss("淮南教育", range(1, 31, 3), weibo=False)
     res["/wechat/ce/hnwjw"] = b.rss("淮南卫健委", (6, 19, 45, 70, 96), weibo=False)
     res["/weibo/user/5566778899"] = _malformed("健康淮南")
     files["posts/tja_zwfw.csv"] = b.post_csv("田家庵区政务服务", range(0, 60, 2))
-    files["messages/huainan_weibo.csv"] = b.messages_csv(b.human_messages(hn, 8, open_days=(1,)))
+    files["messages/huainan_weibo.csv"] = b.messages_csv(b.human_messages(hn, 8, open_days=(1, 12) if later else (1,)))
     files["messages/huainanfabu.json"] = b.messages_json(b.human_messages(hn, 7, open_days=(8, 12, 20)))
     files["messages/tja_zwfw.csv"] = b.messages_csv(b.auto_messages(tja, auto=8, human=2))
     site = SimSite(key="rsshub", name="RSSHub", unit="", level="other", site_code="",

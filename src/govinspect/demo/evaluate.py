@@ -25,9 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..checks import DEFAULT_SITE_CHECKS
-from ..model import SiteResult
+from ..model import AccountResult, ScanResult, SiteResult
 from ..rules import Rules, load_rules
-from ..service import ScanResult
 from .types import SimSite, Truth, World, resolve_ref
 
 BASE_CODES = ("home.stale", "column.stale", "column.empty", "content.future_date", "link.broken",
@@ -143,90 +142,86 @@ def site_scores(
     links: Mapping[str, str], rules: Rules,
 ) -> None:
     """Add one site's findings, matched against its truth, to ``scores``."""
-    truth = site.truth
-    found: dict[str, list[dict[str, Any]]] = {}
+    expected = expected_sets(site.truth, as_of, base, links, rules)
+    found = found_sets(res, expected)
+    for code in ALL_CODES:
+        scores[code].add(expected[code], found[code], site.key)
+
+
+def expected_sets(truth: Truth, as_of: date, base: str, links: Mapping[str, str], rules: Rules
+                  ) -> dict[str, set[str]]:
+    """The places of every planted problem of one site, per code, as findings are matched."""
+    stale_home = truth.home_last_update is None or _days(as_of, truth.home_last_update) > rules.home.stale_days
+    search = truth.search
+    return {
+        "home.stale": {"home"} if stale_home else set(),
+        "column.stale": {_path(c.path) for c in truth.stale_columns.values()},
+        "column.empty": {_path(p) for p in truth.empty_columns.values()},
+        "content.future_date": {_path(f.path) for f in truth.future_dated},
+        "link.broken": truth.broken_targets(base, links),
+        "crawl.incomplete": {_path(p) for p in truth.unreadable_columns.values()},
+        # A link to a site now serving spam by its target URL (like a broken link) and its kind.
+        "link.harmful": {f"{resolve_ref(m.target, base, links)} {m.kind}" for m in truth.harmful},
+        "security.hijack": {f"{m.path} {m.kind}" for m in truth.hijack},
+        "privacy.leak": {f"{m.path} {m.kind}" for m in truth.privacy},
+        "identity.missing": {m.item for m in truth.identity},
+        "content.error_word": {f"{m.path} {m.word}" for m in truth.wording},
+        "service.guide_incomplete": {f"{_path(g.path)} {g.element}" for g in truth.guides},
+        "service.no_guide": {_path(p) for p in truth.no_guide},
+        "interaction.unanswered": {_path(m.path) for m in truth.unanswered},
+        "interaction.reply_incomplete": {_path(m.path) for m in truth.reply_incomplete},
+        "interaction.no_stats": {"interaction.no_stats"} if truth.no_stats else set(),
+        "policy.interpretation_weak": {_path(p) for p in truth.weak_interpretations},
+        "search.missing": {"search.missing"} if search is not None and search.missing else set(),
+        "search.not_found": {"search.not_found"} if search is not None and search.not_found else set(),
+    }
+
+
+def found_sets(res: SiteResult, expected: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """The places the findings of one site name, per code (``expected``: for covering pages)."""
+    found: Found = {}
     for f in res.findings:
         if f.severity != "notice":
             found.setdefault(f.code, []).append({"url": f.url or "", **f.evidence})
-    name = site.key
-    stale_home = truth.home_last_update is None or _days(as_of, truth.home_last_update) > rules.home.stale_days
-    scores["home.stale"].add(["home"] if stale_home else [], ["home"] if found.get("home.stale") else [], name)
-    scores["column.stale"].add(
-        {_path(c.path) for c in truth.stale_columns.values()},
-        {_path(f["url"]) for f in found.get("column.stale", [])}, name,
-    )
-    scores["column.empty"].add(
-        {_path(p) for p in truth.empty_columns.values()},
-        {_path(f["url"]) for f in found.get("column.empty", [])}, name,
-    )
+    out = {code: finding_places(code, found.get(code, [])) for code in ALL_CODES}
     # A finding on a list page also covers the article it names (evidence.item_url).
     future = found.get("content.future_date", [])
     urls = {_path(f["url"]) for f in future}
     covered = urls | {_path(f["item_url"]) for f in future if f.get("item_url")}
     covered |= {_path(u) for f in future for u in f.get("lists") or ()}  # one finding per item
-    expected = {_path(f.path) for f in truth.future_dated}
-    scores["content.future_date"].add(expected, (covered & expected) | (urls - expected), name)
-    scores["link.broken"].add(
-        truth.broken_targets(base, links),
-        {f["target"] for f in found.get("link.broken", [])}, name,
-    )
-    unreadable = {_path(f.url or "") for f in res.findings
-                  if f.code == "crawl.incomplete" and f.evidence.get("column")}
-    scores["crawl.incomplete"].add({_path(p) for p in truth.unreadable_columns.values()},
-                                   unreadable, name)
-    # A link to a site now serving spam by its target URL (like a broken link) and its kind.
-    scores["link.harmful"].add(
-        {f"{resolve_ref(m.target, base, links)} {m.kind}" for m in truth.harmful},
-        {f"{f['target']} {f.get('kind')}" for f in found.get("link.harmful", [])}, name)
-    content_scores(scores, truth, found, name)
-    feature_scores(scores, truth, found, name)
+    exp = expected["content.future_date"]
+    out["content.future_date"] = (covered & exp) | (urls - exp)
+    out["crawl.incomplete"] = {_path(f.url or "") for f in res.findings
+                               if f.code == "crawl.incomplete" and f.evidence.get("column")}
+    return out
 
 
-def content_scores(scores: Mapping[str, Score], truth: Truth, found: Found, where: str) -> None:
-    """Add one site's hijack, privacy, identity and wording findings to ``scores``."""
+def finding_places(code: str, found: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The places findings of ``code`` name (url and evidence), as ``expected_sets`` writes them."""
+    found = list(found)
 
-    def keyed(code: str, key: str) -> set[str]:
-        return {f"{_path(f['url'])} {f.get(key)}" for f in found.get(code, [])}
+    def keyed(key: str) -> set[str]:
+        return {f"{_path(f['url'])} {f.get(key)}" for f in found}
 
-    scores["security.hijack"].add(
-        {f"{m.path} {m.kind}" for m in truth.hijack}, keyed("security.hijack", "kind"), where)
-    scores["privacy.leak"].add(
-        {f"{m.path} {m.kind}" for m in truth.privacy}, keyed("privacy.leak", "kind"), where)
-    scores["identity.missing"].add(
-        {m.item for m in truth.identity},
-        {str(f.get("item")) for f in found.get("identity.missing", [])}, where)
-    scores["content.error_word"].add(
-        {f"{m.path} {m.word}" for m in truth.wording}, keyed("content.error_word", "word"), where)
-
-
-def feature_scores(scores: Mapping[str, Score], truth: Truth, found: Found, where: str) -> None:
-    """Add one site's guide, board, interpretation and search findings to ``scores``."""
-
-    def pages(code: str) -> set[str]:
-        return {_path(f["url"]) for f in found.get(code, [])}
-
-    def site(code: str, expected: bool) -> None:
-        scores[code].add([code] if expected else [], [code] if found.get(code) else [], where)
-
-    scores["service.guide_incomplete"].add(
-        {f"{_path(g.path)} {g.element}" for g in truth.guides},
-        {f"{_path(f['url'])} {f.get('element')}" for f in found.get("service.guide_incomplete", [])},
-        where)
-    scores["service.no_guide"].add({_path(p) for p in truth.no_guide}, pages("service.no_guide"), where)
-    scores["interaction.unanswered"].add(
-        {_path(m.path) for m in truth.unanswered}, pages("interaction.unanswered"), where)
-    scores["interaction.reply_incomplete"].add(
-        {_path(m.path) for m in truth.reply_incomplete}, pages("interaction.reply_incomplete"), where)
-    site("interaction.no_stats", truth.no_stats)
-    scores["policy.interpretation_weak"].add(
-        {_path(p) for p in truth.weak_interpretations}, pages("policy.interpretation_weak"), where)
-    search = truth.search
-    site("search.missing", search is not None and search.missing)
-    site("search.not_found", search is not None and search.not_found)
+    if code in ("home.stale", "interaction.no_stats", "search.missing", "search.not_found"):
+        return {"home" if code == "home.stale" else code} if found else set()
+    if code == "link.broken":
+        return {f["target"] for f in found}
+    if code == "link.harmful":
+        return {f"{f['target']} {f.get('kind')}" for f in found}
+    if code in ("security.hijack", "privacy.leak"):
+        return keyed("kind")
+    if code == "identity.missing":
+        return {str(f.get("item")) for f in found}
+    if code == "content.error_word":
+        return keyed("word")
+    if code == "service.guide_incomplete":
+        return keyed("element")
+    return {_path(f["url"]) for f in found}
 
 
 def evaluate_accounts(
-    accounts: Iterable[Mapping[str, Any]], expected: Mapping[str, Mapping[str, str]],
+    accounts: Iterable[AccountResult], expected: Mapping[str, Mapping[str, str]],
 ) -> dict[str, Score]:
     """Score account findings against the demo accounts' truth (account name -> {code: severity}).
 
@@ -235,9 +230,9 @@ def evaluate_accounts(
     """
     scores: dict[str, Score] = {}
     for acc in accounts:
-        name = acc["name"]
+        name = acc.name
         want = {(code, sev) for code, sev in expected.get(name, {}).items()}
-        got = {(f["code"], f["severity"]) for f in acc["findings"]}
+        got = {(f.code, str(f.severity)) for f in acc.findings}
         for code in {c for c, _ in want | got}:
             scores.setdefault(code, Score()).add(
                 {f"{c}/{v}" for c, v in want if c == code}, {f"{c}/{v}" for c, v in got if c == code}, name,

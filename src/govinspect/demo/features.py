@@ -68,12 +68,13 @@ def features_truth(plan: SitePlan, rendered: Rendered, truth: Truth) -> None:
                 raise ValueError(f"{key}: {path} is not a bare item page")
         elif "暂无办事指南" not in pages[path]:
             raise ValueError(f"{key}: {path} shows a guide")
+    no_guide = list(marks.no_guide)  # the plan stays as planned: a later period renders it again
     unlinked = [s for s in plan.services if s.listed == "text"]
     for item in unlinked:  # the 办事服务 page names it without a link (issue 8)
         lists = [p for p, html in pages.items() if f"<li>{escape(item.name)}<span>" in html]
         if not lists or any(f'href="{item.path}"' in pages[p] for p in lists):
             raise ValueError(f"{key}: {item.name} is not shown unlinked")
-        marks.no_guide.extend(p for p in lists if p not in marks.no_guide)
+        no_guide.extend(p for p in lists if p not in no_guide)
     for u in marks.unanswered:
         if "答复内容" in pages[u.path] or "留言时间" not in pages[u.path]:
             raise ValueError(f"{key}: {u.path} is not an unanswered letter")
@@ -87,7 +88,7 @@ def features_truth(plan: SitePlan, rendered: Rendered, truth: Truth) -> None:
             raise ValueError(f"{key}: {path} links its policy")
     truth.service_items = [s.path for s in plan.services]
     truth.guides = sorted(set(marks.guides))
-    truth.no_guide = sorted(set(marks.no_guide))
+    truth.no_guide = sorted(set(no_guide))
     board = plan.board
     if board is not None:
         truth.board = board.path

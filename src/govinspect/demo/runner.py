@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..model import ScanResult
 from ..output import to_json
-from ..service import ProgressFn, ScanResult, scan
+from ..service import ProgressFn, scan
 from ..settings import Settings
 from .accounts import build_accounts
 from .server import serve_in_thread

@@ -49,10 +49,12 @@ def search_visit(headers: Mapping[str, str]) -> bool:
     return any(host == h or host.endswith("." + h) for h in SEARCH_HOSTS)
 
 
-def dead_socket() -> socket.socket:
-    """A socket bound to a loopback port but never listening: connecting is refused."""
+def dead_socket(port: int = 0, reuse: bool = False) -> socket.socket:
+    """A socket bound to a loopback port (``port``, else any) but never listening: connecting is refused."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind((HOST, 0))
+    if reuse:  # a socket that will listen: a later serve can bind its port despite TIME_WAIT
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, port))
     return sock
 
 
@@ -65,7 +67,7 @@ class WorldServer:
     """Async context manager serving ``sites`` (default: the world's sites) on loopback."""
 
     def __init__(self, world: World | None, sites: Sequence[SimSite] | None = None,
-                 gzip_html: bool = True) -> None:
+                 gzip_html: bool = True, ports: Mapping[str, int] | None = None) -> None:
         if sites is None:
             if world is None:
                 raise ValueError("WorldServer needs a world or a list of sites")
@@ -74,6 +76,7 @@ class WorldServer:
         self.sites = list(sites) + [e for e in (world.externals if world else []) if e not in sites]
         self.world = world
         self.gzip_html = gzip_html
+        self.ports = dict(ports or {})  # site key (or "refused") -> port to bind again
         self.base_urls: dict[str, str] = {}
         self.links: dict[str, str] = {}
         self.stats: Counter[str] = Counter()
@@ -91,12 +94,12 @@ class WorldServer:
 
     async def start(self) -> None:
         """Bind every port, then start answering."""
-        refused = dead_socket()
+        refused = dead_socket(self.ports.get("refused", 0))
         self._held.append(refused)
         self.links["refused"] = base_url(refused)
         bound: list[tuple[SimSite, socket.socket]] = []
         for site in self.sites:
-            sock = dead_socket()
+            sock = dead_socket(self.ports.get(site.key, 0), reuse=site.behaviour != "down")
             self.base_urls[site.key] = base_url(sock, site.options.get("hostname"))
             if site.behaviour == "down":
                 self._held.append(sock)
@@ -179,6 +182,11 @@ class WorldHandle:
         self.links = server.links
         self.stats = server.stats
 
+    def ports(self) -> dict[str, int]:
+        """Site key (and "refused") -> port, to serve a later period at the same URLs."""
+        urls = {**self.base_urls, "refused": self.links["refused"]}
+        return {key: int(urlsplit(url).port or 0) for key, url in urls.items()}
+
     def close(self) -> None:
         """Stop serving and end the thread."""
         if self._loop.is_closed():
@@ -196,12 +204,16 @@ class WorldHandle:
 
 
 def serve_in_thread(world: World | None, sites: Sequence[SimSite] | None = None,
-                    gzip_html: bool = True) -> WorldHandle:
-    """Start a WorldServer in a background thread and return once every port answers."""
+                    gzip_html: bool = True, ports: Mapping[str, int] | None = None) -> WorldHandle:
+    """Start a WorldServer in a background thread and return once every port answers.
+
+    ``ports`` (``WorldHandle.ports()`` of an earlier serve) binds the same ports again, so that
+    a later period of the world (demo/cycle.py) keeps its sites' URLs and its findings' keys.
+    """
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="govinspect-world", daemon=True)
     thread.start()
-    server = WorldServer(world, sites, gzip_html)
+    server = WorldServer(world, sites, gzip_html, ports)
     try:
         asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=30)
     except BaseException:

@@ -20,7 +20,7 @@ from govinspect.demo.sitesearch import SearchEngine
 from govinspect.demo.truth import site_truth
 from govinspect.demo.types import Resource, SimSite, World, site_ref
 
-__all__ = ["build_bad_sites", "build_big_site", "build_world", "plan_world"]
+__all__ = ["build_bad_sites", "build_big_site", "build_world", "plan_world", "world_of"]
 
 
 def plan_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool = False
@@ -65,7 +65,11 @@ def build_world(as_of: date, seed: int = 2019, scale: float = 1.0, static: bool 
     ``static=True`` renders pages that need no query strings (style (b) paginates with
     index_N.html and also declares its charset in a <meta>), for ``write_static``.
     """
-    plans = plan_world(as_of, seed, scale, static)
+    return world_of(plan_world(as_of, seed, scale, static), as_of, seed, scale, static)
+
+
+def world_of(plans: list[SitePlan], as_of: date, seed: int, scale: float, static: bool) -> World:
+    """Render ``plans`` into a World, each site with the truth read back from its pages."""
     rendered = {p.spec.key: render_site(p) for p in plans}
     externals = build_externals()
     world_resources: dict[str, Mapping[str, Resource]] = {k: r.resources for k, r in rendered.items()}

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from ..crawl.decode import looks_binary
+from ..text import looks_binary
 from .doc_common import AttachmentError, capped
 from .markup_docs import html_text, mht_text, office_xml_text, plain_text, rtf_text
 from .office import MAX_PART_BYTES, MAX_ROWS, ole_text, zip_text

@@ -37,11 +37,14 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
 from govinspect.model import ListItem, Page
 
 from .dates import find_dates, parse_date
 from .html import extract_page, is_home_url
-from .links import collapse
+from .links import Blocks, UrlResolver, collapse, extract_links
+from .lists import extract_items
 from .postback import find_postback, next_postback
 
 __all__ = [
@@ -640,7 +643,17 @@ def _from_json(data: Any, base: str, ref: date) -> ListRead:
 
 def _from_fragment(text: str, base: str, ref: date) -> ListRead:
     frag = Page(url=base, final_url=base)
-    extract_page(frag, text if "<body" in text.lower() else f"<html><body>{text}</body></html>", ref)
+    if "<body" in text.lower():
+        wrapped = text
+    elif _TABLE_ROWS.match(text):  # bare <tr> rows: outside a <table> a parser drops the row tags
+        wrapped = f"<html><body><table>{text}</table></body></html>"
+    else:
+        wrapped = f"<html><body>{text}</body></html>"
+    extract_page(frag, wrapped, ref)
+    if not frag.items and frag.pub_date is not None:
+        # One or two dated rows (the last page of a long list) read like an article's date line
+        # on a page; an endpoint's answer is list data, so its sparse rows are the items.
+        frag.items = _sparse_rows(wrapped, base, ref)
     if frag.items:
         mo = _FRAG_PAGES.search(frag.text) or _FRAG_PAGES.search(text)
         pages = int(next(g for g in mo.groups() if g)) if mo else None
@@ -653,6 +666,15 @@ def _from_fragment(text: str, base: str, ref: date) -> ListRead:
     if _DOC_MARKERS.search(text[:2000]):
         return ListRead(error="数据接口返回了一个网页，而不是列表数据", html=True)
     return ListRead(error="数据接口返回的内容中没有可识别的列表", html=True)
+
+
+_TABLE_ROWS = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:tr|tbody|td)\b", re.I | re.S)
+
+
+def _sparse_rows(html: str, base: str, ref: date) -> list[ListItem]:
+    """The 1-2 dated rows of a short list fragment."""
+    _, anchors = extract_links(LexborHTMLParser(html), UrlResolver(base), Blocks())
+    return extract_items(anchors, ref, base, all_lists=False).small
 
 
 def read_list(body: bytes, content_type: str | None, expect: str, base: str, ref: date) -> ListRead:

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..crawl.decode import decode_html
+from ..text import decode_html
 from .doc_common import AttachmentError, capped, gb_superset, tidy
 
 __all__ = ["html_text", "mht_text", "office_xml_text", "plain_text", "rtf_text"]

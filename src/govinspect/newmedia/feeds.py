@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-from ..crawl.fetch import Fetcher
+from ..http import Fetcher
 from ..registry import AccountEntry
 from ..rules import NewMediaRules
 from .sources import Post, SourceResult, fetch_body, local, register

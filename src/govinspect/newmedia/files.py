@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..crawl.fetch import Fetcher
 from ..errors import RegistryError
+from ..http import Fetcher
 from ..registry import AccountEntry, MessageRecord, RegistryErrors, load_messages, load_posts
 from ..rules import NewMediaRules
 from .sources import Post, SourceResult, register

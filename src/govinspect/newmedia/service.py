@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from ..crawl.fetch import Fetcher
-from ..model import Finding
+from ..http import Fetcher
+from ..labels import ACCOUNT_VERDICT_LABELS
+from ..model import AccountResult, Finding, Severity, Verdict
 from ..registry import AccountEntry
 from ..rules import Rules, load_rules
 from ..settings import Settings
@@ -25,7 +26,6 @@ from .summary import summary
 log = logging.getLogger(__name__)
 
 AccountKey = tuple[str, str]  # (platform, name): one name may be registered on several platforms
-VERDICT_LABELS = {"pass": "合格", "fail": "单项否决"}
 
 
 def account_key(account: AccountEntry) -> AccountKey:
@@ -44,15 +44,14 @@ def cross_account_findings(
 async def inspect_account(
     account: AccountEntry, settings: Settings, as_of: date, rules: Rules, fetcher: Fetcher,
     *, extra: Iterable[Finding] = (),
-) -> dict[str, Any]:
-    """The contract's account object for one account; ``extra`` adds cross-account findings."""
-    base = _base(account)
+) -> AccountResult:
+    """The result for one account; ``extra`` adds cross-account findings."""
     if checks.is_closed(account, as_of):
-        closed = account.closed_on.isoformat() if account.closed_on else None
-        return {**base, "verdict": "pass", "verdict_label": "已关停", "checked": False,
-                "closed_on": closed, "last_post": None, "days_since_post": None, "posts_30d": None,
-                "posts_read": 0, "dates_skipped": 0, "truncated": False, "messages": None,
-                "summary": "已关停", "findings": []}
+        label = ACCOUNT_VERDICT_LABELS["closed"]
+        result = _base(account)
+        result.verdict_label, result.summary, result.closed = label, label, True
+        result.closed_on = account.closed_on.isoformat() if account.closed_on else None
+        return result
     try:
         posts, messages = await asyncio.gather(
             _read_posts(account, fetcher, as_of, rules), read_messages(account)
@@ -66,18 +65,18 @@ async def inspect_account(
         findings = [Finding("newmedia.stale", "notice", None,
                             f"检查过程出错，账号未能完成检查: {type(exc).__name__}", {"error": error})]
     findings += list(extra)
-    return _account_object(base, findings, posts, messages, as_of, rules)
+    return _account_result(account, findings, posts, messages, as_of, rules)
 
 
 async def inspect_accounts(
     accounts: Sequence[AccountEntry], settings: Settings, as_of: date, rules: Rules,
     fetcher: Fetcher, *, parallel: int = 8,
-) -> list[dict[str, Any]]:
+) -> list[AccountResult]:
     """Inspect every account, a few at a time, with the duplicate notices merged in; registry order."""
     cross = cross_account_findings(accounts, as_of, rules)
     sem = asyncio.Semaphore(parallel)
 
-    async def one(account: AccountEntry) -> dict[str, Any]:
+    async def one(account: AccountEntry) -> AccountResult:
         async with sem:
             return await inspect_account(account, settings, as_of, rules, fetcher,
                                          extra=cross.get(account_key(account), ()))
@@ -91,42 +90,40 @@ async def _read_posts(account: AccountEntry, fetcher: Fetcher, as_of: date, rule
     return await source_for(account.source.type, rules.newmedia).posts(account, fetcher, as_of)
 
 
-def _base(account: AccountEntry) -> dict[str, Any]:
-    return {
-        "name": account.name,
-        "platform": account.platform,
-        "unit": account.unit,
-        "platform_id": account.platform_id,
-        "official_matrix": account.official_matrix,
-        "status": account.status,
-        "source": account.source.type,
-    }
+def _base(account: AccountEntry) -> AccountResult:
+    return AccountResult(
+        name=account.name,
+        platform=account.platform,
+        unit=account.unit,
+        platform_id=account.platform_id,
+        official_matrix=account.official_matrix,
+        status=account.status,
+        source=account.source.type,
+    )
 
 
-def _account_object(
-    base: dict[str, Any], findings: list[Finding], posts: SourceResult,
+def _account_result(
+    account: AccountEntry, findings: list[Finding], posts: SourceResult,
     messages: MessagesResult | None, as_of: date, rules: Rules,
-) -> dict[str, Any]:
-    vetoed = any(f.severity == "veto" for f in findings)
-    verdict = "fail" if vetoed else "pass"
+) -> AccountResult:
+    vetoed = any(f.severity == Severity.VETO for f in findings)
+    verdict = Verdict.FAIL if vetoed else Verdict.PASS
     checked = posts.error is None and not (not posts.posts and posts.skipped)
     last = checks.last_post(posts.posts, as_of) if checked else None
-    label = VERDICT_LABELS[verdict] if checked or vetoed else "未能检查"
-    return {
-        **base,
-        "verdict": verdict,
-        "verdict_label": label,
-        "checked": checked,
-        "last_post": last.isoformat() if last else None,
-        "days_since_post": (as_of - last).days if last else None,
-        "posts_30d": checks.posts_within(posts.posts, as_of, 30) if checked else None,
-        "posts_read": len(posts.posts),
-        "dates_skipped": posts.skipped,
-        "truncated": posts.truncated,
-        "messages": _message_stats(messages, as_of, rules),
-        "summary": summary(findings, rules.newmedia),
-        "findings": [f.to_dict() for f in findings],
-    }
+    result = _base(account)
+    result.verdict = verdict
+    result.verdict_label = ACCOUNT_VERDICT_LABELS[verdict if checked or vetoed else "unchecked"]
+    result.checked = checked
+    result.last_post = last.isoformat() if last else None
+    result.days_since_post = (as_of - last).days if last else None
+    result.posts_30d = checks.posts_within(posts.posts, as_of, 30) if checked else None
+    result.posts_read = len(posts.posts)
+    result.dates_skipped = posts.skipped
+    result.truncated = posts.truncated
+    result.messages = _message_stats(messages, as_of, rules)
+    result.summary = summary(findings, rules.newmedia)
+    result.findings = findings
+    return result
 
 
 def _message_stats(messages: MessagesResult | None, as_of: date, rules: Rules) -> dict[str, Any] | None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
 
-from ..crawl.fetch import Fetcher
-from ..crawl.messages import describe
 from ..errors import FetchError
+from ..http import Fetcher
+from ..labels import describe
 from ..registry import AccountEntry
 from ..rules import NewMediaRules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..codes import label
+from ..labels import code_label as label
 from ..model import Finding
 from ..rules import NewMediaRules
 

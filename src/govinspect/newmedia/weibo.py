@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..crawl.fetch import Fetcher
+from ..http import Fetcher
 from ..registry import AccountEntry
 from ..rules import NewMediaRules
 from .sources import Post, SourceResult, fetch_body, reference_time, register

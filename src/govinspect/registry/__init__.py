@@ -17,7 +17,7 @@ from .entries import (
 )
 from .loader import SUFFIXES, is_registry_target, load_registry, site_from_url
 from .problems import RegistryErrors
-from .records import load_messages, load_posts
+from .records import check_record_files, load_messages, load_posts
 
 __all__ = [
     "LEVELS",
@@ -30,6 +30,7 @@ __all__ = [
     "Registry",
     "RegistryErrors",
     "SourceSpec",
+    "check_record_files",
     "is_registry_target",
     "load_messages",
     "load_posts",

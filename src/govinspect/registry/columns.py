@@ -18,7 +18,7 @@ import re
 SITE_FIELDS: tuple[str, ...] = ("name", "url", "unit", "level", "site_code", "search_url")
 ACCOUNT_FIELDS: tuple[str, ...] = (
     "name", "unit", "platform", "platform_id", "official_matrix", "status", "closed_on",
-    "source_type", "source_url", "source_path", "messages_type", "messages_path",
+    "closed_kind", "source_type", "source_url", "source_path", "messages_type", "messages_path",
 )
 # Columns that only an account row fills: a table with these and no url is an accounts table.
 ACCOUNT_ONLY: frozenset[str] = frozenset(ACCOUNT_FIELDS) - frozenset(SITE_FIELDS)
@@ -40,7 +40,9 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "platform_id": ("账号", "帐号", "账号id", "帐号id", "平台id", "平台账号", "微信号", "原始id", "uid"),
     "official_matrix": ("官方矩阵", "纳入矩阵", "是否纳入矩阵", "已备案", "是否备案"),
     "status": ("状态", "运营状态", "账号状态", "帐号状态"),
-    "closed_on": ("关停日期", "关停时间", "注销日期", "注销时间", "关闭日期"),
+    "closed_on": ("关停日期", "关停时间", "注销日期", "注销时间", "关闭日期", "关闭时间", "整合日期",
+                  "整合时间", "合并日期", "关停注销日期"),
+    "closed_kind": ("关停类型", "关停方式", "关闭方式", "处置方式", "处置类型"),
     "source_type": ("来源类型", "数据来源类型", "采集方式"),
     "source_url": ("来源地址", "来源网址", "订阅地址", "rss地址", "feed", "rss"),
     "source_path": ("来源文件", "发布记录文件", "导出文件"),
@@ -99,7 +101,15 @@ KIND_WORDS = _words({
 })
 STATUS_WORDS = _words({
     "active": ("正常", "运营", "运营中", "运行", "在用", "开通", "启用"),
-    "closed": ("关停", "已关停", "关闭", "已关闭", "注销", "已注销", "停用", "已停用"),
+    "closed": ("关停", "已关停", "关闭", "已关闭", "注销", "已注销", "停用", "已停用",
+               "整合", "已整合", "合并", "已合并", "并入"),
+})
+# How an account stopped (stored as written in offices' lists: 关停 / 注销 / 整合).
+CLOSED_KINDS: tuple[str, ...] = ("关停", "注销", "整合")
+CLOSED_KIND_WORDS = _words({
+    "关停": ("closed", "shutdown", "已关停", "关闭", "已关闭", "停用", "已停用"),
+    "注销": ("cancelled", "canceled", "已注销"),
+    "整合": ("merged", "已整合", "合并", "已合并", "并入"),
 })
 SOURCE_WORDS = _words({
     "rss": ("atom", "rsshub", "订阅"),

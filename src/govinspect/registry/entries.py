@@ -37,6 +37,7 @@ class AccountEntry:
     official_matrix: bool = True  # listed in the unit's official new-media matrix
     status: str = "active"
     closed_on: date | None = None
+    closed_kind: str | None = None  # 关停 / 注销 / 整合 for a closed account
     source_ref: str | None = None  # "file:row" it came from, for messages
 
 

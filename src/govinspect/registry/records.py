@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import RegistryError
 from . import fields
 from .columns import MESSAGE_FIELDS, POST_FIELDS
-from .entries import MessageRecord, PostRecord
+from .entries import AccountEntry, MessageRecord, PostRecord
 from .fields import Invalid
-from .problems import Problems
+from .problems import Problems, RegistryErrors
 from .tables import RawRow, csv_cells, json_rows, table_rows, xlsx_sheets
 
 
@@ -48,6 +49,27 @@ def load_posts(path: Path) -> list[PostRecord]:
             posts.append(PostRecord(published, _plain(row, "title"), url))
     problems.raise_if_any()
     return posts
+
+
+def check_record_files(accounts: Iterable[AccountEntry]) -> None:
+    """Load every post and message file the accounts name; raise RegistryErrors listing all bad rows."""
+    errors: list[RegistryError] = []
+
+    def attempt(load: Callable[[Path], object], path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            load(Path(path))
+        except RegistryErrors as exc:
+            errors.extend(exc.errors)
+        except RegistryError as exc:
+            errors.append(exc)
+
+    for account in accounts:
+        attempt(load_posts, account.source.path if account.source.type == "file" else None)
+        attempt(load_messages, account.messages.path if account.messages else None)
+    if errors:
+        raise RegistryErrors(errors)
 
 
 def _message(row: RawRow, problems: Problems) -> MessageRecord | None:

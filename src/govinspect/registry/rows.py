@@ -9,7 +9,14 @@ from typing import TypeVar
 
 from ..model import SiteEntry
 from . import fields
-from .columns import LEVEL_WORDS, PLATFORM_WORDS, SOURCE_WORDS, STATUS_WORDS, header_key
+from .columns import (
+    CLOSED_KIND_WORDS,
+    LEVEL_WORDS,
+    PLATFORM_WORDS,
+    SOURCE_WORDS,
+    STATUS_WORDS,
+    header_key,
+)
 from .entries import AccountEntry, SourceSpec
 from .fields import Invalid
 from .problems import Problems
@@ -20,6 +27,7 @@ T = TypeVar("T")
 LEVELS_HINT = "portal(门户)、county(区县)、department(部门)或 other(其他)"
 PLATFORMS_HINT = "wechat(微信)、weibo(微博)、douyin(抖音)、toutiao(今日头条)或 other(其他)"
 SOURCES_HINT = "rss、weibo 或 file"
+CLOSED_KINDS_HINT = "关停、注销或整合"
 MISSING = "不能为空"
 
 
@@ -81,11 +89,15 @@ def account_entry(row: RawRow, base: Path, problems: Problems) -> AccountEntry |
     platform = r.check("platform", _choose(PLATFORM_WORDS, PLATFORMS_HINT, "平台")) or "other"
     official = r.check("official_matrix", fields.boolean)
     closed_on = r.check("closed_on", fields.day)
+    kind = r.check("closed_kind", _choose(CLOSED_KIND_WORDS, CLOSED_KINDS_HINT, "关停类型"))
     status = r.check("status", _choose(STATUS_WORDS, "active(正常)或 closed(关停)", "状态"))
     if status is None:
-        status = "closed" if closed_on else "active"
+        status = "closed" if closed_on or kind else "active"
     elif status == "active" and closed_on is not None:
         r.fail("closed_on", "状态为 active(正常)的账号不应填写关停日期")
+    elif status == "active" and kind is not None:
+        r.fail("closed_kind", "状态为 active(正常)的账号不应填写关停类型")
+    closed_kind = _closed_kind(row, kind) if status == "closed" else None
     source = _source(r, base)
     messages = _messages(r, base)
     if not r.ok or name is None or source is None:
@@ -93,8 +105,22 @@ def account_entry(row: RawRow, base: Path, problems: Problems) -> AccountEntry |
     return AccountEntry(
         name=name, platform=platform, source=source, unit=r.text("unit"), messages=messages,
         platform_id=r.text("platform_id"), official_matrix=True if official is None else official,
-        status=status, closed_on=closed_on, source_ref=row.ref,
+        status=status, closed_on=closed_on, closed_kind=closed_kind, source_ref=row.ref,
     )
+
+
+def _closed_kind(row: RawRow, written: str | None) -> str:
+    """关停, 注销 or 整合: the kind column, else the status word, else the date column's header."""
+    if written is not None:
+        return written
+    status = header_key(fields.text(row.get("status")) or "")
+    if status != "closed" and (found := CLOSED_KIND_WORDS.get(status)):
+        return found
+    header = row.labels.get("closed_on", "")
+    for word, kind in (("注销", "注销"), ("整合", "整合"), ("合并", "整合")):
+        if word in header:
+            return kind
+    return "关停"
 
 
 def _source(r: _Reader, base: Path) -> SourceSpec | None:

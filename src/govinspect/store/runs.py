@@ -12,7 +12,6 @@ those of the newest runs only.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import re
@@ -29,14 +28,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import UsageError
-from ..model import Finding, SiteEntry
+from ..model import AccountResult, SiteEntry
 from ..model import SiteResult as SiteVerdict
-from ..registry import AccountEntry, SourceSpec
-from ..sink import account_dict
+from ..registry import AccountEntry
 from .db import Store
-from .tables import Account, Run, SiteResult, Unit
+from .registry import account_ids, registered, site_ids
 from .tables import AccountResult as AccountRow
-from .tables import Site as SiteRow
+from .tables import Run, SiteResult
 from .tracking import TrackCounts, record_findings
 
 log = logging.getLogger(__name__)
@@ -222,13 +220,11 @@ class StoreSink:
             run.heartbeat_at = _now()
         self.sites_stored += 1
 
-    def account_done(self, account: AccountEntry, result: Any) -> None:
+    def account_done(self, account: AccountEntry, result: AccountResult) -> None:
         """The account's result row and tracked findings, in one transaction."""
         account_id = self.account_ids[(account.platform, account.name)]
-        data = account_dict(result)
-        findings = list(getattr(result, "findings", None) or []) if not isinstance(result, dict) else []
-        if not findings or not isinstance(findings[0], Finding):
-            findings = [Finding(**f) for f in data.get("findings", [])]
+        data = result.to_dict()
+        findings = result.findings
         with self._lock, self.store.session() as s:
             run = s.get(Run, self.run.id)
             assert run is not None
@@ -279,8 +275,6 @@ def apply_retention(store: Store, keep: int) -> list[int]:
     return removed
 
 
-# --- the registry as stored (store/registry.py, from the registry work; a plain reader until it lands)
-
 @dataclass(slots=True)
 class Targets:
     """Registered, not archived sites and accounts with their row ids."""
@@ -292,36 +286,9 @@ class Targets:
 
 
 def registered_targets(store: Store) -> Targets:
-    """The registry in the store, through ``store.registry`` when present."""
-    try:
-        reg: Any = importlib.import_module("govinspect.store.registry")
-    except ModuleNotFoundError:
-        return _read_registry(store)
-    entries = reg.registered(store)
-    return Targets(list(entries.sites), list(entries.accounts), dict(reg.site_ids(store)), dict(reg.account_ids(store)))
-
-
-def _read_registry(store: Store) -> Targets:
-    with store.session() as s:
-        units = {u.id: u.name for u in s.scalars(select(Unit))}
-        site_rows = list(s.scalars(select(SiteRow).where(SiteRow.archived_at.is_(None)).order_by(SiteRow.id)))
-        acc_rows = list(s.scalars(select(Account).where(Account.archived_at.is_(None)).order_by(Account.id)))
-    sites = [SiteEntry(name=r.name, url=r.url, unit=units.get(r.unit_id or -1), level=r.level, site_code=r.site_code,
-                       search_url=r.search_url, source=r.source_ref, overrides=dict(r.overrides or {}))
-             for r in site_rows]
-    accounts = [AccountEntry(
-        name=r.name, platform=r.platform, source=_spec(r.source) or SourceSpec(type="rss"),
-        unit=units.get(r.unit_id or -1), messages=_spec(r.messages), platform_id=r.platform_id,
-        official_matrix=r.official_matrix, status=r.status, closed_on=r.closed_on, source_ref=r.source_ref,
-    ) for r in acc_rows]
-    return Targets(sites, accounts, {r.url: r.id for r in site_rows}, {(r.platform, r.name): r.id for r in acc_rows})
-
-
-def _spec(data: dict[str, Any] | None) -> SourceSpec | None:
-    if not data:
-        return None
-    path = data.get("path")
-    return SourceSpec(type=str(data.get("type", "")), url=data.get("url"), path=Path(path) if path else None)
+    """The registry in the store (archived entries left out) and the ids of every entry."""
+    entries = registered(store)
+    return Targets(list(entries.sites), list(entries.accounts), site_ids(store), account_ids(store))
 
 
 def run_counts(store: Store, run_id: int) -> tuple[int, int]:

@@ -17,24 +17,12 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from ..errors import FetchError
-from ..settings import Settings
+from .errors import FetchError
+from .model import FETCH_ERROR_KINDS
+from .settings import Settings
 
-# Every kind a FetchError may carry; messages shown to users live in crawl/messages.py.
-ERROR_KINDS = (
-    "timeout",
-    "dns",
-    "refused",
-    "connection",
-    "ssl",
-    "too_large",
-    "redirect_loop",
-    "too_many_redirects",
-    "bad_url",
-    "protocol",
-    "binary",
-    "decode",
-)
+# Every kind a FetchError may carry (model.ErrorKind); messages shown to users live in labels.py.
+ERROR_KINDS: tuple[str, ...] = tuple(str(k) for k in FETCH_ERROR_KINDS)
 BodyFilter = Callable[[dict[str, str]], bool]
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 TRANSIENT_KINDS = frozenset({"connection", "protocol"})
