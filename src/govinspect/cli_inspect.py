@@ -127,12 +127,13 @@ def rejudge(
 ) -> None:
     """用另一套规则重新评判已保存的检查批次(不重新抓取) (judge a stored run again without crawling)."""
     from .rules import load_rules
+    from .service import judge
     from .store.rejudge import rejudge as run_rejudge
 
     rule_set = load_rules(rules)
     settings = load_settings(config)
     with store_from(settings) as store:
-        done = run_rejudge(store, run, rule_set, retention=settings.snapshot_retention, checks=settings.checks)
+        done = run_rejudge(store, run, rule_set, judge, retention=settings.snapshot_retention, checks=settings.checks)
     if as_json:
         sys.stdout.write(json.dumps(_rejudge_json(done), ensure_ascii=False, indent=2) + "\n")
         return

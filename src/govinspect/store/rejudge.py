@@ -1,7 +1,11 @@
-"""Judge a stored run's site snapshots again with another rule set: no network, a new run of kind ``rejudge``."""
+"""Judge a stored run's site snapshots again with another rule set: no network, a new run of kind ``rejudge``.
+
+The judging function is passed in (``service.judge``): storage never imports the crawl.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,6 @@ from ..errors import UsageError
 from ..model import SiteEntry
 from ..model import SiteResult as SiteVerdict
 from ..rules import Rules
-from ..service import judge
 from ..snapshot import Snapshot
 from .db import Store
 from .runs import Heartbeat, StoreSink, finish_run, registered_targets, start_run
@@ -57,8 +60,13 @@ def _source(s: Any, run_id: int) -> tuple[Run, Run]:
     return run, source
 
 
-def rejudge(store: Store, run_id: int, rules: Rules, *, retention: int, checks: list[str] | None = None) -> Rejudged:
-    """Judge every stored site snapshot of run ``run_id`` with ``rules`` and store the results as a new run."""
+JudgeFn = Callable[[Snapshot, Context, Sequence[str]], SiteVerdict]
+
+
+def rejudge(
+    store: Store, run_id: int, rules: Rules, judge: JudgeFn, *, retention: int, checks: list[str] | None = None,
+) -> Rejudged:
+    """Judge every stored site snapshot of run ``run_id`` with ``rules`` through ``judge``; a new run holds the results."""
     with store.session() as s:
         run, source = _source(s, run_id)
         rows = list(s.scalars(select(SiteResult).where(SiteResult.run_id == run.id).order_by(SiteResult.site_id)))
