@@ -114,6 +114,13 @@ def test_unknown_format_version_and_non_snapshots_are_refused(tmp_path: Path) ->
         Snapshot.open(path)
     with pytest.raises(SnapshotError, match="不存在"):
         Snapshot.open(tmp_path / "missing.sqlite")
+    old = tmp_path / "pickled.sqlite"  # the pre-versioned layout: pages only, no meta table
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data BLOB)")
+    db.commit()
+    db.close()
+    with pytest.raises(SnapshotError, match="格式版本 未知 不受支持"):
+        Snapshot.open(old)
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database", encoding="utf-8")
     with pytest.raises(SnapshotError, match="无法读取"):

@@ -197,12 +197,17 @@ class Snapshot:
         path = Path(path)
         if not path.is_file():
             raise SnapshotError(f"快照文件不存在: {path}")
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             meta = {k: _loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-            db.close()
+        except sqlite3.OperationalError as exc:  # no meta table: written before format versions
+            if "no such table" not in str(exc):
+                raise SnapshotError(f"快照文件 {path} 无法读取: {exc}") from None
+            meta = {}
         except sqlite3.DatabaseError as exc:
             raise SnapshotError(f"快照文件 {path} 无法读取: {exc}") from None
+        finally:
+            db.close()
         version = meta.get("format_version")
         if version != FORMAT_VERSION:
             raise SnapshotError(
