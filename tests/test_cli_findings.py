@@ -6,18 +6,42 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
+from govinspect.cli import main
 from govinspect.store import open_store
 from govinspect.store.summary import summarize
 from tests.cycle_support import Cycle, build_cycle
 
 
-def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOVINSPECT_DATABASE_URL": url, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "govinspect", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+@dataclass
+class Proc:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def call(monkeypatch, capsys) -> Callable[..., Proc]:
+    """Run ``govinspect ARGS`` in this process through ``cli.main`` (its real error handling)."""
+
+    def run(url: str, *args: str) -> Proc:
+        monkeypatch.setenv("GOVINSPECT_DATABASE_URL", url)
+        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setattr(sys, "argv", ["govinspect", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return Proc(code, out, err)
+
+    return run
 
 
 @pytest.fixture
@@ -27,14 +51,15 @@ def history(db_url: str) -> tuple[str, Cycle]:
     return db_url, cycle
 
 
-def _bad(proc: subprocess.CompletedProcess[str], needle: str) -> None:
+def _bad(proc: Proc, needle: str) -> None:
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     [line] = proc.stderr.strip().splitlines()
     assert needle in line and "Traceback" not in proc.stderr
 
 
-def test_summary_text_and_json(history) -> None:
+def test_summary_text_and_json(history, call) -> None:
     url, _ = history
+    _run = call
     proc = _run(url, "summary", "--period", "2019-10")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -56,8 +81,9 @@ def test_summary_text_and_json(history) -> None:
     _bad(_run(url, "summary", "--period", "10/2019"), "YYYY-MM")
 
 
-def test_findings_list(history) -> None:
+def test_findings_list(history, call) -> None:
     url, c = history
+    _run = call
     proc = _run(url, "findings", "list")
     assert proc.returncode == 0, proc.stderr
     for header in ("序号", "ID", "网站或账号", "问题", "严重程度", "首次发现", "最近发现", "状态", "审核"):
@@ -77,8 +103,9 @@ def test_findings_list(history) -> None:
     _bad(_run(url, "findings", "list", "--site", "无此网站"), "无此网站")
 
 
-def test_findings_review_and_add(history) -> None:
+def test_findings_review_and_add(history, call) -> None:
     url, c = history
+    _run = call
     w = str(c.findings["w"])
     _bad(_run(url, "findings", "review", "9999", "--confirm"), "没有编号为 9999 的问题")
     _bad(_run(url, "findings", "review", w, "--dismiss"), "理由")
@@ -101,3 +128,14 @@ def test_findings_review_and_add(history) -> None:
     assert proc.returncode == 0 and "已关闭" in proc.stdout and "已整改" in proc.stdout
     _bad(_run(url, "findings", "add", "--site", "乙县人民政府", "--code", "nope", "--message", "x"), "未知问题代码")
     _bad(_run(url, "findings", "add", "--account", "甲市发布", "--code", "manual.other", "--message", "x"), "--platform")
+
+
+def test_a_real_process_exits_2_with_one_line(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    with open_store(url) as store:
+        build_cycle(store, upto="2019-08")
+    env = {**os.environ, "GOVINSPECT_DATABASE_URL": url}
+    proc = subprocess.run([sys.executable, "-m", "govinspect", "findings", "review", "77", "--fixed"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == "错误: 没有编号为 77 的问题；用 govinspect findings list --status all 查看"
