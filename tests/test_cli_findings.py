@@ -67,7 +67,7 @@ def test_summary_text_and_json(history, call) -> None:
     assert "政府网站 登记 4 个，检查 4 个，合格 0 个，网站合格率 0.0%" in out
     assert "政务新媒体 登记 3 个，检查 2 个，合格 0 个，政务新媒体合格率 0.0%" in out
     assert "单项否决网站 3 个" in out and "甲市人民政府 (http://a.gov.cn/)：站点无法访问" in out
-    assert "乙县发布 (微信公众号，乙县)：2019-10-08 整合" in out
+    assert "乙县发布 (微信，乙县)：2019-10-08 整合" in out
     assert "政务新媒体长期未更新 2 个：" in out
     assert "上期未整改 3 个" in out and "乙县人民政府 栏目应更未更：工作动态 栏目长期未更新 (首次发现 2019-08-20)" in out
     assert "四、审核情况: 已确认 2 个，已排除 0 个，待审核 5 个" in out
@@ -120,7 +120,7 @@ def test_findings_review_and_add(history, call) -> None:
     proc = _run(url, "findings", "add", "--account", "甲市发布", "--platform", "weibo", "--code", "manual.other",
                 "--message", "简介仍为旧机构名称", "--as-of", "2019-10-22", "--by", "李四")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("已添加人工问题 #") and "甲市发布(新浪微博)" in proc.stdout
+    assert proc.stdout.startswith("已添加人工问题 #") and "甲市发布(微博)" in proc.stdout
     data = json.loads(_run(url, "findings", "list", "--code", "manual.other", "--json").stdout)["findings"]
     assert [(f["origin"], f["first_seen"], f["message"]) for f in data] == [("manual", "2019-10-22", "简介仍为旧机构名称")]
     fid = str(data[0]["id"])

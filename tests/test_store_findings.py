@@ -29,7 +29,7 @@ def test_list_filters_and_statuses(store) -> None:
     assert by_id[f["stale"]].review_label == "已确认"
     assert by_id[f["w"]].status_label == "未整改" and by_id[f["w"]].review_label == "待审核"
     assert by_id[f["z"]].review_label == "已排除" and by_id[f["z"]].review_reason.startswith("该链接")
-    assert by_id[f["manual"]].origin == "manual" and by_id[f["manual"]].subject_name == "甲市发布(微信公众号)"
+    assert by_id[f["manual"]].origin == "manual" and by_id[f["manual"]].subject_name == "甲市发布(微信)"
     assert _ids(list_findings(store, status="resolved")) == sorted([f["y"], f["empty_b"]])
     assert len(list_findings(store, status="all")) == 10
     assert _ids(list_findings(store, site="甲市人民政府")) == sorted([f["x"], f["z"], f["w"]])

@@ -42,7 +42,7 @@ def test_normal_first_period(store) -> None:
     # Problems: 2 broken links on S1, 2 empty columns on S4, S2's stale column, A2 stale.
     assert [(p.code, p.count, p.subjects) for p in s.problems] == [
         ("column.empty", 2, ["甲市卫健委"]), ("link.broken", 2, ["甲市人民政府"]),
-        ("column.stale", 1, ["乙县人民政府"]), ("newmedia.stale", 1, ["甲市发布(新浪微博)"])]
+        ("column.stale", 1, ["乙县人民政府"]), ("newmedia.stale", 1, ["甲市发布(微博)"])]
     assert s.carried_over == [] and s.resolved == [] and s.verified == [] and s.incomplete == []
     assert s.closed_accounts == []
     assert s.reviews == {"confirmed": 1, "dismissed": 0, "unreviewed": 5}
@@ -61,7 +61,7 @@ def test_carried_over_dismissed_and_partial_runs(store) -> None:
     assert sorted((p.code, p.count) for p in s.problems) == [
         ("column.empty", 1), ("column.stale", 1), ("content.error_word", 1), ("link.broken", 1),
         ("manual.staff_left", 1), ("newmedia.stale", 1)]
-    assert [p.subjects for p in s.problems if p.code == "manual.staff_left"] == [["甲市发布(微信公众号)"]]
+    assert [p.subjects for p in s.problems if p.code == "manual.staff_left"] == [["甲市发布(微信)"]]
     # 上期未整改: seen in August and September.
     assert sorted(f.id for f in s.carried_over) == sorted(c.findings[k] for k in ("x", "stale", "empty_a", "nm_stale"))
     assert {f.id: f.first_seen for f in s.carried_over}[c.findings["x"]] == date(2019, 8, 20)

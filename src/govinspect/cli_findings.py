@@ -39,7 +39,8 @@ def findings_list(
     config: ConfigOpt = None,
 ) -> None:
     """列出跟踪中的问题 (list tracked findings)."""
-    from .store.findings import SEVERITY_LABELS, list_findings
+    from .labels import SEVERITY_LABELS
+    from .store.findings import list_findings
 
     with store_from(load_settings(config)) as store:
         views = list_findings(store, site=site, account=account, unit=unit, code=code, status=status,
@@ -157,7 +158,7 @@ def _fig(name: str, f: Figures) -> str:
 
 def summary_lines(s: PeriodSummary) -> list[str]:
     """The period summary as Chinese lines for the terminal."""
-    from .store.findings import PLATFORM_LABELS
+    from .labels import PLATFORM_LABELS
     from .store.summary import LEVEL_LABELS
 
     year, month = s.period.split("-")

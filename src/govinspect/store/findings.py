@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..codes import CODES, label
 from ..errors import UsageError
+from ..labels import CODE_LABELS as CODES
+from ..labels import PLATFORM_LABELS
+from ..labels import code_label as label
 from .db import Store
 from .periods import (
     bounds,
@@ -30,14 +32,12 @@ from .periods import (
 from .tables import Account, Review, Site, TrackedFinding, Unit
 from .tracking import key_hash, subject_of
 
-# Chinese labels of statuses and reviews (may move to labels.py at integration).
+# Chinese labels of rectification statuses, reviews and acts (may move to labels.py).
 STATUS_LABELS = {"open": "未整改", "resolved": "已整改", "incomplete": "整改不到位", "carried": "上期未整改"}
 REVIEW_LABELS = {"unreviewed": "待审核", "confirmed": "已确认", "dismissed": "已排除"}
 OWNER_LABELS = {"fixed": "单位称已整改", "disputed": "单位有异议"}
-PLATFORM_LABELS = {"wechat": "微信公众号", "weibo": "新浪微博", "douyin": "抖音", "toutiao": "今日头条", "other": "其他平台"}
-SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
-ACTION_LABELS = {"confirm": "确认", "dismiss": "排除", "fixed": "已整改", "disputed": "有异议", "resolve": "关闭",
-                 "add": "人工添加"}
+ACTION_LABELS = {"confirm": "确认", "dismiss": "排除", "fixed": "标记为已整改", "disputed": "登记异议",
+                 "resolve": "关闭", "add": "人工添加"}
 
 INSPECTOR_ACTIONS = ("confirm", "dismiss", "resolve")
 OWNER_ACTIONS = ("fixed", "disputed")
@@ -210,7 +210,7 @@ def review(
         raise FindingError(f"未知审核动作 {action!r}，可选: {', '.join(ACTIONS)}")
     reason = (reason or "").strip() or None
     if action in REASON_REQUIRED and not reason:
-        raise FindingError(f"问题 #{finding_id} 的{ACTION_LABELS[action]}需要说明理由(--reason)")
+        raise FindingError(f"{ACTION_LABELS[action]}问题 #{finding_id} 需要说明理由(--reason)")
     with store.session() as s:
         row = s.get(TrackedFinding, finding_id)
         if row is None:

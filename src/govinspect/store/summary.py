@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..codes import label
+from ..labels import code_label as label
 from .db import Store
 from .findings import Names
 from .periods import bounds, carried_over, period_runs, previous_period, require_period, seen_in
