@@ -139,3 +139,11 @@ def test_a_real_process_exits_2_with_one_line(tmp_path) -> None:
                           capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip() == "错误: 没有编号为 77 的问题；用 govinspect findings list --status all 查看"
+
+
+def test_empty_database(db_url: str, call) -> None:
+    _bad(call(db_url, "summary"), "还没有已完成的检查")
+    proc = call(db_url, "findings", "list")
+    assert proc.returncode == 0 and proc.stdout.strip() == "没有符合条件的问题"
+    assert json.loads(call(db_url, "findings", "list", "--json").stdout) == {"findings": []}
+    _bad(call(db_url, "findings", "add", "--site", "甲", "--code", "manual.other", "--message", "x"), "没有名为 '甲' 的网站")
