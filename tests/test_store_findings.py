@@ -143,3 +143,9 @@ def test_manual_findings(store) -> None:
         add_manual(store, site="乙县人民政府", code="manual.other", message="x", severity="high")
     with pytest.raises(FindingError, match="没有名为 '无此号' 的政务新媒体账号"):
         add_manual(store, account="无此号", code="manual.other", message="x")
+
+
+def test_review_answers_with_the_current_status(store) -> None:
+    c = build_cycle(store, upto="2019-09")
+    v = review(store, c.findings["empty_a"], "confirm", None, "张三")
+    assert (v.status_label, v.review_label) == ("上期未整改", "已确认")

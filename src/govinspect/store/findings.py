@@ -157,12 +157,8 @@ def list_findings(
         if subjects is not None:
             q = q.where(TrackedFinding.subject.in_(subjects))
         rows = list(s.scalars(q))
-        known = finished_periods(s)
-        ref = require_period(s, period) if period else (known[-1] if known else None)
-        seen: set[int] = set()
-        if ref is not None:
-            seen = seen_in(s, period_runs(s, ref))
-        carried_ids = carried_over(s, ref, seen) if ref else set()
+        ref = require_period(s, period) if period else latest_period(s)
+        seen, carried_ids = _seen_and_carried(s, ref)
         if period and ref:
             first, last = bounds(ref)
             rows = [r for r in rows if r.id in seen or (r.resolved_at is not None and first <= r.resolved_at <= last)]
@@ -170,6 +166,20 @@ def list_findings(
             rows = [r for r in rows if r.id in carried_ids and r.resolved_at is None]
         names = Names(s)
         return [view(r, names, r.id in carried_ids) for r in rows]
+
+
+def latest_period(s: Session) -> str | None:
+    """The newest period with a finished run (None before the first)."""
+    known = finished_periods(s)
+    return known[-1] if known else None
+
+
+def _seen_and_carried(s: Session, period: str | None) -> tuple[set[int], set[int]]:
+    """Ids of the findings ``period`` saw, and of those carried over into it."""
+    if period is None:
+        return set(), set()
+    seen = seen_in(s, period_runs(s, period))
+    return seen, carried_over(s, period, seen)
 
 
 def _subjects(s: Session, *, site: str | None, account: str | None, unit: str | None) -> list[str] | None:
@@ -235,7 +245,7 @@ def review(
             row.rectification = None  # the next run verifies the owner's answer afresh
         s.add(Review(finding_id=row.id, action=action, reason=reason, actor=actor, at=now))
         s.flush()
-        return view(row, Names(s), False)
+        return view(row, Names(s), row.id in _seen_and_carried(s, latest_period(s))[1])
 
 
 def history(store: Store, finding_id: int) -> list[Review]:
@@ -285,7 +295,7 @@ def add_manual(
         s.flush()
         s.add(Review(finding_id=row.id, action="add", reason=message, actor=actor, at=now))
         s.flush()
-        return view(row, Names(s), False)
+        return view(row, Names(s), row.id in _seen_and_carried(s, latest_period(s))[1])
 
 
 def _one_subject(s: Session, site: str | None, account: str | None, platform: str | None) -> str:
