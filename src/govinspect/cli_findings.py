@@ -54,7 +54,7 @@ def findings_list(
         return
     table = Table(title=f"问题清单 (共 {len(views)} 条)")
     for col in ("序号", "ID", "网站或账号", "问题", "严重程度", "首次发现", "最近发现", "状态", "审核"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col in ("序号", "ID", "首次发现", "最近发现"))
     for i, v in enumerate(views, 1):
         problem = v.code_label + (f": {v.message}" if v.message and v.message != v.code else "")
         mark = "(人工)" if v.origin == "manual" else ""
