@@ -117,6 +117,10 @@ app.add_typer(db_app, name="db")
 from .cli_sites import sites_app  # noqa: E402
 
 app.add_typer(sites_app, name="sites")
+from .cli_findings import findings_app, summary_command  # noqa: E402
+
+app.add_typer(findings_app, name="findings")
+app.command("summary")(summary_command)
 
 from .cli_inspect import register as _register_inspect  # noqa: E402
 

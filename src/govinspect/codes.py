@@ -70,6 +70,10 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     # What could not be checked: the check or item, the column, the page and script, and the
     # kind of error (digits removed: "600 秒" and "3 个页面" are figures of one run).
     "crawl.incomplete": ("check", "item", "column", "@page", "script", "error"),
+    # Manual findings are keyed by store/findings.add_manual (code, "manual", the message), not here.
+    "manual.staff_left": (),
+    "manual.menu_broken": (),
+    "manual.other": (),
 }
 # A notice saying a check could not be done (evidence "error") on any other code: the place only,
 # so that "not checked" never shares a key with the problem itself and a new error text next

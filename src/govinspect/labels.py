@@ -41,6 +41,10 @@ CODE_LABELS: dict[str, str] = {
     "newmedia.dormant": "政务新媒体长期不更新(待清理)",
     "newmedia.duplicate": "同一单位同一平台重复开设账号",
     "security.third_party": "第三方脚本与隐藏外链清单",
+    # Manual findings: what an inspector sees and no machine can (govinspect findings add).
+    "manual.staff_left": "账号管理人员已离职",
+    "manual.menu_broken": "菜单或功能无法使用",
+    "manual.other": "其他人工发现问题",
 }
 
 # A site's verdict: "veto" is a fail by a veto finding, "fail" a fail by score.

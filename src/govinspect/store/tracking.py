@@ -69,10 +69,12 @@ def record_findings(
             session.add(row)
             counts.new += 1
         elif row.resolved_at is not None:
-            # Back after being fixed: a new episode of the same problem (reviews stay attached).
+            # Back after being fixed: a new episode of the same problem. The inspector's review
+            # stays attached to the key; the owner's answer concerned the closed episode.
             row.first_seen, row.first_run_id = as_of, run.id
             row.resolved_at = row.resolved_run_id = None
             row.rectification = None
+            row.owner_status = row.owner_reason = row.owner_at = None
             counts.reopened += 1
         else:
             counts.seen_again += 1
