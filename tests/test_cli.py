@@ -100,6 +100,37 @@ def test_demo_writes_results(tmp_path):
     assert "结果已写入" in proc.stdout
 
 
+def test_demo_stores_two_periods_and_carries_problems_over(tmp_path):
+    """The demo imports its registry, inspects two months into its own database, and the stored
+    rectification state matches what the world changed between the months (demo/cycle.py)."""
+    import sqlite3
+    from collections import Counter
+
+    out = tmp_path / "out"
+    proc = run("demo", "--out", str(out), "--as-of", "2019-10-20")
+    assert proc.returncode == 0, proc.stderr
+    assert "2019年10月 检查情况汇总" in proc.stdout and "上期未整改" in proc.stdout
+    db = sqlite3.connect(out / "govinspect.sqlite")
+    assert db.execute("SELECT period, status FROM runs ORDER BY id").fetchall() == [
+        ("2019-09", "finished"), ("2019-10", "finished")]
+    assert db.execute("SELECT COUNT(*) FROM sites").fetchone()[0] == 8  # imported once, updated in place
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    names = {key: site["name"] for key, site in truth.items() if key not in ("accounts", "cycle")}
+    # Notices (what could not be checked) are not problems of the circular.
+    expected = Counter((names[p["site"]], p["code"]) for p in truth["cycle"]["carried"] if p["code"] != "crawl.incomplete")
+    carried = Counter((c["subject_name"], c["code"]) for c in summary["carried_over"] if c["subject_kind"] == "site")
+    assert carried == expected
+    assert "淮南教育发布(微信)" in {c["subject_name"] for c in summary["carried_over"] if c["subject_kind"] == "account"}
+    fixed = {(names[p["site"]], p["code"]) for p in truth["cycle"]["fixed"]}
+    assert {(c["subject_name"], c["code"]) for c in summary["resolved"] if c["subject_kind"] == "site"} == fixed
+    new = {(names[p["site"]], p["code"]) for p in truth["cycle"]["new"]}
+    first_seen = set(db.execute(
+        "SELECT s.name, f.code FROM findings f JOIN sites s ON f.site_id = s.id "
+        "WHERE f.first_seen = '2019-10-20' AND f.severity != 'notice'").fetchall())
+    assert first_seen == new
+
+
 def test_checks_flag_selects_checks(world_server, demo_world):
     url = world_server.base_urls[demo_world.sites[1].key]
     proc = run("scan", url, *FAST, "--json", "--checks", "availability,links")

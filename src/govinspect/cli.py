@@ -97,18 +97,25 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="where to write the results")] = Path("govinspect-demo"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="inspection date YYYY-MM-DD (default today)")] = None,
 ) -> None:
-    """启动内置的模拟政府网站并检查它们 (start the simulated sites on loopback and inspect them)."""
+    """启动内置的模拟政府网站，检查连续两个月并保存到数据库 (two monthly periods of the simulated world, stored)."""
+    from .cli_findings import summary_lines
     from .demo.runner import run_demo
     from .output import print_details, print_table
 
     day = _as_of(as_of)
     bar = _Bar(enabled=True)
     with bar.progress:
-        result, written = run_demo(out, day, progress=bar)
+        done = run_demo(out, day, progress=bar)
     console = Console()
-    print_table(result, console)
-    print_details(result, console, limit=8)
-    console.print(f"\n结果已写入: {written}")
+    print_table(done.result, console)
+    print_details(done.result, console, limit=8)
+    console.print()
+    for line in summary_lines(done.summary, limit=12):
+        console.print(line, markup=False, highlight=False)
+    first, second = done.periods
+    console.print(f"\n已检查两期: {first} 与 {second}；数据库: {done.database}")
+    console.print(f"可继续查看: GOVINSPECT_DATABASE_URL=sqlite:///{done.database} govinspect findings list --carried")
+    console.print(f"结果已写入: {done.out}")
 
 
 from .cli_db import db_app  # noqa: E402  (command groups live in their own modules)

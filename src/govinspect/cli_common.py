@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
 
 
 def as_of_date(value: str | None) -> date:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
+from .cli_common import ConfigOpt
 from .settings import load_settings
 
 db_app = typer.Typer(help="数据库: 结构版本与升级 (database schema and migrations).", no_args_is_help=True)
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
 
 
 @db_app.command("upgrade")

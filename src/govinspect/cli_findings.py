@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .cli_common import as_of_date, store_from
+from .cli_common import ConfigOpt, as_of_date, store_from
 from .errors import UsageError
 from .settings import load_settings
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 findings_app = typer.Typer(help="问题跟踪: 查看、审核、人工添加问题 (tracked findings).", no_args_is_help=True)
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON on stdout")]
 
 
@@ -156,8 +154,8 @@ def _fig(name: str, f: Figures) -> str:
     return f"{name} 登记 {f.registered} 个，检查 {f.checked} 个，合格 {f.passed} 个"
 
 
-def summary_lines(s: PeriodSummary) -> list[str]:
-    """The period summary as Chinese lines for the terminal."""
+def summary_lines(s: PeriodSummary, limit: int | None = None) -> list[str]:
+    """The period summary as Chinese lines for the terminal (``limit``: carried-over problems listed)."""
     from .labels import PLATFORM_LABELS
     from .store.summary import LEVEL_LABELS
 
@@ -183,7 +181,10 @@ def summary_lines(s: PeriodSummary) -> list[str]:
     lines += ["", f"二、主要问题 (共 {total} 个)"]
     lines += [f"  {p.label} {p.count} 个：{'、'.join(p.subjects)}" for p in s.problems] or ["  无"]
     lines += ["", "三、整改情况", f"  上期未整改 {len(s.carried_over)} 个" + ("：" if s.carried_over else "")]
-    lines += [f"    {f.subject_name} {f.code_label}：{f.message} (首次发现 {f.first_seen})" for f in s.carried_over]
+    shown = s.carried_over if limit is None else s.carried_over[:limit]
+    lines += [f"    {f.subject_name} {f.code_label}：{f.message} (首次发现 {f.first_seen})" for f in shown]
+    if len(shown) < len(s.carried_over):
+        lines.append(f"    另有 {len(s.carried_over) - len(shown)} 个未列出，可用 govinspect findings list --carried 查看")
     lines.append(f"  本期已整改 {len(s.resolved)} 个，其中单位反馈已整改并经复核 {len(s.verified)} 个")
     lines.append(f"  整改不到位 {len(s.incomplete)} 个" + ("：" if s.incomplete else ""))
     lines += [f"    {f.subject_name} {f.code_label}：{f.message}" for f in s.incomplete]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_common import Bar, as_of_date, err, store_from
+from .cli_common import Bar, ConfigOpt, as_of_date, err, store_from
 from .errors import UsageError
 from .settings import Settings, load_settings
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
     from .store.rejudge import Rejudged
     from .store.runs import Targets
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
 EMPTY_REGISTRY = "没有已登记的网站或账号，请先运行 govinspect sites import FILE"
 
 
@@ -64,55 +62,21 @@ def _chosen(store: Store, names: list[str]) -> list[str]:
 
 def _run(store: Store, settings: Settings, targets: Targets, day: Any, urls: list[str],
          resume: bool, as_json: bool) -> dict[str, Any]:
+    from .inspection import inspect_registered
     from .output import print_table
-    from .rules import load_rules
-    from .service import scan_sites
-    from .store import home_dir
-    from .store.runs import (
-        Heartbeat,
-        StoreSink,
-        apply_retention,
-        finish_run,
-        resume_run,
-        start_run,
-        stored_subjects,
-    )
 
-    rules = load_rules(settings.rules_file)
-    if resume:
-        run = resume_run(store)
-        urls = list(run.options.get("sites") or [])
-        done_sites, done_accounts = stored_subjects(store, run.id)
-    else:
-        run = start_run(store, day, {"sites": urls}, rules=rules.name, home=home_dir(settings.home))
-        done_sites, done_accounts = set(), set()
-    sites = [s for s in targets.sites if (not urls or s.url in urls) and targets.site_ids[s.url] not in done_sites]
-    accounts = [] if urls else [a for a in targets.accounts
-                                 if targets.account_ids[(a.platform, a.name)] not in done_accounts]
-    sink = StoreSink(store, run, targets.site_ids, targets.account_ids)
+    def interrupted(run: Any) -> None:
+        err.print(f"检查批次 #{run.id} 已中断(已保存的网站与账号保留)，可用 govinspect inspect --resume 继续")
+
     bar = Bar(enabled=True)
-    status = "interrupted"
-    try:
-        with Heartbeat(store, run.id), bar.progress:
-            result = asyncio.run(scan_sites(sites, settings, run.as_of, accounts=targets.accounts, progress=bar,
-                                            sink=sink, only_accounts=accounts, rules=rules))
-        status = "finished"
-    finally:
-        finish_run(store, run, status)
-        if status != "finished":
-            err.print(f"检查批次 #{run.id} 已中断(已保存的网站与账号保留)，可用 govinspect inspect --resume 继续")
-    removed = apply_retention(store, settings.snapshot_retention)
-    summary = {"id": run.id, "period": run.period, "as_of": run.as_of.isoformat(), "status": run.status,
-               "resumed": resume, "sites_stored": sink.sites_stored, "accounts_stored": sink.accounts_stored,
-               "findings": {"new": sink.counts.new, "seen_again": sink.counts.seen_again,
-                            "reopened": sink.counts.reopened, "resolved": sink.counts.resolved,
-                            "incomplete": sink.counts.incomplete},
-               "snapshots_removed_runs": removed}
+    with bar.progress:
+        done = inspect_registered(store, settings, day, sites=urls, resume=resume, progress=bar,
+                                  on_interrupt=interrupted)
     if as_json:
-        return {**result.to_dict(), "run": summary}
+        return {**done.result.to_dict(), "run": done.to_dict()}
     out = Console()
-    print_table(result, out)
-    c = sink.counts
+    print_table(done.result, out)
+    c, run, sink = done.sink.counts, done.run, done.sink
     out.print(f"检查批次 #{run.id}({run.period}，检查日期 {run.as_of}){'继续' if resume else ''}完成: "
               f"本次保存 {sink.sites_stored} 个网站、{sink.accounts_stored} 个账号；问题 新增 {c.new}、"
               f"仍存在 {c.seen_again}、复现 {c.reopened}、已整改 {c.resolved}、整改不到位 {c.incomplete}")

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .cli_common import ConfigOpt, store_from
 from .registry.writer import LEVEL_LABELS, PLATFORM_LABELS
 from .settings import load_settings
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 sites_app = typer.Typer(help="网站与新媒体名单: 导入、查看、导出 (the registry in the database).", no_args_is_help=True)
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="settings file (YAML)")]
 ArchivedOpt = Annotated[bool, typer.Option("--archived", help="include archived sites and accounts")]
 
 
@@ -31,7 +31,6 @@ def sites_import(
     config: ConfigOpt = None,
 ) -> None:
     """导入名单: 新增、更新，文件中没有的归档 (import a registry file; absent entries are archived)."""
-    from .cli_common import store_from
     from .registry import load_registry
     from .store.registry import import_registry
 
@@ -66,7 +65,6 @@ def sites_list(
     config: ConfigOpt = None,
 ) -> None:
     """列出已登记的网站与新媒体账号 (list the registered sites and accounts)."""
-    from .cli_common import store_from
     from .store.registry import registered, site_ids
 
     with store_from(load_settings(config)) as store:
@@ -159,7 +157,6 @@ def sites_export(
     config: ConfigOpt = None,
 ) -> None:
     """导出名单到文件，可再次导入 (write the registry to YAML, CSV or XLSX)."""
-    from .cli_common import store_from
     from .store.registry import export_registry
 
     with store_from(load_settings(config)) as store:

@@ -1,20 +1,28 @@
-"""`govinspect demo`: serve the simulated world on loopback, scan it, write the results."""
+"""`govinspect demo`: serve the simulated world on loopback for two months, inspect both into a store."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..inspection import RunOutcome, inspect_registered
 from ..model import ScanResult
 from ..output import to_json
-from ..service import ProgressFn, scan
+from ..registry import Registry, load_registry
+from ..registry.writer import write_registry
+from ..service import ProgressFn
 from ..settings import Settings
+from ..store import open_store
+from ..store.registry import import_registry
+from ..store.summary import PeriodSummary, summarize
 from .accounts import build_accounts
+from .cycle import as_dicts, build_cycle, cycle_truth
 from .server import serve_in_thread
 from .types import World
-from .world import build_world
 
 
 def demo_settings(world_hosts: set[str], names: dict[str, str] | None = None) -> Settings:
@@ -32,19 +40,64 @@ def live_hosts(world: World) -> set[str]:
     return {h for s in world.sites for u in s.truth.external_links if (h := urlsplit(u).hostname)}
 
 
-def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> tuple[ScanResult, Path]:
-    """Scan the demo world as of ``as_of``; write scan.json and truth.json to ``out``."""
-    world = build_world(as_of)
-    acc = build_accounts(world, as_of)
+@dataclass(slots=True)
+class DemoOutcome:
+    """What the demo did: the second period's scan, its stored run and summary, and where it wrote."""
+
+    result: ScanResult
+    summary: PeriodSummary
+    out: Path
+    database: Path
+    periods: list[date]
+    runs: list[RunOutcome] = field(default_factory=list)
+
+
+def previous_month(day: date) -> date:
+    """The same day a month earlier (the 28th at most), the first period of the demo's cycle."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, 28))
+
+
+def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> DemoOutcome:
+    """Two monthly periods of the demo world into a fresh embedded database in ``out``.
+
+    The registry file is written and imported as an office would (``sites import``); the first
+    period (a month before ``as_of``) and the second are inspected into the store (the world
+    changes between them: some problems fixed, some not, some new); the second period's summary
+    says what was carried over. scan.json and truth.json describe the second period.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    files = acc.write_account_files(out / "accounts")
-    # The RSSHub-like feed host is served beside the sites, not listed among them.
-    with serve_in_thread(world, [*world.sites, acc.site]) as handle:
-        accounts = acc.entries(handle.base_urls[acc.site.key], files)
-        result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world), world.hosts()), as_of, progress,
-                      accounts=accounts)
-        truth = world.truth_dict(handle.base_urls, handle.links)
-    truth["accounts"] = acc.truth()
+    database = out / "govinspect.sqlite"
+    for stale in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        stale.unlink(missing_ok=True)  # every demo starts its history afresh
+    shutil.rmtree(out / "runs", ignore_errors=True)
+    periods = [previous_month(as_of), as_of]
+    worlds = build_cycle(periods)
+    outcomes: list[RunOutcome] = []
+    ports: dict[str, int] | None = None  # the second month is served at the first month's addresses
+    with open_store(f"sqlite:///{database}") as store:
+        for n, (day, world) in enumerate(zip(periods, worlds, strict=True), start=1):
+            acc = build_accounts(world, day, period=n)
+            files = acc.write_account_files(out / "accounts")
+            # The RSSHub-like feed host is served beside the sites, not listed among them.
+            with serve_in_thread(world, [*world.sites, acc.site], ports=ports) as handle:
+                ports = handle.ports()
+                registry = Registry(world.entries(handle.base_urls), acc.entries(handle.base_urls[acc.site.key], files))
+                registry_file = out / "registry.yaml"
+                write_registry(registry, registry_file)
+                import_registry(store, load_registry(registry_file), source=str(registry_file))
+                settings = demo_settings(live_hosts(world), world.hosts())
+                settings.home = out
+                outcomes.append(inspect_registered(store, settings, day, progress=progress))
+                truth = world.truth_dict(handle.base_urls, handle.links)
+                cycle = cycle_truth(worlds[0], world, handle.links) if n > 1 else None
+            truth["accounts"] = acc.truth()
+        summary = summarize(store, outcomes[-1].run.period)
+    if cycle is not None:
+        truth["cycle"] = as_dicts(cycle)
+    result = outcomes[-1].result
     (out / "scan.json").write_text(to_json(result) + "\n", encoding="utf-8")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return result, out.resolve()
+    (out / "summary.json").write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+    return DemoOutcome(result, summary, out.resolve(), database.resolve(), periods, outcomes)

@@ -9,14 +9,20 @@ nothing of it is used.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ..errors import RegistryError
 from ..http import Fetcher
-from ..registry import AccountEntry, MessageRecord, RegistryErrors, load_messages, load_posts
+from ..registry import (
+    AccountEntry,
+    MessageRecord,
+    RegistryErrors,
+    check_record_files,
+    load_messages,
+    load_posts,
+)
 from ..rules import NewMediaRules
 from .sources import Post, SourceResult, register
 
@@ -77,22 +83,8 @@ async def read_messages(account: AccountEntry) -> MessagesResult | None:
                               problems=problems[:MAX_LISTED])
 
 
-def check_files(accounts: list[AccountEntry]) -> None:
-    """Load every post and message file of ``accounts``; raise RegistryErrors listing all bad rows."""
-    errors: list[RegistryError] = []
+# Kept under its old name for callers of the new-media package; the registry owns the check.
+check_files = check_record_files
 
-    def attempt(load: Callable[[Path], object], path: Path | None) -> None:
-        if path is None:
-            return
-        try:
-            load(Path(path))
-        except RegistryError as exc:
-            errors.extend(exc.errors if isinstance(exc, RegistryErrors) else [exc])
-
-    for account in accounts:
-        attempt(load_posts, account.source.path if account.source.type == "file" else None)
-        attempt(load_messages, account.messages.path if account.messages else None)
-    if errors:
-        raise RegistryErrors(errors)
 
 register("file", FileSource)
