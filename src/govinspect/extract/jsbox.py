@@ -220,9 +220,11 @@ class ScriptSandbox:
             proc.stdin.flush()
             line = _read_line(proc.stdout.fileno(), time.monotonic() + wall)
         except OSError:
-            line = None
-        if line is None:
-            crashed = proc.poll() is not None  # ended by itself (a crash), not overrunning
+            line = b""  # the pipe broke: the process is gone
+        if not line:
+            # End of stream: the process ended by itself (a crash), even when the OS has not
+            # reaped it yet; no line before the deadline: it overran and is killed.
+            crashed = line == b"" or proc.poll() is not None
             self._kill()
             self.killed += 1
             return {"limit": "crashed" if crashed else "killed"}
@@ -289,7 +291,7 @@ def _end(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _read_line(fd: int, deadline: float) -> bytes | None:
-    """One line from ``fd`` before ``deadline``, None on timeout or end of stream."""
+    """One line from ``fd`` before ``deadline``: None on timeout, b"" at the end of the stream."""
     chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
@@ -300,7 +302,7 @@ def _read_line(fd: int, deadline: float) -> bytes | None:
             return None
         chunk = os.read(fd, 1 << 16)
         if not chunk:
-            return None
+            return b""
         chunks.append(chunk)
         if chunk.endswith(b"\n"):
             return b"".join(chunks)
