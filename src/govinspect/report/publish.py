@@ -26,7 +26,7 @@ def parse_formats(text: str | None) -> list[str]:
         names = [n for n in names if n in WRITERS]
     unknown = [n for n in names if n not in WRITERS]
     if unknown or not names:
-        raise ReportError(f"--format 含不支持的格式 {','.join(unknown) or text!r}，可选: {','.join(WRITERS)}")
+        raise ReportError(f"--format 含不支持的格式 {','.join(unknown) or repr(text)}，可选: {','.join(WRITERS)}")
     return list(dict.fromkeys(names))
 
 
