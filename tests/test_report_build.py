@@ -60,6 +60,8 @@ def test_every_failing_period_by_hand(store) -> None:
     p = c.paragraphs
     assert "登记的4个政府网站" in p["overview"] and "网站合格率0.0%" in p["overview"]
     assert "检查政务新媒体2个" in p["overview"] and "政务新媒体合格率0.0%" in p["overview"]
+    assert p["verdicts"] == ("检查中，乙县人民政府(应更未更)、甲市人民政府(网站无法访问)、甲市卫健委(暗链/被篡改)"
+                             "3个网站被单项否决；甲市教育局(1个应设未设栏目)1个网站检查不合格(问题详见附件1)。")
     assert "乙县发布(已整合，2019-10-08)" in p["closed"]
     assert "2019年11月15日前" in p["requirements"] and "3个问题上期已通报但仍未整改" in p["requirements"]
     assert "2个经检查人员人工审核" in p["review"]

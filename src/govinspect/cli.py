@@ -117,7 +117,7 @@ def demo(
     console.print(f"可继续查看: GOVINSPECT_DATABASE_URL=sqlite:///{done.database} govinspect findings list --carried")
     console.print(f"结果已写入: {done.out}")
     for path in done.reports:
-        console.print(f"通报已生成: {path}", markup=False, highlight=False)
+        console.print(f"通报已生成: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 from .cli_db import db_app  # noqa: E402  (command groups live in their own modules)

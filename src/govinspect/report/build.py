@@ -220,12 +220,15 @@ def paragraphs(c: Circular) -> dict[str, str]:
         f"合格{sm.sites.passed}个，网站合格率{pct(sm.site_pass_rate)}；检查政务新媒体{sm.accounts.checked}个，"
         f"合格{sm.accounts.passed}个，政务新媒体合格率{pct(sm.account_pass_rate)}。"
     )
-    bad = [r for r in c.site_rows if r.result in ("单项否决", "不合格")]
-    if bad:
-        out["verdicts"] = "检查中，" + "；".join(
-            f"{r.name}检查结果为{r.result}({r.description or '详见附件1'})" for r in bad) + "。"
-    else:
-        out["verdicts"] = "本期检查的网站均合格。"
+    why = {e.name: "、".join(dict.fromkeys(problem_label(code) for code in e.reasons)) for e in sm.vetoed_sites}
+    vetoed = [f"{r.name}({why.get(r.name) or r.description or '详见附件1'})"
+              for r in c.site_rows if r.result == "单项否决"]
+    failed = [f"{r.name}({'、'.join(r.description.split('、')[:3]) or '详见附件1'})"
+              for r in c.site_rows if r.result == "不合格"]
+    said = [f"{'、'.join(vetoed)}{len(vetoed)}个网站被单项否决" if vetoed else "",
+            f"{'、'.join(failed)}{len(failed)}个网站检查不合格" if failed else ""]
+    out["verdicts"] = ("检查中，" + "；".join(x for x in said if x) + "(问题详见附件1)。") if vetoed or failed \
+        else "本期检查的网站均合格。"
     if sm.closed_accounts:
         out["closed"] = "本期关停或整合的政务新媒体账号：" + "、".join(
             f"{a.name}(已{a.kind}，{a.closed_on.isoformat()})" for a in sm.closed_accounts) + "。"
