@@ -98,6 +98,8 @@ def test_demo_writes_results(tmp_path):
     assert len(doc["sites"]) >= 4
     assert {s["verdict"] for s in doc["sites"]} == {"pass", "fail"}
     assert "结果已写入" in proc.stdout
+    html = tmp_path / "out" / "2019-10-通报.html"  # the second period's circular (and docx/xlsx once merged)
+    assert f"通报已生成: {html.resolve()}" in proc.stdout and "网站合格率" in html.read_text(encoding="utf-8")
 
 
 def test_demo_stores_two_periods_and_carries_problems_over(tmp_path):

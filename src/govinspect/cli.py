@@ -116,6 +116,8 @@ def demo(
     console.print(f"\n已检查两期: {first} 与 {second}；数据库: {done.database}")
     console.print(f"可继续查看: GOVINSPECT_DATABASE_URL=sqlite:///{done.database} govinspect findings list --carried")
     console.print(f"结果已写入: {done.out}")
+    for path in done.reports:
+        console.print(f"通报已生成: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 from .cli_db import db_app  # noqa: E402  (command groups live in their own modules)
@@ -128,6 +130,9 @@ from .cli_findings import findings_app, summary_command  # noqa: E402
 
 app.add_typer(findings_app, name="findings")
 app.command("summary")(summary_command)
+from .cli_report import report_command  # noqa: E402
+
+app.command("report")(report_command)
 
 from .cli_inspect import register as _register_inspect  # noqa: E402
 

@@ -50,6 +50,7 @@ class DemoOutcome:
     database: Path
     periods: list[date]
     runs: list[RunOutcome] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)  # the second period's circular (docx, xlsx, html)
 
 
 def previous_month(day: date) -> date:
@@ -93,6 +94,9 @@ def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> Demo
                 cycle = cycle_truth(worlds[0], world, handle.links) if n > 1 else None
             truth["accounts"] = acc.truth()
         summary = summarize(store, outcomes[-1].run.period)
+        from ..report.publish import write_circular  # the circular's writers load only here
+
+        reports = write_circular(store, outcomes[-1].run.period, out, issued_on=as_of)
     if cycle is not None:
         truth["cycle"] = as_dicts(cycle)
     result = outcomes[-1].result
@@ -100,4 +104,5 @@ def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> Demo
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
-    return DemoOutcome(result, summary, out.resolve(), database.resolve(), periods, outcomes)
+    return DemoOutcome(result, summary, out.resolve(), database.resolve(), periods, outcomes,
+                       [p.resolve() for p in reports])
