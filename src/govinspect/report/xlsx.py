@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -44,10 +47,20 @@ LANDSCAPE_WIDTH = 90  # sheets wider than this (in characters) print landscape
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# Named styles of the workbook; LINK is Excel's built-in "Hyperlink" style with the table's border.
+HEADER, TEXT, DATE, PERCENT, LINK = "通报表头", "通报正文", "通报日期", "通报比率", "link"
+
+
+def _styles() -> list[NamedStyle]:
+    """The workbook's own named styles: header, wrapped text, date and percentage cells."""
+    return [
+        NamedStyle(HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), border=_BORDER,
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+        NamedStyle(TEXT, border=_BORDER, alignment=_WRAP),
+        NamedStyle(DATE, border=_BORDER, alignment=_WRAP, number_format="yyyy-mm-dd"),
+        NamedStyle(PERCENT, border=_BORDER, alignment=_WRAP, number_format="0.00%"),
+    ]
 
 
 def write_xlsx(c: Circular, path: Path) -> Path:
@@ -56,6 +69,8 @@ def write_xlsx(c: Circular, path: Path) -> Path:
     first = wb.active
     assert first is not None
     wb.remove(first)
+    for style in _styles():
+        wb.add_named_style(style)
     _sites(wb.create_sheet(SHEET_SITES), c)
     _units(wb.create_sheet(SHEET_UNITS), c)
     _details(wb.create_sheet(SHEET_DETAILS), c)
@@ -79,9 +94,34 @@ def _clean(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
-    """Write one value; strings are cleaned and formula-like ones kept as literal text."""
+_formats: WeakKeyDictionary[Workbook, dict[str, StyleArray]] = WeakKeyDictionary()
+
+
+def _apply(cell: Cell, style: str) -> None:
+    """Give a cell one of the workbook's styles.
+
+    The style is set through openpyxl's API once per workbook and then copied as its style array,
+    the way openpyxl's own WorksheetCopy copies formats: setting font, border and alignment per cell
+    re-hashes style objects every time (8 s instead of 2 s for 12,000 finding rows).
+    """
+    known = _formats.setdefault(cell.parent.parent, {})
+    cached = known.get(style)
+    if cached is not None:
+        cell._style = copy(cached)
+        return
+    if style == LINK:
+        cell.style = "Hyperlink"
+        cell.border, cell.alignment = _BORDER, _WRAP
+    else:
+        cell.style = style
+    known[style] = copy(cell._style)
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any, style: str | None = None) -> Cell:
+    """Write one value in a named style; strings are cleaned and formula-like ones kept as literal text."""
     cell: Cell = ws.cell(row=row, column=col)
+    if style is not None:
+        _apply(cell, style)  # first: a style replaces the whole cell format, quote prefix included
     if isinstance(value, str):
         text = _clean(value)
         cell.value = text
@@ -95,8 +135,16 @@ def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
 
 def _width(text: str) -> int:
     """Display width of the longest line: wide (CJK) characters count two columns."""
+    if text.isascii():
+        return max(len(line) for line in text.split("\n"))
     return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
                 for line in text.split("\n")), default=0)
+
+
+def _linkable(value: Any) -> bool:
+    """Only plain http(s) URLs become links: never javascript:, file: or formula-like text."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
+        and len(value) <= MAX_LINK and not ILLEGAL_CHARACTERS_RE.search(value)
 
 
 def _table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -104,27 +152,22 @@ def _table(ws: Worksheet, top: int, headers: Sequence[str], rows: Iterable[Seque
     """Lay out a header row at ``top`` and the rows below it; return the last row written."""
     widths = [_width(h) for h in headers]
     for j, h in enumerate(headers, 1):
-        cell = _put(ws, top, j, h)
-        cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _CENTER, _BORDER
+        _put(ws, top, j, h, HEADER)
     r = top
     for r, values in enumerate(rows, top + 1):
         for j, value in enumerate(values, 1):
-            cell = _put(ws, r, j, value)
-            cell.border = _BORDER
-            cell.alignment = _WRAP
             if j in date_cols and isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
+                _put(ws, r, j, value, DATE)
                 widths[j - 1] = max(widths[j - 1], 10)
                 continue
             if j in pct_cols:
-                cell.number_format = "0.00%"
+                _put(ws, r, j, value, PERCENT)
                 widths[j - 1] = max(widths[j - 1], 8)
                 continue
-            if j in link_cols and isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
-                    and len(value) <= MAX_LINK and not ILLEGAL_CHARACTERS_RE.search(value):
-                cell.hyperlink = value
-                cell.style = "Hyperlink"
-                cell.border, cell.alignment = _BORDER, _WRAP
+            if j in link_cols and _linkable(value):
+                _put(ws, r, j, value, LINK).hyperlink = value
+            else:
+                _put(ws, r, j, value, TEXT)
             if value is not None:
                 widths[j - 1] = max(widths[j - 1], _width(str(value)))
     _finish(ws, top, r, widths)
