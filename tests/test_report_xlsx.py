@@ -163,6 +163,27 @@ def test_illegal_xml_characters_are_dropped(tmp_path):
     assert not any(re.search(r"<f[ >/]", t) for t in _sheet_xml(path).values())
 
 
+def test_an_empty_period_still_has_every_sheet_and_header(tmp_path):
+    c = sample_circular()
+    c.site_rows, c.unit_rows, c.details, c.platforms = [], [], [], []
+    c.summary.sites_by_level, c.summary.accounts_by_platform = {}, {}
+    path = write_xlsx(c, tmp_path / "new" / "dir" / "empty.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS
+    assert [c.value for c in wb["附件2"][2]] == ["序号", "单位"]
+    assert wb["附件1"].max_row == 2 and wb["问题明细"].max_row == 1
+    assert wb["附件1"].auto_filter.ref == "A2:E2" and wb["问题明细"].freeze_panes == "A2"
+
+
+def test_long_text_is_capped_in_width_and_long_urls_stay_text(tmp_path):
+    c = sample_circular()
+    long_url = "http://www.ft.gov.cn/" + "a" * 2100
+    c.details[0] = replace(c.details[0], message="很长的问题描述" * 100, url=long_url)
+    ws = openpyxl.load_workbook(write_xlsx(c, tmp_path / "w.xlsx"))["问题明细"]
+    assert ws.column_dimensions["F"].width == 60
+    assert ws["E2"].value == long_url and ws["E2"].hyperlink is None
+
+
 def test_two_thousand_sites_and_ten_thousand_findings(tmp_path):
     c = sample_circular()
     base = c.details[1]
