@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 from docx import Document
-from lxml import etree
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -27,6 +26,7 @@ from docx.oxml.parser import parse_xml
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..store.summary import LEVEL_LABELS
 from .view import Circular, UnitRow
@@ -350,7 +350,9 @@ def _signature(doc: DocumentObject, c: Circular) -> None:
     _para(doc, indent=False)
     p = _para(doc)
     _run(p, "附件：1. 政府网站检查情况")
-    p.add_run().add_break(WD_BREAK.LINE)
+    brk = p.add_run()
+    _set_font(brk._r.get_or_add_rPr(), FANGSONG, BODY_PT)
+    brk.add_break(WD_BREAK.LINE)
     _run(p, "　　　2. 政务新媒体检查情况")
     _para(doc, indent=False)
     for text in (c.issuer, chinese_date(c.issued_on)):
@@ -405,7 +407,7 @@ def _cell(p: Paragraph, lines: Iterable[str], font: str = FANGSONG, *, center: b
 
 def _attachment_sites(doc: DocumentObject, c: Circular) -> None:
     _attachment(doc, 1, "政府网站检查情况")
-    widths = [12, 36, 44, 18, 46]
+    widths: list[float] = [12, 36, 44, 18, 46]
     table = _table(doc, ["序号", "网站名称", "网址", "检查结果", "问题描述"], widths)
     for r in c.site_rows:
         cells = table.add_row().cells
