@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,11 +17,6 @@ from govinspect.report.docx import FONTCONFIG_ALIASES, percent, write_docx
 from govinspect.report.view import AccountCell, SiteRow
 
 from .report_support import NASTY_SITE, sample_circular
-
-
-def _xml(path: Path) -> str:
-    d = docx.Document(str(path))
-    return d.element.xml
 
 
 def test_structure_tables_headers_fonts_and_page_field(tmp_path: Path) -> None:
@@ -139,3 +135,15 @@ def test_libreoffice_renders_the_circular(tmp_path: Path) -> None:
         assert needle in flat, needle
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, timeout=60).stdout
     assert "CJK" in fonts  # the CJK text is drawn with a CJK face, not boxes
+
+
+def test_font_table_names_noto_alternatives_and_large_registry(tmp_path: Path) -> None:
+    c = sample_circular()
+    c.site_rows = [SiteRow(i, f"网站{i}", f"http://s{i}.gov.cn/", "合格", "") for i in range(1, 2001)]
+    path = write_docx(c, tmp_path / "c.docx")
+    with zipfile.ZipFile(path) as z:
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="仿宋_GB2312"><w:altName w:val="Noto Serif CJK SC"/>' in fonts
+    assert 'w:name="黑体"><w:altName w:val="Noto Sans CJK SC"/>' in fonts
+    table = docx.Document(str(path)).tables[0]
+    assert len(table.rows) == 2001 and table.rows[2000].cells[1].text == "网站2000"
