@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,27 @@ def store(db_url: str):
 
     with open_store(db_url) as s:
         yield s
+
+
+@pytest.fixture
+def call(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Any]:
+    """Run ``govinspect ARGS`` against database ``url`` in this process, through ``cli.main`` (its
+    real error handling and exit codes)."""
+    from govinspect.cli import main
+
+    from .support import Proc
+
+    def run(url: str, *args: str) -> Proc:
+        monkeypatch.setenv("GOVINSPECT_DATABASE_URL", url)
+        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setattr(sys, "argv", ["govinspect", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return Proc(code, out, err)
+
+    return run

@@ -6,42 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
-from govinspect.cli import main
 from govinspect.store import open_store
 from govinspect.store.summary import summarize
 from tests.cycle_support import Cycle, build_cycle
-
-
-@dataclass
-class Proc:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def call(monkeypatch, capsys) -> Callable[..., Proc]:
-    """Run ``govinspect ARGS`` in this process through ``cli.main`` (its real error handling)."""
-
-    def run(url: str, *args: str) -> Proc:
-        monkeypatch.setenv("GOVINSPECT_DATABASE_URL", url)
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.setattr(sys, "argv", ["govinspect", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return Proc(code, out, err)
-
-    return run
+from tests.support import one_line_error
 
 
 @pytest.fixture
@@ -49,12 +20,6 @@ def history(db_url: str) -> tuple[str, Cycle]:
     with open_store(db_url) as store:
         cycle = build_cycle(store, upto="2019-10")
     return db_url, cycle
-
-
-def _bad(proc: Proc, needle: str) -> None:
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    [line] = proc.stderr.strip().splitlines()
-    assert needle in line and "Traceback" not in proc.stderr
 
 
 def test_summary_text_and_json(history, call) -> None:
@@ -77,8 +42,8 @@ def test_summary_text_and_json(history, call) -> None:
         assert json.loads(as_json.stdout) == summarize(store, "2019-09").to_dict()
     latest = _run(url, "summary")  # default: the latest inspected period
     assert latest.stdout.startswith("2019年10月")
-    _bad(_run(url, "summary", "--period", "2019-12"), "已有期次: 2019-08、2019-09、2019-10")
-    _bad(_run(url, "summary", "--period", "10/2019"), "YYYY-MM")
+    one_line_error(_run(url, "summary", "--period", "2019-12"), "已有期次: 2019-08、2019-09、2019-10")
+    one_line_error(_run(url, "summary", "--period", "10/2019"), "YYYY-MM")
 
 
 def test_findings_list(history, call) -> None:
@@ -98,20 +63,20 @@ def test_findings_list(history, call) -> None:
     # --period keeps what the period saw or resolved; --status is their state now.
     data = json.loads(_run(url, "findings", "list", "--period", "2019-08", "--status", "resolved", "--json").stdout)
     assert sorted(f["id"] for f in data["findings"]) == sorted(c.findings[k] for k in ("y", "empty_a", "empty_b"))
-    _bad(_run(url, "findings", "list", "--period", "2019-07"), "已有期次")
-    _bad(_run(url, "findings", "list", "--status", "fixed"), "--status")
-    _bad(_run(url, "findings", "list", "--site", "无此网站"), "无此网站")
+    one_line_error(_run(url, "findings", "list", "--period", "2019-07"), "已有期次")
+    one_line_error(_run(url, "findings", "list", "--status", "fixed"), "--status")
+    one_line_error(_run(url, "findings", "list", "--site", "无此网站"), "无此网站")
 
 
 def test_findings_review_and_add(history, call) -> None:
     url, c = history
     _run = call
     w = str(c.findings["w"])
-    _bad(_run(url, "findings", "review", "9999", "--confirm"), "没有编号为 9999 的问题")
-    _bad(_run(url, "findings", "review", w, "--dismiss"), "理由")
-    _bad(_run(url, "findings", "review", w, "--disputed"), "理由")
-    _bad(_run(url, "findings", "review", w), "只指定一个动作")
-    _bad(_run(url, "findings", "review", w, "--confirm", "--dismiss", "--reason", "x"), "只指定一个动作")
+    one_line_error(_run(url, "findings", "review", "9999", "--confirm"), "没有编号为 9999 的问题")
+    one_line_error(_run(url, "findings", "review", w, "--dismiss"), "理由")
+    one_line_error(_run(url, "findings", "review", w, "--disputed"), "理由")
+    one_line_error(_run(url, "findings", "review", w), "只指定一个动作")
+    one_line_error(_run(url, "findings", "review", w, "--confirm", "--dismiss", "--reason", "x"), "只指定一个动作")
     proc = _run(url, "findings", "review", w, "--dismiss", "--reason", "引用原文，非错别字", "--by", "张三")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"问题 #{w} (甲市人民政府 错敏词) 已排除；当前状态: 未整改，审核: 已排除"
@@ -126,8 +91,8 @@ def test_findings_review_and_add(history, call) -> None:
     fid = str(data[0]["id"])
     proc = _run(url, "findings", "review", fid, "--resolve", "--as-of", "2019-10-25")
     assert proc.returncode == 0 and "已关闭" in proc.stdout and "已整改" in proc.stdout
-    _bad(_run(url, "findings", "add", "--site", "乙县人民政府", "--code", "nope", "--message", "x"), "未知问题代码")
-    _bad(_run(url, "findings", "add", "--account", "甲市发布", "--code", "manual.other", "--message", "x"), "--platform")
+    one_line_error(_run(url, "findings", "add", "--site", "乙县人民政府", "--code", "nope", "--message", "x"), "未知问题代码")
+    one_line_error(_run(url, "findings", "add", "--account", "甲市发布", "--code", "manual.other", "--message", "x"), "--platform")
 
 
 def test_a_real_process_exits_2_with_one_line(tmp_path) -> None:
@@ -142,8 +107,8 @@ def test_a_real_process_exits_2_with_one_line(tmp_path) -> None:
 
 
 def test_empty_database(db_url: str, call) -> None:
-    _bad(call(db_url, "summary"), "还没有已完成的检查")
+    one_line_error(call(db_url, "summary"), "还没有已完成的检查")
     proc = call(db_url, "findings", "list")
     assert proc.returncode == 0 and proc.stdout.strip() == "没有符合条件的问题"
     assert json.loads(call(db_url, "findings", "list", "--json").stdout) == {"findings": []}
-    _bad(call(db_url, "findings", "add", "--site", "甲", "--code", "manual.other", "--message", "x"), "没有名为 '甲' 的网站")
+    one_line_error(call(db_url, "findings", "add", "--site", "甲", "--code", "manual.other", "--message", "x"), "没有名为 '甲' 的网站")

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from govinspect.cli import main
 from govinspect.report import WRITERS
 from govinspect.store import open_store
 from govinspect.store.tables import ReportRecord
 from tests.cycle_support import build_cycle
-
-
-@dataclass
-class Proc:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def call(monkeypatch, capsys) -> Callable[..., Proc]:
-    """Run ``govinspect ARGS`` in this process through ``cli.main`` (its real error handling)."""
-
-    def run(url: str, *args: str) -> Proc:
-        monkeypatch.setenv("GOVINSPECT_DATABASE_URL", url)
-        monkeypatch.setattr(sys, "argv", ["govinspect", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return Proc(code, out, err)
-
-    return run
+from tests.support import one_line_error
 
 
 @pytest.fixture
@@ -48,12 +19,6 @@ def history(db_url: str) -> str:
     with open_store(db_url) as store:
         build_cycle(store, upto="2019-10")
     return db_url
-
-
-def _bad(proc: Proc, needle: str) -> None:
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    [line] = proc.stderr.strip().splitlines()
-    assert needle in line and "Traceback" not in proc.stderr
 
 
 def test_report_writes_records_and_prints(history, call, tmp_path) -> None:
@@ -78,12 +43,12 @@ def test_report_writes_records_and_prints(history, call, tmp_path) -> None:
 
 def test_bad_input_is_one_line_exit_2(history, call, tmp_path) -> None:
     out = str(tmp_path / "out")
-    _bad(call(history, "report", "--period", "2019-12", "--out", out), "已有期次: 2019-08、2019-09、2019-10")
-    _bad(call(history, "report", "--period", "2019-13", "--out", out), "--period 格式错误")
-    _bad(call(history, "report", "--period", "2019-10", "--format", "pdf", "--out", out), "--format 含不支持的格式 pdf")
-    _bad(call(history, "report", "--period", "2019-10", "--deadline", "11月15日", "--out", out), "--deadline 格式错误")
+    one_line_error(call(history, "report", "--period", "2019-12", "--out", out), "已有期次: 2019-08、2019-09、2019-10")
+    one_line_error(call(history, "report", "--period", "2019-13", "--out", out), "--period 格式错误")
+    one_line_error(call(history, "report", "--period", "2019-10", "--format", "pdf", "--out", out), "--format 含不支持的格式 pdf")
+    one_line_error(call(history, "report", "--period", "2019-10", "--deadline", "11月15日", "--out", out), "--deadline 格式错误")
     assert not (tmp_path / "out").exists()  # no empty document
 
 
 def test_empty_database(db_url, call, tmp_path) -> None:
-    _bad(call(db_url, "report", "--period", "2019-10", "--out", str(tmp_path)), "请先运行 govinspect inspect")
+    one_line_error(call(db_url, "report", "--period", "2019-10", "--out", str(tmp_path)), "请先运行 govinspect inspect")
