@@ -134,6 +134,9 @@ from .cli_report import report_command  # noqa: E402
 
 app.command("report")(report_command)
 
+from .cli_monitor import monitor_command  # noqa: E402
+
+app.command("monitor")(monitor_command)
 from .cli_inspect import register as _register_inspect  # noqa: E402
 
 _register_inspect(app)

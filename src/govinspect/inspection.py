@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
-from .model import ScanResult
-from .rules import load_rules
+from .model import ScanResult, SiteEntry
+from .model import SiteResult as SiteVerdict
+from .monitor.availability import apply_week
+from .rules import Rules, load_rules
 from .service import ProgressFn, scan_sites
 from .settings import Settings
 from .store import Store, home_dir
@@ -28,6 +31,18 @@ from .store.runs import (
     stored_subjects,
 )
 from .store.tables import Run
+
+
+@dataclass
+class WeekSink(StoreSink):
+    """A ``StoreSink`` that judges availability with the monitor's week of probes before storing a site."""
+
+    rules: Rules | None = None
+
+    def site_done(self, site: SiteEntry, result: SiteVerdict, snapshot_path: Path | None) -> None:
+        if self.rules is not None:
+            result = apply_week(self.store, self.site_ids[site.url], result, self.rules, datetime.now())
+        super().site_done(site, result, snapshot_path)
 
 
 @dataclass(slots=True)
@@ -68,7 +83,7 @@ def inspect_registered(
     chosen = [s for s in targets.sites if (not urls or s.url in urls) and targets.site_ids[s.url] not in done_sites]
     accounts = [] if urls else [a for a in targets.accounts
                                  if targets.account_ids[(a.platform, a.name)] not in done_accounts]
-    sink = StoreSink(store, run, targets.site_ids, targets.account_ids)
+    sink = WeekSink(store, run, targets.site_ids, targets.account_ids, rules=rules)
     status = "interrupted"
     try:
         with Heartbeat(store, run.id):

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="database URL, e.g. postgresql://user@host:5432/db (default: SQLite in the data directory)"
     )
+    # --- daily monitoring (govinspect monitor)
+    monitor_interval: float = Field(600.0, ge=1, description="seconds between probe rounds of the monitor (default 10 minutes)")
+    monitor_timeout: float | None = Field(
+        None, gt=0, description="seconds a monitor probe may take (default: the rule set's probe_timeout_s, 15 s)"
+    )
+    monitor_controls: list[str] = Field(
+        default_factory=list, description="control URLs probed each round; when all fail the round is discarded"
+    )
+    monitor_spread: float | None = Field(
+        None, ge=0, description="seconds over which a round's probes are spread (default 80% of monitor_interval)"
+    )
     snapshot_retention: int = Field(
         3, ge=0, description="inspect runs whose site snapshots are kept for rejudge (older ones deleted)"
     )
