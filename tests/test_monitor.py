@@ -96,3 +96,25 @@ def test_a_week_of_failures_vetoes_the_stored_inspection(store) -> None:
     short = apply_week(store, ids["http://b.example.cn/"], passed, rules, START + timedelta(days=7))
     assert not short.vetoed and SHORT_NOTICE in short.findings[0].message
     assert str(short.findings[0].severity) == "notice"
+
+
+def test_inspect_stores_the_week_veto(store, tmp_path) -> None:
+    from govinspect.inspection import WeekSink
+    from govinspect.store.runs import finish_run, start_run
+    from govinspect.store.tables import SiteResult as SiteRow
+
+    site = SiteEntry("甲站", "http://a.example.cn/")
+    ids = register(store, [site])
+    now = datetime.now().replace(microsecond=0)
+    with store.session() as s:
+        for i in range(8 * 24):
+            s.add(Probe(site_id=ids[site.url], target=site.url, round_id=f"r{i}", at=now - timedelta(hours=i),
+                        status=200 if i % 4 else None, error=None if i % 4 else "refused", latency_ms=3))
+    rules = load_rules()
+    run = start_run(store, now.date(), {}, rules=rules.name, home=tmp_path)
+    sink = WeekSink(store, run, ids, {}, rules=rules)
+    sink.site_done(site, SiteResult("甲站", site.url, "pass", False, 100.0, 1, [], verdict_label="合格"), None)
+    finish_run(store, run, "finished")
+    with store.session() as s:
+        row = s.scalars(select(SiteRow)).one()
+        assert row.vetoed and row.veto_reasons == ["site.unreachable"] and row.verdict == "fail"
