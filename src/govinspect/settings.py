@@ -8,11 +8,11 @@ receive a ``Settings`` object; they never read the environment themselves.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import UsageError
 
@@ -96,6 +96,25 @@ class Settings(BaseSettings):
     snapshot_retention: int = Field(
         3, ge=0, description="inspect runs whose site snapshots are kept for rejudge (older ones deleted)"
     )
+    # --- alerts (monitor/alerts.py)
+    alerts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="apprise URLs that receive veto alerts (mailto://, dingtalk://, wecombot://, json:// ...)",
+    )
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _alert_targets(cls, value: Any) -> Any:
+        """Accept a comma-separated string and refuse a URL apprise cannot use, naming it."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            import apprise
+
+            for url in value:
+                if not isinstance(url, str) or not apprise.Apprise().add(url):
+                    raise ValueError(f"告警地址无效: {url}")
+        return value
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -108,13 +127,13 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise UsageError(f"配置文件 {config_file} 无法读取: {exc}") from exc
         if not isinstance(file_values, dict):
             raise UsageError(f"配置文件 {config_file} 格式错误: 顶层应为键值表")
-    env_only = Settings()  # environment over defaults
-    merged = {**file_values}
-    for name in Settings.model_fields:
-        if name in env_only.model_fields_set:
-            merged[name] = getattr(env_only, name)
-    merged.update({k: v for k, v in overrides.items() if v is not None})
     try:
+        env_only = Settings()  # environment over defaults
+        merged = {**file_values}
+        for name in Settings.model_fields:
+            if name in env_only.model_fields_set:
+                merged[name] = getattr(env_only, name)
+        merged.update({k: v for k, v in overrides.items() if v is not None})
         return Settings.model_validate(merged)
     except ValidationError as exc:
         first = exc.errors()[0]
