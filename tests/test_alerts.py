@@ -26,7 +26,7 @@ from govinspect.settings import Settings, load_settings
 from govinspect.store.tables import Account, Alert, Site, TrackedFinding
 from govinspect.store.tracking import key_hash
 
-from .support import free_port
+from .support import free_port, one_line_error
 
 NOW = datetime(2026, 12, 3, 9, 0)
 SITE = "http://www.yxx.gov.cn/"
@@ -244,6 +244,13 @@ def test_a_malformed_url_is_refused_at_configuration_time_naming_it(monkeypatch:
     assert bad in str(exc.value) and "\n" not in str(exc.value)
     with pytest.raises(UsageError, match="告警地址无效"):
         check_targets([bad])
+
+
+def test_the_command_line_refuses_a_malformed_alert_url_in_one_line(call, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVINSPECT_ALERTS", "json://user:secretpw@127.0.0.1:9/a,dingtalk://")
+    proc = call(f"sqlite:///{tmp_path / 'db.sqlite'}", "sites", "list")
+    one_line_error(proc, "dingtalk://")
+    assert "secretpw" not in proc.stderr and "告警地址无效" in proc.stderr
 
 
 def test_stored_targets_hide_secrets(store, receiver) -> None:

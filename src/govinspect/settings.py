@@ -109,11 +109,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, list):
+            import logging
+
             import apprise
 
-            for url in value:
-                if not isinstance(url, str) or not apprise.Apprise().add(url):
-                    raise ValueError(f"告警地址无效: {url}")
+            quiet = logging.getLogger("apprise")
+            was, quiet.disabled = quiet.disabled, True  # the one Chinese line below says it all
+            try:
+                bad = next((u for u in value if not isinstance(u, str) or not apprise.Apprise().add(u)), None)
+            finally:
+                quiet.disabled = was
+            if bad is not None:
+                # UsageError passes through pydantic: one line naming the URL, not the whole list.
+                raise UsageError(f"设置 alerts（GOVINSPECT_ALERTS）中的告警地址无效: {bad}")
         return value
 
 

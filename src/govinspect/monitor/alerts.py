@@ -122,10 +122,15 @@ def _when(value: datetime | date) -> str:
 def check_targets(urls: Iterable[str]) -> list[str]:
     """The apprise URLs, refusing the first one apprise cannot use with a message naming it."""
     kept = []
-    for url in urls:
-        if not apprise.Apprise().add(url):
-            raise UsageError(f"告警地址无效: {url}")
-        kept.append(url)
+    quiet = logging.getLogger("apprise")
+    was, quiet.disabled = quiet.disabled, True
+    try:
+        for url in urls:
+            if not apprise.Apprise().add(url):
+                raise UsageError(f"告警地址无效: {url}")
+            kept.append(url)
+    finally:
+        quiet.disabled = was
     return kept
 
 
