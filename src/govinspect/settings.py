@@ -8,11 +8,11 @@ receive a ``Settings`` object; they never read the environment themselves.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import UsageError
 
@@ -107,6 +107,33 @@ class Settings(BaseSettings):
     snapshot_retention: int = Field(
         3, ge=0, description="inspect runs whose site snapshots are kept for rejudge (older ones deleted)"
     )
+    # --- alerts (monitor/alerts.py)
+    alerts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="apprise URLs that receive veto alerts (mailto://, dingtalk://, wecombot://, json:// ...)",
+    )
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _alert_targets(cls, value: Any) -> Any:
+        """Accept a comma-separated string and refuse a URL apprise cannot use, naming it."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            import logging
+
+            import apprise
+
+            quiet = logging.getLogger("apprise")
+            was, quiet.disabled = quiet.disabled, True  # the one Chinese line below says it all
+            try:
+                bad = next((u for u in value if not isinstance(u, str) or not apprise.Apprise().add(u)), None)
+            finally:
+                quiet.disabled = was
+            if bad is not None:
+                # UsageError passes through pydantic: one line naming the URL, not the whole list.
+                raise UsageError(f"设置 alerts（GOVINSPECT_ALERTS）中的告警地址无效: {bad}")
+        return value
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -119,13 +146,13 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise UsageError(f"配置文件 {config_file} 无法读取: {exc}") from exc
         if not isinstance(file_values, dict):
             raise UsageError(f"配置文件 {config_file} 格式错误: 顶层应为键值表")
-    env_only = Settings()  # environment over defaults
-    merged = {**file_values}
-    for name in Settings.model_fields:
-        if name in env_only.model_fields_set:
-            merged[name] = getattr(env_only, name)
-    merged.update({k: v for k, v in overrides.items() if v is not None})
     try:
+        env_only = Settings()  # environment over defaults
+        merged = {**file_values}
+        for name in Settings.model_fields:
+            if name in env_only.model_fields_set:
+                merged[name] = getattr(env_only, name)
+        merged.update({k: v for k, v in overrides.items() if v is not None})
         return Settings.model_validate(merged)
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -240,3 +240,25 @@ class ReportRecord(Base):
     path: Mapped[str] = mapped_column(String(1000))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Alert(Base):
+    """One alert message (a veto event or its recovery) and its delivery through apprise."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_status_next", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(Text)  # finding key, "availability|<site>" or "watch|<site>"
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of key
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")  # what the problem looked like
+    subject: Mapped[str] = mapped_column(String(1000))  # the site or account named in the message
+    kind: Mapped[str] = mapped_column(String(20))  # alert | recovered
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    targets: Mapped[list[Any]] = mapped_column(JSON, default=list)  # apprise URLs, secrets hidden
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # sent | pending | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
