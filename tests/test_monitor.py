@@ -118,3 +118,41 @@ def test_inspect_stores_the_week_veto(store, tmp_path) -> None:
     with store.session() as s:
         row = s.scalars(select(SiteRow)).one()
         assert row.vetoed and row.veto_reasons == ["site.unreachable"] and row.verdict == "fail"
+
+
+def test_monitor_rounds_alert_the_office_once_per_problem(store) -> None:
+    """Daily rounds for 9 days: a defaced home page alerts in the first round, a site down in 1 of 8
+    counted rounds (12.5 %) alerts once the week rule applies; repeats are not sent again."""
+    from .test_alerts import Receiver
+
+    defaced = ("<html><head><title>澳门葡京娱乐城-真人视讯-百家乐-开户送彩金</title>"
+               "<meta name='keywords' content='澳门葡京,真人视讯,百家乐,彩金'></head>"
+               "<body><p>澳门葡京娱乐城 真人视讯 百家乐 开户送彩金</p></body></html>")
+
+    async def spam(_request: object) -> object:
+        from aiohttp import web
+
+        return web.Response(text=defaced, content_type="text/html")
+
+    down: set[str] = set()
+    rounds: list[str] = []
+
+    def switch(_store: object, result: object) -> None:
+        rounds.append(result.round_id)  # type: ignore[attr-defined]
+        down.clear()
+        down.update({"a"} if len(rounds) == 2 else set())  # the third round finds site a down
+
+    with Receiver() as receiver, LoopbackServer({"/": switchable(down, "a")}) as a, \
+            LoopbackServer({"/": spam}) as b, LoopbackServer({"/": switchable(down, "control")}) as ctl:
+        register(store, [SiteEntry("甲站", a.url()), SiteEntry("乙站", b.url())])
+        settings = Settings(monitor_interval=86400.0, monitor_spread=0, monitor_timeout=2.0,
+                            monitor_controls=[ctl.url()], alerts=[receiver.url])
+        ROUND_HOOKS.append(switch)
+        try:
+            assert Monitor(store, settings, FakeClock(START)).run(max_rounds=9) == 9
+        finally:
+            ROUND_HOOKS.remove(switch)
+        titles = [m["title"] for m in receiver.received]
+    assert len([t for t in titles if "乙站" in t and "篡改" in t]) == 1, titles
+    assert len([t for t in titles if "甲站" in t and "无法访问" in t]) == 1, titles
+    assert all(t.startswith("【否决项告警】") for t in titles)

@@ -22,6 +22,29 @@ from .rounds import RoundCancelled, RoundResult, round_id_for, round_stored, run
 log = logging.getLogger("govinspect.monitor")
 
 
+def alert_round(store: Store, result: RoundResult, settings: Settings, rules: Rules) -> None:
+    """Alerts of one round: each probed site's week against the threshold (or its recovery), the home
+    pages' content watch, and veto findings stored since the previous round (inspections)."""
+    from ..store.registry import registered, site_ids
+    from .alerts import Availability as Figure
+    from .alerts import events_from_round, events_from_store, raise_alerts
+    from .availability import availability
+
+    names = {s.url: s.name for s in registered(store).sites}
+    figures = []
+    if not result.discarded:
+        for url, site_id in site_ids(store).items():
+            if url not in names:
+                continue
+            week = availability(store, site_id, result.at, rules)
+            if week.enough:
+                figures.append(Figure(site=url, rate=week.rate, probes=week.probes, name=names[url],
+                                      threshold=rules.unreachable.probe_fail_ratio, failed=week.failed))
+    since = result.at - timedelta(seconds=settings.monitor_interval)
+    events = events_from_round(result, figures, names) + events_from_store(store, since)
+    raise_alerts(store, settings, events, result.at)
+
+
 class Clock(Protocol):
     """Wall time and waiting, injectable so that tests can pass a week in a moment."""
 
@@ -55,6 +78,7 @@ class Monitor:
         if self.rules is None:
             self.rules = load_rules(self.settings.rules_file)
 
+
     @property
     def interval(self) -> float:
         return self.settings.monitor_interval
@@ -86,6 +110,10 @@ class Monitor:
         failed = sum(1 for p in result.probes if not p.ok)
         log.info("round %s: %d sites, %d failed, controls %s%s", result.round_id, len(result.probes), failed,
                  "ok" if result.controls_ok else "down", ", discarded" if result.discarded else "")
+        try:
+            alert_round(self.store, result, self.settings, self.rules)
+        except Exception:  # alerts never stop the monitor (raise_alerts keeps what it could not send)
+            log.exception("alerts of round %s failed", result.round_id)
         for hook in ROUND_HOOKS:
             try:
                 hook(self.store, result)
