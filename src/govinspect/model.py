@@ -222,20 +222,21 @@ class Finding:
             "severity": str(self.severity),
             "url": self.url,
             "message": self.message,
-            "evidence": _jsonable(self.evidence),
+            "evidence": jsonable(self.evidence),
             "key": self.key(),
         }
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A JSON-safe copy: enums and dates as strings, tuples and sets as lists, keys as strings."""
     if isinstance(value, StrEnum):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -273,7 +274,7 @@ class SiteResult:
             "deductions": round(self.deductions, 2),
             "near_veto": self.near_veto,
             "pages_crawled": self.pages_crawled,
-            "stats": _jsonable(self.stats),
+            "stats": jsonable(self.stats),
             "findings": [f.to_dict() for f in self.findings],
         }
 

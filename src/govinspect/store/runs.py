@@ -28,7 +28,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import UsageError
-from ..model import AccountResult, SiteEntry
+from ..model import AccountResult, SiteEntry, jsonable
 from ..model import SiteResult as SiteVerdict
 from ..registry import AccountEntry
 from .db import Store
@@ -213,7 +213,7 @@ class StoreSink:
                 run_id=run.id, site_id=site_id, verdict=result.verdict, verdict_label=result.verdict_label,
                 vetoed=result.vetoed, score=result.score, deductions=result.deductions,
                 pages_crawled=result.pages_crawled, veto_reasons=list(result.veto_reasons),
-                near_veto=_plain(result.near_veto), stats=_plain(result.stats),
+                near_veto=jsonable(result.near_veto), stats=jsonable(result.stats),
                 snapshot_path=str(snapshot_path) if snapshot_path else None, finished_at=_now(),
             ))
             self._add(record_findings(s, run, "site", site_id, result.findings, run.as_of))
@@ -232,7 +232,7 @@ class StoreSink:
                 run_id=run.id, account_id=account_id, verdict=data["verdict"],
                 verdict_label=data.get("verdict_label", ""), checked=bool(data.get("checked", True)),
                 summary=data.get("summary") or "",
-                data=_plain({k: v for k, v in data.items() if k != "findings"}), finished_at=_now(),
+                data=jsonable({k: v for k, v in data.items() if k != "findings"}), finished_at=_now(),
             ))
             self._add(record_findings(s, run, "account", account_id, findings, run.as_of))
         self.accounts_stored += 1
@@ -240,17 +240,6 @@ class StoreSink:
     def _add(self, c: TrackCounts) -> None:
         for name in ("new", "seen_again", "reopened", "resolved", "incomplete"):
             setattr(self.counts, name, getattr(self.counts, name) + getattr(c, name))
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe copy (dates as ISO strings) for the JSON columns."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
-    return value
 
 
 def stored_subjects(store: Store, run_id: int) -> tuple[set[int], set[int]]:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..labels import code_label as label
+from ..model import jsonable
 from .db import Store
 from .findings import Names
 from .periods import bounds, carried_over, period_runs, previous_period, require_period, seen_in
@@ -139,23 +140,13 @@ class PeriodSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (dates as ISO strings, rates as fractions)."""
-        d = _plain(asdict(self))
+        d = jsonable(asdict(self))
         for k in ("sites", "accounts"):
             d[k] = getattr(self, k).to_dict()
         d["sites_by_level"] = {k: v.to_dict() for k, v in self.sites_by_level.items()}
         d["accounts_by_platform"] = {k: v.to_dict() for k, v in self.accounts_by_platform.items()}
         d["site_pass_rate"], d["account_pass_rate"] = self.site_pass_rate, self.account_pass_rate
         return d
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def summarize(store: Store, period: str) -> PeriodSummary:
