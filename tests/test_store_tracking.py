@@ -71,3 +71,13 @@ def test_reappearing_problem_is_a_new_episode(store) -> None:
     with store.session() as s:
         row = s.scalars(select(TrackedFinding)).one()
         assert (row.first_seen, row.resolved_at, row.last_seen) == (date(2019, 10, 20), None, date(2019, 10, 20))
+
+
+def test_a_short_week_notice_does_not_stop_problems_resolving(store) -> None:
+    site_id, (aug, sep, _) = _setup(store)
+    with store.session() as s:
+        record_findings(s, aug, "site", site_id, [_broken("http://a.gov.cn/x")], aug.as_of)
+    short = Finding("site.unreachable", "notice", "http://a.gov.cn/", "监测数据不足7天，可用性按本次访问判断", {"days": 3})
+    with store.session() as s:
+        c = record_findings(s, sep, "site", site_id, [short], sep.as_of)
+        assert c.resolved == 1

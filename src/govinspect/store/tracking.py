@@ -87,7 +87,8 @@ def record_findings(
         session.flush()  # the row needs its id for the occurrence
         session.add(Occurrence(run_id=run.id, finding_id=row.id, severity=row.severity, url=row.url,
                                message=row.message, evidence=row.evidence))
-    if any(f.code in UNVERIFIABLE_CODES for _, f in current.values()):
+    # A notice (e.g. "监测数据不足7天") says how availability was judged, not that the site was out of reach.
+    if any(f.code in UNVERIFIABLE_CODES and f.severity != "notice" for _, f in current.values()):
         return counts
     for digest, row in rows.items():
         if digest in current or row.resolved_at is not None or row.origin != "machine":
