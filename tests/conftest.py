@@ -76,3 +76,12 @@ def call(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
         return Proc(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def web(store):
+    """The dashboard over the fixture history (tests/web_support.py), served on 127.0.0.1."""
+    from tests.web_support import web_env
+
+    with web_env(store) as env:
+        yield env

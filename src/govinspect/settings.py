@@ -113,6 +113,18 @@ class Settings(BaseSettings):
         description="apprise URLs that receive veto alerts (mailto://, dingtalk://, wecombot://, json:// ...)",
     )
 
+    # --- web dashboard (govinspect serve)
+    web_block_private: bool = Field(
+        True, description="refuse site URLs on loopback, link-local and private addresses added through the web (SSRF guard)"
+    )
+    web_secure_cookies: bool | None = Field(
+        None, description="mark session cookies Secure (default: when the request came over https)"
+    )
+    web_session_hours: float = Field(8.0, gt=0, description="hours a dashboard session stays signed in")
+    web_max_upload_mb: float = Field(5.0, gt=0, description="largest upload (registry file) in MB")
+    web_login_attempts: int = Field(5, ge=1, description="failed logins per name or address before a pause")
+    web_login_window: float = Field(900.0, gt=0, description="seconds over which failed logins are counted")
+
     @field_validator("alerts", mode="before")
     @classmethod
     def _alert_targets(cls, value: Any) -> Any:

@@ -262,3 +262,31 @@ class Alert(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class User(Base):
+    """A person who signs in to the dashboard: admin, supervisor or operator (of one unit)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))  # argon2id, never the password
+    role: Mapped[str] = mapped_column(String(20))  # admin | supervisor | operator
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # operators only
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False)  # a one-time password
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser or API client; the cookie or bearer token holds only the random token."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))  # the form token of this session
+    kind: Mapped[str] = mapped_column(String(10), default="browser")  # browser | api
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)

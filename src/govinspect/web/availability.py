@@ -1,0 +1,7 @@
+"""(placeholder: this feature's routes are being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
