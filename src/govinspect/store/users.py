@@ -175,11 +175,26 @@ def close_session(store: Store, token: str) -> None:
         s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
 
 
+def disable_user(store: Store, user_id: int, by: int | None = None) -> User:
+    """Disable a user (they can no longer sign in) and end every session they hold."""
+    if by is not None and by == user_id:
+        raise UserError("不能停用自己的账号")
+    with store.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise UserError(f"没有编号为 {user_id} 的用户")
+        if user.disabled_at is None:
+            user.disabled_at = datetime.now()
+        s.execute(delete(WebSession).where(WebSession.user_id == user_id))
+        s.flush()
+        return user
+
+
 def unit_names(s: Session) -> list[str]:
     return list(s.scalars(select(Unit.name).where(Unit.archived_at.is_(None)).order_by(Unit.name)))
 
 
 __all__ = [
-    "ROLES", "ROLE_LABELS", "Principal", "UserError", "add_user", "authenticate", "close_session",
+    "ROLES", "ROLE_LABELS", "Principal", "UserError", "add_user", "authenticate", "close_session", "disable_user",
     "ensure_first_admin", "list_users", "open_session", "session_principal", "set_password",
 ]
