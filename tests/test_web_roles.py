@@ -85,11 +85,9 @@ class Endpoint:
 
     def fill(self, first: int, rest: str = "confirm") -> str:
         """The path with its first id ``first`` and any further parameter ``rest``."""
-        out, n = self.path, 0
-        for name in self.params:
-            out = out.replace(re.search(r"\{" + re.escape(name) + r"[^}]*\}", out).group(0),  # type: ignore[union-attr]
-                              str(first) if n == 0 else rest, 1)
-            n += 1
+        out = self.path
+        for n, name in enumerate(self.params):
+            out = re.sub(r"\{" + re.escape(name) + r"[^}]*\}", str(first) if n == 0 else rest, out, count=1)
         return out
 
 
@@ -147,7 +145,7 @@ def fingerprint(env: WebEnv) -> list[tuple[str, list[str]]]:
             if table.name == "web_sessions":
                 continue
             rows = s.execute(select(table).order_by(*table.primary_key.columns)).all()
-            cols = [c for c in table.columns.keys() if c != "last_login_at"]
+            cols = [c.name for c in table.columns if c.name != "last_login_at"]
             out.append((table.name, [repr(tuple(r._mapping[c] for c in cols)) for r in rows]))
     return out
 
