@@ -217,7 +217,7 @@ def check_body(who: str, e: Endpoint, body: str) -> None:
         assert name not in body, f"{who} read {name!r} of the other unit through GET {e.path}"
 
 
-@pytest.mark.parametrize("who", ["admin", "op_jia"])
+@pytest.mark.parametrize("who", ["admin", "sup", "op_jia"])
 def test_unsafe_routes_without_csrf_change_nothing(web, who):
     ids, c = Ids.of(web), web.client(who)
     before = fingerprint(web)

@@ -64,12 +64,20 @@ class ReviewIn(BaseModel):
     """``confirm``/``dismiss``: supervisors and admins; ``fixed``/``disputed``: operators (own unit) and admins.
     A dismissal and a dispute need a reason."""
 
+    model_config = {"json_schema_extra": {"examples": [{"action": "confirm"}, {"action": "dismiss", "reason": "误报"},
+                                                      {"action": "fixed", "reason": "已修复"},
+                                                      {"action": "disputed", "reason": "该栏目已更新"}]}}
+
     action: Literal["confirm", "dismiss", "fixed", "disputed"]
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class ManualIn(BaseModel):
     """A problem no machine sees, on exactly one site or account (supervisors and admins)."""
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"site_id": 1, "code": "manual.menu_broken", "message": "首页菜单点击无反应", "severity": "deduct"},
+        {"account_id": 1, "code": "manual.staff_left", "message": "管理人员已离职", "severity": "veto"}]}}
 
     site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     account_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -81,7 +89,7 @@ class ManualIn(BaseModel):
 @router.post("/findings/{finding_id}/review", response_model=FindingOut,
              responses=_errors(400, 401, 403, 404, 409, 422))
 def review_finding(
-    request: Request, finding_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: ReviewIn,
+    request: Request, finding_id: Annotated[int, Path(ge=1, le=2**31 - 1, examples=[1])], body: ReviewIn,
     p: Annotated[Principal, Depends(require())],
 ) -> FindingOut:
     """Confirm, dismiss, mark fixed or dispute one finding; the act is recorded in its history."""
