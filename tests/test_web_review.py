@@ -62,8 +62,8 @@ def test_supervisor_queue_has_unreviewed_machine_findings_and_disputes_first(web
     # 乙县's operator disputes the confirmed stale column: it comes back to the top of the queue
     yi = web10.client("op_yi")
     assert yi.form(f"/review/{F['stale']}/dispute", {"reason": "该栏目已于 10 月更新"}).status_code == 303
-    ids = queue_ids(sup.get("/review").text)
-    assert ids[0] == F["stale"] and "申诉理由：该栏目已于 10 月更新" in sup.get("/review").text
+    page = sup.get("/review").text
+    assert queue_ids(page)[0] == F["stale"] and "申诉理由：该栏目已于 10 月更新" in page and "申诉待复核" in page
     # the supervisor answers the dispute by confirming again: it leaves the queue
     assert sup.form(f"/review/{F['stale']}/confirm", {"reason": "核查仍未更新"}).status_code == 303
     assert F["stale"] not in queue_ids(sup.get("/review").text)

@@ -138,9 +138,9 @@ def _pending_disputes(s: Session, ids: list[int]) -> set[int]:
 
 
 def queue(request: Request, p: Principal, unit: str | None = None, code: str | None = None,
-          site: int | None = None) -> list[FindingView]:
+          site: int | None = None) -> tuple[list[FindingView], set[int]]:
     """The rows of the queue: disputes first, then machine findings awaiting review (inspectors);
-    the unit's open findings not dismissed (operators)."""
+    the unit's open findings not dismissed (operators). With the ids of the pending disputes."""
     store = request.app.state.web.store
     try:
         rows = list_findings(store, status="open", unit=unit or None, code=code or None)
@@ -157,7 +157,7 @@ def queue(request: Request, p: Principal, unit: str | None = None, code: str | N
         rows = [r for r in rows if r.id in disputed or (r.review == "unreviewed" and r.origin != "manual")]
     else:
         rows = [r for r in rows if r.review != "dismissed" or r.id in disputed]
-    return sorted(rows, key=lambda r: (r.id not in disputed, r.id))
+    return sorted(rows, key=lambda r: (r.id not in disputed, r.id)), disputed
 
 
 def _choices(request: Request, p: Principal) -> dict[str, Any]:
@@ -174,10 +174,10 @@ def _choices(request: Request, p: Principal) -> dict[str, Any]:
 
 
 def _row(request: Request, p: Principal, f: FindingView, message: str | None = None,
-         kind: str = "ok", status: int = 200) -> Response:
-    return page(request, "_review_row.html", status=status, f=f, message=message, kind=kind,
-                inspector=p.role in INSPECTOR_ROLES, owner=p.role in OWNER_ROLES,
-                disputed=f.owner_status == "disputed", code_label=code_label)
+         kind: str = "ok", pending: bool = False) -> Response:
+    """One row of the queue, the answer to an HTMX act."""
+    return page(request, "_review_row.html", f=f, message=message, kind=kind, pending=pending,
+                inspector=p.role in INSPECTOR_ROLES, owner=p.role in OWNER_ROLES)
 
 
 @router.get("/review", include_in_schema=False)
@@ -194,9 +194,7 @@ def review_page(
     if site_id is not None:
         with request.app.state.web.store.session() as s:
             site_in_scope(s, p, site_id)
-    rows = queue(request, p, unit, code, site_id)
-    with request.app.state.web.store.session() as s:
-        disputed = _pending_disputes(s, [r.id for r in rows])
+    rows, disputed = queue(request, p, unit, code, site_id)
     flash = f"{DONE[done]} #{id}" if done in DONE and id is not None else None
     return page(request, "review.html", rows=rows, disputed=disputed, filters={"unit": unit, "code": code,
                 "site": site_id}, flash=flash, inspector=p.role in INSPECTOR_ROLES, owner=p.role in OWNER_ROLES,
@@ -216,9 +214,10 @@ def review_act(
         f = act(request, p, finding_id, WEB_ACTIONS[action], reason)
     except WebError as exc:
         if htmx and exc.status in (400, 409):  # the row stays, with the reason of the refusal
-            same = [r for r in queue(request, p) if r.id == finding_id]
+            rows, disputed = queue(request, p)
+            same = [r for r in rows if r.id == finding_id]
             if same:
-                return _row(request, p, same[0], exc.message, "bad", status=200)
+                return _row(request, p, same[0], exc.message, "bad", pending=finding_id in disputed)
         raise
     if htmx:
         return _row(request, p, f, f"{DONE[WEB_ACTIONS[action]]} #{f.id}")
