@@ -301,7 +301,7 @@ def api_verdicts(
         unit_names = {i: n for i, n in s.execute(select(Unit.id, Unit.name))}
         out: list[VerdictOut] = []
         for r, site in s.execute(select(SiteResult, Site).join(Site, Site.id == SiteResult.site_id)
-                                 .where(SiteResult.run_id.in_(runs.run_ids or [-1])).order_by(Site.id)).tuples():
+                                 .where(SiteResult.run_id.in_(runs.run_ids or [-1])).order_by(Site.id)):
             if runs.site_runs.get(site.id) != r.run_id or not (p.sees_all or site.unit_id == p.unit_id):
                 continue
             v = "pass" if r.verdict == "pass" else ("veto" if r.vetoed else "fail")
@@ -311,7 +311,7 @@ def api_verdicts(
                                   score=r.score, reasons=reasons, reason_labels=[code_label(c) for c in reasons]))
         for ar, acc in s.execute(select(AccountResult, Account).join(Account, Account.id == AccountResult.account_id)
                                  .where(AccountResult.run_id.in_(runs.run_ids or [-1]))
-                                 .order_by(Account.id)).tuples():
+                                 .order_by(Account.id)):
             if runs.account_runs.get(acc.id) != ar.run_id or not (p.sees_all or acc.unit_id == p.unit_id):
                 continue
             v = ("pass" if ar.verdict == "pass" else "fail") if ar.checked else "none"

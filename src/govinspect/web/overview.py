@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from ..labels import PLATFORM_LABELS
 from ..report.charts import count_bars, rate_bars
 from ..store.periods import finished_periods
 from ..store.summary import summarize
@@ -37,4 +38,4 @@ def overview(
     failing = sm.vetoed_sites + sm.failed_sites
     return page(request, "overview.html", title="总览", empty=False, periods=known, period=chosen, sm=sm,
                 trend_svg=trend_svg, problems_svg=problems_svg, failing=failing,
-                failing_accounts=sm.failed_accounts)
+                failing_accounts=sm.failed_accounts, platforms=PLATFORM_LABELS)

@@ -135,7 +135,7 @@ def latest_site_results(s: Session, site_ids: list[int] | None = None) -> dict[i
          .where(Run.status == "finished", Run.kind.in_(RUN_KINDS)).order_by(Run.id))
     if site_ids is not None:
         q = q.where(SiteResult.site_id.in_(site_ids))
-    return {r.site_id: (r, run) for r, run in s.execute(q).tuples()}
+    return {r.site_id: (r, run) for r, run in s.execute(q)}
 
 
 def site_rows(
@@ -201,7 +201,7 @@ def account_rows(
         select(AccountResult, Run).join(Run, Run.id == AccountResult.run_id)
         .where(Run.status == "finished", Run.kind.in_(RUN_KINDS),
                AccountResult.account_id.in_([a.id for a in accounts])).order_by(Run.id)
-    ).tuples()
+    )
     latest = {r.account_id: (r, run) for r, run in results}
     counts = _open_counts(s)
     out = []
@@ -243,7 +243,7 @@ def site_history(s: Session, site_id: int) -> list[RunPoint]:
     rows = s.execute(
         select(SiteResult, Run).join(Run, Run.id == SiteResult.run_id)
         .where(SiteResult.site_id == site_id, Run.status == "finished").order_by(Run.id)
-    ).tuples()
+    )
     out = []
     for r, run in rows:
         v = _site_verdict(r)
@@ -258,7 +258,7 @@ def account_history(s: Session, account_id: int) -> list[RunPoint]:
     rows = s.execute(
         select(AccountResult, Run).join(Run, Run.id == AccountResult.run_id)
         .where(AccountResult.account_id == account_id, Run.status == "finished").order_by(Run.id)
-    ).tuples()
+    )
     out = []
     for r, run in rows:
         v = ("pass" if r.verdict == "pass" else "veto") if r.checked else "none"
