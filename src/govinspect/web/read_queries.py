@@ -6,7 +6,7 @@ to what the principal may see (an operator: their own unit only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ from ..store.tables import (
     Unit,
 )
 from ..store.users import Principal
+from .evidence import mask_numbers
 from .security import WebError
 
 SITE_VERDICTS = {"pass": "合格", "veto": "单项否决", "fail": "不合格", "none": "未检查"}
@@ -275,9 +276,9 @@ def history_points(history: list[RunPoint], scored: bool = True) -> list[tuple[s
 
 
 def group_by_code(findings: list[Any]) -> list[tuple[str, list[Any]]]:
-    """Findings grouped by their code's label, groups in order of first appearance, vetoes first."""
+    """Findings grouped by their code's label, vetoes first; personal numbers in messages masked."""
     order = {"veto": 0, "deduct": 1, "notice": 2}
     groups: dict[str, list[Any]] = {}
     for f in sorted(findings, key=lambda f: (order.get(f.severity, 3), f.code, f.id)):
-        groups.setdefault(f.code_label, []).append(f)
+        groups.setdefault(f.code_label, []).append(replace(f, message=mask_numbers(f.message)))
     return list(groups.items())
