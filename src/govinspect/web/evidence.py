@@ -192,7 +192,7 @@ def evidence_page(request: Request, finding_id: int, p: Annotated[Principal, Dep
     acts = history(store, finding_id)
     ev = mask_all(f.evidence)
     blocks = sections(f.code, ev)
-    used = {k for b in blocks for k in b.used}
+    used = {k for b in blocks for k in b.used} | ({"kind"} if f.code == "security.hijack" and blocks else set())
     kind, _, raw = f.subject.partition(":")
     return page(request, "evidence.html", title=f"问题 #{f.id}", f=f, message=mask_numbers(f.message),
                 blocks=blocks, rest=rest_table(ev, used), acts=acts, action_labels=ACTION_LABELS,
