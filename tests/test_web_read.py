@@ -300,6 +300,8 @@ EVIDENCE = {
     "js": finding("security.hijack", "veto", "http://c.gov.cn/j", kind="js_redirect", technique="document_write",
                   snippet='<div style="display:none"><a href="http://www.hg-bet365x.com/">皇冠现金网</a></div>',
                   detail="document.write 写入到 http://www.hg-bet365x.com/"),
+    "tamper": finding("security.hijack", "veto", "http://c.gov.cn/t", kind="tamper", fields=["title"],
+                      words=["米乐·体育"], title="米乐·体育(中国)官方网站_甲市教育局"),
     "privacy": finding("privacy.leak", "veto", "http://c.gov.cn/p", kind="id_card", count=2,
                        sample=[FULL_ID, "340422********5197"], attachment=True,
                        note=f"联系人电话 {FULL_PHONE}"),
@@ -355,6 +357,8 @@ def test_evidence_page_per_kind(web):
     assert "http://www.pj-casino8.com/yulecheng/" in spider.text()
     box, _ = ev("js")
     assert "皇冠现金网</a>" in box.css_first("pre.markup").text()
+    box, _ = ev("tamper")
+    assert [m.text() for m in box.css("p.snippet mark")] == ["米乐·体育"] and "官方网站_甲市教育局" in box.text()
     box, html = ev("privacy")
     assert FULL_ID not in html and FULL_PHONE not in html
     masked = [x.text() for x in box.css("ul.masked code")]

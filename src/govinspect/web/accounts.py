@@ -15,13 +15,13 @@ from .read_queries import (
     ACCOUNT_VERDICTS,
     account_history,
     account_rows,
+    choice,
     group_by_code,
     history_points,
     units,
 )
 from .render import page
 from .security import WebError, account_in_scope, require
-from .sites import choice
 
 router = APIRouter()
 
@@ -50,7 +50,7 @@ def account_page(request: Request, account_id: int, p: Annotated[Principal, Depe
     store = request.app.state.web.store
     with store.session() as s:
         account = account_in_scope(s, p, account_id)
-        row = {r.id: r for r in account_rows(s, p, archived=True)}[account.id]
+        row = account_rows(s, p, archived=True, only=account.id)[0]
         history = account_history(s, account.id)
         name = account.name
     findings = [f for f in list_findings(store, account=name, status="all") if f.subject == f"account:{account_id}"]

@@ -30,12 +30,12 @@ from .read_queries import (
     account_history,
     account_rows,
     check_period,
+    choice,
     site_history,
     site_rows,
     units,
 )
 from .security import WebError, account_in_scope, require, site_in_scope, visible_subjects
-from .sites import choice
 
 router = APIRouter(prefix="/api/v1", tags=["查询"])
 
@@ -214,7 +214,7 @@ def api_site(request: Request, site_id: int, p: Annotated[Principal, Depends(req
     """One site: identity, latest verdict and every run's result."""
     with request.app.state.web.store.session() as s:
         site = site_in_scope(s, p, site_id)
-        row = {r.id: r for r in site_rows(s, p, archived=True)}[site.id]
+        row = site_rows(s, p, archived=True, only=site.id)[0]
         history = site_history(s, site.id)
     return SiteDetail(**_site(row), history=[_run(h) for h in history])
 
@@ -241,7 +241,7 @@ def api_account(request: Request, account_id: int, p: Annotated[Principal, Depen
     """One account: identity, closure, latest verdict and every run's result."""
     with request.app.state.web.store.session() as s:
         account = account_in_scope(s, p, account_id)
-        row = {r.id: r for r in account_rows(s, p, archived=True)}[account.id]
+        row = account_rows(s, p, archived=True, only=account.id)[0]
         history = account_history(s, account.id)
     return AccountDetail(**_account(row), history=[_run(h) for h in history])
 

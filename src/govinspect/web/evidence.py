@@ -124,6 +124,9 @@ def sections(code: str, ev: dict[str, Any]) -> list[Section]:
             facts["建议改为"] = str(ev["suggestion"])
         out.append(Section("snippet", title, {"parts": highlight(text, words), "facts": facts},
                            ("context", "snippet", "word", "words", "suggestion")))
+    if code == "security.hijack" and kind == "tamper" and ev.get("title"):
+        out.append(Section("snippet", "被篡改的标题", {"parts": highlight(str(ev["title"]), _words(ev)),
+                                                 "facts": {"违规词": "、".join(_words(ev))}}, ("title", "words")))
     if code == "security.hijack" and kind == "hidden_link":
         out.append(Section("markup", "隐藏链接的代码", {"markup": _hidden_markup(ev), "detail": ev.get("detail")},
                            ("markup", "html", "snippet", "sample", "detail", "target", "text")))

@@ -103,6 +103,15 @@ def check_period(s: Session, period: str | None) -> str | None:
     return period
 
 
+def choice(value: str | None, allowed: dict[str, str], what: str) -> str | None:
+    """An optional filter value checked against its choices (a 422 line naming them otherwise)."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise WebError(422, f"{what}取值错误: {value}，可选: {'、'.join(f'{k}({v})' for k, v in allowed.items())}")
+    return value
+
+
 def units(s: Session, p: Principal) -> list[str]:
     """Names of the units the principal may filter by."""
     q = select(Unit.name).order_by(Unit.name)
@@ -141,11 +150,13 @@ def latest_site_results(s: Session, site_ids: list[int] | None = None) -> dict[i
 
 def site_rows(
     s: Session, p: Principal, *, level: str | None = None, verdict: str | None = None, unit: str | None = None,
-    archived: bool = False,
+    archived: bool = False, only: int | None = None,
 ) -> list[SiteRow]:
     """Sites the principal may see, filtered, failing first (veto, fail, unchecked, pass), then by name."""
     names: dict[int | None, str] = {i: n for i, n in s.execute(select(Unit.id, Unit.name))}
     q = select(Site).order_by(Site.id)
+    if only is not None:
+        q = q.where(Site.id == only)
     if not p.sees_all:
         q = q.where(Site.unit_id == p.unit_id)
     if level:
@@ -184,11 +195,13 @@ def _closed(a: Account) -> tuple[bool, str | None]:
 
 def account_rows(
     s: Session, p: Principal, *, platform: str | None = None, verdict: str | None = None, unit: str | None = None,
-    archived: bool = False,
+    archived: bool = False, only: int | None = None,
 ) -> list[AccountRow]:
     """Accounts the principal may see, filtered, failing first, then by name."""
     names: dict[int | None, str] = {i: n for i, n in s.execute(select(Unit.id, Unit.name))}
     q = select(Account).order_by(Account.id)
+    if only is not None:
+        q = q.where(Account.id == only)
     if not p.sees_all:
         q = q.where(Account.unit_id == p.unit_id)
     if platform:

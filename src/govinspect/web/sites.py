@@ -13,6 +13,7 @@ from ..store.summary import LEVEL_LABELS
 from ..store.users import Principal
 from .read_queries import (
     SITE_VERDICTS,
+    choice,
     group_by_code,
     history_points,
     site_history,
@@ -23,15 +24,6 @@ from .render import page
 from .security import WebError, require, site_in_scope
 
 router = APIRouter()
-
-
-def choice(value: str | None, allowed: dict[str, str], what: str) -> str | None:
-    """An optional filter value checked against its choices (a 422 line naming them otherwise)."""
-    if not value:
-        return None
-    if value not in allowed:
-        raise WebError(422, f"{what}取值错误: {value}，可选: {'、'.join(f'{k}({v})' for k, v in allowed.items())}")
-    return value
 
 
 @router.get("/sites", include_in_schema=False)
@@ -58,8 +50,7 @@ def site_page(request: Request, site_id: int, p: Annotated[Principal, Depends(re
     store = request.app.state.web.store
     with store.session() as s:
         site = site_in_scope(s, p, site_id)
-        rows = {r.id: r for r in site_rows(s, p, archived=True)}
-        row = rows[site.id]
+        row = site_rows(s, p, archived=True, only=site.id)[0]
         history = site_history(s, site.id)
         url = site.url
     findings = list_findings(store, site=url, status="all")
