@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from .build import pct
+from .charts import count_bars, rate_bars
 from .view import Circular, DetailRow
 
 CSS = """
@@ -120,49 +121,11 @@ def _detail_table(rows: list[DetailRow], ident: str) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-def _trend_chart(c: Circular, width: int = 480, height: int = 240) -> str:
+def _trend_chart(c: Circular) -> str:
     """Bars of 网站合格率 and 政务新媒体合格率 per period."""
-    left, top, bottom = 40, 20, 40
-    plot_h = height - top - bottom
-    n = max(len(c.trend), 1)
-    slot = (width - left - 10) / n
-    bar = max(min(slot / 3, 40), 2)
-    out = [f'<svg id="chart-trend" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img"><title>合格率趋势</title>']
-    for tick in (0, 50, 100):
-        y = top + plot_h * (1 - tick / 100)
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ccc"/>'
-                   f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{tick}%</text>')
-    for i, t in enumerate(c.trend):
-        x0 = left + i * slot + (slot - 2 * bar) / 2
-        for j, (rate, color, name) in enumerate(((t.site_pass_rate, "#c0392b", "网站合格率"),
-                                                 (t.account_pass_rate, "#2e86c1", "政务新媒体合格率"))):
-            h = plot_h * (rate or 0.0)
-            x = x0 + j * bar
-            out.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                       f'fill="{color}"><title>{_e(t.period)} {name} {pct(rate)}</title></rect>')
-        out.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{height - bottom + 15}" font-size="10" '
-                   f'text-anchor="middle">{_e(t.period)}</text>')
-    out.append(f'<rect x="{left}" y="{height - 16}" width="10" height="10" fill="#c0392b"/>'
-               f'<text x="{left + 14}" y="{height - 7}" font-size="10">网站合格率</text>'
-               f'<rect x="{left + 90}" y="{height - 16}" width="10" height="10" fill="#2e86c1"/>'
-               f'<text x="{left + 104}" y="{height - 7}" font-size="10">政务新媒体合格率</text></svg>')
-    return f"<figure>{''.join(out)}<figcaption>各期合格率</figcaption></figure>"
+    return rate_bars([(t.period, t.site_pass_rate, t.account_pass_rate) for t in c.trend])
 
 
-def _problems_chart(c: Circular, width: int = 520) -> str:
+def _problems_chart(c: Circular) -> str:
     """Horizontal bars: problems by kind."""
-    groups = c.problem_groups[:15]
-    row, left = 22, 190
-    height = max(len(groups), 1) * row + 20
-    most = max((g.count for g in groups), default=1) or 1
-    out = [f'<svg id="chart-problems" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img"><title>问题类型分布</title>']
-    for i, g in enumerate(groups):
-        y = 10 + i * row
-        w = (width - left - 50) * g.count / most
-        out.append(f'<text x="{left - 6}" y="{y + 14}" font-size="11" text-anchor="end">{_e(g.label)}</text>'
-                   f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="#d35400"/>'
-                   f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="11">{g.count}</text>')
-    out.append("</svg>")
-    return f"<figure>{''.join(out)}<figcaption>问题类型分布</figcaption></figure>"
+    return count_bars([(g.label, g.count) for g in c.problem_groups])

@@ -149,20 +149,22 @@ class PeriodSummary:
         return d
 
 
-def summarize(store: Store, period: str) -> PeriodSummary:
-    """The summary of ``period`` (an error naming the known periods when it has no finished run)."""
+def summarize(store: Store, period: str, unit_id: int | None = None) -> PeriodSummary:
+    """The summary of ``period`` (an error naming the known periods when it has no finished run);
+    with ``unit_id``, over that unit's sites and accounts only (an operator's dashboard)."""
     with store.session() as s:
         period = require_period(s, period)
-        return _summarize(s, period)
+        return _summarize(s, period, unit_id)
 
 
-def _summarize(s: Session, period: str) -> PeriodSummary:
+def _summarize(s: Session, period: str, unit_id: int | None = None) -> PeriodSummary:
     first, last = bounds(period)
     runs = period_runs(s, period)
     units: dict[int | None, str] = {i: n for i, n in s.execute(select(Unit.id, Unit.name))}
     names = Names(s)
 
-    sites = [x for x in s.scalars(select(Site).order_by(Site.id)) if not _archived(x.archived_at, last)]
+    sites = [x for x in s.scalars(select(Site).order_by(Site.id)) if not _archived(x.archived_at, last)
+             and (unit_id is None or x.unit_id == unit_id)]
     site_results = {r.site_id: r for r in s.scalars(select(SiteResult).where(SiteResult.run_id.in_(runs.run_ids)))
                     if runs.site_runs.get(r.site_id) == r.run_id}
     by_level: dict[str, Figures] = {lvl: Figures() for lvl in LEVEL_LABELS}
@@ -188,12 +190,18 @@ def _summarize(s: Session, period: str) -> PeriodSummary:
             failed_sites.append(entry)
 
     seen = seen_in(s, runs)
+    mine: set[str] = set()  # the unit's subjects when the summary is of one unit
+    if unit_id is not None:
+        mine = {f"site:{i}" for i in s.scalars(select(Site.id).where(Site.unit_id == unit_id))} | \
+            {f"account:{i}" for i in s.scalars(select(Account.id).where(Account.unit_id == unit_id))}
+        seen = {i for i, subject in s.execute(select(TrackedFinding.id, TrackedFinding.subject)
+                                              .where(TrackedFinding.id.in_(seen))) if subject in mine} if seen else seen
     rows = {r.id: r for r in s.scalars(select(TrackedFinding).where(TrackedFinding.id.in_(seen)))} if seen else {}
     counted = {i: r for i, r in rows.items() if r.severity != "notice"}
     problems_rows = {i: r for i, r in counted.items() if r.review != "dismissed"}
 
     accounts, by_platform, failed_accounts = _accounts(s, runs.account_runs, runs.run_ids, first, last, units,
-                                                       problems_rows)
+                                                       problems_rows, unit_id)
 
     kinds: dict[str, ProblemKind] = {}
     for r in sorted(problems_rows.values(), key=lambda r: (names.name(r.subject), r.id)):
@@ -205,7 +213,8 @@ def _summarize(s: Session, period: str) -> PeriodSummary:
 
     carried = carried_over(s, period, seen)
     resolved_rows = [r for r in s.scalars(select(TrackedFinding).where(TrackedFinding.resolved_at.is_not(None)))
-                     if r.review != "dismissed" and r.severity != "notice" and (
+                     if r.review != "dismissed" and r.severity != "notice"
+                     and (unit_id is None or r.subject in mine) and (
                          r.resolved_run_id in runs.run_ids
                          or (r.origin == "manual" and r.resolved_at is not None and first <= r.resolved_at <= last))]
 
@@ -231,7 +240,7 @@ def _summarize(s: Session, period: str) -> PeriodSummary:
 
 def _accounts(
     s: Session, account_runs: dict[int, int], run_ids: list[int], first: date, last: date,
-    units: dict[int | None, str], problems: dict[int, TrackedFinding],
+    units: dict[int | None, str], problems: dict[int, TrackedFinding], unit_id: int | None = None,
 ) -> tuple[list[ClosedAccount], dict[str, Figures], list[VerdictEntry]]:
     """Closed accounts, figures per platform and the failing accounts of the period."""
     results = {r.account_id: r for r in s.scalars(select(AccountResult).where(AccountResult.run_id.in_(run_ids)))
@@ -243,6 +252,8 @@ def _accounts(
     by_platform: dict[str, Figures] = {}
     failed: list[VerdictEntry] = []
     for acc in s.scalars(select(Account).order_by(Account.id)):
+        if unit_id is not None and acc.unit_id != unit_id:
+            continue
         if acc.closed_on is not None and first <= acc.closed_on <= last:
             closed.append(ClosedAccount(acc.name, acc.platform, units.get(acc.unit_id), acc.closed_on,
                                         acc.closed_kind or "关停"))
