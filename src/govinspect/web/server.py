@@ -26,7 +26,7 @@ def is_loopback(host: str) -> bool:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready socket on ``host:port``, or a one-line usage error (port taken, bad address)."""
+    """A listening socket on ``host:port``, or a one-line usage error (port taken, bad address)."""
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError):
@@ -40,7 +40,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         reason = "端口已被占用" if exc.errno in (98, 48, 10048) else (exc.strerror or str(exc))
         raise UsageError(f"无法在 {host}:{port} 上监听：{reason}") from None
-    sock.set_inheritable(True)
+    sock.listen(128)  # connections wait in the backlog until the application is up
     return sock
 
 
