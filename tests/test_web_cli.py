@@ -10,6 +10,7 @@ import select
 import socket
 import sys
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -158,6 +159,9 @@ def test_serve_without_a_registry_shows_the_demo_and_serves_its_world(tmp_path_f
     demo = demo_copy(tmp_path_factory, home / "demo")  # as an earlier start left it: reused, not rebuilt
     stamp = (demo / "summary.json").stat().st_mtime_ns
     registry = yaml.safe_load((demo / "registry.yaml").read_text(encoding="utf-8"))
+    recorded = json.loads((demo / "ports.json").read_text(encoding="utf-8"))  # written by run_demo
+    assert "refused" in recorded and "rsshub" in recorded
+    assert {urlsplit(s["url"]).port for s in registry["sites"]} <= set(recorded.values())
     port = free_port()
     with serve_process("--port", str(port), env={"GOVINSPECT_HOME": str(home)}) as served:
         served.wait_for("网页控制台", 90)

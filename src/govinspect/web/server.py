@@ -47,7 +47,10 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(app: FastAPI, where: socket.socket | tuple[str, int] = ("127.0.0.1", 8000)) -> None:
     """Serve ``app`` on a bound socket (or ``(host, port)``) in the foreground until interrupted."""
     sock = bind(*where) if isinstance(where, tuple) else where
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
+    # X-Forwarded-For/-Proto are trusted from 127.0.0.1 only (uvicorn's default): a reverse proxy on
+    # this machine gives the client's address (login rate limit) and https (Secure cookies).
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=True,
+                            forwarded_allow_ips="127.0.0.1")
     uvicorn.Server(config).run(sockets=[sock])
 
 
