@@ -140,6 +140,9 @@ app.command("monitor")(monitor_command)
 from .cli_inspect import register as _register_inspect  # noqa: E402
 
 _register_inspect(app)
+from .cli_web import register as _register_web  # noqa: E402
+
+_register_web(app)
 
 
 @app.command()

@@ -102,6 +102,8 @@ def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> Demo
     result = outcomes[-1].result
     (out / "scan.json").write_text(to_json(result) + "\n", encoding="utf-8")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # The addresses the world was served at, so that `govinspect serve` can serve it again (demo/serve.py).
+    (out / "ports.json").write_text(json.dumps(ports or {}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     return DemoOutcome(result, summary, out.resolve(), database.resolve(), periods, outcomes,
