@@ -80,7 +80,7 @@ class Launcher:
                         started.set()
                         return
                     log.exception("run %s failed", job.run_id)
-                    job.error = _one_line(exc)
+                    job.error = f"检查过程出错，已停止(已保存的结果保留): {type(exc).__name__}: {_one_line(exc)}"[:500]
                     mark_failed(store, job.run_id, job.error)
 
             job.thread = threading.Thread(target=work, name="web-run", daemon=True)
