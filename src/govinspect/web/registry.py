@@ -63,18 +63,20 @@ def import_lines(report: ImportReport, name: str) -> list[str]:
     ]
 
 
-def guard_sites(sites: list[SiteEntry], block_private: bool) -> None:
+def guard_sites(sites: list[SiteEntry], block_private: bool, file: str) -> None:
     """Refuse the whole import when a site URL (or search URL) points inside the network."""
     if not block_private:
         return
     for site in sites:
+        row = (site.source or "").rpartition(":")[2]
+        where = f"{file} 第{row}行" if row.isdigit() else f"{file} 网站“{site.name}”"
         for name, value in (("url", site.url), ("search_url", site.search_url)):
             if not value:
                 continue
             try:
                 check_site_url(value, block_private=True)
             except WebError as exc:
-                raise WebError(400, f"{site.source or site.name} 字段 {name}: {exc.message}；未做任何更改") from None
+                raise WebError(400, f"{where} 字段 {name}: {exc.message}；未做任何更改") from None
 
 
 def import_upload(store: Store, data: bytes, filename: str, *, dry_run: bool, block_private: bool) -> Imported:
@@ -90,7 +92,7 @@ def import_upload(store: Store, data: bytes, filename: str, *, dry_run: bool, bl
         path.write_bytes(data)
         try:
             registry = load_registry(path)
-            guard_sites(registry.sites, block_private)
+            guard_sites(registry.sites, block_private, name)
             report = import_registry(store, registry, source=name, dry_run=dry_run)
         except UsageError as exc:
             line = str(exc).replace(str(Path(tmp)) + "/", "").replace(tmp, "").splitlines()[0]
