@@ -115,3 +115,29 @@ def test_add_one_site(web):
     r = admin.form("/registry/sites", {"name": "x", "url": "www.y.gov.cn"})
     assert r.status_code == 400 and "http://" in r.text
     assert _state(web.store) == before
+
+
+def test_xlsx_and_yaml_uploads(web):
+    admin = web.client("admin")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "网站"
+    ws.append(["网站名称", "网址", "主办单位", "级别"])
+    for row in registered(web.store).sites:  # the same four sites, one renamed, plus one new
+        ws.append([row.name + ("(新)" if row.name == "甲市教育局" else ""), row.url, row.unit, row.level])
+    ws.append(["甲市统计局", "http://tjj.jia.gov.cn/", "甲市", "部门"])
+    buf = io.BytesIO()
+    book.save(buf)
+    r = _upload(admin, "名单.xlsx", buf.getvalue())
+    assert r.status_code == 200, r.text[:300]
+    assert "网站：新增 1，更新 1，未变 3，归档 0，恢复 0" in r.text
+    names = [s.name for s in registered(web.store).sites]
+    assert "甲市教育局(新)" in names and "甲市统计局" in names
+    text = "sites:\n  - name: 乙县人民政府\n    url: http://b.gov.cn/\n    unit: 乙县\n    level: 区县\n"
+    r = _upload(admin, "乙县.yaml", text.encode())
+    assert r.status_code == 200 and "归档 4" in r.text
+    assert [s.name for s in registered(web.store).sites] == ["乙县人民政府"]
+    bad = "sites:\n  - name: 乙县人民政府\n    url: b.gov.cn\n"
+    r = _upload(admin, "坏.yaml", bad.encode())
+    assert r.status_code == 400 and "坏.yaml" in r.text and "url" in r.text
+    assert [s.name for s in registered(web.store).sites] == ["乙县人民政府"]

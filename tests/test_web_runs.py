@@ -148,3 +148,15 @@ def test_roles_and_csrf(act):
     assert _runs(act.store) == before
     assert sup.get("/runs/99999").status_code == 404
     assert sup.get("/api/v1/runs/99999").json() == {"error": "没有编号为 99999 的检查批次"}
+
+
+def test_openapi_documents_the_action_routes(act):
+    doc = act.client().get("/api/v1/openapi.json").json()
+    paths = doc["paths"]
+    for path, method, ok in (("/api/v1/runs", "post", "202"), ("/api/v1/runs", "get", "200"),
+                             ("/api/v1/runs/{run_id}", "get", "200"), ("/api/v1/reports", "post", "201"),
+                             ("/api/v1/reports", "get", "200"), ("/api/v1/reports/{report_id}/download", "get", "200"),
+                             ("/api/v1/registry/export", "get", "200")):
+        responses = paths[path][method]["responses"]
+        assert ok in responses and {"401", "403", "422"} <= set(responses), (path, method)
+    assert "409" in paths["/api/v1/runs"]["post"]["responses"]

@@ -124,8 +124,9 @@ def mark_failed(store: Store, run_id: int, error: str) -> None:
 def launcher(extra: dict[str, Any]) -> Launcher:
     """The launcher kept in ``WebContext.extra["jobs"]``."""
     found = extra.get("jobs")
-    if not isinstance(found, Launcher):
-        found = extra["jobs"] = Launcher()
+    if found is None:
+        found = extra.setdefault("jobs", Launcher())  # atomic: two first requests share one launcher
+    assert isinstance(found, Launcher)
     return found
 
 
