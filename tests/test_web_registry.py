@@ -79,8 +79,9 @@ def test_export_in_three_formats(web):
     api = web.client().get("/api/v1/registry/export", params={"format": "csv"},
                            headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 200 and "甲市人民政府" in api.content.decode("utf-8-sig")
-    assert web.client().get("/api/v1/registry/export", params={"format": "doc"},
-                            headers={"Authorization": f"Bearer {token}"}).json()["error"].startswith("不支持的导出格式")
+    bad = web.client().get("/api/v1/registry/export", params={"format": "doc"},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert bad.status_code == 422 and bad.json()["error"].startswith("参数 format 无效")
 
 
 def test_roles(web):

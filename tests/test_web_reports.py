@@ -107,6 +107,8 @@ def test_reports_api_and_roles(act):
     bad = c.post("/api/v1/reports", json={"period": "2018-01", "formats": ["docx"]})
     assert bad.status_code == 404 and "没有已完成的检查" in bad.json()["error"]
     assert c.post("/api/v1/reports", json={"formats": ["docx"]}).status_code == 422
+    assert c.post("/api/v1/reports", json={"period": "2019-10", "formats": []}).status_code == 422
+    assert c.post("/api/v1/reports", json={"period": "2019-10", "formats": ["pdf"]}).status_code == 422
 
     op = act.client("op_yi")
     assert op.get("/reports").status_code == 403

@@ -144,7 +144,7 @@ def test_roles_and_csrf(act):
     assert r.status_code == 403 and "CSRF" in r.text
     assert sup.form("/runs", {"site_id": "abc"}).status_code == 422
     assert sup.form("/runs", {"site_id": "99999"}).status_code == 404
-    assert sup.form("/runs", {"site_id": str(act.cycle.sites["S5"])}).status_code == 400  # archived
+    assert sup.form("/runs", {"site_id": str(act.cycle.sites["S5"])}).status_code == 409  # archived
     assert _runs(act.store) == before
     assert sup.get("/runs/99999").status_code == 404
     assert sup.get("/api/v1/runs/99999").json() == {"error": "没有编号为 99999 的检查批次"}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..store.users import Principal
 from .jobs import RunView, get_run, launcher, list_runs, run_view
-from .registry import export_file
-from .reports import ReportFile, download, list_reports, make_report
+from .registry import EXPORT_TYPES, export_file
+from .reports import MEDIA_TYPES, ReportFile, download, list_reports, make_report
 from .runs import start_inspection
 from .security import require
 
@@ -31,7 +31,8 @@ Actor = Annotated[Principal, Depends(require("admin", "supervisor"))]
 
 
 class RunStart(BaseModel):
-    site_id: int | None = Field(None, description="只检查这一个网站；省略则检查全部已登记网站和账号")
+    model_config = ConfigDict(extra="forbid")
+    site_id: int | None = Field(None, strict=True, description="只检查这一个网站；省略则检查全部已登记网站和账号")
 
 
 class RunStarted(BaseModel):
@@ -67,17 +68,32 @@ class RunOut(BaseModel):
 def _run_out(v: RunView) -> RunOut:
     return RunOut(
         id=v.id, period=v.period, as_of=v.as_of, kind=v.kind, status=v.status, status_label=v.status_label,
-        started_at=v.started_at, finished_at=v.finished_at, scope=v.scope, sites_stored=v.sites_stored,
+        started_at=_aware(v.started_at), finished_at=_aware(v.finished_at), scope=v.scope, sites_stored=v.sites_stored,
         accounts_stored=v.accounts_stored, sites_total=v.sites_total, accounts_total=v.accounts_total,
         progress=v.fraction, error=v.error,
         pages=[PageCount(site=k, pages=a, queued=b, done=c) for k, (a, b, c) in sorted(v.pages.items())],
     )
 
 
+Format = Literal["docx", "xlsx", "html"]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Stored times are local and naive; the API gives them with their offset (RFC 3339)."""
+    return value.astimezone() if value is not None and value.tzinfo is None else value
+
+
+def _all_formats() -> list[Format]:
+    return ["docx", "xlsx", "html"]
+
+
 class ReportRequest(BaseModel):
-    period: str = Field(description="期次 YYYY-MM(须有已完成的检查)", examples=["2019-10"])
-    formats: list[str] = Field(default_factory=lambda: ["docx", "xlsx", "html"], description="docx、xlsx、html")
-    deadline: date | None = Field(None, description="整改期限")
+    model_config = ConfigDict(extra="forbid")
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", description="期次 YYYY-MM(须有已完成的检查)", examples=["2019-10"])
+    formats: list[Format] = Field(default_factory=_all_formats, min_length=1,
+                                  description="docx、xlsx、html")
+    deadline: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
+                                 description="整改期限 YYYY-MM-DD")
     issuer: str | None = Field(None, max_length=100, description="发文单位")
 
 
@@ -93,15 +109,16 @@ class ReportOut(BaseModel):
 
 def _report_out(r: ReportFile) -> ReportOut:
     return ReportOut(id=r.id, period=r.period, format=r.format, name=r.name, run_id=r.run_id,
-                     created_at=r.created_at, download=f"/api/v1/reports/{r.id}/download")
+                     created_at=_aware(r.created_at), download=f"/api/v1/reports/{r.id}/download")
 
 
-FILE = {"description": "文件内容", "content": {"application/octet-stream": {}}}
+REPORT_FILE = {"description": "通报文件", "content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}
+REGISTRY_FILE = {"description": "登记表文件", "content": {m.split(";")[0]: {} for _, m in EXPORT_TYPES.values()}}
 
 
 @router.post("/runs", status_code=202, response_model=RunStarted, tags=["检查任务"],
-             responses={409: {"model": ErrorOut, "description": "已有检查批次正在进行"},
-                        400: {"model": ErrorOut, "description": "没有可检查的对象"}})
+             responses={409: {"model": ErrorOut, "description": "已有检查批次正在进行，或没有可检查的对象"},
+                        400: {"model": ErrorOut, "description": "请求无效"}})
 def api_run_start(request: Request, p: Actor, body: RunStart | None = None) -> RunStarted:
     """启动一次检查(后台进行)：全部已登记网站和账号，或一个网站。"""
     return RunStarted(id=start_inspection(request, body.site_id if body else None))
@@ -128,7 +145,7 @@ def api_report_make(request: Request, body: ReportRequest, p: Actor) -> list[Rep
     """生成一期通报，返回生成的文件。"""
     ctx = request.app.state.web
     made = make_report(ctx.store, ctx.settings.home, body.period, body.formats,
-                       body.deadline.isoformat() if body.deadline else None, body.issuer)
+                       body.deadline, body.issuer)
     return [_report_out(r) for r in made]
 
 
@@ -138,14 +155,14 @@ def api_reports(request: Request, p: Actor) -> list[ReportOut]:
     return [_report_out(r) for r in list_reports(request.app.state.web.store)]
 
 
-@router.get("/reports/{report_id}/download", tags=["通报"], response_class=Response, responses={200: FILE})
+@router.get("/reports/{report_id}/download", tags=["通报"], response_class=Response, responses={200: REPORT_FILE})
 def api_report_download(request: Request, report_id: int, p: Actor) -> Response:
     """下载一个通报文件。"""
     return download(request.app.state.web.store, report_id)
 
 
 @router.get("/registry/export", tags=["登记表"], response_class=Response,
-            responses={200: FILE, 400: {"model": ErrorOut, "description": "不支持的格式"}})
-def api_registry_export(request: Request, p: Actor, format: str = "yaml") -> Response:
+            responses={200: REGISTRY_FILE, 400: {"model": ErrorOut, "description": "不支持的格式"}})
+def api_registry_export(request: Request, p: Actor, format: Literal["yaml", "csv", "xlsx"] = "yaml") -> Response:
     """导出登记表：format = yaml、csv 或 xlsx。"""
     return export_file(request.app.state.web.store, format)

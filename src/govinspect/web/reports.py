@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ def _file(row: ReportRecord) -> ReportFile:
     return ReportFile(row.id, row.period, row.format, Path(row.path).name, row.run_id, row.created_at)
 
 
-def make_report(store: Store, home: Path | None, period: str, formats: list[str], deadline: str | None = None,
+def make_report(store: Store, home: Path | None, period: str, formats: Sequence[str], deadline: str | None = None,
                 issuer: str | None = None) -> list[ReportFile]:
     """Write the circular of ``period`` into ``<home>/reports/<time>/`` and return the recorded files."""
     chosen = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))

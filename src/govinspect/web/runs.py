@@ -30,10 +30,10 @@ def start_inspection(request: Request, site_id: int | None) -> int:
             if site is None:
                 raise WebError(404, f"没有编号为 {site_id} 的网站")
             if site.archived_at is not None:
-                raise WebError(400, f"网站“{site.name}”已归档，不能检查；请先在登记表中恢复")
+                raise WebError(409, f"网站“{site.name}”已归档，不能检查；请先在登记表中恢复")
             urls = [site.url]
     elif not targets.sites and not targets.accounts:
-        raise WebError(400, "没有已登记的网站或账号，请先在“登记表”中导入名单")
+        raise WebError(409, "没有已登记的网站或账号，请先在“登记表”中导入名单")
     return launcher(ctx.extra).start(ctx.store, ctx.settings, ctx.today(), urls)
 
 
