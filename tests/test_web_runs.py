@@ -160,3 +160,11 @@ def test_openapi_documents_the_action_routes(act):
         responses = paths[path][method]["responses"]
         assert ok in responses and {"401", "403", "422"} <= set(responses), (path, method)
     assert "409" in paths["/api/v1/runs"]["post"]["responses"]
+
+
+def test_a_run_that_cannot_begin_is_one_line_and_starts_nothing(act, tmp_path):
+    act.ctx.settings = act.ctx.settings.model_copy(update={"rules_file": tmp_path / "missing.yaml"})
+    before = _runs(act.store)
+    r = act.client("sup").form("/runs", {"site_id": ""})
+    assert r.status_code == 400 and "规则文件" in r.text and "不存在" in r.text
+    assert _runs(act.store) == before

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from ..errors import GovinspectError
 from ..settings import Settings
 from ..store import Store
-from ..store.runs import is_stale, run_counts
+from ..store.runs import RunBusy, is_stale, run_counts
 from ..store.tables import Account, Run, Site
 from .security import WebError
 
@@ -89,8 +89,10 @@ class Launcher:
                 raise WebError(503, "检查任务未能在规定时间内启动(数据库忙)，请稍后重试")
             if refused:
                 exc = refused[0]
-                if isinstance(exc, GovinspectError):
+                if isinstance(exc, RunBusy):
                     raise WebError(409, _one_line(exc))
+                if isinstance(exc, GovinspectError):  # e.g. a rule-set file that cannot be read
+                    raise WebError(400, _one_line(exc))
                 raise WebError(500, f"检查任务启动失败: {_one_line(exc)}")
             assert job.run_id is not None
             self.jobs[job.run_id] = job

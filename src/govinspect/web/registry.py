@@ -8,6 +8,7 @@ the dashboard pass the SSRF guard (``ssrf.py``) when ``block_private`` is on.
 from __future__ import annotations
 
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Annotated
@@ -38,6 +39,11 @@ EXPORT_TYPES = {
     "csv": ("csv", "text/csv; charset=utf-8"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+
+
+# Adding a site re-imports the registered sites plus the new one: two adds at once in this process
+# must not each archive the other's new site.
+_ADD_LOCK = threading.Lock()
 
 
 @dataclass
@@ -133,16 +139,17 @@ def add_site(store: Store, name: str, url: str, unit: str, level: str, *, block_
         raise WebError(400, str(exc)) from None
     if len(url) > 1000:
         raise WebError(400, "网址过长(最多 1000 个字符)")
-    current = registered(store)
-    key = url_key(url)
-    for site in current.sites:
-        if url_key(site.url) == key:
-            raise WebError(409, f"该网址已登记为网站“{site.name}”，无需重复添加")
     entry = SiteEntry(name=name, url=url, unit=unit or None, level=level, source="网页添加")
-    try:
-        import_registry(store, Registry([*current.sites, entry], []), source="网页添加")
-    except UsageError as exc:
-        raise WebError(400, str(exc).splitlines()[0]) from None
+    with _ADD_LOCK:
+        current = registered(store)
+        key = url_key(url)
+        for site in current.sites:
+            if url_key(site.url) == key:
+                raise WebError(409, f"该网址已登记为网站“{site.name}”，无需重复添加")
+        try:
+            import_registry(store, Registry([*current.sites, entry], []), source="网页添加")
+        except UsageError as exc:
+            raise WebError(400, str(exc).splitlines()[0]) from None
     return entry
 
 
