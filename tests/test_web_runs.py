@@ -53,7 +53,7 @@ def test_one_site_runs_in_background_survives_reload_and_blocks_a_second_run(act
         assert _runs(act.store) == before + 1
 
         again = sup.form("/runs", {"site_id": ""})  # while the first one runs
-        assert again.status_code == 409 and "正在进行" in again.text
+        assert again.status_code == 409 and f"数据库中已有正在进行的检查批次 #{run_id}" in again.text
         api = sup.post("/api/v1/runs", json={}, headers={"X-CSRF-Token": sup.csrf})
         assert api.status_code == 409 and "正在进行" in api.json()["error"]
         assert _runs(act.store) == before + 1  # nothing started

@@ -56,10 +56,7 @@ class Launcher:
 
     def start(self, store: Store, settings: Settings, as_of: date, sites: Sequence[str] = ()) -> int:
         """Start a run and return its id once it holds the run lock; ``WebError(409)`` when one is live."""
-        with self._lock:
-            for job in self.jobs.values():
-                if job.alive:
-                    raise WebError(409, f"检查批次 #{job.run_id} 正在进行，请等待其结束后再启动新的检查")
+        with self._lock:  # the store's run lock decides (RunBusy -> 409), for this process and any other
             job = Job()
             started = threading.Event()
             refused: list[BaseException] = []
