@@ -42,10 +42,6 @@ class Job:
     def progress(self, p: Any) -> None:  # crawl.engine.Progress (the web never imports the crawl)
         self.pages[p.site] = (p.pages, p.queued, p.done)
 
-    @property
-    def alive(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
-
 
 class Launcher:
     """Starts inspections in background threads, one at a time per database (the store's run lock)."""
