@@ -68,8 +68,12 @@ class RunOutcome:
 def inspect_registered(
     store: Store, settings: Settings, as_of: date, *, sites: Sequence[str] = (), resume: bool = False,
     progress: ProgressFn | None = None, on_interrupt: Callable[[Run], None] | None = None,
+    on_start: Callable[[Run], None] | None = None,
 ) -> RunOutcome:
-    """Inspect the registered sites (``sites``: only these URLs) and accounts into a new run, or resume one."""
+    """Inspect the registered sites (``sites``: only these URLs) and accounts into a new run, or resume one.
+
+    ``on_start`` is called with the run row once it holds the run lock (the web's launcher waits for it).
+    """
     rules = load_rules(settings.rules_file)
     targets = registered_targets(store)
     urls = list(sites)
@@ -80,6 +84,8 @@ def inspect_registered(
     else:
         run = start_run(store, as_of, {"sites": urls}, rules=rules.name, home=home_dir(settings.home))
         done_sites, done_accounts = set(), set()
+    if on_start is not None:
+        on_start(run)
     chosen = [s for s in targets.sites if (not urls or s.url in urls) and targets.site_ids[s.url] not in done_sites]
     accounts = [] if urls else [a for a in targets.accounts
                                  if targets.account_ids[(a.platform, a.name)] not in done_accounts]
