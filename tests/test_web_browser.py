@@ -7,8 +7,6 @@ forced change), a supervisor who runs one site, reads a failing site and its evi
 downloads the circular, and an operator who sees only their unit and marks a finding fixed.
 
 Screenshots go to tmp_path; with GOVINSPECT_SCREENSHOTS=1 they replace docs/img/web-*.png.
-Routes that are not built yet are skipped with the reason (a 404 before signing in), so that
-the skips can go once every page is on main.
 """
 
 from __future__ import annotations
@@ -77,10 +75,6 @@ class Dashboard:
         with self.store.session() as s:
             return set(s.scalars(select(Site.id).join(Unit, Unit.id == Site.unit_id).where(Unit.name == unit)))
 
-    def need(self, path: str) -> None:
-        """Skip when the route is not built yet: signed out, a built page redirects to /login."""
-        if httpx.get(self.base + path, timeout=10).status_code == 404:
-            pytest.skip(f"{path} is not on this branch yet (404): lands with the other web helpers' work")
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +184,6 @@ def test_first_admin_signs_in_with_the_one_time_password_and_must_change_it(page
 def test_supervisor_runs_one_site_and_watches_it_finish(page, dashboard, tmp_path):
     from playwright.sync_api import expect
 
-    dashboard.need("/runs")
     log_in(page, "sup")
     site_id = dashboard.site_id(RUN_SITE)
     page.goto("/runs")
@@ -213,8 +206,6 @@ def test_supervisor_reads_a_failing_site_and_its_evidence(page, dashboard, tmp_p
     from playwright.sync_api import expect
 
     site_id = dashboard.site_id(FAILING_SITE)
-    dashboard.need("/sites")
-    dashboard.need(f"/sites/{site_id}")
     log_in(page, "sup")
     page.goto("/sites")
     page.click(f'a.site-link[href="/sites/{site_id}"]')
@@ -237,7 +228,6 @@ def test_supervisor_reads_a_failing_site_and_its_evidence(page, dashboard, tmp_p
 def test_supervisor_generates_and_downloads_the_circular(page, dashboard, tmp_path):
     from playwright.sync_api import expect
 
-    dashboard.need("/reports")
     log_in(page, "sup")
     page.goto("/reports")
     period = period_of(DEMO_AS_OF)
@@ -266,15 +256,12 @@ def test_operator_sees_only_their_unit_and_marks_a_finding_fixed(page, dashboard
     other = dashboard.site_id(FAILING_SITE)
     assert other not in own
     log_in(page, "op")
-    if httpx.get(dashboard.base + "/sites", timeout=10).status_code != 404:
-        page.goto("/sites")
-        hrefs = [a.get_attribute("href") for a in page.locator("a.site-link").all()]
-        assert hrefs and {int(h.rsplit("/", 1)[1]) for h in hrefs if h} == own
-    if httpx.get(dashboard.base + f"/sites/{other}", timeout=10).status_code != 404:
-        response = page.goto(f"/sites/{other}")
-        assert response is not None and response.status == 403
-        expect(page.locator("body")).not_to_contain_text(FAILING_SITE + "网站")
-    dashboard.need("/review")
+    page.goto("/sites")
+    hrefs = [a.get_attribute("href") for a in page.locator("a.site-link").all()]
+    assert hrefs and {int(h.rsplit("/", 1)[1]) for h in hrefs if h} == own
+    response = page.goto(f"/sites/{other}")
+    assert response is not None and response.status == 403
+    expect(page.locator("body")).not_to_contain_text(FAILING_SITE + "网站")
     page.goto("/review")
     forms = page.locator("form.mark-fixed")
     expect(forms.first).to_be_visible()

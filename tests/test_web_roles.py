@@ -38,6 +38,7 @@ ACCESS: dict[str, str] = {
     "/runs": "staff", "/runs/{}": "staff", "/runs/{}/progress": "staff",
     "/reports": "staff", "/reports/{}/download": "staff",
     "/registry": "staff", "/registry/export": "staff", "POST /registry/import": "admin", "/registry/import": "admin",
+    "POST /registry/sites": "admin",
     "/users": "admin", "/users/{}/disable": "admin",
     # JSON API
     "/api/v1/sites": "any", "/api/v1/sites/{}": "any", "/api/v1/accounts": "any", "/api/v1/accounts/{}": "any",

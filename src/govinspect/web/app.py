@@ -9,7 +9,9 @@ through crawler internals.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -86,6 +88,9 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
+SHUTDOWN_WAIT = 30.0  # seconds the server waits at shutdown for runs it started
+log = logging.getLogger(__name__)
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -99,7 +104,18 @@ SECURITY_HEADERS = {
 
 def create_app(ctx: WebContext) -> FastAPI:
     """The application over ``ctx.store``."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Runs started from the dashboard write to the store: let them end before it closes.
+        from .jobs import launcher
+
+        alive = launcher(ctx.extra).join_all(SHUTDOWN_WAIT)
+        if alive:
+            log.warning("runs %s still going at shutdown; the store marks them interrupted when stale", alive)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="govinspect",
         description="政府网站与政务新媒体检查平台 API",
         version="1",
@@ -109,6 +125,7 @@ def create_app(ctx: WebContext) -> FastAPI:
         dependencies=[Depends(read_form_csrf)],
     )
     app.state.web = ctx
+    _api_only_schema(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _install_errors(app)
 
@@ -144,6 +161,19 @@ def create_app(ctx: WebContext) -> FastAPI:
                    users, api_read, api_actions, api_findings):
         app.include_router(module.router)
     return app
+
+
+def _api_only_schema(app: FastAPI) -> None:
+    """The OpenAPI document describes the JSON API only, not the HTML pages and their forms."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema["paths"] = {k: v for k, v in schema.get("paths", {}).items() if k.startswith("/api/")}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _install_errors(app: FastAPI) -> None:

@@ -23,7 +23,7 @@ from ..store.periods import carried_over
 from ..store.tables import TrackedFinding
 from ..store.users import Principal
 from .render import page
-from .security import WebError, require, subject_in_scope
+from .security import WebError, get_row, require, subject_in_scope
 
 router = APIRouter()
 
@@ -178,7 +178,7 @@ def rest_table(ev: dict[str, Any], used: set[str]) -> list[tuple[str, str]]:
 
 def finding_view(s: Session, p: Principal, finding_id: int) -> FindingView:
     """The readable finding, 404 when missing and 403 when it belongs to another unit."""
-    row = s.get(TrackedFinding, finding_id)
+    row = get_row(s, TrackedFinding, finding_id)
     if row is None:
         raise WebError(404, f"没有编号为 {finding_id} 的问题")
     subject_in_scope(s, p, row.subject)

@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..store import Store
 from ..store.runs import RunBusy, is_stale, run_counts
 from ..store.tables import Account, Run, Site
-from .security import WebError
+from .security import WebError, get_row
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,20 @@ class Launcher:
         job = self.jobs.get(run_id)
         if job is not None and job.thread is not None:
             job.thread.join(timeout)
+
+
+    def join_all(self, timeout: float) -> list[int]:
+        """Wait up to ``timeout`` seconds in all for the runs still going; return those still alive."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        alive = []
+        for run_id, job in list(self.jobs.items()):
+            if job.thread is not None:
+                job.thread.join(max(0.0, deadline - time.monotonic()))
+                if job.thread.is_alive():
+                    alive.append(run_id)
+        return alive
 
 
 def _one_line(exc: BaseException) -> str:
@@ -206,7 +220,7 @@ def run_view(store: Store, run: Run, jobs: Launcher | None = None) -> RunView:
 
 def get_run(store: Store, run_id: int) -> Run:
     with store.session() as s:
-        run = s.get(Run, run_id)
+        run = get_row(s, Run, run_id)
         if run is None:
             raise WebError(404, f"没有编号为 {run_id} 的检查批次")
         s.expunge(run)

@@ -21,7 +21,7 @@ from ..store.periods import finished_periods, require_period
 from ..store.tables import ReportRecord
 from ..store.users import Principal
 from .render import page
-from .security import WebError, require
+from .security import WebError, get_row, require
 
 router = APIRouter()
 Reporter = Annotated[Principal, Depends(require("admin", "supervisor"))]
@@ -90,7 +90,7 @@ def list_reports(store: Store, limit: int = 200) -> list[ReportFile]:
 def download(store: Store, report_id: int) -> Response:
     """The file of a recorded circular, with its media type and its Chinese file name."""
     with store.session() as s:
-        row = s.get(ReportRecord, report_id)
+        row = get_row(s, ReportRecord, report_id)
         if row is None:
             raise WebError(404, f"没有编号为 {report_id} 的通报文件")
         path, fmt = Path(row.path), row.format

@@ -28,6 +28,7 @@ from ..store.tables import Account, Review, Site, TrackedFinding, Unit
 from ..store.users import Principal
 from .render import page
 from .security import (
+    MAX_ID,
     WebError,
     account_in_scope,
     require,
@@ -44,7 +45,7 @@ OWNER_ROLES = ("admin", "operator")
 ROLES_OF_ACTION = {"confirm": INSPECTOR_ROLES, "dismiss": INSPECTOR_ROLES,
                    "fixed": OWNER_ROLES, "disputed": OWNER_ROLES}
 WEB_ACTIONS = {"confirm": "confirm", "dismiss": "dismiss", "fixed": "fixed", "dispute": "disputed"}
-MAX_ID = 2**31 - 1  # the largest id the databases store; larger ids name nothing
+
 MANUAL_CODES = ("manual.staff_left", "manual.menu_broken", "manual.other")
 SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 DONE = {"confirm": "已确认问题", "dismiss": "已排除问题", "fixed": "已标记为已整改(下次检查核验)",

@@ -13,7 +13,7 @@ from ..store.tables import Site
 from ..store.users import Principal
 from .jobs import get_run, launcher, list_runs, run_view
 from .render import page
-from .security import WebError, require
+from .security import WebError, get_row, require
 
 router = APIRouter()
 Runner = Annotated[Principal, Depends(require("admin", "supervisor"))]
@@ -26,7 +26,7 @@ def start_inspection(request: Request, site_id: int | None) -> int:
     urls: list[str] = []
     if site_id is not None:
         with ctx.store.session() as s:
-            site = s.get(Site, site_id)
+            site = get_row(s, Site, site_id)
             if site is None:
                 raise WebError(404, f"没有编号为 {site_id} 的网站")
             if site.archived_at is not None:

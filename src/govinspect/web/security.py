@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy import select
@@ -114,6 +115,15 @@ async def read_form_csrf(request: Request) -> None:
             request.state.form_csrf = form.get(CSRF_FIELD)
 
 
+MAX_ID = 2**31 - 1  # the largest id the databases store (PostgreSQL integer); larger ids name nothing
+_M = TypeVar("_M")
+
+
+def get_row(s: Session, model: type[_M], ident: int) -> _M | None:
+    """``s.get(model, ident)``, or None for an id no table can hold (no database error on 10**20)."""
+    return s.get(model, ident) if 0 < ident <= MAX_ID else None
+
+
 # --- unit scope ----------------------------------------------------------------------------
 
 
@@ -124,7 +134,7 @@ def unit_filter(p: Principal) -> int | None | bool:
 
 def site_in_scope(s: Session, p: Principal, site_id: int) -> Site:
     """The site, or 404 when it does not exist, 403 when it belongs to another unit."""
-    site = s.get(Site, site_id)
+    site = get_row(s, Site, site_id)
     if site is None:
         raise WebError(404, f"没有编号为 {site_id} 的网站")
     if not p.sees_all and site.unit_id != p.unit_id:
@@ -134,7 +144,7 @@ def site_in_scope(s: Session, p: Principal, site_id: int) -> Site:
 
 def account_in_scope(s: Session, p: Principal, account_id: int) -> Account:
     """The account, or 404 when it does not exist, 403 when it belongs to another unit."""
-    account = s.get(Account, account_id)
+    account = get_row(s, Account, account_id)
     if account is None:
         raise WebError(404, f"没有编号为 {account_id} 的政务新媒体账号")
     if not p.sees_all and account.unit_id != p.unit_id:

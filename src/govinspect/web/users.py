@@ -18,7 +18,7 @@ from ..store.users import (
     unit_names,
 )
 from .render import page
-from .security import WebError, require
+from .security import MAX_ID, WebError, require
 
 router = APIRouter()
 DONE = {"added": "已添加用户", "disabled": "已停用用户"}
@@ -62,7 +62,7 @@ def users_add(
 
 @router.post("/users/{user_id}/disable", include_in_schema=False)
 def users_disable(request: Request, user_id: int, p: Annotated[Principal, Depends(require("admin"))]) -> Response:
-    if not 0 < user_id < 2**31:
+    if not 0 < user_id <= MAX_ID:
         raise WebError(404, f"没有编号为 {user_id} 的用户")
     try:
         user = disable_user(request.app.state.web.store, user_id, by=p.user_id)
