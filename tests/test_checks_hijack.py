@@ -331,6 +331,10 @@ def test_spider_sees_spam() -> None:
     finding = kinds(run(home=normal_home(), probes=[spam]))["cloaking"]
     assert finding.evidence["agent"] == "spider" and "澳门葡京" in finding.evidence["words"]
     assert finding.url == HOME and "搜索引擎爬虫" in finding.message
+    # Both views are kept for the evidence page: titles and an excerpt of each.
+    ev = finding.evidence
+    assert ev["spider_title"] == "澳门葡京_太阳城娱乐" and ev["spider_text"].startswith("澳门葡京 开户送彩金")
+    assert ev["normal_title"] == "淮南市人民政府" and ev["normal_text"] == "政务要闻 通知公告 2019年10月19日"
 
 
 def test_search_referer_redirected_to_another_host() -> None:

@@ -296,7 +296,9 @@ EVIDENCE = {
                               {"target": "http://www.js-yule66.com/", "text": "金沙娱乐", "technique": "offscreen"}]),
     "cloaking": finding("security.hijack", "veto", "http://c.gov.cn/", kind="cloaking", agent="spider",
                         agents=["spider", "referer"], words=["新葡京", "开户送彩金"],
-                        new_links=["http://www.pj-casino8.com/yulecheng/"], detail="出现普通访问时没有的违规词"),
+                        new_links=["http://www.pj-casino8.com/yulecheng/"], detail="出现普通访问时没有的违规词",
+                        normal_title="甲市教育局", normal_text="教育动态 通知公告 2019年10月19日",
+                        spider_title="新葡京_开户送彩金", spider_text="新葡京 开户送彩金 真人视讯"),
     "js": finding("security.hijack", "veto", "http://c.gov.cn/j", kind="js_redirect", technique="document_write",
                   snippet='<div style="display:none"><a href="http://www.hg-bet365x.com/">皇冠现金网</a></div>',
                   detail="document.write 写入到 http://www.hg-bet365x.com/"),
@@ -354,6 +356,8 @@ def test_evidence_page_per_kind(web):
     spider = side.css_first(".spider-view")
     assert "搜索引擎爬虫、从搜索引擎点入访问" in spider.text()
     assert [m.text() for m in spider.css("mark")] == ["新葡京", "开户送彩金"]
+    assert "甲市教育局" in side.css_first(".normal-view").text() and "教育动态 通知公告" in side.css_first(".normal-view").text()
+    assert "新葡京_开户送彩金" in spider.text() and "真人视讯" in spider.css_first("pre").text()
     assert "http://www.pj-casino8.com/yulecheng/" in spider.text()
     box, _ = ev("js")
     assert "皇冠现金网</a>" in box.css_first("pre.markup").text()

@@ -538,6 +538,9 @@ class Inventory:
         return Finding("security.third_party", "notice", url, message, evidence)
 
 
+VIEW_EXCERPT = 240  # characters of each view kept in a cloaking finding's evidence
+
+
 def cloaking(snap: Snapshot, judge: Judge) -> Iterator[Finding]:
     """Pages whose spider or search-referer view differs from the normal view in a hijacked way."""
     by_url: dict[str, list[dict[str, Any]]] = {}
@@ -625,7 +628,20 @@ def _cloaked(
     if not details:
         return None
     evidence["detail"] = "，".join(details)
+    # What the inspector compares: the two views' titles and an excerpt of each, around the
+    # first new word in the spider's view (the evidence page shows them side by side).
+    at = text.find(new[0]) if new else -1
+    evidence["spider_title"], evidence["spider_text"] = title, _excerpt(text, at)
+    if normal is not None:
+        evidence["normal_title"], evidence["normal_text"] = normal.title, _excerpt(normal.text, -1)
     return evidence
+
+
+def _excerpt(text: str, at: int, width: int = VIEW_EXCERPT) -> str:
+    """About ``width`` characters of ``text`` on one line: from the start, or around index ``at``."""
+    start = max(0, at - width // 3) if at >= 0 else 0
+    piece = " ".join(text[start:start + width].split())
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
 class _Capped:

@@ -135,13 +135,14 @@ def sections(code: str, ev: dict[str, Any]) -> list[Section]:
                            ("snippet", "detail")))
     if code == "security.hijack" and kind == "cloaking":
         agents = ev.get("agents") or [ev.get("agent")]
-        normal = ev.get("normal") or ev.get("normal_text") or "普通访问时页面中没有这些违规词，也没有这些外部链接。"
+        normal = {"title": ev.get("normal_title"), "text": ev.get("normal") or ev.get("normal_text"),
+                  "none": "普通访问时页面中没有这些违规词，也没有这些外部链接。"}
         spider = {"words": _words(ev), "links": ev.get("new_links") or [], "text": ev.get("spider") or ev.get("spider_text"),
-                  "agents": [AGENTS.get(str(a), str(a)) for a in agents if a]}
+                  "title": ev.get("spider_title"), "agents": [AGENTS.get(str(a), str(a)) for a in agents if a]}
         out.append(Section("side_by_side", "普通访问与搜索引擎爬虫访问对比", {"normal": normal, "spider": spider,
                                                                  "detail": ev.get("detail")},
-                           ("normal", "normal_text", "spider", "spider_text", "words", "new_links", "agent",
-                            "agents", "detail")))
+                           ("normal", "normal_text", "normal_title", "spider", "spider_text", "spider_title",
+                            "words", "new_links", "agent", "agents", "detail")))
     if code == "privacy.leak":
         sample = ev.get("sample")
         samples = sample if isinstance(sample, list) else ([sample] if sample else [])
