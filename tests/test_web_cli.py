@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
+from sqlalchemy import select as rows_of
 
-from govinspect.store.users import authenticate
+from govinspect.store.tables import WebSession
+from govinspect.store.users import authenticate, open_session, user_id
 from govinspect.web.server import is_loopback
 
 from .cycle_support import build_cycle
@@ -46,6 +48,16 @@ def test_users_add_reads_the_password_from_stdin_and_lists_them(call, db_url, st
     ]
     table = call(db_url, "users", "list")
     assert table.returncode == 0 and "督查人员" in table.stdout and "乙县" in table.stdout
+    # Disabling ends the user's sessions and refuses their password from then on.
+    li = user_id(store, "li")
+    open_session(store, li, 8)
+    r = call(db_url, "users", "disable", "li")
+    assert r.returncode == 0 and "已停用用户 li" in r.stderr
+    assert authenticate(store, "li", PASSWORD) is None
+    with store.session() as s:
+        assert s.scalars(rows_of(WebSession).where(WebSession.user_id == li)).all() == []
+    assert [u["disabled"] for u in json.loads(call(db_url, "users", "list", "--json").stdout)] == [False, True]
+    one_line_error(call(db_url, "users", "disable", "wang"), "没有名为 'wang' 的用户")
 
 
 def test_users_add_refuses_bad_input_in_one_line(call, db_url, store, monkeypatch):

@@ -21,7 +21,7 @@ from .settings import Settings, load_settings
 if TYPE_CHECKING:
     from .store import Store
 
-users_app = typer.Typer(no_args_is_help=True, help="控制台用户 (dashboard users: add, list).")
+users_app = typer.Typer(no_args_is_help=True, help="控制台用户 (dashboard users: add, list, disable).")
 
 
 def read_password(stdin: Any = None) -> str:
@@ -79,6 +79,16 @@ def users_list(
         table.add_row(r["name"], ROLE_LABELS.get(r["role"], r["role"]), r["unit"] or "-", state,
                       r["last_login_at"] or "-")
     Console().print(table)
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="user name (login)")], config: ConfigOpt = None) -> None:
+    """停用控制台用户并结束其全部会话 (disable a dashboard user and end their sessions)."""
+    from .store.users import disable_user, user_id
+
+    with store_from(load_settings(config)) as store:
+        disable_user(store, user_id(store, name))
+    err.print(f"已停用用户 {name}，其登录会话已全部结束", markup=False, highlight=False)
 
 
 def _user_dict(user: Any, unit: str | None) -> dict[str, Any]:

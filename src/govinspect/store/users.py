@@ -190,6 +190,16 @@ def disable_user(store: Store, user_id: int, by: int | None = None) -> User:
         return user
 
 
+def user_id(store: Store, name: str) -> int:
+    """The id of the user called ``name``, or UserError naming the known users."""
+    with store.session() as s:
+        found = s.scalars(select(User.id).where(User.name == name.strip())).first()
+        if found is None:
+            known = "、".join(s.scalars(select(User.name).order_by(User.name)).all()[:10]) or "无"
+            raise UserError(f"没有名为 {name!r} 的用户(已有: {known})")
+        return found
+
+
 def unit_names(s: Session) -> list[str]:
     return list(s.scalars(select(Unit.name).where(Unit.archived_at.is_(None)).order_by(Unit.name)))
 
@@ -197,4 +207,5 @@ def unit_names(s: Session) -> list[str]:
 __all__ = [
     "ROLES", "ROLE_LABELS", "Principal", "UserError", "add_user", "authenticate", "close_session", "disable_user",
     "ensure_first_admin", "list_users", "open_session", "session_principal", "set_password",
+    "user_id",
 ]
