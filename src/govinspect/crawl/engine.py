@@ -24,6 +24,7 @@ from ..extract.attachments import AttachmentError, attachment_text, is_attachmen
 from ..extract.columns import build_columns
 from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
+from ..extract.plan import parts_for
 from ..extract.postback import next_postback, postback_body
 from ..http import Fetcher, is_html
 from ..labels import describe
@@ -116,6 +117,8 @@ class SiteCrawler:
         self.deadline = 0.0
         self._documents = 0
         self.sandbox = ScriptSandbox()
+        # Only the extractors the run's checks read (extract/plan.py); None: all of them.
+        self.parts = None if settings.checks is None else parts_for(settings.checks)
 
     # --- entry point
     async def run(self) -> Snapshot:
@@ -294,7 +297,7 @@ class SiteCrawler:
             self._list_failed(held, req, "翻页表单提交后返回的不是网页")
             return
         part = Page(url=req.url, final_url=final_url or req.url, depth=held.page.depth)
-        args = (part, body, headers.get("content-type"), self.as_of, self.site.overrides)
+        args = (part, body, headers.get("content-type"), self.as_of, self.site.overrides, self.parts)
         if self.executor is None:
             part = parse_response(*args)
         else:
@@ -373,7 +376,7 @@ class SiteCrawler:
         self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
         if resp.status >= 400 or not is_html(resp.headers):
             return page
-        args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
+        args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides, self.parts)
         if self.executor is None:
             page = parse_response(*args)
         else:

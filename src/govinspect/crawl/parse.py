@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from ..extract.html import extract_page
-from ..extract.jsonlist import attach_list_source
+from ..extract.jsonlist import attach_list_source, list_source_possible
 from ..model import Page
 from ..text import decode_page, looks_binary
 
@@ -23,8 +23,12 @@ log = logging.getLogger(__name__)
 
 def parse_response(
     page: Page, body: bytes, content_type: str | None, as_of: date, overrides: Mapping[str, Any] | None = None,
+    parts: frozenset[str] | None = None,
 ) -> Page:
-    """Fill ``page`` from an HTML body and return it (a copy when run in a worker process)."""
+    """Fill ``page`` from an HTML body and return it (a copy when run in a worker process).
+
+    ``parts``: the optional extractors the run's checks need (extract/plan.py), None for all.
+    """
     if looks_binary(body):
         page.error, page.error_detail = "binary", "内容为二进制数据"
         return page
@@ -32,11 +36,18 @@ def parse_response(
     page.encoding, page.decode_problem = encoding, problem
     if not page.content_type:
         page.content_type = "text/html"
+    cheap = parts is not None and "items" not in parts
     try:
-        extract_page(page, text, as_of, overrides)
+        possible = cheap and list_source_possible(page, text)
+    except Exception:  # undecided: read the page in full
+        possible = True
+    if possible:  # its list decides what the crawl fetches next: read it as a full run does
+        cheap, parts = False, None
+    try:
+        extract_page(page, text, as_of, overrides, parts)
     except Exception as exc:  # malformed beyond what the parser survives
         page.error, page.error_detail = "decode", f"{type(exc).__name__}: {exc}"[:200]
-    if page.error is None:
+    if page.error is None and not cheap:  # a cheap page has no list source (tested above)
         try:  # script-loaded and postback-paged lists, fetched by crawl/engine.py
             attach_list_source(page, text)
         except Exception:  # a page is never lost to this optional step
