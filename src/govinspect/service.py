@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.parse import parse_pool
+from .crawl.parse import ParsePool
 from .http import Fetcher
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
@@ -73,10 +73,21 @@ def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult
 async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
-    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | None = None,
+    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | ParsePool | None = None,
     sink: ResultSink | None = None,
 ) -> SiteResult:
-    """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``."""
+    """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``.
+
+    ``executor``: parse workers shared with other sites; without one the site gets its own,
+    sized by the settings (``parse_workers``, ``parse_workers_threshold``).
+    """
+    if executor is None:
+        own = ParsePool(settings.parse_workers, settings.parse_workers_threshold)
+        try:
+            return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher, progress=progress,
+                                      workdir=workdir, accounts=accounts, executor=own, sink=sink)
+        finally:
+            own.shutdown()
     keep = sink.snapshot_path(site) if sink is not None else None
     with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
         path = keep or Path(tmp) / "snapshot.sqlite"
@@ -92,7 +103,7 @@ async def inspect_site(
 async def _inspect_into(
     site: SiteEntry, settings: Settings, as_of: date, path: Path, rules: Rules | None,
     fetcher: Fetcher | None, progress: ProgressFn | None, accounts: Sequence[AccountEntry],
-    executor: Executor | None,
+    executor: Executor | ParsePool | None,
 ) -> SiteResult:
     """Crawl into the snapshot file at ``path``, keep it written, and judge it."""
     rules = rules or load_rules(settings.rules_file)
@@ -150,7 +161,7 @@ async def scan_sites(
     rules = rules or load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)
-    pool = parse_pool(settings.parse_workers)
+    pool = ParsePool(settings.parse_workers, settings.parse_workers_threshold)  # started on a large site
     try:
         async with Fetcher(settings) as fetcher:
 
@@ -165,8 +176,7 @@ async def scan_sites(
             )
             result.sites, result.accounts = list(site_results), list(account_results)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pool.shutdown()
     return result
 
 

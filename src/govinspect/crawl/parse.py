@@ -1,12 +1,14 @@
 """One HTML response to page data: decode and extract, in the crawl process or a parse worker.
 
-Parsing is most of a crawl's CPU time; with ``parse_workers`` set, the crawl hands responses
-to a pool of processes so that a second core parses while the first fetches.
+Parsing is most of a crawl's CPU time: once a site is large (``parse_workers_threshold``
+pages), the crawl hands responses to a pool of processes sized to the machine
+(``parse_workers``), so that the other cores parse while the crawl process fetches.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
@@ -62,3 +64,35 @@ def parse_pool(workers: int) -> Executor | None:
         return None
     # forkserver: workers never inherit the crawl's event loop, sockets or threads.
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+
+
+def default_workers() -> int:
+    """Parse workers sized to the machine: every core but the crawl's own, at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores - 1)
+
+
+class ParsePool:
+    """Parse workers shared by a run's sites, started when the first site grows past a threshold.
+
+    Small sites never pay for starting processes; a large one moves its parsing to the other
+    cores once it has fetched ``threshold`` pages (``parse_workers`` unset: sized to the machine).
+    """
+
+    def __init__(self, workers: int | None, threshold: int = 0) -> None:
+        self.workers = default_workers() if workers is None else workers
+        self.threshold = threshold if workers is None else 0  # an explicit count starts at once
+        self._pool: Executor | None = None
+
+    def executor(self, pages_fetched: int) -> Executor | None:
+        """The pool once ``pages_fetched`` reaches the threshold, else None (parse in-process)."""
+        if self.workers <= 0 or pages_fetched < self.threshold:
+            return None
+        if self._pool is None:
+            self._pool = parse_pool(self.workers)
+        return self._pool
+
+    def shutdown(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
