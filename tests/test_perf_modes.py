@@ -69,6 +69,8 @@ def test_parse_pool_starts_at_the_threshold():
     finally:
         pool.shutdown()
     assert ParsePool(0, threshold=0).executor(10**6) is None  # 0: always in-process
+    # A links-only run parses in-process by default: shipping a cheap page costs as much as parsing it.
+    assert ParsePool(None, threshold=0).executor(10**6, light=True) is None
     explicit = ParsePool(1, threshold=10**6)
     try:
         assert explicit.executor(0) is not None  # an explicit count starts at once

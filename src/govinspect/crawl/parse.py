@@ -80,13 +80,19 @@ class ParsePool:
     """
 
     def __init__(self, workers: int | None, threshold: int = 0) -> None:
+        self.auto = workers is None
         self.workers = default_workers() if workers is None else workers
         self.threshold = threshold if workers is None else 0  # an explicit count starts at once
         self._pool: Executor | None = None
 
-    def executor(self, pages_fetched: int) -> Executor | None:
-        """The pool once ``pages_fetched`` reaches the threshold, else None (parse in-process)."""
-        if self.workers <= 0 or pages_fetched < self.threshold:
+    def executor(self, pages_fetched: int, light: bool = False) -> Executor | None:
+        """The pool once ``pages_fetched`` reaches the threshold, else None (parse in-process).
+
+        ``light``: the run extracts links only (extract/plan.py). Measured on the bench site,
+        handing such a page to a worker costs the crawl process as much as parsing it (the page
+        goes out and its links come back pickled), so the default pool is not used for it.
+        """
+        if self.workers <= 0 or pages_fetched < self.threshold or (light and self.auto):
             return None
         if self._pool is None:
             self._pool = parse_pool(self.workers)
