@@ -115,3 +115,32 @@ def test_default_workers_started_mid_crawl_give_the_same_findings(world_runs, de
     inline = next(s for s in full.sites if s.url == pooled.url)
     assert pooled.pages_crawled == inline.pages_crawled > 5
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
+
+
+def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, world_server, tmp_path):
+    import asyncio
+
+    from govinspect.checks import DEFAULT_SITE_CHECKS, Context, run_checks
+    from govinspect.crawl.engine import crawl_site
+    from govinspect.demo.runner import live_hosts
+    from govinspect.rules import load_rules
+    from govinspect.service import _judge_split
+    from govinspect.snapshot import Snapshot
+
+    site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
+    entry = site.entry(world_server.base_urls[site.key])
+    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), hosts=demo_world.hosts(), parse_workers=0)
+    path = tmp_path / "snapshot.sqlite"
+    snap = Snapshot(entry, path, as_of=AS_OF)
+    asyncio.run(crawl_site(entry, settings, AS_OF, snap))
+    snap.save()
+    ctx = Context(as_of=AS_OF, rules=load_rules(None), site=entry)
+    pool = ParsePool(1)
+    try:
+        split = asyncio.run(_judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, pool.executor(0)))
+    finally:
+        pool.shutdown()
+        whole = run_checks(snap, ctx, DEFAULT_SITE_CHECKS)
+        snap.close()
+    assert len(whole) > 5
+    assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]

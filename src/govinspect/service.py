@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.parse import ParsePool
+from .crawl.parse import ParsePool, judge_file
 from .http import Fetcher
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
@@ -122,10 +122,32 @@ async def _inspect_into(
                 {"error": f"{type(exc).__name__}: {exc}"[:300]},
             )])
         snap.save()
+        names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
+        pool = executor.executor(snap.stats.pages_fetched) if isinstance(executor, ParsePool) else executor
+        if pool is not None and len(names) > 1 and path.is_file():
+            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
-        return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
+        return await asyncio.to_thread(judge, snap, ctx, names)
     finally:
         snap.close()
+
+
+async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: Executor) -> list[Finding]:
+    """A large site's checks on two cores: the first half of the names in a parse worker, the rest here.
+
+    Each check is independent of the others and findings come in the order of the names, so the
+    two halves joined are exactly ``run_checks`` over all of them; if the worker fails, its half
+    runs here.
+    """
+    cut = (len(names) + 1) // 2
+    head = asyncio.get_running_loop().run_in_executor(pool, judge_file, str(path), ctx, names[:cut])
+    tail = await asyncio.to_thread(run_checks, snap, ctx, names[cut:])
+    try:
+        first: list[Finding] = await head
+    except Exception:  # a broken pool (a worker killed): the same checks, in this process
+        log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
+        first = await asyncio.to_thread(run_checks, snap, ctx, names[:cut])
+    return first + tail
 
 
 async def _inspect_accounts(

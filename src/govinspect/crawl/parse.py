@@ -58,6 +58,22 @@ def parse_response(
     return page
 
 
+def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[Any]:
+    """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl process).
+
+    Checks are pure functions of the snapshot, each independent of the others: the findings of
+    a contiguous run of names are that part of ``run_checks`` over all of them.
+    """
+    from ..checks.base import run_checks
+    from ..snapshot import Snapshot
+
+    snap = Snapshot.open(path)
+    try:
+        return run_checks(snap, ctx, names)
+    finally:
+        snap.close()
+
+
 def parse_pool(workers: int) -> Executor | None:
     """A process pool for parsing, or None to parse in the crawl's own process."""
     if workers <= 0:
