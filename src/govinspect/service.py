@@ -123,7 +123,8 @@ async def _inspect_into(
             )])
         snap.save()
         names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
-        pool = executor.executor(snap.stats.pages_fetched) if isinstance(executor, ParsePool) else executor
+        # Only a pool the crawl started (a large site, content extracted): never one just for this.
+        pool = executor.running if isinstance(executor, ParsePool) else executor
         if pool is not None and len(names) > 1 and path.is_file():
             return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.

@@ -114,6 +114,11 @@ class ParsePool:
             self._pool = parse_pool(self.workers)
         return self._pool
 
+    @property
+    def running(self) -> Executor | None:
+        """The pool when a site of the run has started it, else None (never starts it)."""
+        return self._pool
+
     def shutdown(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
