@@ -1197,9 +1197,12 @@ def diffs(results: list[dict[str, Any]]) -> str:
 PREAMBLE = """\
 # Crawl benchmark: govinspect vs LinkChecker
 
-Produced by `bench/crawl.py` (issue 2); each run adds a section below, newest first.
+Produced by `bench/crawl.py` (issues 2 and 13); each run adds a section below, newest first.
 Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000,20000 --threads 10`
-(as root it installs nginx-light with apt when missing). Method:
+(as root it installs nginx-light with apt when missing); the second markup family:
+`python bench/crawl.py --generator bench --sizes 3000`. Since issue 13 every run times three tools
+one after the other on the same site: `govinspect-links` (LinkChecker's job), `govinspect-full` (the
+whole monthly inspection) and `linkchecker`. Method:
 
 - **Site**: a static county portal of about N HTML pages written to `bench/_work/site-*-N/`.
   Generator `demo` (the default) is the project's own
@@ -1232,7 +1235,10 @@ Reproduce: `pip install -e '.[bench]'`, then `python bench/crawl.py --sizes 2000
   `pages_crawled`; LinkChecker: the `text` documents in its statistics, i.e. HTML pages plus the
   style sheet) / wall seconds; own URLs = govinspect `pages_crawled + links_checked`, LinkChecker
   "N URLs checked".
-  CPU s = user+system seconds of the tool's process (robust to other load on the machine);
+  CPU s (tree) = user+system seconds of the tool's process and its waited-for children, plus the
+  last sampled CPU seconds of every other process of its tree (govinspect's parse workers are
+  children of multiprocessing's forkserver, never waited for); CPU ms/page = CPU s (tree) / HTML
+  pages of the site (steadier than wall time when other work shares the machine);
   load 1m = the machine's 1-minute load average before and after the run (other work on the
   machine slows a run down). Peak RSS = max over 50 ms samples of the summed RSS of the tool's
   process tree (psutil), or the kernel's `ru_maxrss` of the main process when larger. Broken
