@@ -383,7 +383,8 @@ class SiteCrawler:
         """The page filled from its body, in a parse worker when the run has one for this site's size."""
         pool = self.executor
         if isinstance(pool, ParsePool):
-            pool = pool.executor(self.snap.stats.pages_fetched, light=self.parts is not None and "items" not in self.parts)
+            light = self.parts is not None and "items" not in self.parts  # links only
+            pool = pool.executor(self.snap.stats.pages_fetched, light=light)
         args = (page, body, content_type, self.as_of, self.site.overrides, self.parts)
         if pool is None:
             return parse_response(*args)
