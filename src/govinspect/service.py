@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.parse import parse_pool
+from .crawl.parse import ParsePool, judge_file
 from .http import Fetcher
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
@@ -73,10 +73,21 @@ def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult
 async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
-    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | None = None,
+    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | ParsePool | None = None,
     sink: ResultSink | None = None,
 ) -> SiteResult:
-    """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``."""
+    """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``.
+
+    ``executor``: parse workers shared with other sites; without one the site gets its own,
+    sized by the settings (``parse_workers``, ``parse_workers_threshold``).
+    """
+    if executor is None:
+        own = ParsePool(settings.parse_workers, settings.parse_workers_threshold)
+        try:
+            return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher, progress=progress,
+                                      workdir=workdir, accounts=accounts, executor=own, sink=sink)
+        finally:
+            own.shutdown()
     keep = sink.snapshot_path(site) if sink is not None else None
     with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
         path = keep or Path(tmp) / "snapshot.sqlite"
@@ -92,7 +103,7 @@ async def inspect_site(
 async def _inspect_into(
     site: SiteEntry, settings: Settings, as_of: date, path: Path, rules: Rules | None,
     fetcher: Fetcher | None, progress: ProgressFn | None, accounts: Sequence[AccountEntry],
-    executor: Executor | None,
+    executor: Executor | ParsePool | None,
 ) -> SiteResult:
     """Crawl into the snapshot file at ``path``, keep it written, and judge it."""
     rules = rules or load_rules(settings.rules_file)
@@ -111,10 +122,33 @@ async def _inspect_into(
                 {"error": f"{type(exc).__name__}: {exc}"[:300]},
             )])
         snap.save()
+        names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
+        # Only a pool the crawl started (a large site, content extracted): never one just for this.
+        pool = executor.running if isinstance(executor, ParsePool) else executor
+        if pool is not None and len(names) > 1 and path.is_file():
+            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
-        return await asyncio.to_thread(judge, snap, ctx, settings.checks or DEFAULT_SITE_CHECKS)
+        return await asyncio.to_thread(judge, snap, ctx, names)
     finally:
         snap.close()
+
+
+async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: Executor) -> list[Finding]:
+    """A large site's checks on two cores: the first half of the names in a parse worker, the rest here.
+
+    Each check is independent of the others and findings come in the order of the names, so the
+    two halves joined are exactly ``run_checks`` over all of them; if the worker fails, its half
+    runs here.
+    """
+    cut = (len(names) + 1) // 2
+    head = asyncio.get_running_loop().run_in_executor(pool, judge_file, str(path), ctx, names[:cut])
+    tail = await asyncio.to_thread(run_checks, snap, ctx, names[cut:])
+    try:
+        first: list[Finding] = await head
+    except Exception:  # a broken pool (a worker killed): the same checks, in this process
+        log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
+        first = await asyncio.to_thread(run_checks, snap, ctx, names[:cut])
+    return first + tail
 
 
 async def _inspect_accounts(
@@ -150,7 +184,7 @@ async def scan_sites(
     rules = rules or load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)
-    pool = parse_pool(settings.parse_workers)
+    pool = ParsePool(settings.parse_workers, settings.parse_workers_threshold)  # started on a large site
     try:
         async with Fetcher(settings) as fetcher:
 
@@ -165,8 +199,7 @@ async def scan_sites(
             )
             result.sites, result.accounts = list(site_results), list(account_results)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pool.shutdown()
     return result
 
 

@@ -33,8 +33,13 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, ge=1, description="pages fetched per site")
     max_depth: int = Field(10, ge=0, description="link depth from the home page")
     max_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="bytes kept of one response")
-    parse_workers: int = Field(
-        0, ge=0, le=64, description="processes that parse pages beside the crawl (0: parse in the crawl process)"
+    parse_workers: int | None = Field(
+        None, ge=0, le=64,
+        description="processes that parse pages beside the crawl (default: the machine's cores less one, "
+        "at least 1, started once a site passes parse_workers_threshold pages; 0: parse in the crawl process)",
+    )
+    parse_workers_threshold: int = Field(
+        300, ge=0, description="pages a site fetches before the default parse workers start (small sites parse in-process)"
     )
     site_budget: float = Field(1800.0, gt=0, description="seconds one site may take in all")
     user_agent: str = Field(

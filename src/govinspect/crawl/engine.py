@@ -24,6 +24,7 @@ from ..extract.attachments import AttachmentError, attachment_text, is_attachmen
 from ..extract.columns import build_columns
 from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
+from ..extract.plan import parts_for
 from ..extract.postback import next_postback, postback_body
 from ..http import Fetcher, is_html
 from ..labels import describe
@@ -35,7 +36,7 @@ from .cloaking import probe_cloaking
 from .frontier import Scope, TrapGuard
 from .harmful import probe_harmful
 from .includes import probe_includes
-from .parse import parse_response
+from .parse import ParsePool, parse_response
 from .probes import probe_transport
 from .search import probe_search
 
@@ -98,7 +99,7 @@ class SiteCrawler:
 
     def __init__(
         self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
-        fetcher: Fetcher, progress: ProgressFn | None = None, executor: Executor | None = None,
+        fetcher: Fetcher, progress: ProgressFn | None = None, executor: Executor | ParsePool | None = None,
     ):
         self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
         self.fetcher = fetcher
@@ -116,6 +117,8 @@ class SiteCrawler:
         self.deadline = 0.0
         self._documents = 0
         self.sandbox = ScriptSandbox()
+        # Only the extractors the run's checks read (extract/plan.py); None: all of them.
+        self.parts = None if settings.checks is None else parts_for(settings.checks)
 
     # --- entry point
     async def run(self) -> Snapshot:
@@ -294,11 +297,7 @@ class SiteCrawler:
             self._list_failed(held, req, "翻页表单提交后返回的不是网页")
             return
         part = Page(url=req.url, final_url=final_url or req.url, depth=held.page.depth)
-        args = (part, body, headers.get("content-type"), self.as_of, self.site.overrides)
-        if self.executor is None:
-            part = parse_response(*args)
-        else:
-            part = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+        part = await self._parse(part, body, headers.get("content-type"))
         if not self._add_items(held, part.items, part.links):
             # The server answered the same page again (or nothing): stop instead of looping.
             self._list_failed(held, req, "翻页表单提交后返回了已读过的内容，无法继续翻页")
@@ -373,16 +372,23 @@ class SiteCrawler:
         self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
         if resp.status >= 400 or not is_html(resp.headers):
             return page
-        args = (page, resp.body, resp.headers.get("content-type"), self.as_of, self.site.overrides)
-        if self.executor is None:
-            page = parse_response(*args)
-        else:
-            page = await asyncio.get_running_loop().run_in_executor(self.executor, parse_response, *args)
+        page = await self._parse(page, resp.body, resp.headers.get("content-type"))
         if page.pending_scripts and self.settings.script_sandbox:
             # obfuscated inline scripts: run in the sandbox process, off the event loop
             await self.sandbox.run(page)
         page.pending_scripts = []
         return page
+
+    async def _parse(self, page: Page, body: bytes, content_type: str | None) -> Page:
+        """The page filled from its body, in a parse worker when the run has one for this site's size."""
+        pool = self.executor
+        if isinstance(pool, ParsePool):
+            light = self.parts is not None and "items" not in self.parts  # links only
+            pool = pool.executor(self.snap.stats.pages_fetched, light=light)
+        args = (page, body, content_type, self.as_of, self.site.overrides, self.parts)
+        if pool is None:
+            return parse_response(*args)
+        return await asyncio.get_running_loop().run_in_executor(pool, parse_response, *args)
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""
@@ -523,7 +529,7 @@ class SiteCrawler:
 
 async def crawl_site(
     site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
-    progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: Executor | None = None,
+    progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: Executor | ParsePool | None = None,
 ) -> Snapshot:
     """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py)."""
     snap = snapshot or Snapshot(site, as_of=as_of)

@@ -19,9 +19,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, PdfReadError
-
 from ..text import looks_binary
 from .doc_common import AttachmentError, capped
 from .markup_docs import html_text, mht_text, office_xml_text, plain_text, rtf_text
@@ -144,6 +141,10 @@ def _probe(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes, ext: str, max_chars: int) -> str:
+    # pypdf is imported with the first PDF: a crawl that reads none never loads it.
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         # Many official PDFs are encrypted only against editing: the empty password opens them.

@@ -20,6 +20,7 @@ from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import extract_items
 from .messages import message_records
 from .paging import find_next_page, pager_gap
+from .plan import ALL_PARTS
 from .security import security_signals
 
 __all__ = [
@@ -124,8 +125,16 @@ def _has_empty_marker(text: str) -> bool:
     return any(marker in text for marker in EMPTY_MARKERS) or bool(EMPTY_PATTERNS.search(text))
 
 
-def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] | None = None) -> None:
-    """Fill ``page`` (title, meta, text, links, items, pub_date, next_page, empty_marker) from HTML."""
+def extract_page(
+    page: Page, html: str, ref: date, overrides: Mapping[str, Any] | None = None,
+    parts: frozenset[str] | None = None,
+) -> None:
+    """Fill ``page`` (title, meta, text, links, items, pub_date, next_page, empty_marker) from HTML.
+
+    ``parts`` (extract/plan.py) names the optional extractors to run, None for all of them;
+    links, pagination and data-island lists are always read (the crawl follows them), and a
+    home page always gets every part.
+    """
     tree = LexborHTMLParser(html)
     base = page.final_url or page.url
     head = tree.head
@@ -148,10 +157,12 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
         if joined:
             base = joined
     resolve = UrlResolver(base)
-
-    blocks = find_blocks(tree)
-    page.links, anchors = extract_links(tree, resolve, blocks)
     page_url = page.final_url or page.url
+    home = is_home_url(page_url) or is_home_url(page.url)
+    wanted = ALL_PARTS if parts is None or home else parts
+
+    blocks = find_blocks(tree) if "blocks" in wanted else Blocks()
+    page.links, anchors = extract_links(tree, resolve, blocks)
     page.next_page = find_next_page(anchors, html, resolve, page_url)
     # Hanweb JCMS lists live in an XML data island, paged with ?uid=&pageNum= (datastore.py).
     store = read_datastore(html, page_url)
@@ -163,10 +174,13 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
         seen = {(link.url, link.tag) for link in page.links}
         page.links += [link for link in extra_links if (link.url, link.tag) not in seen]
         anchors += extra_anchors
-    home = is_home_url(page_url) or is_home_url(page.url)
+    if "items" not in wanted and "text" not in wanted:
+        _links_only(page, store, wanted, tree, resolve)
+        return
     lists = extract_items(anchors, ref, page_url, all_lists=home)
 
-    security_signals(tree, page, resolve)  # before scripts and styles are stripped
+    if "security" in wanted:
+        security_signals(tree, page, resolve)  # before scripts and styles are stripped
     tree.strip_tags(_INVISIBLE)
     root = tree.body or tree.root
     text = collapse(root.text(separator=" ")) if root is not None else ""
@@ -175,9 +189,11 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
     page.text = text[:MAX_TEXT]
     # Service guides, message boards and the search form (per-site overrides from the registry).
     ov = overrides or {}
-    page.guide = guide_fields(tree, page, ov.get("services"))
-    page.services = service_rows(tree, resolve, page.text)
-    page.messages = message_records(tree, page, ref, ov.get("messages"))
+    if "guide" in wanted:
+        page.guide = guide_fields(tree, page, ov.get("services"))
+        page.services = service_rows(tree, resolve, page.text)
+    if "messages" in wanted:
+        page.messages = message_records(tree, page, ref, ov.get("messages"))
     if home:
         page.forms = search_forms(tree, page, ov.get("search"))
 
@@ -203,6 +219,16 @@ def extract_page(page: Page, html: str, ref: date, overrides: Mapping[str, Any] 
     if page.pub_date is None and lists.small and not article:
         # A sparse column (1-2 dated rows) rather than an article.
         page.items = lists.small
+
+
+def _links_only(
+    page: Page, store: Any, wanted: frozenset[str], tree: LexborHTMLParser, resolve: UrlResolver,
+) -> None:
+    """The cheap path of a run whose checks read no page content: links and list errors only."""
+    if "security" in wanted:
+        security_signals(tree, page, resolve)
+    if store is not None and page.list_error is None and not _is_article(page.final_url or page.url, page.meta):
+        page.list_error = store.error
 
 
 # Article URLs of the common CMSs: TRS (t20191008_123.html), Hanweb (/art/2019/10/8/art_1_2.html),

@@ -321,7 +321,7 @@ def _endpoint(raw_url: str, base: str, data: dict[str, str] | None, method: str,
 def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
     """Data endpoints of list-like script calls and data attributes on the page, best first."""
     scripts = _inline_scripts(html)
-    env = _variables(scripts, html)
+    env: dict[str, str] | None = None  # read on the first list-like call (most pages have none)
     found: list[Endpoint] = []
     for script in scripts:
         for mo in _CALLS.finditer(script):
@@ -329,6 +329,8 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             args = _balanced(script, mo.end() - 1)
             if not (_PAGING_WORDS.search(args) or _LISTISH.search(args)):
                 continue
+            if env is None:
+                env = _variables(scripts, html)
             parts = _split_top(args, ",")
             opts = _options(parts[0]) if parts and parts[0].startswith("{") else {}
             if not opts and len(parts) > 1 and parts[1].startswith("{"):
@@ -363,7 +365,7 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             if ep is not None:
                 found.append(ep)
     found += _jpaas_units(html, page_url)
-    for regex in (_DATA_ATTRS, _OPTIONS_HREF):
+    for regex in (_DATA_ATTRS, _OPTIONS_HREF) if "data-" in html.lower() else ():
         for mo in regex.finditer(html):
             raw = mo.group(1).replace("&amp;", "&")
             if "?" in raw or _LISTISH.search(raw):
@@ -721,6 +723,20 @@ def _strings(node: Any, depth: int = 0) -> list[str]:
 
 
 NO_ENDPOINT = "栏目列表由页面脚本加载，未能从脚本中找到可读取的数据接口"
+
+
+def list_source_possible(page: Page, html: str) -> bool:
+    """True when ``attach_list_source`` could give the page a list to fetch, whatever its items.
+
+    A run that skips list extraction (extract/plan.py) reads such a page in full, so that the
+    crawl fetches exactly the script-loaded and postback-paged lists a full run fetches.
+    """
+    if "PostBack" in html or "__VIEWSTATE" in html:
+        return True  # find_postback's own test: a postback pager is followed only from a list
+    url = page.final_url or page.url
+    if is_home_url(url) or is_home_url(page.url) or "search" in urlsplit(url).path.lower():
+        return False
+    return bool(find_endpoints(html, url)) or script_list_hint(html)
 
 
 def attach_list_source(page: Page, html: str) -> None:

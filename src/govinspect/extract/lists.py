@@ -87,15 +87,32 @@ def _label(anchor: Anchor) -> str:
     return text
 
 
-def _chain(node: LexborNode) -> list[LexborNode]:
-    """The node's ancestors, nearest first, at most MAX_UP of them, ending at <body>."""
+_Up = dict[int, tuple[LexborNode | None, str]]  # node id -> (parent, parent's tag), one page's
+
+
+def _parent(node: LexborNode, up: _Up) -> tuple[LexborNode | None, str]:
+    """The node's parent and its tag, asked of the parser once per node of the page."""
+    key = node.mem_id
+    hit = up.get(key)
+    if hit is None:
+        parent = node.parent
+        hit = up[key] = (parent, (parent.tag or "") if parent is not None else "")
+    return hit
+
+
+def _chain(node: LexborNode, up: _Up) -> list[LexborNode]:
+    """The node's ancestors, nearest first, at most MAX_UP of them, ending at <body>.
+
+    The links of a list share their upper ancestors: ``up`` keeps each node's parent so that
+    the page's tree is climbed once, not once per link.
+    """
     out: list[LexborNode] = []
-    cur = node.parent
-    while cur is not None and len(out) < MAX_UP and cur.tag not in ("html", "-undef"):
+    cur, tag = _parent(node, up)
+    while cur is not None and len(out) < MAX_UP and tag not in ("html", "-undef"):
         out.append(cur)
-        if cur.tag == "body":
+        if tag == "body":
             break
-        cur = cur.parent
+        cur, tag = _parent(cur, up)
     return out
 
 
@@ -289,10 +306,11 @@ def _judge(
 def extract_items(anchors: list[Anchor], ref: date, page_url: str, all_lists: bool) -> ListResult:
     """Items of every list on the page in page order (only the main list unless ``all_lists``)."""
     cands = []
+    up: _Up = {}
     for anchor in anchors:
         label = _label(anchor)
         if _letters(label) >= MIN_TITLE_LETTERS:
-            cands.append(_Cand(anchor, label, _chain(anchor.node)))
+            cands.append(_Cand(anchor, label, _chain(anchor.node, up)))
     page_host = _host(page_url)
     order = {id(c): i for i, c in enumerate(cands)}
     accepted: list[tuple[LexborNode, list[tuple[_Cand, ListItem]]]] = []

@@ -13,12 +13,11 @@ import struct
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 
-import olefile
-import xlrd
-from openpyxl import load_workbook
+if TYPE_CHECKING:  # the readers are imported when a document of their kind arrives (memory, start-up)
+    import olefile
 
 from .doc_common import AttachmentError, capped, tidy
 
@@ -67,6 +66,8 @@ def zip_text(data: bytes, ext: str, max_chars: int, max_rows: int = MAX_ROWS) ->
 def _xlsx_text(data: bytes, max_chars: int, max_rows: int) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from openpyxl import load_workbook
+
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         def rows() -> Iterator[Iterable[object]]:
@@ -121,6 +122,8 @@ def _docx_chunks(fh: IO[bytes]) -> Iterator[str]:
 def ole_text(data: bytes, ext: str, max_chars: int, max_rows: int = MAX_ROWS) -> str:
     """Text of an OLE2 compound file: an xls or a Word 97-2003 doc, else an error."""
     try:
+        import olefile
+
         ole = olefile.OleFileIO(data)
     except (OSError, ValueError, IndexError, struct.error):
         ole = None
@@ -151,6 +154,8 @@ def _ole_plain_text(data: bytes, ext: str, max_chars: int) -> str:
 def _xls_text(data: bytes, max_chars: int, max_rows: int) -> str:
     try:
         # xlrd prints warnings to its logfile (stdout by default): keep stdout for --json.
+        import xlrd
+
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():

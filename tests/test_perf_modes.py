@@ -1,0 +1,146 @@
+"""Issue 13: a run extracts only what its checks read, and parse workers start on large sites.
+
+A links-only run (``--checks availability,links``) takes the cheap extraction path; it must
+crawl the same pages and find the same broken links as the whole inspection on the fixture
+world. The default parse workers (sized to the machine) start once a site passes the
+threshold, and a site parsed partly in-process, partly in a worker, gives the same findings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from govinspect.crawl.parse import ParsePool, default_workers, parse_response
+from govinspect.extract.plan import ALL_PARTS, EXTRACTORS, LINK_ONLY_CHECKS, parts_for
+from govinspect.model import Page
+from govinspect.service import scan
+from govinspect.settings import Settings
+
+AS_OF = date(2019, 10, 20)
+LINK_CODES = {"link.broken", "site.unreachable"}
+
+
+def fast(**kw: object) -> Settings:
+    base: dict[str, object] = {"per_host": 4, "delay": 0, "timeout": 3, "offline": True, "backoff": 0.05}
+    base.update(kw)
+    return Settings(**base)  # type: ignore[arg-type]
+
+
+def test_parts_for_links_only_and_unknown_checks():
+    assert parts_for(["availability", "links"]) == frozenset()
+    assert parts_for(None) == ALL_PARTS
+    assert parts_for(["links", "a_new_check"]) == ALL_PARTS  # unknown: every part, never a lost finding
+    assert parts_for(["sandbox"]) == {"security"}
+    assert {"items", "text", "blocks", "guide"} <= parts_for(["services"])
+    # Every extractor names the checks that read it; the link-only checks read none of them.
+    for extractor in EXTRACTORS:
+        assert extractor.needed_by and not extractor.needed_by & LINK_ONLY_CHECKS, extractor.name
+
+
+def test_cheap_path_keeps_links_and_pagination_drops_content():
+    html = """<html><head><meta charset="utf-8"><title>通知公告_某县人民政府</title></head><body>
+    <div class="nav"><a href="/index.html">首页</a></div>
+    <ul class="list"><li><a href="./201910/t20191008_1.html">关于开展安全检查的通知</a><span>2019-10-08</span></li>
+    <li><a href="./201910/t20191007_2.html">关于做好防汛工作的通知</a><span>2019-10-07</span></li>
+    <li><a href="./201910/t20191006_3.html">关于征求意见的公告</a><span>2019-10-06</span></li></ul>
+    <div class="page"><a href="index_1.html">下一页</a></div>
+    <div style="display:none"><a href="http://spam.example/">博彩</a></div></body></html>"""
+    url = "http://127.0.0.1:9/tzgg/index.html"
+
+    def parse(parts: frozenset[str] | None) -> Page:
+        return parse_response(Page(url=url, final_url=url), html.encode(), "text/html", AS_OF, None, parts)
+
+    full, cheap = parse(None), parse(parts_for(["availability", "links"]))
+    assert [(link.url, link.tag) for link in cheap.links] == [(link.url, link.tag) for link in full.links]
+    assert cheap.next_page == full.next_page == "http://127.0.0.1:9/tzgg/index_1.html"
+    assert len(full.items) == 3 and full.text and full.hidden_links
+    assert cheap.items == [] and cheap.text == "" and cheap.hidden_links == []
+
+
+def test_parse_pool_starts_at_the_threshold():
+    pool = ParsePool(None, threshold=50)
+    try:
+        assert pool.workers == default_workers() >= 1
+        assert pool.executor(49) is None
+        started = pool.executor(50)
+        assert started is not None and pool.executor(5000) is started
+    finally:
+        pool.shutdown()
+    assert ParsePool(0, threshold=0).executor(10**6) is None  # 0: always in-process
+    # A links-only run parses in-process by default: shipping a cheap page costs as much as parsing it.
+    assert ParsePool(None, threshold=0).executor(10**6, light=True) is None
+    explicit = ParsePool(1, threshold=10**6)
+    try:
+        assert explicit.executor(0) is not None  # an explicit count starts at once
+    finally:
+        explicit.shutdown()
+
+
+@pytest.fixture(scope="module")
+def world_runs(demo_world, world_server):
+    """The fixture world inspected in full (in-process) and link-only, same settings otherwise."""
+    from govinspect.demo.runner import live_hosts
+
+    base = {"assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
+    entries = demo_world.entries(world_server.base_urls)
+    full = scan(entries, fast(parse_workers=0, **base), AS_OF)
+    links = scan(entries, fast(parse_workers=0, checks=["availability", "links"], **base), AS_OF)
+    return full, links
+
+
+def test_links_mode_crawls_the_same_pages_and_finds_the_same_broken_links(world_runs):
+    full, links = world_runs
+    by_url = {s.url: s for s in full.sites}
+    for site in links.sites:
+        whole = by_url[site.url]
+        assert site.pages_crawled == whole.pages_crawled, site.url
+        assert site.stats["links_checked"] == whole.stats["links_checked"], site.url
+        mine = sorted(f.key() for f in site.findings if f.code in LINK_CODES)
+        theirs = sorted(f.key() for f in whole.findings if f.code in LINK_CODES)
+        assert mine == theirs, site.url
+    assert sum(f.code == "link.broken" for s in links.sites for f in s.findings) >= 20
+
+
+def test_default_workers_started_mid_crawl_give_the_same_findings(world_runs, demo_world, world_server):
+    from govinspect.demo.runner import live_hosts
+
+    full, _ = world_runs
+    site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
+    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), hosts=demo_world.hosts(),
+                    parse_workers_threshold=5)  # the default pool, started after 5 pages
+    assert settings.parse_workers is None
+    [pooled] = scan([site.entry(world_server.base_urls[site.key])], settings, AS_OF).sites
+    inline = next(s for s in full.sites if s.url == pooled.url)
+    assert pooled.pages_crawled == inline.pages_crawled > 5
+    assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
+
+
+def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, world_server, tmp_path):
+    import asyncio
+
+    from govinspect.checks import DEFAULT_SITE_CHECKS, Context, run_checks
+    from govinspect.crawl.engine import crawl_site
+    from govinspect.demo.runner import live_hosts
+    from govinspect.rules import load_rules
+    from govinspect.service import _judge_split
+    from govinspect.snapshot import Snapshot
+
+    site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
+    entry = site.entry(world_server.base_urls[site.key])
+    settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), hosts=demo_world.hosts(), parse_workers=0)
+    path = tmp_path / "snapshot.sqlite"
+    snap = Snapshot(entry, path, as_of=AS_OF)
+    asyncio.run(crawl_site(entry, settings, AS_OF, snap))
+    snap.save()
+    ctx = Context(as_of=AS_OF, rules=load_rules(None), site=entry)
+    pool = ParsePool(1)
+    try:
+        split = asyncio.run(_judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, pool.executor(0)))
+    finally:
+        pool.shutdown()
+        whole = run_checks(snap, ctx, DEFAULT_SITE_CHECKS)
+        snap.close()
+    assert len(whole) > 5
+    assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]
