@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from ..store.findings import FindingView
 from ..store.users import Principal
+from .api_read import FindingOut, finding_out
 from .review import INSPECTOR_ROLES, act, add
 from .security import require
 
@@ -26,38 +25,6 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {400: "参数不符合要求(如缺少理由)", 401: "未登录或令牌无效", 403: "角色无权或不属于本单位(含 CSRF 校验失败)",
             404: "问题、网站或账号不存在", 409: "该问题的状态不允许此操作", 422: "请求格式错误"}
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
-
-
-class FindingOut(BaseModel):
-    """A tracked finding after the act, as ``govinspect findings list --json`` shows it."""
-
-    id: int
-    subject: str
-    subject_kind: str
-    subject_name: str
-    unit: str | None
-    code: str
-    code_label: str
-    severity: str
-    url: str | None
-    message: str
-    evidence: dict[str, Any]
-    origin: str
-    first_seen: date
-    last_seen: date
-    resolved_at: date | None
-    status: str
-    status_label: str
-    review: str
-    review_label: str
-    review_reason: str | None
-    owner_status: str | None
-    owner_reason: str | None
-    rectification: str | None
-
-    @classmethod
-    def of(cls, f: FindingView) -> FindingOut:
-        return cls(**{k: getattr(f, k) for k in cls.model_fields})
 
 
 class ReviewIn(BaseModel):
@@ -93,12 +60,12 @@ def review_finding(
     p: Annotated[Principal, Depends(require())],
 ) -> FindingOut:
     """Confirm, dismiss, mark fixed or dispute one finding; the act is recorded in its history."""
-    return FindingOut.of(act(request, p, finding_id, body.action, body.reason))
+    return finding_out(act(request, p, finding_id, body.action, body.reason))
 
 
 @router.post("/findings", response_model=FindingOut, status_code=201, responses=_errors(400, 401, 403, 404, 422))
 def add_finding(request: Request, body: ManualIn, p: Annotated[Principal, Depends(require(*INSPECTOR_ROLES))],
                 ) -> FindingOut:
     """Record a manual finding on a site (``site_id``) or an account (``account_id``)."""
-    return FindingOut.of(add(request, p, site_id=body.site_id, account_id=body.account_id, code=body.code,
+    return finding_out(add(request, p, site_id=body.site_id, account_id=body.account_id, code=body.code,
                              message=body.message, severity=body.severity))

@@ -180,7 +180,8 @@ def _run(h: RunPoint) -> RunOut:
                   verdict_label=h.verdict_label, score=h.score, problems=h.problems)
 
 
-def _finding(f: FindingView) -> FindingOut:
+def finding_out(f: FindingView) -> FindingOut:
+    """The API form of a finding, personal numbers masked (every route that returns one uses this)."""
     d = {k: getattr(f, k) for k in FindingOut.model_fields}
     d["evidence"], d["message"] = mask_all(f.evidence), mask_numbers(f.message)
     return FindingOut(**d)
@@ -275,7 +276,7 @@ def api_findings(
         found = list_findings(store, site=site, account=account, code=code, status=status, period=period)
     except UsageError as exc:
         raise WebError(422, str(exc)) from exc
-    return [_finding(f) for f in found
+    return [finding_out(f) for f in found
             if (subject is None or f.subject == subject) and (visible is None or f.subject in visible)]
 
 
@@ -283,7 +284,7 @@ def api_findings(
 def api_finding(request: Request, finding_id: int, p: Annotated[Principal, Depends(require())]) -> FindingOut:
     """One tracked finding with its evidence (personal numbers masked)."""
     with request.app.state.web.store.session() as s:
-        return _finding(finding_view(s, p, finding_id))
+        return finding_out(finding_view(s, p, finding_id))
 
 
 @router.get("/verdicts", response_model=VerdictsOut, responses=ERRORS)
