@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import platform
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from govinspect.demo.accounts import build_accounts
 from govinspect.demo.evaluate import (
@@ -49,7 +51,9 @@ def _add(total: dict[str, Score], scores: dict[str, Score], seed: int) -> None:
         acc.false += [f"seed {seed}: {m}" for m in s.false]
 
 
-def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], dict[str, dict[str, Score]], float]:
+def run(as_of: date, seeds: list[int], dump: list[str] | None = None,
+        ) -> tuple[dict[str, Score], dict[str, dict[str, Score]], float]:
+    """Scores per code and per family; every site finding as one line appended to ``dump`` when given."""
     total: dict[str, Score] = {}
     families: dict[str, dict[str, Score]] = {}
     t0 = time.monotonic()
@@ -61,12 +65,25 @@ def run(as_of: date, seeds: list[int]) -> tuple[dict[str, Score], dict[str, dict
             result = scan(world.entries(handle.base_urls), demo_settings(live_hosts(world), world.hosts()), as_of,
                           accounts=accounts)
             scores = evaluate(result, world, handle.base_urls, handle.links)
+            if dump is not None:
+                dump += finding_lines(seed, result, handle.base_urls)
             for style, fam in evaluate_families(result, world, handle.base_urls, handle.links).items():
                 _add(families.setdefault(style, {}), fam, seed)
             for code, s in evaluate_accounts(result.accounts, acc.truth()).items():
                 scores[f"{code} (accounts)" if not code.startswith("newmedia.") else code] = s
         _add(total, scores, seed)
     return total, families, time.monotonic() - t0
+
+
+def finding_lines(seed: int, result: Any, base_urls: dict[str, str]) -> list[str]:
+    """Every site finding as a stable line (code, page, message), served ports replaced by site keys."""
+    def plain(text: str) -> str:
+        for key, url in base_urls.items():
+            text = text.replace(url.rstrip("/"), f"<{key}>")
+        return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)  # e.g. the refused port
+
+    return sorted(f"{seed} {site.name} {f.code} {f.severity} {plain(f.url)} {plain(f.message)}"
+                  for site in result.sites for f in site.findings)
 
 
 def write_section(body: str) -> None:
@@ -85,9 +102,14 @@ def main() -> int:
     ap.add_argument("--as-of", default="2019-10-20")
     ap.add_argument("--seeds", default="2019,2020,2021")
     ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    ap.add_argument("--dump", type=Path, help="write every site finding, one line each, to this file "
+                    "(compare two runs with diff: a speed-up must leave it unchanged)")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    scores, families, seconds = run(date.fromisoformat(args.as_of), seeds)
+    lines: list[str] | None = [] if args.dump else None
+    scores, families, seconds = run(date.fromisoformat(args.as_of), seeds, lines)
+    if args.dump and lines is not None:
+        args.dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = table(scores)
     fam = family_table(families) + "\n\n" + family_code_table(families)
     print(out)
