@@ -379,19 +379,22 @@ def test_submit_button_pager_posts_the_button():
 
 
 def test_lists_are_read_when_pages_are_parsed_in_a_worker_process():
-    from govinspect.crawl.parse import parse_pool
+    from govinspect.crawl.parse import ParsePool
 
     routes: dict[str, object] = {"/": html(HOME), "/list.aspx": postback_site(3),
                                  "/col/gzdt/index.html": html(shell("工作动态", AJAX)),
                                  "/api/content/list": json_api(2)}
     routes.update(article_routes(10))
-    pool = parse_pool(1)
-    assert pool is not None
-    try:
-        with LoopbackServer(routes) as server:  # type: ignore[arg-type]
-            snap = asyncio.run(crawl_site(SiteEntry("测试站", server.url("/")), fast(), AS_OF, executor=pool))
-    finally:
-        pool.shutdown()
+    pool = ParsePool(1)  # an explicit count: every page after the home page goes to the worker
+
+    async def run(url: str):  # the workers live in the crawl's event loop
+        try:
+            return await crawl_site(SiteEntry("测试站", url), fast(), AS_OF, executor=pool)
+        finally:
+            await pool.aclose()
+
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        snap = asyncio.run(run(server.url("/")))
     aspx_page = snap.page(server.url("/list.aspx?ClassID=7"))
     json_page = snap.page(server.url("/col/gzdt/index.html"))
     assert aspx_page is not None and len(aspx_page.items) == 12

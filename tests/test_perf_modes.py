@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from govinspect.crawl.parse import ParsePool, default_workers, parse_response
+from govinspect.crawl.parse import LIGHT_IN_POOL, ParsePool, default_workers, parse_response
 from govinspect.extract.plan import ALL_PARTS, EXTRACTORS, LINK_ONLY_CHECKS, parts_for
 from govinspect.model import Page
 from govinspect.service import scan
@@ -60,22 +60,29 @@ def test_cheap_path_keeps_links_and_pagination_drops_content():
 
 
 def test_parse_pool_starts_at_the_threshold():
-    pool = ParsePool(None, threshold=50)
-    try:
-        assert pool.workers == default_workers() >= 1
-        assert pool.executor(49) is None
-        started = pool.executor(50)
-        assert started is not None and pool.executor(5000) is started
-    finally:
-        pool.shutdown()
-    assert ParsePool(0, threshold=0).executor(10**6) is None  # 0: always in-process
-    # A links-only run parses in-process by default: shipping a cheap page costs as much as parsing it.
-    assert ParsePool(None, threshold=0).executor(10**6, light=True) is None
-    explicit = ParsePool(1, threshold=10**6)
-    try:
-        assert explicit.executor(0) is not None  # an explicit count starts at once
-    finally:
-        explicit.shutdown()
+    import asyncio
+
+    async def run() -> None:
+        pool = ParsePool(None, threshold=50)
+        try:
+            assert pool.workers == default_workers() >= 1
+            assert await pool.get(49) is None and pool.running is None
+            started = await pool.get(50)
+            assert started is not None and started.alive and await pool.get(5000) is started
+            assert pool.running is started
+        finally:
+            await pool.aclose()
+        assert pool.running is None and not started.alive
+        assert await ParsePool(0, threshold=0).get(10**6) is None  # 0: always in-process
+        explicit = ParsePool(1, threshold=10**6)
+        try:
+            assert await explicit.get(0) is not None  # an explicit count starts at once
+        finally:
+            await explicit.aclose()
+
+    asyncio.run(run())
+    # Links-only pages go to the default pool too (cheap to ship over the workers' pipes).
+    assert ParsePool(None, threshold=0).wanted(10**6, light=True) is LIGHT_IN_POOL
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +142,20 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     asyncio.run(crawl_site(entry, settings, AS_OF, snap))
     snap.save()
     ctx = Context(as_of=AS_OF, rules=load_rules(None), site=entry)
-    pool = ParsePool(1)
+
+    async def split_run():
+        pool = ParsePool(1)
+        try:
+            workers = await pool.get(0)
+            assert workers is not None
+            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers)
+        finally:
+            await pool.aclose()
+
     try:
-        split = asyncio.run(_judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, pool.executor(0)))
-    finally:
-        pool.shutdown()
+        split = asyncio.run(split_run())
         whole = run_checks(snap, ctx, DEFAULT_SITE_CHECKS)
+    finally:
         snap.close()
     assert len(whole) > 5
     assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]

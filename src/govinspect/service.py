@@ -9,13 +9,13 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from datetime import date
 from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.parse import ParsePool, judge_file
+from .crawl.parse import ParsePool
+from .crawl.workers import WorkerPool
 from .http import Fetcher
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
@@ -73,7 +73,7 @@ def _result(snap: Snapshot, ctx: Context, findings: list[Finding]) -> SiteResult
 async def inspect_site(
     site: SiteEntry, settings: Settings, as_of: date, *, rules: Rules | None = None,
     fetcher: Fetcher | None = None, progress: ProgressFn | None = None,
-    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: Executor | ParsePool | None = None,
+    workdir: Path | None = None, accounts: Sequence[AccountEntry] = (), executor: ParsePool | None = None,
     sink: ResultSink | None = None,
 ) -> SiteResult:
     """Crawl one site into a snapshot on disk, check it, score it and hand the result to ``sink``.
@@ -87,7 +87,7 @@ async def inspect_site(
             return await inspect_site(site, settings, as_of, rules=rules, fetcher=fetcher, progress=progress,
                                       workdir=workdir, accounts=accounts, executor=own, sink=sink)
         finally:
-            own.shutdown()
+            await own.aclose()
     keep = sink.snapshot_path(site) if sink is not None else None
     with tempfile.TemporaryDirectory(prefix="govinspect-", dir=workdir) as tmp:
         path = keep or Path(tmp) / "snapshot.sqlite"
@@ -103,7 +103,7 @@ async def inspect_site(
 async def _inspect_into(
     site: SiteEntry, settings: Settings, as_of: date, path: Path, rules: Rules | None,
     fetcher: Fetcher | None, progress: ProgressFn | None, accounts: Sequence[AccountEntry],
-    executor: Executor | ParsePool | None,
+    executor: ParsePool | None,
 ) -> SiteResult:
     """Crawl into the snapshot file at ``path``, keep it written, and judge it."""
     rules = rules or load_rules(settings.rules_file)
@@ -124,7 +124,7 @@ async def _inspect_into(
         snap.save()
         names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
-        pool = executor.running if isinstance(executor, ParsePool) else executor
+        pool = executor.running if executor is not None else None
         if pool is not None and len(names) > 1 and path.is_file():
             return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
@@ -133,7 +133,7 @@ async def _inspect_into(
         snap.close()
 
 
-async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: Executor) -> list[Finding]:
+async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool) -> list[Finding]:
     """A large site's checks on two cores: the first half of the names in a parse worker, the rest here.
 
     Each check is independent of the others and findings come in the order of the names, so the
@@ -141,11 +141,11 @@ async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], pat
     runs here.
     """
     cut = (len(names) + 1) // 2
-    head = asyncio.get_running_loop().run_in_executor(pool, judge_file, str(path), ctx, names[:cut])
+    head = asyncio.ensure_future(pool.call("judge", str(path), ctx, names[:cut]))
     tail = await asyncio.to_thread(run_checks, snap, ctx, names[cut:])
     try:
         first: list[Finding] = await head
-    except Exception:  # a broken pool (a worker killed): the same checks, in this process
+    except Exception:  # the worker died or failed: the same checks, in this process
         log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
         first = await asyncio.to_thread(run_checks, snap, ctx, names[:cut])
     return first + tail
@@ -199,7 +199,7 @@ async def scan_sites(
             )
             result.sites, result.accounts = list(site_results), list(account_results)
     finally:
-        pool.shutdown()
+        await pool.aclose()
     return result
 
 

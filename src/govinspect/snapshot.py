@@ -76,8 +76,12 @@ class Snapshot:
         """Store a page; the home page is also kept in memory."""
         if home:
             self.home_url, self.home = page.url, page
-        listish = 1 if (page.items or page.empty_marker or page.list_error) else 0
-        self._pages.append((page.url, page.depth, int(page.ok), listish, int(not page.attachment), _page_json(page)))
+        self._pages.append(page_row(page))
+        self._tick()
+
+    def add_row(self, row: tuple[Any, ...]) -> None:
+        """Store a page already encoded by ``page_row`` (in a parse worker, crawl/parse.py)."""
+        self._pages.append(row)
         self._tick()
 
     def add_links(self, source: str, targets: list[str]) -> None:
@@ -299,6 +303,12 @@ def _item_row(i: ListItem) -> list[Any]:
 
 def _item(row: list[Any]) -> ListItem:
     return ListItem(row[0], row[1], date.fromisoformat(row[2]) if row[2] else None, row[3], row[4])
+
+
+def page_row(page: Page) -> tuple[Any, ...]:
+    """The ``pages`` table row of one page: url, depth, ok, listish, html, JSON of its fields."""
+    listish = 1 if (page.items or page.empty_marker or page.list_error) else 0
+    return (page.url, page.depth, int(page.ok), listish, int(not page.attachment), _page_json(page))
 
 
 def _page_json(page: Page) -> str:

@@ -11,10 +11,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -36,13 +35,18 @@ from .cloaking import probe_cloaking
 from .frontier import Scope, TrapGuard
 from .harmful import probe_harmful
 from .includes import probe_includes
-from .parse import ParsePool, parse_response
+from .parse import Parsed, ParsePool, page_routes, parse_response
 from .probes import probe_transport
 from .search import probe_search
+from .workers import WorkerError, WorkerPool
 
 log = logging.getLogger(__name__)
 
 CRAWL_TAGS = frozenset({"a", "area", "iframe", "frame"})
+# Pages waiting for a parse worker, per worker, before the crawl process parses the next one
+# itself: a worker that falls behind (a heavy page, a machine busy with other work) would
+# otherwise leave this core idle while pages queue up for it.
+_POOL_BACKLOG = 6
 # Statuses for which a HEAD answer is not trusted and the target is fetched with GET.
 _HEAD_DISTRUST = 400
 
@@ -99,7 +103,7 @@ class SiteCrawler:
 
     def __init__(
         self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
-        fetcher: Fetcher, progress: ProgressFn | None = None, executor: Executor | ParsePool | None = None,
+        fetcher: Fetcher, progress: ProgressFn | None = None, executor: ParsePool | None = None,
     ):
         self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
         self.fetcher = fetcher
@@ -132,7 +136,9 @@ class SiteCrawler:
         if home.ok and home.is_html:  # footers the home page loads by script or include, before the budget runs out
             self.snap.probes["includes"] = await probe_includes(self.snap, self.fetcher, self.as_of)
         if home.ok and home.is_html:
-            crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host)]
+            # Twice the connections: while some pages wait for a parse worker, the others keep
+            # every connection busy (HostSlots, not the number of workers, limits the requests).
+            crawlers = [asyncio.create_task(self._crawl_worker()) for _ in range(self.settings.per_host * 2)]
             checkers = [
                 asyncio.create_task(self._link_worker())
                 for _ in range(max(4, self.settings.per_host * 2))
@@ -207,8 +213,11 @@ class SiteCrawler:
                     if req.column is not None:
                         await self._continue_list(req)
                     else:
-                        page = await self._fetch_page(req.url, req.depth)
-                        if not (page.list_source and self._start_list(page)):
+                        page = await self._fetch_page(req.url, req.depth, compact=True)
+                        if isinstance(page, Parsed):  # parsed in a worker: store and follow
+                            self.snap.add_row(page.row)
+                            self._follow(page.url, page.depth, page.next_target, page.routes)
+                        elif not (page.list_source and self._start_list(page)):
                             self.snap.add_page(page)
                             self._finish_page(page)
             except Exception:  # one bad page never stops a crawl
@@ -357,7 +366,13 @@ class SiteCrawler:
         for column in list(self._held):
             self._release(column)
 
-    async def _fetch_page(self, url: str, depth: int) -> Page:
+    @overload
+    async def _fetch_page(self, url: str, depth: int) -> Page: ...
+    @overload
+    async def _fetch_page(self, url: str, depth: int, compact: Literal[True]) -> Page | Parsed: ...
+
+    async def _fetch_page(self, url: str, depth: int, compact: bool = False) -> Page | Parsed:
+        """The fetched page; ``compact``: a ``Parsed`` when a parse worker read a plain page."""
         page = Page(url=url, final_url=url, depth=depth)
         try:
             resp = await self.fetcher.fetch(url, body_if=is_html)
@@ -372,41 +387,56 @@ class SiteCrawler:
         self.snap.set_target(LinkStatus(url, resp.status, None, None, True, "GET"))
         if resp.status >= 400 or not is_html(resp.headers):
             return page
-        page = await self._parse(page, resp.body, resp.headers.get("content-type"))
+        parsed = await self._parse(page, resp.body, resp.headers.get("content-type"), compact)
+        if isinstance(parsed, Parsed):
+            return parsed
+        page = parsed
         if page.pending_scripts and self.settings.script_sandbox:
             # obfuscated inline scripts: run in the sandbox process, off the event loop
             await self.sandbox.run(page)
         page.pending_scripts = []
         return page
 
-    async def _parse(self, page: Page, body: bytes, content_type: str | None) -> Page:
-        """The page filled from its body, in a parse worker when the run has one for this site's size."""
-        pool = self.executor
-        if isinstance(pool, ParsePool):
+    @overload
+    async def _parse(self, page: Page, body: bytes, content_type: str | None) -> Page: ...
+    @overload
+    async def _parse(self, page: Page, body: bytes, content_type: str | None, compact: bool) -> Page | Parsed: ...
+
+    async def _parse(self, page: Page, body: bytes, content_type: str | None, compact: bool = False) -> Page | Parsed:
+        """The page filled from its body, in a parse worker when the run has one for this site's size.
+
+        ``compact``: the caller takes a ``Parsed`` (stored and followed as it is) from a worker.
+        While the workers have a backlog the page is parsed here, so both cores stay busy.
+        """
+        pool: WorkerPool | None = None
+        if isinstance(self.executor, ParsePool):
             light = self.parts is not None and "items" not in self.parts  # links only
-            pool = pool.executor(self.snap.stats.pages_fetched, light=light)
-        args = (page, body, content_type, self.as_of, self.site.overrides, self.parts)
-        if pool is None:
-            return parse_response(*args)
-        return await asyncio.get_running_loop().run_in_executor(pool, parse_response, *args)
+            pool = await self.executor.get(self.snap.stats.pages_fetched, light=light)
+        if pool is not None and pool.busy < _POOL_BACKLOG * pool.size:
+            head = (page.url, page.final_url, page.depth, page.status, page.elapsed_ms, page.content_type)
+            try:
+                return await pool.call(  # type: ignore[no-any-return]
+                    "parse", head, body, content_type, self.as_of, self.site.overrides, self.parts, compact
+                )
+            except WorkerError as exc:  # the worker died or failed on this page: parse it here
+                log.warning("parse worker failed on %s (%s); parsing in the crawl process", page.url, exc)
+        return parse_response(page, body, content_type, self.as_of, self.site.overrides, self.parts)
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""
-        if page.next_page:
+        nxt, routes = page_routes(page)
+        self._follow(page.url, page.depth, nxt, routes)
+
+    def _follow(self, url: str, depth: int, nxt: str | None, routes: list[tuple[str, str]]) -> None:
+        """Route a page's normalised targets and record its links in the snapshot."""
+        if nxt:
             # Pagination stays at its column's depth (routed before the page's other links,
             # which also contain it, so that page k of a list is not k levels deep).
-            nxt = normalize_url(page.next_page)
-            if nxt:
-                self._route(nxt, "a", page.depth)
-        targets: list[str] = []
-        for link in page.links:
-            target = normalize_url(link.url)
-            if target is None:
-                continue
-            targets.append(target)
-            self._route(target, link.tag, page.depth + 1)
-        if targets:
-            self.snap.add_links(page.url, list(dict.fromkeys(targets)))
+            self._route(nxt, "a", depth)
+        for target, tag in routes:
+            self._route(target, tag, depth + 1)
+        if routes:
+            self.snap.add_links(url, list(dict.fromkeys(target for target, _ in routes)))
         self._report()
 
     def _route(self, target: str, tag: str, depth: int) -> None:
@@ -529,7 +559,7 @@ class SiteCrawler:
 
 async def crawl_site(
     site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
-    progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: Executor | ParsePool | None = None,
+    progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: ParsePool | None = None,
 ) -> Snapshot:
     """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py)."""
     snap = snapshot or Snapshot(site, as_of=as_of)

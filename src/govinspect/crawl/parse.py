@@ -7,18 +7,25 @@ pages), the crawl hands responses to a pool of processes sized to the machine
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date
-from multiprocessing import get_context
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..extract.html import extract_page
 from ..extract.jsonlist import attach_list_source, list_source_possible
 from ..model import Page
+from ..snapshot import page_row
 from ..text import decode_page, looks_binary
+from ..urls import normalize_url
+from .workers import WorkerPool
+
+# Links-only pages go to the default pool too: with the workers' pipes (crawl/workers.py) a page
+# sent out and its targets back cost the crawl process less than parsing it.
+LIGHT_IN_POOL = True
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,49 @@ def parse_response(
     return page
 
 
+class Parsed(NamedTuple):
+    """A page parsed in a worker, ready to store and to follow: the crawl process only routes it.
+
+    Shipping the ``Page`` back (its links and items as objects) costs the crawl process about
+    as much as parsing it; a snapshot row (one JSON string) and the page's normalised targets
+    cost a fraction of that, and the JSON encoding is done in the worker too.
+    """
+
+    url: str
+    depth: int
+    row: tuple[Any, ...]  # snapshot.page_row
+    next_target: str | None  # the next page of a list, normalised
+    routes: list[tuple[str, str]]  # (normalised target, tag) of every link, in page order
+
+
+def page_routes(page: Page) -> tuple[str | None, list[tuple[str, str]]]:
+    """The page's next-page target and its links' (target, tag), normalised as the crawl routes them."""
+    nxt = normalize_url(page.next_page) if page.next_page else None
+    routes = []
+    for link in page.links:
+        target = normalize_url(link.url)
+        if target is not None:
+            routes.append((target, link.tag))
+    return nxt, routes
+
+
+def parse_remote(
+    head: tuple[str, str, int, int | None, int, str | None], body: bytes, content_type: str | None,
+    as_of: date, overrides: Mapping[str, Any] | None, parts: frozenset[str] | None, compact: bool,
+) -> Page | Parsed:
+    """``parse_response`` in a parse worker, from the page's head fields (url, final_url, depth,
+    status, elapsed_ms, content_type); a ``Parsed`` when ``compact`` and the crawl has nothing
+    more to do with the page than store and follow it, else the ``Page``."""
+    url, final_url, depth, status, elapsed_ms, page_type = head
+    page = Page(url=url, final_url=final_url, depth=depth, status=status, elapsed_ms=elapsed_ms,
+                content_type=page_type)
+    page = parse_response(page, body, content_type, as_of, overrides, parts)
+    if not compact or page.list_source or page.pending_scripts:
+        return page  # the crawl reads the rest of the list or runs the script sandbox first
+    nxt, routes = page_routes(page)
+    return Parsed(page.url, page.depth, page_row(page), nxt, routes)
+
+
 def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[Any]:
     """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl process).
 
@@ -74,14 +124,6 @@ def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[Any]:
         snap.close()
 
 
-def parse_pool(workers: int) -> Executor | None:
-    """A process pool for parsing, or None to parse in the crawl's own process."""
-    if workers <= 0:
-        return None
-    # forkserver: workers never inherit the crawl's event loop, sockets or threads.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
-
-
 def default_workers() -> int:
     """Parse workers sized to the machine: every core but the crawl's own, at least one."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -93,33 +135,52 @@ class ParsePool:
 
     Small sites never pay for starting processes; a large one moves its parsing to the other
     cores once it has fetched ``threshold`` pages (``parse_workers`` unset: sized to the machine).
+    The workers belong to the event loop that started them (crawl/workers.py): create the pool
+    anywhere, use and close it in one loop.
     """
 
     def __init__(self, workers: int | None, threshold: int = 0) -> None:
         self.auto = workers is None
         self.workers = default_workers() if workers is None else workers
         self.threshold = threshold if workers is None else 0  # an explicit count starts at once
-        self._pool: Executor | None = None
+        self._pool: WorkerPool | None = None
+        self._starting: asyncio.Task[WorkerPool] | None = None
 
-    def executor(self, pages_fetched: int, light: bool = False) -> Executor | None:
-        """The pool once ``pages_fetched`` reaches the threshold, else None (parse in-process).
+    def wanted(self, pages_fetched: int, light: bool = False) -> bool:
+        """True once ``pages_fetched`` reaches the threshold (False: parse in-process).
 
-        ``light``: the run extracts links only (extract/plan.py). Measured on the bench site,
-        handing such a page to a worker costs the crawl process as much as parsing it (the page
-        goes out and its links come back pickled), so the default pool is not used for it.
+        ``light``: the run extracts links only (extract/plan.py); with the default pool such
+        pages are parsed in-process unless ``LIGHT_IN_POOL`` says otherwise.
         """
-        if self.workers <= 0 or pages_fetched < self.threshold or (light and self.auto):
+        if self.workers <= 0 or pages_fetched < self.threshold:
+            return False
+        return not (light and self.auto and not LIGHT_IN_POOL)
+
+    async def get(self, pages_fetched: int, light: bool = False) -> WorkerPool | None:
+        """The running workers once wanted (started on the first call that wants them), else None."""
+        if not self.wanted(pages_fetched, light):
             return None
         if self._pool is None:
-            self._pool = parse_pool(self.workers)
-        return self._pool
+            if self._starting is None:
+                self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
+            try:
+                self._pool = await asyncio.shield(self._starting)
+            except Exception:  # no workers (fork refused, out of memory): parse in-process
+                log.exception("parse workers could not start; parsing in the crawl process")
+                self.workers = 0
+                return None
+        return self._pool if self._pool.alive else None
 
     @property
-    def running(self) -> Executor | None:
-        """The pool when a site of the run has started it, else None (never starts it)."""
-        return self._pool
+    def running(self) -> WorkerPool | None:
+        """The workers when a site of the run has started them and one is alive, else None."""
+        return self._pool if self._pool is not None and self._pool.alive else None
 
-    def shutdown(self) -> None:
+    async def aclose(self) -> None:
         pool, self._pool = self._pool, None
+        if pool is None and self._starting is not None:
+            with contextlib.suppress(Exception):
+                pool = await self._starting
+        self._starting = None
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            await pool.close()

@@ -1,0 +1,132 @@
+"""Issue 13: parse workers over pipes (crawl/workers.py) and the compact parsed page.
+
+A page parsed in a worker comes back as a snapshot row and its normalised targets
+(``crawl.parse.Parsed``); it must be exactly what the crawl process would store and route
+for the same page parsed in-process. A worker that dies or fails costs no page: the crawl
+parses in its own process and the findings are the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from datetime import date
+
+import pytest
+
+from govinspect.crawl.parse import Parsed, ParsePool, page_routes, parse_remote, parse_response
+from govinspect.crawl.workers import WorkerError, WorkerPool
+from govinspect.extract.plan import parts_for
+from govinspect.model import Page
+from govinspect.snapshot import page_row
+
+AS_OF = date(2019, 10, 20)
+URL = "http://127.0.0.1:9/xxgk/tzgg/index.html"
+LIST_GBK = """<html><head><meta charset="gbk"><title>通知公告－某县人民政府</title></head><body>
+<div id="nav"><a href="/">首页</a><a href="../zwdt/">政务动态</a></div>
+<ul class="list"><li><a href="./201910/t20191008_1.html" title="关于开展安全生产大检查的通知">关于开展安全生产大检查的通知</a>
+<span>２０１９－１０－０８</span></li><li><a href="./201910/t20191007_2.html">关于做好秋冬季防火工作的通知</a>
+<span>2019年10月7日</span></li><li><a href="201909/t20190930_3.html#top">国庆假期值班安排</a><span>2019/09/30</span></li></ul>
+<div class="page"><a href="index_1.html">下一页</a><a href="index_9.html">尾页</a></div>
+<img src="/images/banner.jpg" alt="横幅"><a href="/download/附件.docx">附件下载</a>
+<a href="HTTP://Example.GOV.cn:80/a/../b/?q=1#x">外部链接</a></body></html>"""
+ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="ArticleTitle" content="县政府召开常务会议">
+<meta name="PubDate" content="2019-10-08 09:30"><title>县政府召开常务会议</title></head><body>
+<div class="article"><h1>县政府召开常务会议</h1><p>发布时间：2019-10-08 来源：县政府办</p>
+<p>会议研究了有关事项。联系电话：0554-1234567。</p><a href="/xxgk/tzgg/">返回列表</a></div></body></html>"""
+
+
+def head(url: str) -> tuple[str, str, int, int, int, str]:
+    return (url, url, 2, 200, 12, "text/html")
+
+
+@pytest.mark.parametrize("body,parts", [
+    (LIST_GBK.encode("gbk"), None), (LIST_GBK.encode("gbk"), parts_for(["availability", "links"])),
+    (ARTICLE.encode(), None), (b"\x00\x01\x02binary", None),
+])
+def test_parsed_is_what_the_crawl_process_would_store_and_route(body, parts):
+    parsed = parse_remote(head(URL), body, "text/html", AS_OF, None, parts, True)
+    page = parse_response(Page(url=URL, final_url=URL, depth=2, status=200, elapsed_ms=12,
+                               content_type="text/html"), body, "text/html", AS_OF, None, parts)
+    assert isinstance(parsed, Parsed)
+    assert parsed.row == page_row(page)
+    assert (parsed.next_target, parsed.routes) == page_routes(page)
+    assert (parsed.url, parsed.depth) == (URL, 2)
+    if b"index_1" in body:
+        assert parsed.next_target == "http://127.0.0.1:9/xxgk/tzgg/index_1.html"
+        assert ("http://example.gov.cn/b/?q=1", "a") in parsed.routes  # normalised as the crawl routes
+    # Not compact: the page itself, as the crawl needs it for the home page and list pages.
+    assert parse_remote(head(URL), body, "text/html", AS_OF, None, parts, False) == page
+
+
+def test_a_page_with_a_script_loaded_list_comes_back_whole():
+    html = """<html><head><meta charset="utf-8"><title>工作动态</title></head><body><ul id="list"></ul>
+    <script>$.ajax({url: "/api/content/list", data: {pageNo: 1, pageSize: 10}, success: function (d) {
+    render(d.rows); }});</script></body></html>"""
+    parsed = parse_remote(head(URL), html.encode(), "text/html", AS_OF, None, None, True)
+    assert isinstance(parsed, Page) and parsed.list_source  # the crawl reads the rest of the list
+
+
+def test_worker_pool_parses_fails_cleanly_and_survives_nothing_silently(tmp_path):
+    async def run() -> None:
+        pool = await WorkerPool(1).start()
+        try:
+            assert pool.alive and len(pool.pids) == 1 and pool.pids[0] != os.getpid()
+            parsed = await pool.call("parse", head(URL), LIST_GBK.encode("gbk"), "text/html", AS_OF, None, None, True)
+            assert parsed == parse_remote(head(URL), LIST_GBK.encode("gbk"), "text/html", AS_OF, None, None, True)
+            many = await asyncio.gather(*(pool.call("parse", head(f"{URL}?n={i}"), ARTICLE.encode(), None, AS_OF,
+                                                    None, None, True) for i in range(50)))
+            assert [p.url for p in many] == [f"{URL}?n={i}" for i in range(50)] and pool.busy == 0
+            # A function that raises in the worker: WorkerError naming it, and the worker lives on.
+            with pytest.raises(WorkerError, match="SnapshotError"):
+                await pool.call("judge", str(tmp_path / "missing.sqlite"), None, ("links",))
+            assert pool.alive
+            # A worker killed while it holds calls: they fail, and so does every later call.
+            big = (LIST_GBK * 200).encode("gbk")
+            pending = [asyncio.ensure_future(pool.call("parse", head(URL), big, None, AS_OF, None, None, True))
+                       for _ in range(20)]
+            await asyncio.sleep(0.05)
+            os.kill(pool.pids[0], signal.SIGKILL)
+            results = await asyncio.gather(*pending, return_exceptions=True)
+            assert any(isinstance(r, WorkerError) for r in results)
+            assert not pool.alive and pool.pids == []
+            with pytest.raises(WorkerError):
+                await pool.call("parse", head(URL), b"<html></html>", None, AS_OF, None, None, True)
+        finally:
+            await pool.close()
+
+    asyncio.run(run())
+
+
+def test_a_worker_killed_mid_crawl_loses_no_page(demo_world, world_server):
+    from govinspect.demo.runner import live_hosts
+    from govinspect.service import inspect_site
+    from govinspect.settings import Settings
+
+    site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
+    entry = site.entry(world_server.base_urls[site.key])
+    base = {"per_host": 4, "delay": 0, "timeout": 3, "offline": True, "backoff": 0.05,
+            "assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
+    inline = asyncio.run(inspect_site(entry, Settings(**base, parse_workers=0), AS_OF))  # type: ignore[arg-type]
+    killed: list[int] = []
+
+    async def run():
+        pool = ParsePool(1)
+
+        def progress(p) -> None:
+            workers = pool.running
+            if p.pages >= 15 and workers is not None and not killed:
+                killed.extend(workers.pids)
+                os.kill(workers.pids[0], signal.SIGKILL)
+
+        try:
+            return await inspect_site(entry, Settings(**base), AS_OF, executor=pool,  # type: ignore[arg-type]
+                                      progress=progress)
+        finally:
+            await pool.aclose()
+
+    pooled = asyncio.run(run())
+    assert killed, "the worker was never started"
+    assert pooled.pages_crawled == inline.pages_crawled > 15
+    assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
