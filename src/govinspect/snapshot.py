@@ -5,8 +5,12 @@ a site grows; the home page and the columns (a few hundred at most) are kept in 
 A snapshot built by hand (``Snapshot()`` then ``add_page``) is how checks are tested.
 
 The file is a versioned set of plain tables (no pickles): pages as JSON arrays of the
-``Page`` fields, links, link targets, columns, and a ``meta`` table holding the format
-version, the site, the crawl's figures and the probes. ``save()`` writes the in-memory
+``Page`` fields, each page's outgoing links (one row per page, its normalised targets joined
+by newlines), link targets, columns, and a ``meta`` table holding the format version, the
+site, the crawl's figures and the probes. Checks ask who links to a target only for the
+few targets that failed or leave the site (``referrers``): an index of those is built from
+the outgoing links at the first question, instead of a row and an index entry for each of
+the millions of links of a large site (format 1 kept one row per link; still read). ``save()`` writes the in-memory
 parts; ``Snapshot.open(path)`` reads a kept file back, so a site can be judged again
 with another rule set without crawling it (``govinspect rejudge``).
 """
@@ -24,7 +28,8 @@ from typing import Any
 from .errors import UsageError
 from .model import Column, Link, LinkStatus, ListItem, Page, SiteEntry
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class SnapshotError(UsageError):
@@ -67,6 +72,8 @@ class Snapshot:
         self._pending = 0
         self._fields = _PAGE_FIELDS
         self._indexed = False
+        self._legacy_links = False  # a format-1 file: one row per link in ``links``
+        self._indexed_targets: set[str] = set()
         self._pages: list[tuple[Any, ...]] = []
         self._links: list[tuple[str, str]] = []
         self._targets: list[tuple[Any, ...]] = []
@@ -85,15 +92,18 @@ class Snapshot:
         self._tick()
 
     def add_links(self, source: str, targets: list[str]) -> None:
-        """Record that ``source`` links to each of ``targets`` (normalised URLs)."""
-        self._links.extend((source, t) for t in targets)
-        self._tick()
+        """Record that ``source`` links to each of ``targets`` (normalised URLs, once each)."""
+        if targets:
+            self._links.append((source, "\n".join(targets)))
+            self._indexed = False  # asked again: the index is built anew
+            self._tick()
 
     def set_target(self, status: LinkStatus) -> None:
         """Record the outcome of checking one link target."""
         self._targets.append(
             (status.target, status.status, status.error, status.detail, int(status.internal), status.method)
         )
+        self._indexed = False
         self._tick()
 
     def _tick(self) -> None:
@@ -106,7 +116,7 @@ class Snapshot:
         if self._pages:
             self._db.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?)", self._pages)
         if self._links:
-            self._db.executemany("INSERT INTO links VALUES (?,?)", self._links)
+            self._db.executemany("INSERT INTO outlinks VALUES (?,?)", self._links)
         if self._targets:
             self._db.executemany("INSERT OR REPLACE INTO targets VALUES (?,?,?,?,?,?)", self._targets)
         self._db.commit()
@@ -149,25 +159,56 @@ class Snapshot:
         return _status(row) if row else None
 
     def _link_index(self) -> None:
-        """Index the link graph by target at the first lookup, once the crawl has written it."""
+        """Index who links to the targets checks ask about, at the first question, once the crawl is done.
+
+        Indexed: every target that is not an internal page or file answering 2xx/3xx (broken,
+        failed, trapped or external targets: a few thousand on a site of 100,000 pages). A
+        question about another target is answered by scanning the outgoing links.
+        """
         self.flush()
-        if not self._indexed:
+        if self._indexed:
+            return
+        if self._legacy_links:
             self._db.execute("CREATE INDEX IF NOT EXISTS links_target ON links(target)")
-            self._indexed = True
+        else:
+            wanted = {t for (t,) in self._db.execute(
+                "SELECT target FROM targets WHERE NOT (internal=1 AND error IS NULL AND status BETWEEN 200 AND 399)")}
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_links (source TEXT, target TEXT)")
+            self._db.execute("DELETE FROM wanted_links")
+            cur = self._db.execute("SELECT source, targets FROM outlinks")
+            while rows := cur.fetchmany(256):
+                self._db.executemany("INSERT INTO wanted_links VALUES (?,?)", [
+                    (source, t) for source, joined in rows for t in joined.split("\n") if t in wanted])
+            self._db.execute("CREATE INDEX IF NOT EXISTS temp.wanted_target ON wanted_links(target)")
+            self._indexed_targets = wanted
+        self._indexed = True
+
+    def _linking(self, target: str) -> tuple[str, str]:
+        """(table, extra condition) holding the links to ``target``: the index, or a scan of the pages' links."""
+        self._link_index()
+        if self._legacy_links:
+            return "links", ""
+        if target in self._indexed_targets:
+            return "wanted_links", ""
+        return ("(SELECT source, ? AS target FROM outlinks WHERE instr(char(10) || targets || char(10), "
+                "char(10) || ? || char(10)) > 0)", "scan")
 
     def referrers(self, target: str, limit: int = 20) -> list[str]:
         """Pages linking to ``target``, the home page first."""
-        self._link_index()
+        table, scan = self._linking(target)
+        args: tuple[Any, ...] = (target, target) if scan else ()
         rows = self._db.execute(
-            "SELECT DISTINCT l.source FROM links l LEFT JOIN pages p ON p.url = l.source "
+            f"SELECT DISTINCT l.source FROM {table} l LEFT JOIN pages p ON p.url = l.source "
             "WHERE l.target=? ORDER BY COALESCE(p.depth, 99), l.source LIMIT ?",
-            (target, limit),
+            (*args, target, limit),
         ).fetchall()
         return [r[0] for r in rows]
 
     def referrer_count(self, target: str) -> int:
-        self._link_index()  # flushes too
-        row = self._db.execute("SELECT COUNT(DISTINCT source) FROM links WHERE target=?", (target,)).fetchone()
+        table, scan = self._linking(target)
+        args: tuple[Any, ...] = (target, target) if scan else ()
+        row = self._db.execute(f"SELECT COUNT(DISTINCT source) FROM {table} l WHERE l.target=?",
+                               (*args, target)).fetchone()
         return int(row[0])
 
     def close(self) -> None:
@@ -213,14 +254,15 @@ class Snapshot:
         finally:
             db.close()
         version = meta.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise SnapshotError(
                 f"快照文件 {path} 的格式版本 {version if version is not None else '未知'} 不受支持"
-                f"(本程序读取版本 {FORMAT_VERSION})"
+                f"(本程序读取版本 {'、'.join(str(v) for v in READABLE_VERSIONS)})"
             )
         site = meta["site"]
         snap = cls(SiteEntry(**site), path, as_of=meta["as_of"])
         snap._fields = tuple(meta["page_fields"])
+        snap._legacy_links = version == 1
         snap.scope_hosts = set(meta["scope_hosts"])
         snap.stats = CrawlStats(**meta["stats"])
         snap.probes = meta["probes"]
@@ -252,6 +294,7 @@ PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, depth INT, ok INT, listish INT, html INT, data TEXT);
 CREATE TABLE IF NOT EXISTS links (source TEXT, target TEXT);
+CREATE TABLE IF NOT EXISTS outlinks (source TEXT, targets TEXT);
 CREATE TABLE IF NOT EXISTS targets (
     target TEXT PRIMARY KEY, status INT, error TEXT, detail TEXT, internal INT, method TEXT);
 CREATE TABLE IF NOT EXISTS columns (pos INT PRIMARY KEY, data TEXT);
