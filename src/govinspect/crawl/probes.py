@@ -18,13 +18,14 @@ import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
-
-from cryptography import x509
 
 from ..http import Fetcher, OfflineResolver
 from ..settings import Settings
+
+if TYPE_CHECKING:  # imported with the first certificate read: ~8 MB kept out of runs without HTTPS
+    from cryptography import x509
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,8 @@ async def _probe_redirect(client: _Client, url: str) -> tuple[bool, dict[str, An
 def cert_report(der: bytes, host: str, verify_code: int | None, verify_message: str | None,
                 warn_days: int = 30) -> dict[str, Any]:
     """What a certificate says and what is wrong with it for ``host`` now."""
+    from cryptography import x509
+
     cert = x509.load_der_x509_certificate(der)
     now = datetime.now(UTC)
     not_after, not_before = cert.not_valid_after_utc, cert.not_valid_before_utc
@@ -351,6 +354,8 @@ async def _close(writer: asyncio.StreamWriter) -> None:
 
 
 def _alt_names(cert: x509.Certificate) -> tuple[list[str], list[str]]:
+    from cryptography import x509
+
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
@@ -359,6 +364,8 @@ def _alt_names(cert: x509.Certificate) -> tuple[list[str], list[str]]:
 
 
 def _common_name(cert: x509.Certificate) -> str | None:
+    from cryptography import x509
+
     attrs = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return str(attrs[0].value) if attrs else None
 
