@@ -729,8 +729,9 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
                     for child in ps.children(recursive=True):
                         with contextlib.suppress(psutil.Error):
                             total += child.memory_info().rss
-                            ct = child.cpu_times()
-                            child_cpu[child.pid] = ct.user + ct.system
+                            if child.ppid() != proc.pid:  # a direct child is waited for: in ``ru``
+                                ct = child.cpu_times()
+                                child_cpu[child.pid] = ct.user + ct.system
                     peak = max(peak, total)
                 now = time.monotonic()
                 if now - t0 > timeout:
@@ -751,8 +752,9 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
             proc.returncode = -9
             raise
     run.peak_tree_mb = peak / 2**20
-    # Parse workers are children of multiprocessing's forkserver, which the tool never waits
-    # for: their CPU is not in the main process's rusage, so it is sampled (<= 50 ms lost each).
+    # The rusage of the tool's process includes the children it waited for (govinspect's parse
+    # workers are its own children since issue 13's pipes); deeper descendants, which it never
+    # waits for (a multiprocessing forkserver's children), are sampled (<= 50 ms lost each).
     run.cpu_tree = run.cpu + sum(child_cpu.values())
     run.load = (load_before, os.getloadavg()[0])
     log(f"{tool}: rc={run.rc} wall={run.wall:.1f}s cpu={run.cpu_tree:.1f}s peak RSS={run.peak_mb:.0f} MB")
@@ -1238,10 +1240,10 @@ whole monthly inspection) and `linkchecker`. Method:
   `pages_crawled`; LinkChecker: the `text` documents in its statistics, i.e. HTML pages plus the
   style sheet) / wall seconds; own URLs = govinspect `pages_crawled + links_checked`, LinkChecker
   "N URLs checked".
-  CPU s (tree) = user+system seconds of the tool's process and its waited-for children, plus the
-  last sampled CPU seconds of every other process of its tree (govinspect's parse workers are
-  children of multiprocessing's forkserver, never waited for); CPU ms/page = CPU s (tree) / HTML
-  pages of the site (steadier than wall time when other work shares the machine);
+  CPU s (tree) = user+system seconds of the tool's process and its waited-for children
+  (govinspect's parse workers), plus the last sampled CPU seconds of any deeper descendant it
+  never waits for; CPU ms/page = CPU s (tree) / HTML pages of the site (steadier than wall time
+  when other work shares the machine);
   load 1m = the machine's 1-minute load average before and after the run (other work on the
   machine slows a run down). Peak RSS = max over 50 ms samples of the summed RSS of the tool's
   process tree (psutil), or the kernel's `ru_maxrss` of the main process when larger. Broken
