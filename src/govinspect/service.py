@@ -17,6 +17,7 @@ from .crawl.engine import Progress, crawl_site
 from .crawl.parse import ParsePool
 from .crawl.workers import WorkerPool
 from .http import Fetcher
+from .memory import limit_arenas, trim
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
 from .newmedia import account_key, cross_account_findings, inspect_account
 from .registry import AccountEntry
@@ -122,6 +123,7 @@ async def _inspect_into(
                 {"error": f"{type(exc).__name__}: {exc}"[:300]},
             )])
         snap.save()
+        trim()  # the crawl's freed buffers, before the checks load their word lists
         names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
         pool = executor.running if executor is not None else None
@@ -181,6 +183,7 @@ async def scan_sites(
     ``accounts`` is the whole registry (context of the site checks and the duplicate check);
     ``only_accounts``, when given, are the ones inspected (a resumed run skips the stored ones).
     """
+    limit_arenas()  # before the helper threads start (memory.py)
     rules = rules or load_rules(settings.rules_file)
     result = ScanResult(as_of=as_of, rules=rules.name)
     sem = asyncio.Semaphore(parallel)

@@ -31,6 +31,7 @@ __all__ = ["WorkerError", "WorkerPool", "serve"]
 
 _LEN = struct.Struct("!I")
 _STOP_WAIT = 5.0  # seconds a worker gets to exit after its stdin closes
+_TRIM_EVERY = 2000  # calls between two malloc_trim in a worker
 
 
 class WorkerError(RuntimeError):
@@ -166,9 +167,12 @@ _BOOT = "import sys; sys.path[:0] = {path!r}; from govinspect.crawl.workers impo
 
 def serve() -> None:
     """A worker's loop: read a call from stdin, answer on stdout, until stdin closes."""
+    from ..memory import limit_arenas, trim
     from .parse import judge_file, parse_remote
 
+    limit_arenas()
     functions: dict[str, Any] = {"parse": parse_remote, "judge": judge_file}
+    calls = 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints of a library go to stderr, never into the answers
@@ -195,3 +199,6 @@ def serve() -> None:
         out.write(_LEN.pack(len(data)))
         out.write(data)
         out.flush()
+        calls += 1
+        if name == "judge" or calls % _TRIM_EVERY == 0:
+            trim()  # pages of every size leave freed heap behind (memory.py)
