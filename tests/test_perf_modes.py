@@ -67,7 +67,12 @@ def test_parse_pool_starts_at_the_threshold():
         try:
             assert pool.workers == default_workers() >= 1
             assert await pool.get(49) is None and pool.running is None
-            started = await pool.get(50)
+            # The default pool starts in the background: pages are parsed in-process meanwhile.
+            assert await pool.get(50) is None
+            for _ in range(200):
+                if (started := await pool.get(51)) is not None:
+                    break
+                await asyncio.sleep(0.05)
             assert started is not None and started.alive and await pool.get(5000) is started
             assert pool.running is started
         finally:

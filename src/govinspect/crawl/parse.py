@@ -157,12 +157,18 @@ class ParsePool:
         return not (light and self.auto and not LIGHT_IN_POOL)
 
     async def get(self, pages_fetched: int, light: bool = False) -> WorkerPool | None:
-        """The running workers once wanted (started on the first call that wants them), else None."""
+        """The running workers once wanted, else None (parse in-process).
+
+        The first call that wants them starts them; with the default pool the crawl goes on
+        parsing in-process until they are up (about half a second), an explicit count waits.
+        """
         if not self.wanted(pages_fetched, light):
             return None
         if self._pool is None:
             if self._starting is None:
                 self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
+            if self.auto and not self._starting.done():
+                return None
             try:
                 self._pool = await asyncio.shield(self._starting)
             except Exception:  # no workers (fork refused, out of memory): parse in-process
