@@ -164,3 +164,18 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
         snap.close()
     assert len(whole) > 5
     assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]
+
+
+def test_balanced_cut_gives_both_halves_about_the_same_cost():
+    from govinspect.checks import DEFAULT_SITE_CHECKS
+    from govinspect.service import CHECK_COST, balanced_cut
+
+    def cost(names) -> float:
+        return sum(CHECK_COST.get(n, 0.01) for n in names)
+
+    cut = balanced_cut(DEFAULT_SITE_CHECKS)
+    assert 1 <= cut < len(DEFAULT_SITE_CHECKS)
+    worst = max(cost(DEFAULT_SITE_CHECKS[:cut]), cost(DEFAULT_SITE_CHECKS[cut:]))
+    assert all(worst <= max(cost(DEFAULT_SITE_CHECKS[:i]), cost(DEFAULT_SITE_CHECKS[i:]))
+               for i in range(1, len(DEFAULT_SITE_CHECKS)))
+    assert balanced_cut(["links", "hijack"]) == 1 and balanced_cut(["a", "b", "c", "d"]) == 2
