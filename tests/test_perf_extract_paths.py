@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.extract import guides, messages
+from govinspect.extract import guides, links, messages
+from govinspect.extract import html as html_mod
 from govinspect.extract.dates import _FULLWIDTH, normalize
 from govinspect.extract.html import extract_page
-from govinspect.extract.links import collapse
+from govinspect.extract.links import UrlResolver, collapse, extract_links, find_blocks
+from govinspect.extract.lists import ListResult
 from govinspect.model import Page
 
 _SAMPLES = [
@@ -144,3 +146,75 @@ def test_message_cue_pretest_agrees_with_the_regexes(overrides: dict[str, Any]) 
         assert messages._has_cue(norm, overrides) == slow
         cued += slow
     assert cued >= 3
+
+
+# --- URL resolution: the plain-path fast path
+
+_REFS = [
+    "/", "/a/b.html", "/a/./b.html", "/a/../b.html", "/a/b/../../c/", "/a:b/c", "/p?x=1&y=2", "//cdn.example.com/x.js",
+    "b.html", "sub/b.html", "sub/./b.html", "../b.html", "./b.html", "?page=2", "list.jsp?page=2", ".hidden",
+    "a:b", "http://example.gov.cn/x", "javascript:void(0)", "mailto:x@example.gov.cn", "#top", "b.html#x",
+    "t20191008_123.html", "/zwgk/index_1.shtml", "a'b(c)*!$.html", "~user/", "/x/y?z=/./",
+]
+_BASES = ["http://example.gov.cn/zwgk/tzgg/index.html", "https://www.example.gov.cn/", "http://例子.中国/a/b.html",
+          "http://127.0.0.1:8000/a/b/c/"]
+
+
+@pytest.mark.parametrize("base", _BASES)
+def test_resolver_fast_path_matches_the_general_steps(base: str) -> None:
+    resolve = UrlResolver(base)
+    fast = 0
+    for raw in _REFS:
+        # A leading space is stripped by the general steps and refused by the fast path's pattern.
+        assert resolve(raw) == resolve(" " + raw), raw
+        fast += bool(links._PLAIN_REF.match(raw))
+    assert fast >= 20
+
+
+# --- articles: their lists are not read
+
+def _page_fields(page: Page) -> list[tuple[str, Any]]:
+    return [(name, getattr(page, name)) for name in Page.__dataclass_fields__]
+
+
+_ARTICLE_URLS = ["http://example.gov.cn/zwgk/201910/t20191008_123.html",
+                 "http://example.gov.cn/art/2019/10/8/art_1_2.html", "http://example.gov.cn/zwgk/list.html"]
+
+
+@pytest.mark.parametrize("url", _ARTICLE_URLS)
+def test_article_skips_the_list_reader_with_the_same_page(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def always_read(anchors: Any, ref: date, page_url: str, home: bool, article: bool) -> Any:
+        return html_mod.extract_items(anchors, ref, page_url, all_lists=home)
+
+    read_lists = 0
+    for path in _HTML:
+        text = path.read_bytes().decode("utf-8", "replace")
+        fast = Page(url=url, final_url=url, status=200)
+        extract_page(fast, text, date(2019, 10, 20))
+        with monkeypatch.context() as m:
+            m.setattr(html_mod, "_read_lists", always_read)
+            slow = Page(url=url, final_url=url, status=200)
+            extract_page(slow, text, date(2019, 10, 20))
+            read_lists += bool(html_mod.extract_items(*_anchors_of(text, url), date(2019, 10, 20), url, False).items)
+        assert _page_fields(fast) == _page_fields(slow), path.name
+    assert read_lists >= 3  # pages whose lists the article path throws away
+
+
+def _anchors_of(text: str, url: str) -> tuple[Any]:
+    tree = LexborHTMLParser(text)
+    return (extract_links(tree, UrlResolver(url), find_blocks(tree))[1],)
+
+
+def test_article_does_not_call_the_list_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(html_mod, "extract_items", lambda *a, **k: calls.append(a[2]) or ListResult())
+    expected = []
+    for name in ("article.html", "modern_list_ul.html"):
+        text = (_FIXTURES / "extract" / name).read_text(encoding="utf-8")
+        for url in _ARTICLE_URLS:
+            page = Page(url=url, final_url=url, status=200)
+            extract_page(page, text, date(2019, 10, 20))
+            if not html_mod._is_article(url, page.meta):
+                expected.append(url)
+    assert calls == expected
+    assert 0 < len(calls) < 2 * len(_ARTICLE_URLS)

@@ -73,6 +73,8 @@ _AUTHORITY = re.compile(
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NON_LETTER = re.compile(r"[^a-z]+")
 _WS = re.compile(r"[\t\r\n]")
+# A reference of plain ASCII path characters: no whitespace, backslash, fragment or quote.
+_PLAIN_REF = re.compile(r"[A-Za-z0-9_\-.~/?=&%+,;:@!$'()*]+\Z")
 _FULLWIDTH_SCHEME = re.compile(r"^[a-zA-Zａ-ｚＡ-Ｚ]{3,5}[:：][/／\\]{2}[^/\\／]*")
 
 
@@ -148,6 +150,14 @@ class UrlResolver:
 
     def __call__(self, raw: str) -> str | None:
         """Absolute URL without fragment for ``raw``, or None when it is not a fetchable reference."""
+        if _PLAIN_REF.match(raw):
+            # Most references: a site-absolute or a relative path in plain ASCII, which the
+            # general steps below would leave as is and join to the origin or the directory.
+            if raw[0] == "/":
+                if raw[1:2] != "/":
+                    return _finish(self.origin + (raw if "/." not in raw else _dot_segments(raw)))
+            elif raw[0] not in "?." and ":" not in raw and "/." not in raw:
+                return _finish(self.origin + self.dir + raw)
         href = _WS.sub("", raw).strip(" \u3000\u00a0\x0b\x0c")
         if not href or href[0] == "#":
             return None
@@ -193,6 +203,16 @@ class UrlResolver:
             return urljoin(self.base, href)
         except ValueError:
             return ""
+
+
+def _finish(url: str) -> str | None:
+    """The last step of ``UrlResolver.__call__`` for a URL on the base's (valid) host."""
+    if not url.isascii() or " " in url:
+        try:
+            return safe_url_string(url, encoding="utf-8")
+        except (ValueError, UnicodeError):
+            return None
+    return url
 
 
 def _valid_authority(url: str) -> bool:
