@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from govinspect import text as text_mod
 from govinspect.extract import guides, links, messages
 from govinspect.extract import html as html_mod
 from govinspect.extract.dates import _FULLWIDTH, normalize
@@ -18,6 +19,7 @@ from govinspect.extract.html import extract_page
 from govinspect.extract.links import UrlResolver, collapse, extract_links, find_blocks
 from govinspect.extract.lists import ListResult
 from govinspect.model import Page
+from govinspect.text import looks_binary
 
 _SAMPLES = [
     "",
@@ -218,3 +220,50 @@ def test_article_does_not_call_the_list_reader(monkeypatch: pytest.MonkeyPatch) 
                 expected.append(url)
     assert calls == expected
     assert 0 < len(calls) < 2 * len(_ARTICLE_URLS)
+
+
+# --- service item titles and binary bodies
+
+def test_item_title_lookahead_finds_the_same_words() -> None:
+    plain = re.compile(guides._ITEM_WORDS)
+    first = set(guides.ITEM_TITLE.pattern[4 : guides.ITEM_TITLE.pattern.index("]")])
+    for word in guides._ITEM_WORDS.split("|"):
+        assert (word[0] if word[0] != "[" else word[1]) in first, word
+    samples = _TEXTS + ["居民身份证", "营业执照", "个体工商户设立登记办理指南", "出生医学证明补办、换发"]
+    found = 0
+    for text in samples:
+        assert guides.ITEM_TITLE.findall(text) == plain.findall(text)
+        found += len(plain.findall(text))
+    assert found >= 6
+
+
+def _random_bodies(n: int) -> list[bytes]:
+    rng = random.Random(7)
+    out = [b"", b"<html>\x00</html>", b"%PDF-1.4", bytes(range(256)) * 20]
+    for _ in range(n):
+        share = rng.choice([0.0, 0.01, 0.05, 0.2])
+        out.append(bytes(rng.randrange(32) if rng.random() < share else rng.randrange(32, 256)
+                         for _ in range(rng.randint(1, 6000))))
+    return out
+
+
+def test_looks_binary_counts_control_bytes_like_the_regex() -> None:
+    verdicts = set()
+    for body in _random_bodies(60):
+        sample = body[:4096]
+        slow = bool(sample) and (sample.startswith((b"\x89PNG", b"%PDF")) or
+                                 len(text_mod._BINARY_CTRL.findall(sample)) > len(sample) * 0.05)
+        assert looks_binary(body) == slow
+        verdicts.add(slow)
+    assert verdicts == {True, False}
+
+
+def test_pub_label_lookaheads_find_the_same_labels() -> None:
+    samples = _TEXTS + ["时间：2019-10-08", "发布时间：2019-10-08 日期: 2019-10-09 来源：本站", "更新日期：x 时间 ：y"]
+    found = 0
+    for _, pattern in html_mod._PUB_LABELS:
+        plain = re.compile(re.sub(r"^\(\?=\[?[^)]*\]?\)", "", pattern.pattern))
+        for text in samples:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+            found += len(plain.findall(text))
+    assert found >= 6

@@ -122,6 +122,8 @@ def _redecode(body: bytes, encoding: str) -> tuple[str, str] | None:
 
 
 _BINARY_CTRL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# The same control bytes as a deletion table: counting them is one C pass over the sample.
+_CTRL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))
 
 
 def looks_binary(body: bytes) -> bool:
@@ -131,4 +133,4 @@ def looks_binary(body: bytes) -> bool:
         return False
     if sample.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
         return True
-    return len(_BINARY_CTRL.findall(sample)) > len(sample) * 0.05
+    return len(sample) - len(sample.translate(None, _CTRL_BYTES)) > len(sample) * 0.05
