@@ -273,30 +273,36 @@ def extract_links(
     links: list[Link] = []
     anchors: list[Anchor] = []
     seen: set[tuple[str, str]] = set()
+    nav, excluded = blocks.nav, blocks.excluded
     for node in tree.css(LINK_SELECTOR):
         tag = node.tag or ""
         attrs = node.attributes
-        if tag == "link":
+        if tag == "a":
+            raw = attrs.get("href")
+        elif tag == "link":
             rel = (attrs.get("rel") or "").lower()
             if not any(r in rel for r in _LINK_RELS):
                 continue
-        raw = attrs.get(_REF_ATTR.get(tag, "href"))
+            raw = attrs.get("href")
+        else:
+            raw = attrs.get(_REF_ATTR.get(tag, "href"))
         if not raw:
             continue
         url = resolve(raw)
         if not url:
             continue
-        text = _link_text(node, tag, attrs)
         mem_id = node.mem_id
         if tag == "a":
-            anchors.append(
-                Anchor(
-                    node, url, text, collapse(attrs.get("title") or ""), mem_id in blocks.excluded
-                )
-            )
+            text = " ".join(node.text().split())  # collapse(), inlined: most references are anchors
+            if not text:
+                text = _link_text(node, tag, attrs)
+            title = attrs.get("title")
+            anchors.append(Anchor(node, url, text, " ".join(title.split()) if title else "", mem_id in excluded))
+        else:
+            text = _link_text(node, tag, attrs)
         key = (url, tag)
         if key in seen:
             continue
         seen.add(key)
-        links.append(Link(url=url, text=text, tag=tag, in_nav=mem_id in blocks.nav))
+        links.append(Link(url, text, tag, mem_id in nav))
     return links, anchors
