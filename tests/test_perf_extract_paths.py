@@ -12,7 +12,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect import text as text_mod
-from govinspect.extract import guides, links, messages
+from govinspect.extract import guides, links, messages, security
 from govinspect.extract import html as html_mod
 from govinspect.extract.dates import _FULLWIDTH, normalize
 from govinspect.extract.html import extract_page
@@ -267,3 +267,66 @@ def test_pub_label_lookaheads_find_the_same_labels() -> None:
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
             found += len(plain.findall(text))
     assert found >= 6
+
+
+# --- security signals: one query for the four selectors
+
+_MIXED = """<html><head><script>var a=1;</script><style>.x{display:none}</style><meta http-equiv="refresh"
+content="5;url=/a.html"><script src="/s.js"></script></head><body onload="go()"><div style="display:none"
+hidden onclick="x()"><iframe src="/f.html" width="1"></iframe><p hidden style="font-size:0"><a href="/h">h</a></p>
+</div><marquee height="1"><a href="/m">m</a></marquee><span hidden>s</span><img src="/i.png" onerror="y()">
+<script>document.write('<a href=/w>w</a>')</script></body></html>"""
+
+
+def _four_queries(tree: LexborHTMLParser) -> list[int]:
+    """The elements as the four queries found them one after the other, each once."""
+    out: list[int] = []
+    for selector in security._SELECTORS:
+        out += [n.mem_id for n in tree.css(selector) if n.mem_id not in out]
+    return out
+
+
+@pytest.mark.parametrize("html", [_MIXED] + [p.read_bytes().decode("utf-8", "replace") for p in _HTML])
+def test_security_candidates_in_the_four_queries_order(html: str) -> None:
+    tree = LexborHTMLParser(html)
+    assert [n.mem_id for n, _, _ in security._candidates(tree)] == _four_queries(tree)
+
+
+def test_security_candidates_reorder_a_mixed_page() -> None:
+    tree = LexborHTMLParser(_MIXED)
+    tags = [tag for _, tag, _ in security._candidates(tree)]
+    assert tags[:5] == ["script", "style", "meta", "script", "iframe"]
+    assert tags.index("div") < tags.index("span") < tags.index("body")  # [style], [hidden], then handlers
+
+
+def _blocks_without_dedupe(tree: LexborHTMLParser) -> tuple[set[int], set[int]]:
+    """find_blocks as it read before elements matched by several selectors were read once."""
+    nav: set[int] = set()
+    excluded: set[int] = set()
+    for node in tree.css(links._BLOCK_SELECTOR):
+        kind = links._kind(node)
+        if kind is None:
+            continue
+        ids = {n.mem_id for n in node.css(links.LINK_SELECTOR)}
+        if kind in ("nav", "weak_nav"):
+            nav |= ids
+        if kind in ("nav", "footer", "friend"):
+            excluded |= ids
+    return nav, excluded
+
+
+_BLOCKY = """<html><body><header><a href="/h">h</a></header><div class="nav menu navbar"><a href="/n">n</a>
+<div id="footer" class="copyright"><a href="/c">c</a></div></div><ul class="column-list"><li><a href="/l">l</a></li>
+</ul><div class="lanmu"><a href="/w">w</a></div><div class="yqlj friendlink"><a href="/f">f</a></div></body></html>"""
+
+
+@pytest.mark.parametrize("html", [_BLOCKY] + [p.read_bytes().decode("utf-8", "replace") for p in _HTML])
+def test_find_blocks_reads_each_block_once_with_the_same_sets(html: str) -> None:
+    tree = LexborHTMLParser(html)
+    blocks = find_blocks(tree)
+    assert (blocks.nav, blocks.excluded) == _blocks_without_dedupe(tree)
+
+
+def test_find_blocks_on_a_page_with_nested_and_repeated_blocks() -> None:
+    blocks = find_blocks(LexborHTMLParser(_BLOCKY))
+    assert len(blocks.nav) == 4 and len(blocks.excluded) == 4  # header, nav (and its footer), lanmu / friend
