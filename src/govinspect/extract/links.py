@@ -124,7 +124,11 @@ class Blocks:
 def find_blocks(tree: LexborHTMLParser) -> Blocks:
     """Mark every reference that sits inside a menu, header, footer or friend-link block."""
     blocks = Blocks()
+    seen: set[int] = set()
     for node in tree.css(_BLOCK_SELECTOR):
+        if node.mem_id in seen:
+            continue  # lexbor returns an element once per selector it matches ("nav menu")
+        seen.add(node.mem_id)
         kind = _kind(node)
         if kind is None:
             continue
@@ -151,11 +155,14 @@ class UrlResolver:
     def __call__(self, raw: str) -> str | None:
         """Absolute URL without fragment for ``raw``, or None when it is not a fetchable reference."""
         if _PLAIN_REF.match(raw):
-            # Most references: a site-absolute or a relative path in plain ASCII, which the
-            # general steps below would leave as is and join to the origin or the directory.
+            # Most references: an http(s) URL, a site-absolute or a relative path in plain ASCII,
+            # which the general steps below would leave as is (and join to the origin or the
+            # directory).
             if raw[0] == "/":
                 if raw[1:2] != "/":
                     return _finish(self.origin + (raw if "/." not in raw else _dot_segments(raw)))
+            elif raw.startswith(("http://", "https://")):
+                return raw if _valid_authority(raw) else None
             elif raw[0] not in "?." and ":" not in raw and "/." not in raw:
                 return _finish(self.origin + self.dir + raw)
         href = _WS.sub("", raw).strip(" \u3000\u00a0\x0b\x0c")
