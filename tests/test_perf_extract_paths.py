@@ -12,7 +12,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect import text as text_mod
-from govinspect.extract import guides, jsonlist, links, messages, security
+from govinspect.extract import guides, links, messages, security
 from govinspect.extract import html as html_mod
 from govinspect.extract.dates import _FULLWIDTH, normalize
 from govinspect.extract.html import extract_page
@@ -332,10 +332,3 @@ def test_find_blocks_reads_each_block_once_with_the_same_sets(html: str) -> None
 def test_find_blocks_on_a_page_with_nested_and_repeated_blocks() -> None:
     blocks = find_blocks(LexborHTMLParser(_BLOCKY))
     assert len(blocks.nav) == 4 and len(blocks.excluded) == 4  # header, nav (and its footer), lanmu / friend
-
-
-@pytest.mark.parametrize("html", ["", "<div DATA-url='x'>", "<div data-url='x'>", "<i Data-Src=1>", "queryData=1",
-                                  "QUERYDATA", "dat a-", "İKdata", "\u212aquerydatA", "ｄａｔａ-"])
-def test_case_free_word_tests_match_lowering(html: str) -> None:
-    assert bool(jsonlist._DATA_WORD.search(html)) == ("data-" in html.lower())
-    assert bool(jsonlist._QUERYDATA_WORD.search(html)) == ("querydata" in html.lower())

@@ -97,10 +97,6 @@ _PAGING_WORDS = re.compile(
     r"(?i)pageSize|pageIndex|pageNo|pageNum|curPage|currPage|currentPage|totalPage|laypage|"
     r"pagination|pageCount"
 )
-# ``"data-" in html.lower()`` without lowering the page: ASCII case folding gives the same
-# answer for words without "i" or "k" (the only letters a non-ASCII character lowers to).
-_DATA_WORD = re.compile("data-", re.I | re.A)
-_QUERYDATA_WORD = re.compile("querydata", re.I | re.A)
 _AJAX_WORDS = re.compile(r"\$\.ajax|jQuery\.ajax|getJSON|\$\.get\(|\$\.post\(|\bfetch\s*\(|axios|XMLHttpRequest")
 
 _PH = "\x00"  # an unresolved part of a URL or value
@@ -369,7 +365,7 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             if ep is not None:
                 found.append(ep)
     found += _jpaas_units(html, page_url)
-    for regex in (_DATA_ATTRS, _OPTIONS_HREF) if _DATA_WORD.search(html) else ():
+    for regex in (_DATA_ATTRS, _OPTIONS_HREF) if "data-" in html.lower() else ():
         for mo in regex.finditer(html):
             raw = mo.group(1).replace("&amp;", "&")
             if "?" in raw or _LISTISH.search(raw):
@@ -388,7 +384,7 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
 def _jpaas_units(html: str, page_url: str) -> list[Endpoint]:
     """Hanweb JPaaS units: an element with ``url`` and ``queryData`` attributes (see above)."""
     out = []
-    for tag in _QUERYDATA_TAG.findall(html) if _QUERYDATA_WORD.search(html) else ():
+    for tag in _QUERYDATA_TAG.findall(html) if "querydata" in html.lower() else ():
         attrs = {k.lower(): htmlmod.unescape(a or b or c) for k, a, b, c in _ATTR.findall(tag)}
         raw, data = attrs.get("url", ""), _object(attrs.get("querydata", ""), {})
         if not raw or data is None or not data:
