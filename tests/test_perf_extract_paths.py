@@ -332,3 +332,35 @@ def test_find_blocks_reads_each_block_once_with_the_same_sets(html: str) -> None
 def test_find_blocks_on_a_page_with_nested_and_repeated_blocks() -> None:
     blocks = find_blocks(LexborHTMLParser(_BLOCKY))
     assert len(blocks.nav) == 4 and len(blocks.excluded) == 4  # header, nav (and its footer), lanmu / friend
+
+
+@pytest.mark.parametrize("html", [
+    '<a href="/x"><span><img src="a"></span><img alt="" src="b"><img alt="c"></a><img alt="after">',
+    '<a href="/x"><img alt="logo"></a>', '<a href="/x"></a><img alt="next">', '<a href="/x"><b><IMG ALT="深">x</b></a>',
+] + [p.read_bytes().decode("utf-8", "replace") for p in _HTML])
+def test_first_img_with_alt_is_the_selectors_answer(html: str) -> None:
+    for a in LexborHTMLParser(html).css("a"):
+        walked, selected = links._first_img_with_alt(a), a.css_first("img[alt]")
+        assert (walked.mem_id if walked else None) == (selected.mem_id if selected else None)
+
+
+def _utf8_lines_counting_first(body: bytes) -> bool:
+    """text._utf8_lines as it read before: count the UTF-8-like sequences, then decode."""
+    for line in body.split(b"\n"):
+        if len(text_mod._CJK_UTF8.findall(line)) >= 2:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
+def test_utf8_lines_decoding_first_gives_the_same_answer() -> None:
+    gb = "<p>关于开展工作的通知</p>\n<p>发布时间：2019年10月8日</p>".encode("gb18030")
+    utf8 = "<div>版权所有：某某县人民政府</div>".encode()
+    one_char = "<b>县</b>".encode()
+    bodies = [b"", b"ascii\nonly", gb, gb + b"\n" + utf8, gb + b"\n" + one_char, utf8 + b"\xff", *_random_bodies(30)]
+    answers = [text_mod._utf8_lines(body) for body in bodies]
+    assert answers == [_utf8_lines_counting_first(body) for body in bodies]
+    assert answers[2:5] == [False, True, False]

@@ -76,11 +76,14 @@ _CJK_UTF8 = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}")
 def _utf8_lines(body: bytes) -> bool:
     """True when a GB-encoded page also holds lines that are UTF-8 Chinese (two or more characters)."""
     for line in body.split(b"\n"):
+        # Decoding first: a GB line fails at its first Chinese character, before any counting.
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
         if len(_CJK_UTF8.findall(line)) >= 2:
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
             return True
     return False
 

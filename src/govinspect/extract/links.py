@@ -260,6 +260,14 @@ class Anchor:
     excluded: bool
 
 
+def _first_img_with_alt(node: LexborNode) -> LexborNode | None:
+    """``node.css_first("img[alt]")`` by walking the (small) subtree: no selector to compile per link."""
+    for child in node.traverse():
+        if child.tag == "img" and "alt" in child.attributes:
+            return child
+    return None
+
+
 def _link_text(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
     """Anchor text, or the alt/title that stands in for it."""
     if tag in ("a", "area"):
@@ -267,7 +275,7 @@ def _link_text(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
         if text:
             return text
         if tag == "a":
-            img = node.css_first("img[alt]")
+            img = _first_img_with_alt(node)
             if img is not None and img.attributes.get("alt"):
                 return collapse(img.attributes.get("alt") or "")
     return collapse(attrs.get("alt") or attrs.get("title") or "")
