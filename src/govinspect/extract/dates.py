@@ -44,9 +44,24 @@ class DateMatch:
     end: int
 
 
+# The characters _FULLWIDTH maps, and each one's replacement, for the fast path of normalize().
+_MAPPED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULLWIDTH)) + "]")
+_REPLACEMENT = {chr(cp): (to if isinstance(to, str) else chr(to)) for cp, to in _FULLWIDTH.items()}
+
+
 def normalize(text: str) -> str:
-    """Return ``text`` with full-width digits and punctuation mapped to ASCII, same length."""
-    return text.translate(_FULLWIDTH)
+    """Return ``text`` with full-width digits and punctuation mapped to ASCII, same length.
+
+    The same result as ``text.translate(_FULLWIDTH)``, several times faster on Chinese text:
+    translate looks every character up in the table, while a page uses a handful of distinct
+    full-width characters (，：（）【】), each replaced in one pass. No replacement is itself
+    a mapped character, so the order of the passes does not matter.
+    """
+    if text.isascii():
+        return text
+    for char in set(_MAPPED.findall(text)):
+        text = text.replace(char, _REPLACEMENT[char])
+    return text
 
 
 _TIME = r"(?:\s*(?:T|\s)\s*\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))?"

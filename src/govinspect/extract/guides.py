@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.model import Page
@@ -113,16 +114,58 @@ def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Patter
     for label in STOP_LABELS:
         owner.setdefault(label, "")
     alts = "|".join(re.escape(x) for x in sorted(owner, key=len, reverse=True))
-    return re.compile(f"{_BEFORE}[【\\[]?(?P<label>{alts}){_AFTER}"), owner
+    # The lookahead (a label's first character or its bracket) lets the engine skip the
+    # positions where no label starts before it tries the boundary and the alternation.
+    first = "".join(sorted({x[0] for x in owner if x}))
+    skip = f"(?=[【\\[{re.escape(first)}])" if all(owner) else ""
+    return re.compile(f"{skip}{_BEFORE}[【\\[]?(?P<label>{alts}){_AFTER}"), owner
 
 
 _DEFAULT = _compiled(())
 
 
+@lru_cache(maxsize=32)
+def _finder(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    """An Aho-Corasick automaton over the element labels (stop labels left out), None when it cannot stand in."""
+    owner = _compiled(extra)[1]
+    if not all(owner):
+        return None  # an empty synonym matches anywhere: no substring test can predict it
+    automaton = ahocorasick.Automaton()
+    for label, element in owner.items():
+        if element:
+            automaton.add_word(label, element)
+    automaton.make_automaton()
+    return automaton
+
+
+def _elements_in(text: str, extra: Mapping[str, Iterable[str]] | None, enough: int) -> int:
+    """How many elements have a label somewhere in ``text`` (counting stops at ``enough``).
+
+    A label the pattern matches is a substring of the text, so fewer than ``enough`` here means
+    fewer than ``enough`` elements in ``parse_guide_text``: the caller may skip the pattern.
+    """
+    finder = _finder(_freeze(extra) if extra else ())
+    if finder is None:
+        return enough
+    seen: set[str] = set()
+    for _, element in finder.iter(text):
+        seen.add(element)
+        if len(seen) >= enough:
+            break
+    return len(seen)
+
+
 def parse_guide_text(text: str, extra: Mapping[str, Iterable[str]] | None = None) -> Guide:
     """Read element labels and values from a page's collapsed visible text."""
-    pattern, owner = _pattern(extra)
     text = normalize(text)
+    if not _elements_in(text, extra, 1):
+        return Guide()  # most pages: no element label anywhere
+    return _parse(text, extra)
+
+
+def _parse(text: str, extra: Mapping[str, Iterable[str]] | None) -> Guide:
+    """``parse_guide_text`` of an already normalized text."""
+    pattern, owner = _pattern(extra)
     guide = Guide()
     hits = list(pattern.finditer(text))
     if hits:  # the site footer prints 联系电话 and 地址 on every page: labels after it do not count
@@ -176,8 +219,10 @@ def guide_fields(tree: LexborHTMLParser, page: Page, overrides: Mapping[str, Any
         root: Any = tree
         if selectors.get("guide_root"):
             root = tree.css_first(selectors["guide_root"]) or tree
-        text_guide = parse_guide_text(collapse(root.text(separator=" ")) if root is not tree
-                                      else page.text, extra)
+        text = normalize(collapse(root.text(separator=" ")) if root is not tree else page.text)
+        if not selectors and _elements_in(text, extra, 2) < 2:
+            return {}  # most pages: fewer than two element labels in the text (the test below, cheaper)
+        text_guide = _parse(text, extra)
         if len(text_guide.labels) < 2 and not selectors:
             return {}  # most pages: no guide labels in the text, no need to walk the tree
         fields = _cell_pairs(root, selectors.get("guide_label"), extra)
@@ -246,10 +291,12 @@ _ACTION_TEXT = re.compile(
 _NAME_HEADER = re.compile(r"^(?:事项名称|服务事项|服务事项名称|办理事项|事项|服务名称|项目名称|审批事项|许可事项)$")
 _LIST_SIGNAL = re.compile(r"办事指南|服务指南|在线办理|网上办理|在线申办|事项名称")
 # Titles of service items (also used by checks/services.py for generic 办事服务 columns).
-ITEM_TITLE = re.compile(
+_ITEM_WORDS = (
     r"办理|申请|申报|登记|审批|许可|核准|备案|认定|变更|注销|补办|换发|确认|给付|核发|审核|年检"
     r"|注册|延续|迁移|发放|证明|[证照]$"
 )
+# The lookahead (the words' first characters) lets the engine skip the other positions fast.
+ITEM_TITLE = re.compile("(?=[办申登审许核备认变注补换确给年延迁发证照])(?:" + _ITEM_WORDS + ")")
 _LABEL_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_ROW_TEXT = 240

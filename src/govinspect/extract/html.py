@@ -16,8 +16,8 @@ from .datastore import read_datastore
 from .dates import find_dates, parse_date
 from .forms import search_forms
 from .guides import guide_fields, service_rows
-from .links import Blocks, UrlResolver, collapse, extract_links, find_blocks
-from .lists import extract_items
+from .links import Anchor, Blocks, UrlResolver, collapse, extract_links, find_blocks
+from .lists import ListResult, extract_items
 from .messages import message_records
 from .paging import find_next_page, pager_gap
 from .plan import ALL_PARTS
@@ -80,9 +80,9 @@ _PUB_META = (
 _PUB_LABELS = [
     (0, re.compile(r"(?:发布|发表|发文|公开|印发)(?:时间|日期)\s*[:：]?")),
     (1, re.compile(r"(?:更新|信息)(?:时间|日期)\s*[:：]?")),
-    (2, re.compile(r"(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：]")),
-    (3, re.compile(r"(?<![\u4e00-\u9fff])来源\s*[:：]")),
-]
+    (2, re.compile(r"(?=[时日])(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：]")),
+    (3, re.compile(r"(?=来)(?<![\u4e00-\u9fff])来源\s*[:：]")),
+]  # (the lookaheads only let the engine skip positions fast: a lookbehind first is slow)
 _LABEL_WINDOW = 48
 _HOME_PATH = re.compile(r"^/?(?:(?:index|default|main|home|portal)\.\w+)?$", re.I)
 
@@ -177,7 +177,8 @@ def extract_page(
     if "items" not in wanted and "text" not in wanted:
         _links_only(page, store, wanted, tree, resolve)
         return
-    lists = extract_items(anchors, ref, page_url, all_lists=home)
+    article = not home and _is_article(page_url, meta)
+    lists = _read_lists(anchors, ref, page_url, home, article)
 
     if "security" in wanted:
         security_signals(tree, page, resolve)  # before scripts and styles are stripped
@@ -200,7 +201,6 @@ def extract_page(
     page.items = lists.items
     page.pub_date = None
     page.empty_marker = False
-    article = not home and _is_article(page_url, meta)
     if not home and not article:
         if page.list_error is None and store is not None:
             page.list_error = store.error
@@ -219,6 +219,17 @@ def extract_page(
     if page.pub_date is None and lists.small and not article:
         # A sparse column (1-2 dated rows) rather than an article.
         page.items = lists.small
+
+
+def _read_lists(anchors: list[Anchor], ref: date, page_url: str, home: bool, article: bool) -> ListResult:
+    """The page's list items; none read for an article, which keeps none (see ``extract_page``).
+
+    Most pages of a site are articles: their "related" or "latest" boxes never make them a
+    column, so the list reader's work on them would be thrown away.
+    """
+    if article:
+        return ListResult()
+    return extract_items(anchors, ref, page_url, all_lists=home)
 
 
 def _links_only(

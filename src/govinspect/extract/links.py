@@ -73,6 +73,8 @@ _AUTHORITY = re.compile(
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NON_LETTER = re.compile(r"[^a-z]+")
 _WS = re.compile(r"[\t\r\n]")
+# A reference of plain ASCII path characters: no whitespace, backslash, fragment or quote.
+_PLAIN_REF = re.compile(r"[A-Za-z0-9_\-.~/?=&%+,;:@!$'()*]+\Z")
 _FULLWIDTH_SCHEME = re.compile(r"^[a-zA-Zａ-ｚＡ-Ｚ]{3,5}[:：][/／\\]{2}[^/\\／]*")
 
 
@@ -122,7 +124,11 @@ class Blocks:
 def find_blocks(tree: LexborHTMLParser) -> Blocks:
     """Mark every reference that sits inside a menu, header, footer or friend-link block."""
     blocks = Blocks()
+    seen: set[int] = set()
     for node in tree.css(_BLOCK_SELECTOR):
+        if node.mem_id in seen:
+            continue  # lexbor returns an element once per selector it matches ("nav menu")
+        seen.add(node.mem_id)
         kind = _kind(node)
         if kind is None:
             continue
@@ -148,6 +154,17 @@ class UrlResolver:
 
     def __call__(self, raw: str) -> str | None:
         """Absolute URL without fragment for ``raw``, or None when it is not a fetchable reference."""
+        if _PLAIN_REF.match(raw):
+            # Most references: an http(s) URL, a site-absolute or a relative path in plain ASCII,
+            # which the general steps below would leave as is (and join to the origin or the
+            # directory).
+            if raw[0] == "/":
+                if raw[1:2] != "/":
+                    return _finish(self.origin + (raw if "/." not in raw else _dot_segments(raw)))
+            elif raw.startswith(("http://", "https://")):
+                return raw if _valid_authority(raw) else None
+            elif raw[0] not in "?." and ":" not in raw and "/." not in raw:
+                return _finish(self.origin + self.dir + raw)
         href = _WS.sub("", raw).strip(" \u3000\u00a0\x0b\x0c")
         if not href or href[0] == "#":
             return None
@@ -195,6 +212,16 @@ class UrlResolver:
             return ""
 
 
+def _finish(url: str) -> str | None:
+    """The last step of ``UrlResolver.__call__`` for a URL on the base's (valid) host."""
+    if not url.isascii() or " " in url:
+        try:
+            return safe_url_string(url, encoding="utf-8")
+        except (ValueError, UnicodeError):
+            return None
+    return url
+
+
 def _valid_authority(url: str) -> bool:
     """False for http(s) URLs whose host part no client could connect to."""
     if url[:4].lower() != "http":
@@ -233,6 +260,14 @@ class Anchor:
     excluded: bool
 
 
+def _first_img_with_alt(node: LexborNode) -> LexborNode | None:
+    """``node.css_first("img[alt]")`` by walking the (small) subtree: no selector to compile per link."""
+    for child in node.traverse():
+        if child.tag == "img" and "alt" in child.attributes:
+            return child
+    return None
+
+
 def _link_text(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
     """Anchor text, or the alt/title that stands in for it."""
     if tag in ("a", "area"):
@@ -240,7 +275,7 @@ def _link_text(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
         if text:
             return text
         if tag == "a":
-            img = node.css_first("img[alt]")
+            img = _first_img_with_alt(node)
             if img is not None and img.attributes.get("alt"):
                 return collapse(img.attributes.get("alt") or "")
     return collapse(attrs.get("alt") or attrs.get("title") or "")
@@ -253,30 +288,36 @@ def extract_links(
     links: list[Link] = []
     anchors: list[Anchor] = []
     seen: set[tuple[str, str]] = set()
+    nav, excluded = blocks.nav, blocks.excluded
     for node in tree.css(LINK_SELECTOR):
         tag = node.tag or ""
         attrs = node.attributes
-        if tag == "link":
+        if tag == "a":
+            raw = attrs.get("href")
+        elif tag == "link":
             rel = (attrs.get("rel") or "").lower()
             if not any(r in rel for r in _LINK_RELS):
                 continue
-        raw = attrs.get(_REF_ATTR.get(tag, "href"))
+            raw = attrs.get("href")
+        else:
+            raw = attrs.get(_REF_ATTR.get(tag, "href"))
         if not raw:
             continue
         url = resolve(raw)
         if not url:
             continue
-        text = _link_text(node, tag, attrs)
         mem_id = node.mem_id
         if tag == "a":
-            anchors.append(
-                Anchor(
-                    node, url, text, collapse(attrs.get("title") or ""), mem_id in blocks.excluded
-                )
-            )
+            text = " ".join(node.text().split())  # collapse(), inlined: most references are anchors
+            if not text:
+                text = _link_text(node, tag, attrs)
+            title = attrs.get("title")
+            anchors.append(Anchor(node, url, text, " ".join(title.split()) if title else "", mem_id in excluded))
+        else:
+            text = _link_text(node, tag, attrs)
         key = (url, tag)
         if key in seen:
             continue
         seen.add(key)
-        links.append(Link(url=url, text=text, tag=tag, in_nav=mem_id in blocks.nav))
+        links.append(Link(url, text, tag, mem_id in nav))
     return links, anchors

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.model import Page
@@ -63,7 +64,10 @@ def _label_regex(roles: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str], d
         for label in labels:
             owner.setdefault(label, role)
     alts = "|".join(re.escape(x) for x in sorted(owner, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s、:：;；。|\]】)]))(?P<label>{alts})\s*[:：]?"), owner
+    # The lookahead (a label's first character) lets the engine skip the positions where no
+    # label starts before it tries the boundary and the alternation.
+    skip = f"(?=[{re.escape(''.join(sorted({x[0] for x in owner})))}])" if all(owner) else ""
+    return re.compile(rf"{skip}(?:^|(?<=[\s、:：;；。|\]】)]))(?P<label>{alts})\s*[:：]?"), owner
 
 
 def _roles(extra: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
@@ -89,6 +93,30 @@ def _pattern(extra: Mapping[str, Any] | None) -> tuple[re.Pattern[str], dict[str
 
 
 _DEFAULT = _label_regex(LABELS)
+
+
+def _cue_finder() -> Any:
+    """An Aho-Corasick automaton over the default labels and the status words."""
+    automaton = ahocorasick.Automaton()
+    for word in [*_DEFAULT[1], *(w for ws in STATUS_WORDS.values() for w in ws)]:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+_CUES = _cue_finder()
+
+
+def _has_cue(text: str, overrides: Mapping[str, Any]) -> bool:
+    """True when the normalized page text has a status word or a message label.
+
+    With the default labels, a substring test stands in for the two regexes: a match of either
+    is a substring of the text, so no substring means no match.
+    """
+    pattern = _pattern(overrides)
+    if pattern is _DEFAULT and next(_CUES.iter(text), None) is None:
+        return False
+    return bool(_STATUS.search(text) or pattern[0].search(text))
 
 
 def status_of(text: str) -> str | None:
@@ -203,7 +231,7 @@ def message_records(
         overrides = overrides or {}
         selectors = overrides.get("selectors") or {}
         text = normalize(page.text)
-        if not selectors and not _STATUS.search(text) and not _pattern(overrides)[0].search(text):
+        if not selectors and not _has_cue(text, overrides):
             return []  # most pages: no status word and no message label, no need to walk the tree
         resolve = UrlResolver(page.final_url or page.url)
         rows = _table_rows(tree, resolve, ref, selectors.get("message_row"), overrides)
