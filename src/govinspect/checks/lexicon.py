@@ -223,6 +223,13 @@ class _Folding:
     needed: re.Pattern[str]  # any key of ``table``
     runs: re.Pattern[str]  # runs of separators and invisible characters
     invisible: re.Pattern[str]
+    # Whole runs of one to three separators between two CJK characters: what ``_drops``
+    # removes from a text without invisible characters (no CJK character is a separator,
+    # so every match is a whole run).
+    between_cjk: re.Pattern[str]
+
+
+_CJK_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"  # the ranges of ``_cjk``
 
 
 @lru_cache(maxsize=1)
@@ -239,11 +246,16 @@ def _folding() -> _Folding:
                     table.setdefault(ord(key), pair[1].lower())
     table = {k: v for k, v in table.items() if chr(k) != v}
     keys = "".join(re.escape(chr(k)) for k in sorted(table))
-    separators = re.escape(str(spec.get("separators") or " ") + "\u3000" + _INVISIBLE)
+    separators = str(spec.get("separators") or " ") + "\u3000" + _INVISIBLE
+    if any(_cjk(ch) for ch in separators):
+        raise ValueError(f"{HIJACK}.yaml normalize.separators: a CJK character is no separator")
     upper = {**table, **{c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}}
     # One character class, so that the regex engine skips ahead in C between runs.
-    runs = re.compile(f"[{separators}]+")
-    return _Folding(table, upper, re.compile(f"[{keys}]"), runs, re.compile(f"[{_INVISIBLE}]"))
+    runs = re.compile(f"[{re.escape(separators)}]+")
+    visible = "[" + re.escape(separators.translate({ord(ch): None for ch in _INVISIBLE})) + "]"
+    # (?<=CJK)sep{1,3}(?=CJK), written to start with a separator so that the engine skips to one in C.
+    between = re.compile(f"{visible}(?<=[{_CJK_CLASS}]{visible}){visible}{{0,2}}(?=[{_CJK_CLASS}])")
+    return _Folding(table, upper, re.compile(f"[{keys}]"), runs, re.compile(f"[{_INVISIBLE}]"), between)
 
 
 def _fold(text: str, f: _Folding) -> str:
@@ -263,6 +275,24 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
+def _drops(folded: str, f: _Folding) -> Iterator[tuple[int, int]]:
+    """Spans to remove, in order: separator runs of at most three visible characters between
+    two CJK characters, and invisible characters anywhere."""
+    if f.invisible.search(folded) is None:  # most texts: one regex finds the runs to drop
+        for mo in f.between_cjk.finditer(folded):
+            yield mo.span()
+        return
+    invisible = f.invisible
+    for mo in f.runs.finditer(folded):
+        a, b = mo.span()
+        hidden = invisible.search(folded, a, b) is not None
+        visible = b - a - (sum(1 for ch in folded[a:b] if ch in _INVISIBLE) if hidden else 0)
+        if visible <= 3 and a and b < len(folded) and _cjk(folded[a - 1]) and _cjk(folded[b]):
+            yield a, b  # inserted between two CJK characters
+        elif hidden:
+            yield from ((i, i + 1) for i in range(a, b) if folded[i] in _INVISIBLE)
+
+
 def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
     """Fold full-width forms, homoglyphs, traditional characters and case, drop separators
     inserted between CJK characters and invisible characters; ``index_map[i]`` is the position
@@ -272,21 +302,10 @@ def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
     kept: list[str] = []
     index: list[int] = []
     pos = 0
-    invisible = f.invisible
-    for mo in f.runs.finditer(folded):
-        a, b = mo.span()
-        hidden = invisible.search(folded, a, b) is not None
-        visible = b - a - (sum(1 for ch in folded[a:b] if ch in _INVISIBLE) if hidden else 0)
-        if visible <= 3 and a and b < len(folded) and _cjk(folded[a - 1]) and _cjk(folded[b]):
-            drop: Iterable[int] = range(a, b)  # inserted between two CJK characters
-        elif hidden:
-            drop = [i for i in range(a, b) if folded[i] in _INVISIBLE]
-        else:
-            continue
-        for i in drop:
-            kept.append(folded[pos:i])
-            index.extend(range(pos, i))
-            pos = i + 1
+    for a, b in _drops(folded, f):
+        kept.append(folded[pos:a])
+        index.extend(range(pos, a))
+        pos = b
     if pos == 0:
         return folded, range(len(text) + 1)
     kept.append(folded[pos:])
