@@ -60,6 +60,8 @@ def test_normalize_for_spam_equals_the_plain_loop() -> None:
         plain, plain_index = _plain_normalize(text)
         assert fast == plain, repr(text)
         assert list(fast_index) == list(plain_index), repr(text)
+        assert len(fast_index) == len(plain_index) and fast_index[-1] == plain_index[-1] == len(text)
+        assert list(fast_index[1:-2]) == list(plain_index[1:-2])
         dropped += len(text) - len(fast)
     assert dropped > 1000  # separators and invisible characters were dropped on both paths
 

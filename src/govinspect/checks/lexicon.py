@@ -12,13 +12,14 @@ bench/words.py for the figures.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import ahocorasick
 import yaml
@@ -299,19 +300,55 @@ def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
     in ``text`` of normalised character ``i`` (one extra item maps the end)."""
     f = _folding()
     folded = _fold(text, f)
-    kept: list[str] = []
-    index: list[int] = []
-    pos = 0
-    for a, b in _drops(folded, f):
-        kept.append(folded[pos:a])
-        index.extend(range(pos, a))
-        pos = b
-    if pos == 0:
+    spans = list(_drops(folded, f))
+    if not spans:
         return folded, range(len(text) + 1)
+    kept: list[str] = []
+    pos = 0
+    for a, b in spans:
+        kept.append(folded[pos:a])
+        pos = b
     kept.append(folded[pos:])
-    index.extend(range(pos, len(folded)))
-    index.append(len(text))
-    return "".join(kept), index
+    normalized = "".join(kept)
+    return normalized, _IndexMap(spans, len(normalized), len(text))
+
+
+class _IndexMap(Sequence[int]):
+    """The ``index_map`` of a text with spans dropped, computed per item on demand (most texts
+    hold no spam word and never ask): the list ``[kept positions..., len(text)]``."""
+
+    __slots__ = ("_end", "_len", "_shifts", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]], size: int, end: int) -> None:
+        self._starts: list[int] = []  # normalised position where the text after each span resumes
+        self._shifts: list[int] = []  # characters dropped up to that span
+        dropped = 0
+        for a, b in spans:
+            dropped += b - a
+            self._starts.append(b - dropped)
+            self._shifts.append(dropped)
+        self._len, self._end = size + 1, end
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        if i == self._len - 1:
+            return self._end
+        k = bisect.bisect_right(self._starts, i)
+        return i + (self._shifts[k - 1] if k else 0)
 
 
 def original_span(index_map: Sequence[int], start: int, end: int) -> tuple[int, int]:
