@@ -22,6 +22,11 @@ _PLAIN = {
         r"(?![- ]?[\dA-Za-z])",
         re.ASCII,
     ),
+    "_PHONE_RE": re.compile(
+        r"(?<![\dA-Za-z_])(?<!\d[-.])(?:(?:\+|00)?86[- ]?)?(?P<a>" + pii._MOBILE_PREFIX
+        + r")(?P<s>[- ]?)(?P<b>\d{4})(?P=s)(?P<c>\d{4})(?![\dA-Za-z_])(?![-.]\d)",
+        re.ASCII,
+    ),
     "_GATE": re.compile(""),  # always "found" at 0: scan everything
     "_WIDE": re.compile(""),  # always translate
 }
@@ -120,10 +125,12 @@ def test_fast_scan_equals_plain_scan(monkeypatch: pytest.MonkeyPatch, seed: int)
 def test_patterns_match_like_the_plain_ones() -> None:
     """Each rewritten pattern finds the same spans as its plain form, from any start position."""
     for text in _texts(99, 2000):
-        for name in ("_ID_RE", "_CARD_RE"):
+        for name in ("_ID_RE", "_CARD_RE", "_PHONE_RE"):
             for pos in (0, len(text) // 2):
-                fast = [m.span() for m in getattr(pii, name).finditer(text, pos)]
-                plain = [m.span() for m in _PLAIN[name].finditer(text, pos)]
+                fast = [(m.span(), m.span("s") if "s" in m.re.groupindex else None)
+                        for m in getattr(pii, name).finditer(text, pos)]
+                plain = [(m.span(), m.span("s") if "s" in m.re.groupindex else None)
+                         for m in _PLAIN[name].finditer(text, pos)]
                 assert fast == plain, (name, text)
 
 

@@ -73,20 +73,25 @@ PROVINCES = frozenset(
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 # Mobile prefixes assigned by MIIT (电信网码号资源管理, as of 2019 plus 192/196/197).
-_MOBILE_PREFIX = r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])"
+_MOBILE_TAIL = r"(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])"  # the two digits after the 1
+_MOBILE_PREFIX = r"1" + _MOBILE_TAIL
 
 # Full-width digits and marks as typed with a Chinese IME; one character for one, so
 # positions in the normalised text are positions in the original.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－＋\u3000", "0123456789Xx-+ ")
 
 # Digit boundaries: never part of a longer run, nor of a decimal like 0.13805541234.
-# The ID and card patterns start with the digit itself and check what precedes it from there
+# The patterns start with the number's first character and check what precedes it from there
 # (``\d(?<!\d\d)`` is ``(?<!\d)\d``): a pattern that starts with a character class lets the
 # regex engine skip in C to the next digit instead of trying the lookbehinds at every character.
 _ID_RE = re.compile(r"\d(?<!\d\d)(?<!\d\.\d)\d{16}[\dXx](?!\d)(?!\.\d)", re.ASCII)
+# A mobile number, perhaps after +86, 0086 or 86: each branch starts with its first character
+# and then checks what precedes the number, as ``(?<![\dA-Za-z_])(?<!\d[-.])`` would before it.
+_PHONE_EDGE = r"(?<![\dA-Za-z_].)(?<!\d[-.].)"
 _PHONE_RE = re.compile(
-    r"(?<![\dA-Za-z_])(?<!\d[-.])(?:(?:\+|00)?86[- ]?)?(?P<a>" + _MOBILE_PREFIX
-    + r")(?P<s>[- ]?)(?P<b>\d{4})(?P=s)(?P<c>\d{4})(?![\dA-Za-z_])(?![-.]\d)",
+    rf"(?:\+{_PHONE_EDGE}86[- ]?1|0{_PHONE_EDGE}086[- ]?1|8{_PHONE_EDGE}6[- ]?1|1{_PHONE_EDGE})"
+    rf"(?P<a>{_MOBILE_TAIL})"
+    r"(?P<s>[- ]?)(?P<b>\d{4})(?P=s)(?P<c>\d{4})(?![\dA-Za-z_])(?![-.]\d)",
     re.ASCII,
 )
 _CARD_RE = re.compile(
@@ -241,7 +246,8 @@ def scan_text(text: str, today: date | None = None, *, urls: bool = False) -> li
     for m in _PHONE_RE.finditer(norm, pos):
         if _overlaps(m.span(), taken) or _is_contact(norm, m.start()) or public(m):
             continue
-        digits = m.group("a") + m.group("b") + m.group("c")
+        prefix = norm[m.start("s") - 3 : m.start("s")]  # the 1 and the two digits of group a
+        digits = prefix + m.group("b") + m.group("c")
         hits.append(PiiHit("phone", mask("phone", digits), m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
