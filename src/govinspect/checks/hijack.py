@@ -60,6 +60,7 @@ _SAMPLE = 5
 DRIFT_SHARE, DRIFT_MIN_LINKS = 0.30, 10
 CLOAK_NEW_LINKS = 3
 MAX_INVENTORY = 50  # hosts listed in the inventory notice
+_FOREIGN_CACHE = 50_000  # URLs whose judgement a Judge remembers
 
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "mil"})
 TECHNIQUES = {
@@ -80,6 +81,7 @@ _LOADED = {"script_inject": "createElement", "document_write": "document.write",
 _SCRIPT_TAG = re.compile(r"<\\?/?\s*script|%3cscript|\\x3cscript|\\u003cscript", re.I)
 
 
+@lru_cache(maxsize=4096)
 def registrable(host: str) -> str:
     """The registered domain of a host (``www.a.com.cn`` -> ``a.com.cn``); IPs stay whole."""
     host = host.lower().rstrip(".")
@@ -140,6 +142,8 @@ class Judge:
     lexicon: Lexicon = field(default_factory=lambda: Lexicon.load((HIJACK,)))
     rule: SpamRule = field(default_factory=SpamRule.load)
     third_party: ThirdParty = field(default_factory=ThirdParty.load)
+    # URL -> ``foreign(url)``: menus and footers repeat the same links on every page.
+    _foreign: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def for_snapshot(cls, snap: Snapshot, ctx: Context) -> Judge:
@@ -155,6 +159,16 @@ class Judge:
 
     def foreign(self, url: str) -> str | None:
         """The registered domain of ``url`` when it is neither the site, government nor trusted by the registry."""
+        try:
+            return self._foreign[url]
+        except KeyError:
+            pass
+        if len(self._foreign) >= _FOREIGN_CACHE:
+            self._foreign.clear()  # a long crawl: keep memory flat
+        found = self._foreign[url] = self._judge_foreign(url)
+        return found
+
+    def _judge_foreign(self, url: str) -> str | None:
         try:
             parts = urlsplit(url)
             host = parts.hostname or ""
@@ -461,9 +475,10 @@ def _drift(page: Page, judge: Judge) -> dict[str, Any] | None:
     anchors = [link for link in page.links if link.tag in ("a", "area")]
     if len(anchors) < DRIFT_MIN_LINKS:
         return None
-    counts = Counter(d for d in (judge.foreign(link.url) for link in anchors) if d)
-    if not counts:
-        return None
+    domains = [d for d in (judge.foreign(link.url) for link in anchors) if d]
+    if len(domains) < DRIFT_MIN_LINKS:
+        return None  # no domain can reach the count below: most pages stop here
+    counts = Counter(domains)
     domain, count = counts.most_common(1)[0]
     share = count / len(anchors)
     if count < DRIFT_MIN_LINKS or share < DRIFT_SHARE:

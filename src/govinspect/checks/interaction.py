@@ -15,12 +15,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..extract.columns import column_name
 from ..extract.dates import normalize
 from ..extract.links import TITLE_SEP
-from ..extract.messages import detail_record, rows_from_text
+from ..extract.messages import LABELS, detail_record, rows_from_text
 from ..model import Finding, Page
 from ..snapshot import Snapshot
 from ..urls import normalize_url
@@ -48,6 +49,7 @@ _STATS_LINK = re.compile(r"(?:留言|来信|信件|咨询|信箱|诉求).{0,8}�
 _DIGITS = re.compile(r"\d+")
 _BOARD_WORD = re.compile(r"留言|来信|信件|咨询|诉求|投诉|信箱|网民")
 _LOGIN_PAGE_CHARS = 3000
+_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(slots=True)
@@ -105,7 +107,7 @@ class InteractionVisitor:
             self.rows += [{**r, "page": page.url} for r in found]
             if found and not any(r.get("received") for r in found):
                 board.undated.append(page.url)
-            elif not found and _LOGIN.search(normalize(page.text)):
+            elif not found and _asks_login(page.text):
                 board.login.append(page.url)
             elif not found and page.items:
                 board.unread.append(page.url)
@@ -152,8 +154,10 @@ def _is_list_page(page: Page, column_keys: set[str], item_keys: set[str], marks:
     marked = any(m in page.url for m in marks)
     if not (page.items or page.empty_marker):
         # A login wall: a short page named like the board (or under its URL) asking to log in.
-        named = marked or _is_board(column_name(page, None))
-        return named and len(page.text) < _LOGIN_PAGE_CHARS and bool(_LOGIN.search(normalize(page.text)))
+        # The name is asked last: reading it (breadcrumb, title) costs more than the text tests.
+        if len(page.text) >= _LOGIN_PAGE_CHARS or not _asks_login(page.text):
+            return False
+        return marked or _is_board(column_name(page, None))
     if marked:
         return True
     shared = sum((normalize_url(i.url or "") or i.url) in item_keys for i in page.items)
@@ -163,7 +167,33 @@ def _is_list_page(page: Page, column_keys: set[str], item_keys: set[str], marks:
 def _detail(page: Page, stored: list[dict[str, Any]] | None, as_of: date, overrides: Mapping[str, Any]) -> dict[str, Any] | None:
     """The detail record stored at crawl time, else the one read from the page text."""
     found = next((r for r in stored or [] if r.get("source") == "detail"), None)
-    return found or detail_record(page.text, as_of, overrides)
+    if found:
+        return found
+    gate = _received_gate(_received_labels(overrides))
+    if gate is not None and gate.search(page.text) is None:
+        return None  # detail_record needs a received-time label: most pages have none
+    return detail_record(page.text, as_of, overrides)
+
+
+def _received_labels(overrides: Mapping[str, Any]) -> tuple[str, ...]:
+    """The labels detail_record reads a message's received time from (the registry's first)."""
+    more = overrides.get("received_labels") or ()
+    more = [more] if isinstance(more, str) else more
+    return (*map(str, more), *LABELS["received"])
+
+
+@lru_cache(maxsize=32)
+def _received_gate(labels: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the labels, searched in the raw text; None when a label is not all CJK ideographs
+    (only those read the same before and after ``normalize``, which maps no ideograph)."""
+    if not all(_IDEOGRAPHS.fullmatch(label) for label in labels):
+        return None
+    return re.compile("|".join(map(re.escape, sorted(set(labels)))))
+
+
+def _asks_login(text: str) -> bool:
+    """The text is a login wall's: every ``_LOGIN`` phrase holds 登录 or 认证, so most texts skip it."""
+    return ("登录" in text or "认证" in text) and _LOGIN.search(normalize(text)) is not None
 
 
 def merge(rows: list[dict[str, Any]], details: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

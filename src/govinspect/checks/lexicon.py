@@ -12,13 +12,14 @@ bench/words.py for the figures.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import ahocorasick
 import yaml
@@ -223,6 +224,13 @@ class _Folding:
     needed: re.Pattern[str]  # any key of ``table``
     runs: re.Pattern[str]  # runs of separators and invisible characters
     invisible: re.Pattern[str]
+    # Whole runs of one to three separators between two CJK characters: what ``_drops``
+    # removes from a text without invisible characters (no CJK character is a separator,
+    # so every match is a whole run).
+    between_cjk: re.Pattern[str]
+
+
+_CJK_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"  # the ranges of ``_cjk``
 
 
 @lru_cache(maxsize=1)
@@ -239,11 +247,16 @@ def _folding() -> _Folding:
                     table.setdefault(ord(key), pair[1].lower())
     table = {k: v for k, v in table.items() if chr(k) != v}
     keys = "".join(re.escape(chr(k)) for k in sorted(table))
-    separators = re.escape(str(spec.get("separators") or " ") + "\u3000" + _INVISIBLE)
+    separators = str(spec.get("separators") or " ") + "\u3000" + _INVISIBLE
+    if any(_cjk(ch) for ch in separators):
+        raise ValueError(f"{HIJACK}.yaml normalize.separators: a CJK character is no separator")
     upper = {**table, **{c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}}
     # One character class, so that the regex engine skips ahead in C between runs.
-    runs = re.compile(f"[{separators}]+")
-    return _Folding(table, upper, re.compile(f"[{keys}]"), runs, re.compile(f"[{_INVISIBLE}]"))
+    runs = re.compile(f"[{re.escape(separators)}]+")
+    visible = "[" + re.escape(separators.translate({ord(ch): None for ch in _INVISIBLE})) + "]"
+    # (?<=CJK)sep{1,3}(?=CJK), written to start with a separator so that the engine skips to one in C.
+    between = re.compile(f"{visible}(?<=[{_CJK_CLASS}]{visible}){visible}{{0,2}}(?=[{_CJK_CLASS}])")
+    return _Folding(table, upper, re.compile(f"[{keys}]"), runs, re.compile(f"[{_INVISIBLE}]"), between)
 
 
 def _fold(text: str, f: _Folding) -> str:
@@ -263,36 +276,79 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
-def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
-    """Fold full-width forms, homoglyphs, traditional characters and case, drop separators
-    inserted between CJK characters and invisible characters; ``index_map[i]`` is the position
-    in ``text`` of normalised character ``i`` (one extra item maps the end)."""
-    f = _folding()
-    folded = _fold(text, f)
-    kept: list[str] = []
-    index: list[int] = []
-    pos = 0
+def _drops(folded: str, f: _Folding) -> Iterator[tuple[int, int]]:
+    """Spans to remove, in order: separator runs of at most three visible characters between
+    two CJK characters, and invisible characters anywhere."""
+    if f.invisible.search(folded) is None:  # most texts: one regex finds the runs to drop
+        for mo in f.between_cjk.finditer(folded):
+            yield mo.span()
+        return
     invisible = f.invisible
     for mo in f.runs.finditer(folded):
         a, b = mo.span()
         hidden = invisible.search(folded, a, b) is not None
         visible = b - a - (sum(1 for ch in folded[a:b] if ch in _INVISIBLE) if hidden else 0)
         if visible <= 3 and a and b < len(folded) and _cjk(folded[a - 1]) and _cjk(folded[b]):
-            drop: Iterable[int] = range(a, b)  # inserted between two CJK characters
+            yield a, b  # inserted between two CJK characters
         elif hidden:
-            drop = [i for i in range(a, b) if folded[i] in _INVISIBLE]
-        else:
-            continue
-        for i in drop:
-            kept.append(folded[pos:i])
-            index.extend(range(pos, i))
-            pos = i + 1
-    if pos == 0:
+            yield from ((i, i + 1) for i in range(a, b) if folded[i] in _INVISIBLE)
+
+
+def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
+    """Fold full-width forms, homoglyphs, traditional characters and case, drop separators
+    inserted between CJK characters and invisible characters; ``index_map[i]`` is the position
+    in ``text`` of normalised character ``i`` (one extra item maps the end)."""
+    f = _folding()
+    folded = _fold(text, f)
+    spans = list(_drops(folded, f))
+    if not spans:
         return folded, range(len(text) + 1)
+    kept: list[str] = []
+    pos = 0
+    for a, b in spans:
+        kept.append(folded[pos:a])
+        pos = b
     kept.append(folded[pos:])
-    index.extend(range(pos, len(folded)))
-    index.append(len(text))
-    return "".join(kept), index
+    normalized = "".join(kept)
+    return normalized, _IndexMap(spans, len(normalized), len(text))
+
+
+class _IndexMap(Sequence[int]):
+    """The ``index_map`` of a text with spans dropped, computed per item on demand (most texts
+    hold no spam word and never ask): the list ``[kept positions..., len(text)]``."""
+
+    __slots__ = ("_end", "_len", "_shifts", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]], size: int, end: int) -> None:
+        self._starts: list[int] = []  # normalised position where the text after each span resumes
+        self._shifts: list[int] = []  # characters dropped up to that span
+        dropped = 0
+        for a, b in spans:
+            dropped += b - a
+            self._starts.append(b - dropped)
+            self._shifts.append(dropped)
+        self._len, self._end = size + 1, end
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        if i == self._len - 1:
+            return self._end
+        k = bisect.bisect_right(self._starts, i)
+        return i + (self._shifts[k - 1] if k else 0)
 
 
 def original_span(index_map: Sequence[int], start: int, end: int) -> tuple[int, int]:

@@ -182,7 +182,8 @@ def article_title(page: Page) -> str:
 def _is_reading(page: Page) -> bool:
     if _READING_TITLE.search(article_title(page)):
         return True
-    return bool(_READING_COLUMN.search(column_name(page, None))) and page.pub_date is not None
+    # The date first: reading the column name (breadcrumb, title) costs more.
+    return page.pub_date is not None and bool(_READING_COLUMN.search(column_name(page, None)))
 
 
 def judge(page: Page, siblings: list[str], policy_keys: set[str], reading_keys: set[str],

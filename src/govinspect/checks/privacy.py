@@ -47,10 +47,10 @@ class PrivacyVisitor:
         self.findings: list[Finding] = []
 
     def visit(self, page: Page) -> None:
-        attachment = _is_attachment(page)
-        if page.text:
-            self.findings.extend(_leaks(page, attachment, self.as_of))
-        if _unread(page, attachment):
+        # Whether the page is an attachment is read only for a finding (it costs a URL parse).
+        if page.text and (hits := scan_text(page.text, today=self.as_of)):
+            self.findings.extend(_leaks(page, hits, _is_attachment(page), self.as_of))
+        if _failed_read(page) and _unread(page, attachment := _is_attachment(page)):
             self.findings.append(_notice(page, attachment))
 
     def finish(self) -> list[Finding]:
@@ -61,8 +61,7 @@ def _is_attachment(page: Page) -> bool:
     return is_attachment(page.final_url or page.url, None if page.is_html else page.content_type)
 
 
-def _leaks(page: Page, attachment: bool, as_of: date) -> Iterator[Finding]:
-    hits = scan_text(page.text, today=as_of)
+def _leaks(page: Page, hits: list[PiiHit], attachment: bool, as_of: date) -> Iterator[Finding]:
     by_kind: dict[str, list[PiiHit]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit)
@@ -77,13 +76,16 @@ def _leaks(page: Page, attachment: bool, as_of: date) -> Iterator[Finding]:
         )
 
 
-def _unread(page: Page, attachment: bool) -> bool:
-    """True when the body was fetched but its text could not be read."""
+def _failed_read(page: Page) -> bool:
+    """True when the body was fetched (no request failure, no HTTP error) but reading it failed."""
     if page.error is None or page.error in _FETCH_FAILURES:
         return False
-    if page.status is not None and page.status >= 400:
-        return False
-    return attachment or (page.is_html and page.error in _UNREAD_HTML)
+    return page.status is None or page.status < 400
+
+
+def _unread(page: Page, attachment: bool) -> bool:
+    """True when the body was fetched but its text could not be read."""
+    return _failed_read(page) and (attachment or (page.is_html and page.error in _UNREAD_HTML))
 
 
 def _notice(page: Page, attachment: bool) -> Finding:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extract.dates import normalize
-from ..extract.guides import ITEM_TITLE, Guide, is_guide, parse_guide_text
+from ..extract.guides import ELEMENT_LABELS, ITEM_TITLE, Guide, is_guide, parse_guide_text
 from ..extract.links import NAME_SEP
 from ..model import Column, Finding, Page
 from ..snapshot import Snapshot
@@ -120,7 +120,7 @@ class ServicesVisitor:
         key = page.url if page.url in self.items else normalize_url(page.final_url or "") or ""
         listed = self.items.get(key)
         in_column = listed is not None or _url_override(page.url, self.overrides)
-        guide = _guide_of(page, self.extra)
+        guide = Guide() if _no_guide_labels(page, self.extra) else _guide_of(page, self.extra)
         item = _Item(page.url, guide.item or listed or _title_name(page.title), guide)
         elements = len(guide.labels - {"name"})
         for row in getattr(page, "services", None) or ():
@@ -128,7 +128,7 @@ class ServicesVisitor:
                 self.rows.append((page.url, row))
                 if (target := _row_target(row)) is not None:
                     self.row_names.setdefault(target, str(row.get("name") or ""))
-        if _NO_GUIDE.search(normalize(page.text)) and elements < 3:
+        if elements < 3 and _says_no_guide(page.text):
             self.missing.append(item)
         elif is_guide(guide, page.title, in_service_column=in_column) or (in_column and elements >= 2):
             self.guides.append(item)
@@ -245,6 +245,11 @@ class ServicesVisitor:
         return found, notices
 
 
+def _says_no_guide(text: str) -> bool:
+    """The page says its guide is missing: every ``_NO_GUIDE`` phrase holds 指南, so most texts skip it."""
+    return "指南" in text and _NO_GUIDE.search(normalize(text)) is not None
+
+
 def _service_items(columns: list[Column], overrides: Mapping[str, Any]) -> dict[str, str]:
     """Normalised URL -> title of every entry of a service column."""
     extra = [str(x) for x in overrides.get("column_contains") or []]
@@ -321,6 +326,43 @@ def _guide_of(page: Page, extra: Mapping[str, Any] | None) -> Guide:
         if value.strip():  # the cell reader knows exactly where a value ends
             guide.fields[element] = value
     return guide
+
+
+def _label_groups() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The guide labels by element as parse_guide_text owns them: the name's, and each other element's."""
+    owner: dict[str, str] = {}
+    for element, labels in ELEMENT_LABELS.items():
+        for label in labels:
+            owner.setdefault(label, element)
+    groups: dict[str, list[str]] = {}
+    for label, element in owner.items():
+        groups.setdefault(element, []).append(label)
+    names = tuple(groups.pop("name", ()))
+    return names, tuple(tuple(labels) for labels in groups.values())
+
+
+_NAME_LABELS, _ELEMENT_GROUPS = _label_groups()
+# Only labels of CJK ideographs read the same in the raw text and after ``normalize``.
+_RAW_LABELS = all(re.fullmatch(r"[\u4e00-\u9fff]+", x) for g in (_NAME_LABELS, *_ELEMENT_GROUPS) for x in g)
+
+
+def _no_guide_labels(page: Page, extra: Mapping[str, Any] | None) -> bool:
+    """True when the page's guide cannot matter: no stored guide, no 事项名称 label and at most one
+    element's labels in its text. Such a guide is never a guide nor a weak one (two elements at
+    least) and names no item, so visit decides as it would with an empty one; most pages (a footer
+    with 联系电话) are like this and skip parse_guide_text."""
+    if extra or not _RAW_LABELS or getattr(page, "guide", None):
+        return False
+    text = page.text
+    if any(label in text for label in _NAME_LABELS):
+        return False
+    seen = 0
+    for labels in _ELEMENT_GROUPS:
+        if any(label in text for label in labels):
+            seen += 1
+            if seen > 1:
+                return False
+    return True
 
 
 def _title_name(title: str) -> str:
