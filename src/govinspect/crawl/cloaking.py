@@ -103,6 +103,7 @@ def _plan(snap: Snapshot, as_of: date) -> tuple[list[str], list[str], int]:
                     listed[key] = item.date
         if page.url != snap.home_url and _eligible(page):
             pages.append((page.url, page.pub_date))
+    pages.sort()  # by URL: the same draw whatever order the crawl stored the pages in
     rng = random.Random(f"cloaking:{snap.site.url or snap.home_url}")
     keyed: list[tuple[float, str]] = []
     for url, pub in pages:
