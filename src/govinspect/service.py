@@ -138,8 +138,8 @@ async def _inspect_into(
 # Relative CPU per page of the site checks (bench/cpu.py on the 2,000-page demo site, the
 # page walk they share left out); a check missing here counts as a light one.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.46, "privacy": 0.37, "services": 0.30, "interaction": 0.17, "policy": 0.08,
-    "wording": 0.05,
+    "hijack": 0.245, "services": 0.097, "policy": 0.086, "wording": 0.062, "privacy": 0.049,
+    "interaction": 0.025, "freshness": 0.006, "sandbox": 0.004, "availability": 0.004,
 }
 _LIGHT_CHECK = 0.01
 
