@@ -32,6 +32,7 @@ __all__ = ["WorkerError", "WorkerPool", "serve"]
 _LEN = struct.Struct("!I")
 _STOP_WAIT = 5.0  # seconds a worker gets to exit after its stdin closes
 _TRIM_EVERY = 2000  # calls between two malloc_trim in a worker
+_PIPE_BYTES = 1 << 20  # the default ceiling for unprivileged processes (fs.pipe-max-size)
 
 
 class WorkerError(RuntimeError):
@@ -165,6 +166,15 @@ class WorkerPool:
 _BOOT = "import sys; sys.path[:0] = {path!r}; from govinspect.crawl.workers import serve; serve()"
 
 
+def _widen_pipe(fd: int) -> None:
+    """Let the pipe on ``fd`` hold ``_PIPE_BYTES`` (Linux): dozens of pages in each direction, so
+    that neither side waits while the other is busy with a page (64 KB holds about four)."""
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
 def serve() -> None:
     """A worker's loop: read a call from stdin, answer on stdout, until stdin closes."""
     from ..memory import limit_arenas, trim
@@ -173,6 +183,8 @@ def serve() -> None:
     limit_arenas()
     functions: dict[str, Any] = {"parse": parse_remote, "judge": judge_file}
     calls = 0
+    for fd in (0, 1):
+        _widen_pipe(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints of a library go to stderr, never into the answers
