@@ -14,14 +14,14 @@ from govinspect.model import Page
 
 from .datastore import read_datastore
 from .dates import find_dates, parse_date
-from .forms import search_forms
-from .guides import guide_fields, service_rows
 from .links import Anchor, Blocks, UrlResolver, collapse, extract_links, find_blocks
 from .lists import ListResult, extract_items
-from .messages import message_records
 from .paging import find_next_page, pager_gap
 from .plan import ALL_PARTS
-from .security import security_signals
+
+# The optional extractors (security signals, guides, message rows, the search form) are
+# imported by the first page that needs them: a links-only parse worker never loads them nor
+# the rules and word lists the security signals bring (about 12 MB).
 
 __all__ = [
     "EMPTY_MARKERS",
@@ -181,6 +181,7 @@ def extract_page(
     lists = _read_lists(anchors, ref, page_url, home, article)
 
     if "security" in wanted:
+        from .security import security_signals
         security_signals(tree, page, resolve)  # before scripts and styles are stripped
     tree.strip_tags(_INVISIBLE)
     root = tree.body or tree.root
@@ -191,11 +192,14 @@ def extract_page(
     # Service guides, message boards and the search form (per-site overrides from the registry).
     ov = overrides or {}
     if "guide" in wanted:
+        from .guides import guide_fields, service_rows
         page.guide = guide_fields(tree, page, ov.get("services"))
         page.services = service_rows(tree, resolve, page.text)
     if "messages" in wanted:
+        from .messages import message_records
         page.messages = message_records(tree, page, ref, ov.get("messages"))
     if home:
+        from .forms import search_forms
         page.forms = search_forms(tree, page, ov.get("search"))
 
     page.items = lists.items
@@ -237,6 +241,7 @@ def _links_only(
 ) -> None:
     """The cheap path of a run whose checks read no page content: links and list errors only."""
     if "security" in wanted:
+        from .security import security_signals
         security_signals(tree, page, resolve)
     if store is not None and page.list_error is None and not _is_article(page.final_url or page.url, page.meta):
         page.list_error = store.error
