@@ -17,6 +17,7 @@ import pytest
 import yaml
 from sqlalchemy import select as rows_of
 
+from govinspect.demo.server import LASTING_FLOOR, ephemeral_range
 from govinspect.store.tables import WebSession
 from govinspect.store.users import authenticate, open_session, user_id
 from govinspect.web.server import is_loopback
@@ -174,6 +175,8 @@ def test_serve_without_a_registry_shows_the_demo_and_serves_its_world(tmp_path_f
     recorded = json.loads((demo / "ports.json").read_text(encoding="utf-8"))  # written by run_demo
     assert "refused" in recorded and "rsshub" in recorded
     assert {urlsplit(s["url"]).port for s in registry["sites"]} <= set(recorded.values())
+    lo, hi = ephemeral_range()  # ports no OS-assigned port can take in the meantime
+    assert all(p >= LASTING_FLOOR and not lo <= p <= hi for p in recorded.values()), recorded
     port = free_port()
     with serve_process("--port", str(port), env={"GOVINSPECT_HOME": str(home)}) as served:
         served.wait_for("网页控制台", 90)

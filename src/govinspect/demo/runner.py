@@ -81,7 +81,8 @@ def run_demo(out: Path, as_of: date, progress: ProgressFn | None = None) -> Demo
             acc = build_accounts(world, day, period=n)
             files = acc.write_account_files(out / "accounts")
             # The RSSHub-like feed host is served beside the sites, not listed among them.
-            with serve_in_thread(world, [*world.sites, acc.site], ports=ports) as handle:
+            # Ports outside the ephemeral range: `govinspect serve` binds them again days later.
+            with serve_in_thread(world, [*world.sites, acc.site], ports=ports, lasting=True) as handle:
                 ports = handle.ports()
                 registry = Registry(world.entries(handle.base_urls), acc.entries(handle.base_urls[acc.site.key], files))
                 registry_file = out / "registry.yaml"

@@ -1,4 +1,4 @@
-"""Serve simulated sites over HTTP on 127.0.0.1, one OS-assigned port per site.
+"""Serve simulated sites over HTTP on 127.0.0.1, one port per site.
 
 Pages computed per request (a site's search results, ``SimSite.dynamic``) get the raw query
 string and body and answer GET, HEAD and POST; everything else is a static resource.
@@ -11,11 +11,14 @@ every socket first, then substitutes the placeholders in each body as it sends i
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
+import random
 import socket
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -26,7 +29,8 @@ from govinspect.demo.render import error_page, find_resource
 from govinspect.demo.static import write_static
 from govinspect.demo.types import PLACEHOLDER_BYTES, Request, Resource, SimSite, World
 
-__all__ = ["WorldHandle", "WorldServer", "search_visit", "serve_in_thread", "write_static"]
+__all__ = ["WorldHandle", "WorldServer", "ephemeral_range", "lasting_socket", "search_visit",
+           "serve_in_thread", "write_static"]
 
 HOST = "127.0.0.1"
 NOT_FOUND = Resource(error_page(404), "text/html; charset=utf-8", 404)
@@ -58,6 +62,39 @@ def dead_socket(port: int = 0, reuse: bool = False) -> socket.socket:
     return sock
 
 
+EPHEMERAL_DEFAULT = (32768, 60999)  # Linux's default net.ipv4.ip_local_port_range
+LASTING_FLOOR = 10000  # below: the well-known and registered ports of common services
+
+
+def ephemeral_range() -> tuple[int, int]:
+    """The kernel's range for OS-assigned ports (outgoing connections, binds to port 0)."""
+    try:
+        lo, hi = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return EPHEMERAL_DEFAULT
+    return lo, hi
+
+
+def lasting_socket(reuse: bool = False, attempts: int = 200) -> socket.socket:
+    """A loopback socket on a port outside the ephemeral range (else any port).
+
+    The demo is served again at the same ports days later (`govinspect serve`); an OS-assigned
+    port is soon handed to some other program's connection or listener, a port outside that
+    range is taken only by a program that asks for it by number.
+    """
+    lo, hi = ephemeral_range()
+    spans = [(a, b) for a, b in ((LASTING_FLOOR, lo - 1), (hi + 1, 65535)) if a <= b]
+    pick = random.SystemRandom()
+    for _ in range(attempts if spans else 0):
+        a, b = pick.choice(spans)
+        try:
+            return dead_socket(pick.randint(a, b), reuse)
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise
+    return dead_socket(0, reuse)
+
+
 def base_url(sock: socket.socket, hostname: str | None = None) -> str:
     """http://127.0.0.1:<port>/ of a bound socket (or http://<hostname>:<port>/)."""
     return f"http://{hostname or HOST}:{sock.getsockname()[1]}/"
@@ -67,7 +104,8 @@ class WorldServer:
     """Async context manager serving ``sites`` (default: the world's sites) on loopback."""
 
     def __init__(self, world: World | None, sites: Sequence[SimSite] | None = None,
-                 gzip_html: bool = True, ports: Mapping[str, int] | None = None) -> None:
+                 gzip_html: bool = True, ports: Mapping[str, int] | None = None,
+                 lasting: bool = False) -> None:
         if sites is None:
             if world is None:
                 raise ValueError("WorldServer needs a world or a list of sites")
@@ -77,6 +115,7 @@ class WorldServer:
         self.world = world
         self.gzip_html = gzip_html
         self.ports = dict(ports or {})  # site key (or "refused") -> port to bind again
+        self.lasting = lasting  # new ports outside the ephemeral range (lasting_socket)
         self.base_urls: dict[str, str] = {}
         self.links: dict[str, str] = {}
         self.stats: Counter[str] = Counter()
@@ -92,14 +131,19 @@ class WorldServer:
                         tb: TracebackType | None) -> None:
         await self.close()
 
+    def _bind(self, key: str, reuse: bool) -> socket.socket:
+        if key in self.ports:
+            return dead_socket(self.ports[key], reuse)
+        return lasting_socket(reuse) if self.lasting else dead_socket(0, reuse)
+
     async def start(self) -> None:
         """Bind every port, then start answering."""
-        refused = dead_socket(self.ports.get("refused", 0))
+        refused = self._bind("refused", reuse=False)
         self._held.append(refused)
         self.links["refused"] = base_url(refused)
         bound: list[tuple[SimSite, socket.socket]] = []
         for site in self.sites:
-            sock = dead_socket(self.ports.get(site.key, 0), reuse=site.behaviour != "down")
+            sock = self._bind(site.key, reuse=site.behaviour != "down")
             self.base_urls[site.key] = base_url(sock, site.options.get("hostname"))
             if site.behaviour == "down":
                 self._held.append(sock)
@@ -204,16 +248,18 @@ class WorldHandle:
 
 
 def serve_in_thread(world: World | None, sites: Sequence[SimSite] | None = None,
-                    gzip_html: bool = True, ports: Mapping[str, int] | None = None) -> WorldHandle:
+                    gzip_html: bool = True, ports: Mapping[str, int] | None = None,
+                    lasting: bool = False) -> WorldHandle:
     """Start a WorldServer in a background thread and return once every port answers.
 
     ``ports`` (``WorldHandle.ports()`` of an earlier serve) binds the same ports again, so that
     a later period of the world (demo/cycle.py) keeps its sites' URLs and its findings' keys.
+    ``lasting`` picks new ports outside the ephemeral range, for a world served again later.
     """
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="govinspect-world", daemon=True)
     thread.start()
-    server = WorldServer(world, sites, gzip_html, ports)
+    server = WorldServer(world, sites, gzip_html, ports, lasting)
     try:
         asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=30)
     except BaseException:
