@@ -780,6 +780,20 @@ def norm(url: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def byte_compile() -> None:
+    """Byte-compile govinspect's modules, as an installed package (and LinkChecker) already is.
+
+    An editable install under ``PYTHONDONTWRITEBYTECODE`` compiles every module from source in
+    every process it starts (the crawl process and each parse worker): about 0.3 s each.
+    """
+    import compileall
+
+    import govinspect
+
+    for root in govinspect.__path__:
+        compileall.compile_dir(root, quiet=1)
+
+
 def govinspect_cmd() -> list[str]:
     exe = shutil.which("govinspect")
     if exe:
@@ -1234,7 +1248,9 @@ whole monthly inspection) and `linkchecker`. Method:
   LinkChecker's default `checkextern=0`). govinspect gets a config raising its own *limits*
   (`site_budget`, `max_link_checks`, `max_depth`) so that the whole site fits, as LinkChecker has
   none. LinkChecker runs in its ordinary (non-verbose) mode: text report on stdout, errors also
-  to a CSV file; run as root, it drops to user nobody by itself.
+  to a CSV file; run as root, it drops to user nobody by itself. govinspect's modules are
+  byte-compiled before the runs (`compileall`), as an installed package and LinkChecker's are:
+  with `PYTHONDONTWRITEBYTECODE` set an editable install would compile them in every process.
 - **Figures**: wall seconds of the tool's process; pages/s (site) = HTML pages of the site / wall
   seconds (only for a completed run); pages/s (own count) = the tool's own page count (govinspect
   `pages_crawled`; LinkChecker: the `text` documents in its statistics, i.e. HTML pages plus the
@@ -1348,6 +1364,7 @@ def main(argv: list[str] | None = None) -> int:
     cmdline = "python bench/crawl.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     started = datetime.now()
     WORK.mkdir(parents=True, exist_ok=True)
+    byte_compile()
 
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from govinspect.crawl.parse import LIGHT_IN_POOL, ParsePool, default_workers, parse_response
+from govinspect.crawl.parse import ParsePool, default_workers, parse_response
 from govinspect.extract.plan import ALL_PARTS, EXTRACTORS, LINK_ONLY_CHECKS, parts_for
 from govinspect.model import Page
 from govinspect.service import scan
@@ -86,8 +86,8 @@ def test_parse_pool_starts_at_the_threshold():
             await explicit.aclose()
 
     asyncio.run(run())
-    # Links-only pages go to the default pool too (cheap to ship over the workers' pipes).
-    assert ParsePool(None, threshold=0).wanted(10**6, light=True) is LIGHT_IN_POOL
+    # The default pool is wanted from its threshold on, whatever the run extracts.
+    assert ParsePool(None, threshold=5).wanted(5) and not ParsePool(None, threshold=5).wanted(4)
 
 
 @pytest.fixture(scope="module")

@@ -412,8 +412,7 @@ class SiteCrawler:
         """
         pool: WorkerPool | None = None
         if isinstance(self.executor, ParsePool):
-            light = self.parts is not None and "items" not in self.parts  # links only
-            pool = await self.executor.get(self.snap.stats.pages_fetched, light=light)
+            pool = await self.executor.get(self.snap.stats.pages_fetched)
         if pool is not None and pool.busy < _POOL_BACKLOG * pool.size:
             head = (page.url, page.final_url, page.depth, page.status, page.elapsed_ms, page.content_type)
             try:

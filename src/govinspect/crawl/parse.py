@@ -23,10 +23,6 @@ from ..text import decode_page, looks_binary
 from ..urls import normalize_url
 from .workers import WorkerPool
 
-# Links-only pages go to the default pool too: with the workers' pipes (crawl/workers.py) a page
-# sent out and its targets back cost the crawl process less than parsing it.
-LIGHT_IN_POOL = True
-
 log = logging.getLogger(__name__)
 
 
@@ -146,23 +142,21 @@ class ParsePool:
         self._pool: WorkerPool | None = None
         self._starting: asyncio.Task[WorkerPool] | None = None
 
-    def wanted(self, pages_fetched: int, light: bool = False) -> bool:
+    def wanted(self, pages_fetched: int) -> bool:
         """True once ``pages_fetched`` reaches the threshold (False: parse in-process).
 
-        ``light``: the run extracts links only (extract/plan.py); with the default pool such
-        pages are parsed in-process unless ``LIGHT_IN_POOL`` says otherwise.
+        Links-only runs (extract/plan.py) use the workers too: with their pipes (crawl/workers.py)
+        a page sent out and its targets back cost the crawl process less than parsing it.
         """
-        if self.workers <= 0 or pages_fetched < self.threshold:
-            return False
-        return not (light and self.auto and not LIGHT_IN_POOL)
+        return self.workers > 0 and pages_fetched >= self.threshold
 
-    async def get(self, pages_fetched: int, light: bool = False) -> WorkerPool | None:
+    async def get(self, pages_fetched: int) -> WorkerPool | None:
         """The running workers once wanted, else None (parse in-process).
 
         The first call that wants them starts them; with the default pool the crawl goes on
         parsing in-process until they are up (about half a second), an explicit count waits.
         """
-        if not self.wanted(pages_fetched, light):
+        if not self.wanted(pages_fetched):
             return None
         if self._pool is None:
             if self._starting is None:

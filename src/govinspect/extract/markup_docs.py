@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
-from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..text import decode_html
@@ -170,6 +169,8 @@ def _decode_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3:  # only the last character is cut
             return data.decode("utf-8", "replace")
+    from charset_normalizer import from_bytes  # 5 MB and 50 ms to import: only when needed
+
     best = from_bytes(data[: 256 * 1024], cp_isolation=["utf_8", "gb18030", "big5"]).best()
     encoding = gb_superset(best.encoding) if best is not None else "gb18030"
     return data.decode(encoding, "replace")
