@@ -34,3 +34,29 @@ def test_the_crawl_path_leaves_the_fallback_detectors_unimported():
     assert enc == "gb18030"
     # A page that declares nothing and is not UTF-8 loads the detector and decodes right.
     assert detector and "简体中文" in tail
+
+
+XLSX_PROBE = r"""
+import io, json, sys
+from govinspect.extract.attachments import attachment_text
+before = "numpy" in sys.modules
+text = attachment_text(open(sys.argv[1], "rb").read(), "名单.xlsx")
+print(json.dumps([before, "numpy" in sys.modules, "openpyxl" in sys.modules, text]))
+"""
+
+
+def test_reading_an_xlsx_leaves_numpy_unimported(tmp_path):
+    """openpyxl imports numpy (~20 MB) when it is installed, to write numpy numbers; reading needs none."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "联系电话", "身份证号"])
+    ws.append(["张三", 13812345678, "110101199003077777"])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+    out = subprocess.run([sys.executable, "-c", XLSX_PROBE, str(path)], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    before, numpy_after, openpyxl_after, text = json.loads(out)
+    assert not before and not numpy_after and openpyxl_after
+    assert text.splitlines()[:2] == ["姓名\t联系电话\t身份证号", "张三\t13812345678\t110101199003077777"]

@@ -10,10 +10,12 @@ import datetime as dt
 import io
 import re
 import struct
+import sys
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 if TYPE_CHECKING:  # the readers are imported when a document of their kind arrives (memory, start-up)
@@ -63,12 +65,33 @@ def zip_text(data: bytes, ext: str, max_chars: int, max_rows: int = MAX_ROWS) ->
     raise AttachmentError(f"压缩文件不是 Word/Excel 文档(.{ext or '?'})，无法读取")
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def _load_workbook() -> Any:
+    """openpyxl's ``load_workbook``, imported without numpy.
+
+    ``openpyxl.compat.numbers`` imports numpy whenever it is installed, only to recognise numpy
+    numbers when *writing* a workbook: ~20 MB and ~100 ms in every process that reads an xlsx
+    (the crawl process of a full inspection, issue 13). A ``None`` in ``sys.modules`` makes that
+    import fail for the moment openpyxl is imported; a numpy already imported is left alone.
+    """
+    with _IMPORT_LOCK:
+        if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+            sys.modules["numpy"] = None  # type: ignore[assignment]
+            try:
+                import openpyxl  # noqa: F401
+            finally:
+                del sys.modules["numpy"]
+    from openpyxl import load_workbook
+
+    return load_workbook
+
+
 def _xlsx_text(data: bytes, max_chars: int, max_rows: int) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from openpyxl import load_workbook
-
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = _load_workbook()(io.BytesIO(data), read_only=True, data_only=True)
     try:
         def rows() -> Iterator[Iterable[object]]:
             for ws in wb.worksheets:
