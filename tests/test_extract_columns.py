@@ -406,3 +406,35 @@ def test_section_pages_that_preview_other_columns_are_not_columns(home: Page) ->
         SITE + "/tzgg/",
         SITE + "/zwgk/tzgg/",
     ]
+
+
+def test_build_columns_with_a_page_loader_keeps_no_items_and_gives_the_same_columns(home: Page) -> None:
+    """The crawl streams list pages from the snapshot and loads back only the pages a column shows."""
+    zcwj = list_page("/zwgk/zcwj/", "政策文件", items("zcwj", "2019-10-01", "2019-09-01", "2019-08-01"))
+    rsxx = list_page("/zwgk/rsxx/", "人事信息", items("rsxx", "2018-10-01", "2018-09-01", "2018-08-01"))
+    hub = list_page("/zwgk/", "政务公开", zcwj.items[:2] + rsxx.items[:2])  # a preview of two columns
+    news = list_page("/xwdt/gzdt/", "工作动态", items("gzdt", "2019-10-01", "2019-09-01"), "/xwdt/gzdt/index_1.html")
+    # page 2 repeats an item of page 1 (a pager that shifted) and adds two
+    news1 = list_page("/xwdt/gzdt/index_1.html", "工作动态", news.items[1:] + items("g1", "2019-08-01", "2019-07-01"),
+                      "/xwdt/gzdt/index_2.html")
+    news2 = list_page("/xwdt/gzdt/index_2.html", "工作动态", items("g2", "2019-06-01", "2019-05-01"))
+    landing = list_page("/xwdt/", "新闻动态", news.items[:2])
+    empty = list_page("/zwgk/rsxx2/", "人事信息", [], empty_marker=True)
+    pages = [hub, zcwj, rsxx, landing, news, news1, news2, empty]
+    stored = {p.url: p for p in pages}
+    for cap in (200, 3, 5):
+        loaded: list[str] = []
+
+        def load(url: str, loaded: list[str] = loaded) -> Page | None:
+            loaded.append(url)
+            return stored.get(url)
+
+        held = build_columns(home, pages, REF, max_items=cap)
+        streamed = build_columns(home, iter(pages), REF, max_items=cap, load=load)
+        assert streamed == held
+        gzdt = next(c for c in streamed if c.url == SITE + "/xwdt/gzdt/")
+        assert gzdt.item_count == 6 and len(gzdt.items) == min(cap, 6)
+        # Only pages whose items a column shows are loaded again; with a cap of 3 the chain's
+        # second page fills it and its third is never read.
+        assert SITE + "/zwgk/" not in loaded and SITE + "/xwdt/" not in loaded  # previews: no column
+        assert (SITE + "/xwdt/gzdt/index_2.html" in loaded) == (cap > 3)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -190,26 +191,45 @@ def _page_keys(page: Page) -> frozenset[str]:
     return frozenset(url_key(u) for u in (page.url, page.final_url) if u)
 
 
+PageLoader = Callable[[str], Page | None]
+
+
 @dataclass(slots=True)
 class _ListPage:
-    """What column assembly keeps of a list page (not its text), so pages can stream through."""
+    """What column assembly keeps of a list page (not its text), so pages can stream through.
+
+    With a page loader the items themselves are not kept: only a hash of each item's URL (which
+    chains share items) and of its (URL, title) (how many distinct items a chain has); the few
+    pages whose items a column shows are loaded again at the end. A 100,000-page site's list
+    pages then cost a few MB instead of 60 (issue 13, flat memory).
+    """
 
     url: str
+    source: str  # the URL the page is stored under (Snapshot.page)
     keys: frozenset[str]
     next_key: str | None
-    items: list[ListItem]
+    items: list[ListItem] | None  # None: load the page again for them
+    item_urls: array[int]  # 64-bit hashes, 8 bytes each (a set of 20 ints takes 1.7 KB)
+    item_keys: array[int]
     own_name: str
     title_name: str
     error: str | None = None
 
 
-def _light(page: Page) -> _ListPage:
+def _item_key(item: ListItem) -> int:
+    return hash((item.url, item.title))
+
+
+def _light(page: Page, keep_items: bool) -> _ListPage:
     """Keep what column assembly needs of a page."""
     return _ListPage(
         url=page.final_url or page.url,
+        source=page.url,
         keys=_page_keys(page),
         next_key=url_key(page.next_page) if page.next_page else None,
-        items=page.items,
+        items=page.items if keep_items else None,
+        item_urls=array("q", {hash(i.url) for i in page.items if i.url}),
+        item_keys=array("q", (_item_key(i) for i in page.items)),
         own_name=_own_name(page),
         title_name=_title_name(page),
         error=page.list_error,
@@ -286,19 +306,26 @@ def _chains(pages: list[_ListPage]) -> list[list[_ListPage]]:
     return [[pages[i] for i in chain] for chain in out]
 
 
-def _merge_items(chain: list[_ListPage], max_items: int) -> tuple[list[ListItem], int]:
+def _merge_items(chain: list[_ListPage], max_items: int, load: PageLoader | None) -> tuple[list[ListItem], int]:
     """Items of all pages of a chain once each, capped at ``max_items``, and how many there were."""
-    seen: set[tuple[str | None, str]] = set()
+    count = len({key for page in chain for key in page.item_keys})
+    taken: set[int] = set()
     items: list[ListItem] = []
     for page in chain:
-        for item in page.items:
-            key = (item.url, item.title)
-            if key in seen:
-                continue
-            seen.add(key)
-            if len(items) < max_items:
+        if len(items) >= max_items:
+            break
+        if taken.issuperset(page.item_keys):
+            continue
+        own = page.items
+        if own is None:
+            stored = load(page.source) if load is not None else None
+            own = stored.items if stored is not None else []
+        for item in own:
+            key = _item_key(item)
+            if key not in taken and len(items) < max_items:
+                taken.add(key)
                 items.append(item)
-    return items, len(seen)
+    return items, count
 
 
 def _section_pages(chains: list[list[_ListPage]]) -> set[int]:
@@ -307,32 +334,42 @@ def _section_pages(chains: list[list[_ListPage]]) -> set[int]:
     A chain is a preview when at least half of its items (and two or more) are items of
     other chains, and those are either several chains or one chain that has strictly more.
     """
-    urls = [{i.url for page in chain for i in page.items if i.url} for chain in chains]
-    where: dict[str, list[int]] = {}
-    for n, found in enumerate(urls):
-        for url in found:
-            where.setdefault(url, []).append(n)
+    # Item URLs as hashes; only those in two or more chains keep the list of their chains
+    # (a dict of every URL to its chains held 24 MB on a 100,000-page site).
+    sizes: list[int] = []
+    owner: dict[int, int] = {}
+    shared: dict[int, list[int]] = {}
+    for n, chain in enumerate(chains):
+        own = {h for page in chain for h in page.item_urls}
+        sizes.append(len(own))
+        for h in own:
+            first = owner.setdefault(h, n)
+            if first != n:
+                shared.setdefault(h, [first]).append(n)
+    del owner
+    covered = [0] * len(chains)
+    overlap: list[Counter[int]] = [Counter() for _ in chains]
+    for members in shared.values():
+        for n in members:
+            covered[n] += 1
+            overlap[n].update(m for m in members if m != n)
     previews: set[int] = set()
-    for n, own in enumerate(urls):
-        others: Counter[int] = Counter()
-        covered = 0
-        for url in own:
-            hits = [m for m in where[url] if m != n]
-            covered += bool(hits)
-            others.update(hits)
-        if covered < max(2, (len(own) + 1) // 2):
+    for n, others in enumerate(overlap):
+        if covered[n] < max(2, (sizes[n] + 1) // 2):
             continue
-        if len(others) >= 2 or any(own < urls[m] for m in others):
+        # several chains, or one that holds every item of this one and more (a strict superset)
+        if len(others) >= 2 or any(count == sizes[n] < sizes[m] for m, count in others.items()):
             previews.add(n)
     return previews
 
 
 def build_columns(
-    home: Page, list_pages: Iterable[Page], ref: date, max_items: int = 200
+    home: Page, list_pages: Iterable[Page], ref: date, max_items: int = 200, load: PageLoader | None = None,
 ) -> list[Column]:
     """Columns of a site from its home page and every crawled list page (one per pagination chain).
 
     ``ref`` is the inspection date the items were dated against; pages stream through once.
+    ``load`` (``Snapshot.page``): the items are not held, the pages a column shows are loaded again.
     """
     home_keys = _page_keys(home)
     nav_texts: dict[str, str] = {}
@@ -347,7 +384,7 @@ def build_columns(
         if _page_keys(page) & home_keys:
             continue
         _add_nav_texts(nav_texts, page, nav_only=True)
-        pages.append(_light(page))
+        pages.append(_light(page, keep_items=load is None))
     home_nav = {url_key(link.url) for link in home.links if link.tag == "a" and link.in_nav}
     if not home_nav:  # the menu was not recognised: any link from the home page counts
         home_nav = {url_key(link.url) for link in home.links if link.tag == "a"}
@@ -360,7 +397,7 @@ def build_columns(
         head = chain[0]
         nav_text = next((nav_texts[k] for k in head.keys if k in nav_texts), "")
         name = head.own_name or nav_text or head.title_name or head.url
-        items, count = _merge_items(chain, max_items)
+        items, count = _merge_items(chain, max_items, load)
         error = next((p.error for p in chain if p.error), None)
         columns.append(
             Column(
