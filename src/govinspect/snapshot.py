@@ -135,9 +135,10 @@ class Snapshot:
         row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()
         return self._page(row[0]) if row else None
 
-    def pages(self, *, list_only: bool = False) -> Iterator[Page]:
-        """Every stored page, one at a time."""
-        sql = "SELECT data FROM pages" + (" WHERE listish=1" if list_only else "") + " ORDER BY depth, url"
+    def pages(self, *, list_only: bool = False, by_url: bool = False) -> Iterator[Page]:
+        """Every stored page, one at a time, by depth then URL (``by_url``: by URL, the table's key order)."""
+        sql = "SELECT data FROM pages" + (" WHERE listish=1" if list_only else "")
+        sql += " ORDER BY url" if by_url else " ORDER BY depth, url"
         for (data,) in self._iter(sql):
             yield self._page(data)
 

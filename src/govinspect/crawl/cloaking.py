@@ -78,43 +78,73 @@ class Coverage:
 
 def sample_urls(snap: Snapshot, size: int, as_of: date | None = None) -> list[str]:
     """The home page and ``size`` other readable HTML pages, weighted to recent articles."""
-    home, ranked, _ = _plan(snap, as_of or snap.as_of or date.today())
-    return home + ranked[:size]
+    home, ranked, _ = _plan(snap, as_of or snap.as_of or date.today(), keep=size)
+    return home + ranked
 
 
 def _eligible(page: Page) -> bool:
     return page.ok and page.is_html and not page.attachment
 
 
-def _plan(snap: Snapshot, as_of: date) -> tuple[list[str], list[str], int]:
+def _weight(when: date | None, as_of: date) -> float:
+    if when is None:
+        return UNDATED_WEIGHT
+    return max(MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / HALF_LIFE_DAYS))
+
+
+def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[str], list[str], int]:
     """(home, other pages in priority order, number of eligible pages) streamed from the snapshot.
 
     Priority is a weighted random order without replacement (Efraimidis and Spirakis 2006:
-    keys ``u ** (1 / w)``), seeded by the site so that runs repeat.
+    keys ``u ** (1 / w)``), seeded by the site so that runs repeat. ``keep``: only that many
+    of the ranked pages are returned (and held: a bounded heap, whatever the site's size).
+
+    The draws follow the pages' URL order (the snapshot's key order), so the sample does not
+    depend on the order the crawl stored them in. An undated page (a list, a static page) is
+    weighed by the newest date a list gives it, read from the list pages in a second pass for
+    those pages only.
     """
     home = [snap.home_url] if snap.home_url else []
-    listed: dict[str, date] = {}
-    pages: list[tuple[str, date | None]] = []
-    for page in snap.pages():
-        for item in page.items:
-            if item.url and item.date:
-                key = normalize_url(item.url) or item.url
-                if key not in listed or item.date > listed[key]:
-                    listed[key] = item.date
-        if page.url != snap.home_url and _eligible(page):
-            pages.append((page.url, page.pub_date))
-    pages.sort()  # by URL: the same draw whatever order the crawl stored the pages in
     rng = random.Random(f"cloaking:{snap.site.url or snap.home_url}")
-    keyed: list[tuple[float, str]] = []
-    for url, pub in pages:
-        when = pub or listed.get(url)
-        if when is None:
-            weight = UNDATED_WEIGHT
-        else:
-            weight = max(MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / HALF_LIFE_DAYS))
-        keyed.append((math.log(1.0 - rng.random()) / weight, url))  # log of u ** (1 / w)
-    ranked = [url for _, url in heapq.nlargest(len(keyed), keyed)]
-    return home, ranked, len(pages) + len(home)
+    heap: list[tuple[float, str]] = []
+
+    def offer(key: float, url: str) -> None:
+        if keep is None or len(heap) < keep:
+            heapq.heappush(heap, (key, url))
+        elif (key, url) > heap[0]:
+            heapq.heapreplace(heap, (key, url))
+
+    # Undated pages wait, with their draw, for the lists' dates. A weight is at most 1 and a
+    # draw is negative, so a page whose draw is below the heap's smallest key can never enter
+    # it: once the heap is full such pages are dropped (half the pages of a big site are undated).
+    undated: dict[str, float] = {}  # url -> log(u), weighed once the lists were read
+    prune_at = 2 * keep if keep is not None else None
+    eligible = 0
+    for page in snap.pages(by_url=True):
+        if page.url == snap.home_url or not _eligible(page):
+            continue
+        eligible += 1
+        draw = math.log(1.0 - rng.random())  # log of u ** (1 / w) is log(u) / w
+        if page.pub_date is not None:
+            offer(draw / _weight(page.pub_date, as_of), page.url)
+            continue
+        undated[page.url] = draw
+        if prune_at is not None and keep is not None and len(undated) > prune_at and len(heap) >= keep:
+            floor = heap[0]
+            undated = {url: d for url, d in undated.items() if (d, url) > floor}
+            prune_at = max(2 * keep, 2 * len(undated))
+    if undated:
+        listed: dict[str, date] = {}
+        for page in snap.pages(list_only=True):
+            for item in page.items:
+                if item.url and item.date:
+                    key = normalize_url(item.url) or item.url
+                    if key in undated and (key not in listed or item.date > listed[key]):
+                        listed[key] = item.date
+        for url, draw in undated.items():
+            offer(draw / _weight(listed.get(url), as_of), url)
+    ranked = [url for _, url in sorted(heap, reverse=True)]
+    return home, ranked, eligible + len(home)
 
 
 def _views(site_name: str) -> dict[str, dict[str, str]]:
@@ -193,7 +223,8 @@ async def probe_cloaking(
         all_max = settings.cloak_all_max_pages
     if deadline is None:
         deadline = budget_deadline(snap, settings.site_budget)
-    home, ranked, eligible = _plan(snap, as_of)
+    # Every page of a small site is compared, a sample of a large one: no more is ranked.
+    home, ranked, eligible = _plan(snap, as_of, keep=max(size, all_max))
     cov = Coverage(mode="all" if eligible <= all_max else "sample", pages_eligible=eligible)
     views = _views(snap.site.name)
     jobs: list[tuple[str, str, bool]] = [(u, a, True) for u in home + ranked[:size] for a in ("spider", "referer")]
