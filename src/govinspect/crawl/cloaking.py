@@ -82,10 +82,6 @@ def sample_urls(snap: Snapshot, size: int, as_of: date | None = None) -> list[st
     return home + ranked
 
 
-def _eligible(page: Page) -> bool:
-    return page.ok and page.is_html and not page.attachment
-
-
 def _weight(when: date | None, as_of: date) -> float:
     if when is None:
         return UNDATED_WEIGHT
@@ -120,27 +116,25 @@ def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[st
     undated: dict[str, float] = {}  # url -> log(u), weighed once the lists were read
     prune_at = 2 * keep if keep is not None else None
     eligible = 0
-    for page in snap.pages(by_url=True):
-        if page.url == snap.home_url or not _eligible(page):
+    for url, pub in snap.readable_pages():  # fetched fine, HTML, not an attachment
+        if url == snap.home_url:
             continue
         eligible += 1
         draw = math.log(1.0 - rng.random())  # log of u ** (1 / w) is log(u) / w
-        if page.pub_date is not None:
-            offer(draw / _weight(page.pub_date, as_of), page.url)
+        if pub is not None:
+            offer(draw / _weight(pub, as_of), url)
             continue
-        undated[page.url] = draw
+        undated[url] = draw
         if prune_at is not None and keep is not None and len(undated) > prune_at and len(heap) >= keep:
             floor = heap[0]
             undated = {url: d for url, d in undated.items() if (d, url) > floor}
             prune_at = max(2 * keep, 2 * len(undated))
     if undated:
         listed: dict[str, date] = {}
-        for page in snap.pages(list_only=True):
-            for item in page.items:
-                if item.url and item.date:
-                    key = normalize_url(item.url) or item.url
-                    if key in undated and (key not in listed or item.date > listed[key]):
-                        listed[key] = item.date
+        for item_url, day in snap.item_dates():
+            key = normalize_url(item_url) or item_url
+            if key in undated and (key not in listed or day > listed[key]):
+                listed[key] = day
         for url, draw in undated.items():
             offer(draw / _weight(listed.get(url), as_of), url)
     ranked = [url for _, url in sorted(heap, reverse=True)]
