@@ -44,9 +44,10 @@ PLAIN = [
     "http://www.ft.gov.cn/module/download/downfile.jsp?classid=0&filename=a.pdf",
     "http://www.ft.gov.cn/col/col1/index.html?pageNum=2&uid=9",
     "http://www.ft.gov.cn/search?q=",
+    "http://www.ft.gov.cn/col/index.html?uid=9&pageNum=2",  # Hanweb's order: sorted here as by w3lib
+    "http://www.ft.gov.cn/col/index.html?b=1&a=2&a=1&B=0",
 ]
 NOT_PLAIN = [  # left to w3lib: each needs encoding, sorting, dot segments or a fragment removed
-    "http://www.ft.gov.cn/col/index.html?uid=9&pageNum=2",
     "http://www.ft.gov.cn:080/",
     "http://www.ft.gov.cn/a/./b.html",
     "http://www.ft.gov.cn/a/../b.html",

@@ -17,7 +17,7 @@ NON_HTML_EXT = frozenset(
 
 # A URL that canonicalisation leaves as it is, but for the host's case and a default port: http(s),
 # a plain host (letters, digits, dots, hyphens) and port, a path of unreserved characters with
-# no dot segment, and at most a query of plain name=value pairs (sorted: canonical order).
+# no dot segment, and at most a query of plain name=value pairs (put in canonical order).
 _PLAIN = re.compile(
     r"(https?)://([A-Za-z0-9.-]+)(?::(\d{1,5}))?(/[A-Za-z0-9._~/-]*)?(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*"
     r"(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?"
@@ -34,10 +34,8 @@ def _plain(url: str) -> str | None:
         return None
     if path and ("/./" in path or "/../" in path or path.endswith(("/.", "/.."))):
         return None
-    if query:
-        pairs = query.split("&")
-        if pairs != sorted(pairs, key=lambda p: tuple(p.split("=", 1))):
-            return None
+    if query and "&" in query:  # w3lib sorts the (name, value) pairs
+        query = "&".join(sorted(query.split("&"), key=lambda pair: tuple(pair.split("=", 1))))
     host = host.lower()
     if port is not None and not (scheme == "http" and port == "80") and not (scheme == "https" and port == "443"):
         host = f"{host}:{port}"
