@@ -1,5 +1,6 @@
 """The spider-view sample's ranking, streamed: the same pages in the same order as ranking every
-page of the site at once, from a heap that never holds more than the pages asked for."""
+page of the site at once, from a heap that never holds more than the pages asked for; and a
+page's place depends on the site and its own URL, not on which other pages the crawl reached."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ SITE = "http://127.0.0.1:8123"
 
 
 def _whole_site_ranking(snap: Snapshot, as_of: date) -> tuple[list[str], list[str], int]:
-    """The ranking as it was computed before it streamed: every page held, sorted, drawn, ranked."""
+    """The ranking computed the plain way: every page and every list item held, then ranked."""
     home = [snap.home_url] if snap.home_url else []
     listed: dict[str, date] = {}
     pages: list[tuple[str, date | None]] = []
@@ -33,14 +34,13 @@ def _whole_site_ranking(snap: Snapshot, as_of: date) -> tuple[list[str], list[st
                     listed[key] = item.date
         if page.url != snap.home_url and page.ok and page.is_html and not page.attachment:
             pages.append((page.url, page.pub_date))
-    pages.sort()
-    rng = random.Random(f"cloaking:{snap.site.url or snap.home_url}")
+    seed = f"cloaking:{snap.site.url or snap.home_url}"
     keyed = []
     for url, pub in pages:
         when = pub or listed.get(url)
         weight = cloaking.UNDATED_WEIGHT if when is None else max(
             cloaking.MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / cloaking.HALF_LIFE_DAYS))
-        keyed.append((math.log(1.0 - rng.random()) / weight, url))
+        keyed.append((cloaking._draw(seed, url) / weight, url))
     return home, [url for _, url in heapq.nlargest(len(keyed), keyed)], len(pages) + len(home)
 
 
@@ -95,3 +95,25 @@ def test_the_ranking_holds_no_more_than_it_keeps(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cloaking.heapq, "heappush", push)
     _plan(snap, AS_OF, keep=25)
     assert sizes and max(sizes) == 25
+
+
+def test_a_page_the_crawl_missed_leaves_the_others_in_their_order() -> None:
+    """A page that timed out this month is not in the snapshot: the rest keep their relative order."""
+    snap = _site(5)
+    _, ranked, _ = _plan(snap, AS_OF)
+    missing = ranked[3]
+    fewer = Snapshot(snap.site, as_of=AS_OF)
+    fewer.add_page(snap.home, home=True)
+    for page in snap.pages():
+        if page.url not in (missing, snap.home_url):
+            fewer.add_page(page)
+    _, again, _ = _plan(fewer, AS_OF)
+    assert again == [u for u in ranked if u != missing]
+
+
+def test_draws_are_uniform_and_site_specific() -> None:
+    draws = [cloaking._draw("cloaking:http://a/", f"http://a/{n}.html") for n in range(4000)]
+    us = [math.exp(d) for d in draws]
+    assert all(0.0 < u < 1.0 for u in us)
+    assert abs(sum(us) / len(us) - 0.5) < 0.02 and sum(u < 0.1 for u in us) in range(330, 470)
+    assert draws != [cloaking._draw("cloaking:http://b/", f"http://a/{n}.html") for n in range(4000)]

@@ -24,10 +24,10 @@ and delay) and stop at the site's time budget; the coverage lands in
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import heapq
 import logging
 import math
-import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -88,6 +88,12 @@ def _weight(when: date | None, as_of: date) -> float:
     return max(MIN_WEIGHT, 0.5 ** (max(0, (as_of - when).days) / HALF_LIFE_DAYS))
 
 
+def _draw(seed: str, url: str) -> float:
+    """log(u) of a uniform u in (0, 1) drawn from ``seed`` and ``url`` alone (BLAKE2b, 64 bits)."""
+    digest = hashlib.blake2b(f"{seed}\n{url}".encode(), digest_size=8).digest()
+    return math.log((int.from_bytes(digest, "big") + 0.5) / 2.0**64)
+
+
 def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[str], list[str], int]:
     """(home, other pages in priority order, number of eligible pages) streamed from the snapshot.
 
@@ -95,13 +101,14 @@ def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[st
     keys ``u ** (1 / w)``), seeded by the site so that runs repeat. ``keep``: only that many
     of the ranked pages are returned (and held: a bounded heap, whatever the site's size).
 
-    The draws follow the pages' URL order (the snapshot's key order), so the sample does not
-    depend on the order the crawl stored them in. An undated page (a list, a static page) is
-    weighed by the newest date a list gives it, read from the list pages in a second pass for
-    those pages only.
+    Each page's draw comes from the site and its own URL (``_draw``), so the sample depends
+    neither on the order the crawl stored the pages in nor on which other pages it reached (a
+    page that timed out this month no longer reshuffles the rest). An undated page (a list, a
+    static page) is weighed by the newest date a list gives it, read from the list pages in a
+    second pass for those pages only.
     """
     home = [snap.home_url] if snap.home_url else []
-    rng = random.Random(f"cloaking:{snap.site.url or snap.home_url}")
+    seed = f"cloaking:{snap.site.url or snap.home_url}"
     heap: list[tuple[float, str]] = []
 
     def offer(key: float, url: str) -> None:
@@ -120,7 +127,7 @@ def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[st
         if url == snap.home_url:
             continue
         eligible += 1
-        draw = math.log(1.0 - rng.random())  # log of u ** (1 / w) is log(u) / w
+        draw = _draw(seed, url)  # log of u ** (1 / w) is log(u) / w
         if pub is not None:
             offer(draw / _weight(pub, as_of), url)
             continue
