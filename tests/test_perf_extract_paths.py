@@ -364,3 +364,29 @@ def test_utf8_lines_decoding_first_gives_the_same_answer() -> None:
     answers = [text_mod._utf8_lines(body) for body in bodies]
     assert answers == [_utf8_lines_counting_first(body) for body in bodies]
     assert answers[2:5] == [False, True, False]
+
+
+def test_every_action_button_text_holds_an_action_character() -> None:
+    """_button_rows skips a link whose text holds none of guides._ACTION_CHARS: no action is lost."""
+    rnd = random.Random(13)
+    pieces = ["查看", "办事", "服务", "办理", "指南", "详情", "在线", "网上", "立即", "马上", "我要", "去", "申办",
+              "申报", "申请", "预约", "办", "首页", "政务", "公开", " ", "\u3000", "\n", "》", "更多"]
+    checked = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4)))
+        if guides._role(collapse(text)) in ("guide", "online"):
+            checked += 1
+            assert guides._ACTION_CHARS.search(text), text
+    assert checked > 500
+
+
+def test_button_rows_are_the_same_without_the_character_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    resolve = UrlResolver("http://example.gov.cn/bsfw/")
+    pages = [p.read_bytes().decode("utf-8", "replace") for p in _HTML] + [
+        "<ul>" + "".join(f"<li><span>城乡居民养老保险待遇申领{n}</span><a href='/g/{n}.html'>办事 指南</a>"
+                         f"<a href='/o/{n}.html'>在线办理</a></li>" for n in range(3)) + "</ul>"]
+    fast = [guides._button_rows(LexborHTMLParser(h), resolve, set()) for h in pages]
+    monkeypatch.setattr(guides, "_ACTION_CHARS", re.compile(""))  # matches every text: the old scan
+    slow = [guides._button_rows(LexborHTMLParser(h), resolve, set()) for h in pages]
+    assert fast == slow
+    assert sum(map(len, fast)) >= 3

@@ -288,6 +288,7 @@ _ACTION_TEXT = re.compile(
     r"(?:查看)?(?:办事|服务|办理)?指南|(?:查看)?详情|(?:在线|网上|立即|马上|我要|去)(?:办理|申办|申报|申请|预约|办)"
     r"|我要(?:收藏|咨询|评价|投诉)|收藏|咨询|评价"
 )
+_ACTION_CHARS = re.compile("[指详查办申预]")  # a character of every _GUIDE_ACTION / _ONLINE_ACTION match
 _NAME_HEADER = re.compile(r"^(?:事项名称|服务事项|服务事项名称|办理事项|事项|服务名称|项目名称|审批事项|许可事项)$")
 _LIST_SIGNAL = re.compile(r"办事指南|服务指南|在线办理|网上办理|在线申办|事项名称")
 # Titles of service items (also used by checks/services.py for generic 办事服务 columns).
@@ -438,7 +439,9 @@ def _button_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[d
     groups: dict[int, list[LexborNode]] = {}
     seen: set[int] = set()
     for button in tree.css("a, button"):
-        if _role(collapse(button.text(separator=" "))) not in ("guide", "online"):
+        raw = button.text(separator=" ")
+        # Every guide or online action holds one of these characters (most links hold none).
+        if not _ACTION_CHARS.search(raw) or _role(collapse(raw)) not in ("guide", "online"):
             continue
         row = _row_of(button)
         if row is None or row.mem_id in seen or row.parent is None:
