@@ -14,11 +14,14 @@ NON_HTML_EXT = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def normalize_url(url: str) -> str | None:
     """Canonical form used for de-duplication; None for URLs that cannot be fetched.
 
-    Cached: most links of a site are the same navigation links on every page.
+    Cached: most links of a site are the same navigation links on every page. Small: the
+    other links are seen about once each, so a larger cache saves no calls (30,000 pages of
+    the 100,000-page bench site: 8.9 % misses with 1,024 entries as with 65,536) while every
+    entry stays resident, ~20 MB per process at 65,536 (issue 13, flat memory).
     """
     url = url.strip()
     if not url:
