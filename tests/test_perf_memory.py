@@ -10,7 +10,7 @@ from govinspect.model import Page
 from govinspect.snapshot import ScratchMap, Snapshot
 from govinspect.urls import normalize_url
 
-from .checks_support import HOME, SITE, ctx
+from .checks_support import AS_OF, HOME, SITE, ctx
 
 
 def _site(pages: int, path: Path | str = ":memory:") -> Snapshot:
@@ -79,3 +79,36 @@ def test_url_caches_stay_small_and_answer_as_without_them() -> None:
     hosts = [f"http://s{i}.example.com/x.js" for i in range(10000)]
     assert [judge.foreign(u) for u in hosts] == [judge._judge_foreign(u) for u in hosts]
     assert len(judge._foreign) <= 4096
+
+
+def test_columns_read_twice_keep_only_what_they_show_and_match_one_read() -> None:
+    from datetime import date
+
+    from govinspect.extract.columns import build_columns
+    from govinspect.model import Link, ListItem
+
+    def item(col: str, i: int) -> ListItem:
+        return ListItem(f"关于{col}工作的通知{i}", f"{HOME}{col}/a{i}.html", date(2019, 9, 1 + i % 28))
+
+    home = Page(url=HOME, status=200, content_type="text/html", title="示例市人民政府",
+                links=[Link(f"{HOME}{c}/", n, "a", True) for c, n in (("tzgg", "通知公告"), ("zwyw", "政务要闻"))])
+    pages = []
+    for col in ("tzgg", "zwyw"):
+        for p in range(6):  # six pages of 50 items: more than max_items
+            url = f"{HOME}{col}/" + ("" if p == 0 else f"index_{p}.html")
+            pages.append(Page(url=url, final_url=url, depth=1, status=200, content_type="text/html",
+                              title=f"{col} 列表", items=[item(col, p * 50 + i) for i in range(50)],
+                              next_page=f"{HOME}{col}/index_{p + 1}.html" if p < 5 else None))
+    pages.append(Page(url=f"{HOME}zwgk/", final_url=f"{HOME}zwgk/", depth=1, status=200, content_type="text/html",
+                      title="政务公开", items=[item("tzgg", i) for i in range(5)] + [item("zwyw", i) for i in range(5)]))
+    reads = []
+
+    def again():
+        reads.append(1)
+        return iter(pages)
+
+    twice = build_columns(home, again, AS_OF)
+    assert len(reads) == 2
+    assert twice == build_columns(home, pages, AS_OF)
+    assert sorted((c.url, c.item_count, len(c.items)) for c in twice) == [
+        (f"{HOME}tzgg/", 300, 200), (f"{HOME}zwyw/", 300, 200)]  # the preview page is no column

@@ -154,7 +154,7 @@ class SiteCrawler:
                     t.cancel()
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
         self.snap.scope_hosts = set(self.scope.hosts)
-        self.snap.columns = build_columns(home, self.snap.pages(list_only=True), self.as_of)
+        self.snap.columns = build_columns(home, lambda: self.snap.pages(list_only=True), self.as_of)
         self.sandbox.close()
         if home.ok and home.is_html:
             await self._probes()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -192,27 +193,37 @@ def _page_keys(page: Page) -> frozenset[str]:
 
 @dataclass(slots=True)
 class _ListPage:
-    """What column assembly keeps of a list page (not its text), so pages can stream through."""
+    """What column assembly keeps of a list page (not its text), so pages can stream through.
+
+    Items are kept as hashes (``item_keys``: of url and title, in page order; ``item_urls``: of
+    the urls): a site's list pages show every article, and their items whole grow with the site
+    (100,000 pages: ~50 MB). The few a column shows are read again from the pages (``items``
+    is filled only when the pages cannot be read twice).
+    """
 
     url: str
     keys: frozenset[str]
     next_key: str | None
-    items: list[ListItem]
+    item_keys: array[int]  # 8 bytes an item, not an int object and a pointer
+    item_urls: array[int]  # distinct
     own_name: str
     title_name: str
     error: str | None = None
+    items: list[ListItem] | None = None
 
 
-def _light(page: Page) -> _ListPage:
+def _light(page: Page, keep_items: bool) -> _ListPage:
     """Keep what column assembly needs of a page."""
     return _ListPage(
         url=page.final_url or page.url,
         keys=_page_keys(page),
         next_key=url_key(page.next_page) if page.next_page else None,
-        items=page.items,
+        item_keys=array("q", [hash((i.url, i.title)) for i in page.items]),
+        item_urls=array("q", {hash(i.url) for i in page.items if i.url}),
         own_name=_own_name(page),
         title_name=_title_name(page),
         error=page.list_error,
+        items=page.items if keep_items else None,
     )
 
 
@@ -286,19 +297,19 @@ def _chains(pages: list[_ListPage]) -> list[list[_ListPage]]:
     return [[pages[i] for i in chain] for chain in out]
 
 
-def _merge_items(chain: list[_ListPage], max_items: int) -> tuple[list[ListItem], int]:
-    """Items of all pages of a chain once each, capped at ``max_items``, and how many there were."""
-    seen: set[tuple[str | None, str]] = set()
-    items: list[ListItem] = []
-    for page in chain:
-        for item in page.items:
-            key = (item.url, item.title)
+def _merge_items(chain: list[_ListPage], max_items: int) -> tuple[list[tuple[int, int]], int]:
+    """Where the chain's items are, once each, capped at ``max_items`` ((page, item) positions in
+    ``chain``), and how many there were."""
+    seen: set[int] = set()
+    picked: list[tuple[int, int]] = []
+    for n, page in enumerate(chain):
+        for k, key in enumerate(page.item_keys):
             if key in seen:
                 continue
             seen.add(key)
-            if len(items) < max_items:
-                items.append(item)
-    return items, len(seen)
+            if len(picked) < max_items:
+                picked.append((n, k))
+    return picked, len(seen)
 
 
 def _section_pages(chains: list[list[_ListPage]]) -> set[int]:
@@ -307,17 +318,24 @@ def _section_pages(chains: list[list[_ListPage]]) -> set[int]:
     A chain is a preview when at least half of its items (and two or more) are items of
     other chains, and those are either several chains or one chain that has strictly more.
     """
-    urls = [{i.url for page in chain for i in page.items if i.url} for chain in chains]
-    where: dict[str, list[int]] = {}
+    urls = [frozenset().union(*(page.item_urls for page in chain)) for chain in chains]
+    # url -> the chains showing it: one chain (most urls) as an int, several as a list.
+    where: dict[int, int | list[int]] = {}
     for n, found in enumerate(urls):
         for url in found:
-            where.setdefault(url, []).append(n)
+            was = where.setdefault(url, n)
+            if was != n:
+                if isinstance(was, int):
+                    where[url] = [was, n]
+                else:
+                    was.append(n)
     previews: set[int] = set()
     for n, own in enumerate(urls):
         others: Counter[int] = Counter()
         covered = 0
         for url in own:
-            hits = [m for m in where[url] if m != n]
+            chains_of = where[url]
+            hits = [] if isinstance(chains_of, int) else [m for m in chains_of if m != n]
             covered += bool(hits)
             others.update(hits)
         if covered < max(2, (len(own) + 1) // 2):
@@ -328,46 +346,63 @@ def _section_pages(chains: list[list[_ListPage]]) -> set[int]:
 
 
 def build_columns(
-    home: Page, list_pages: Iterable[Page], ref: date, max_items: int = 200
+    home: Page, list_pages: Iterable[Page] | Callable[[], Iterable[Page]], ref: date, max_items: int = 200
 ) -> list[Column]:
     """Columns of a site from its home page and every crawled list page (one per pagination chain).
 
-    ``ref`` is the inspection date the items were dated against; pages stream through once.
+    ``ref`` is the inspection date the items were dated against; pages stream through. Given a
+    function returning the pages (``lambda: snap.pages(list_only=True)``), they are read twice
+    and only the items the columns show are kept; given the pages, every item is kept meanwhile.
     """
+    again: Callable[[], Iterable[Page]] | None
+    if callable(list_pages):
+        again, first = list_pages, list_pages()
+    else:
+        again, first = None, list_pages
     home_keys = _page_keys(home)
     nav_texts: dict[str, str] = {}
     _add_nav_texts(nav_texts, home, nav_only=True)
     _add_nav_texts(nav_texts, home, nav_only=False)
     pages: list[_ListPage] = []
-    for page in list_pages:
-        if page.list_error is None and (
-            not (page.items or page.empty_marker) or (page.pub_date is not None and not page.items)
-        ):
-            continue  # article or plain page
-        if _page_keys(page) & home_keys:
-            continue
+    for page in _list_pages(first, home_keys):
         _add_nav_texts(nav_texts, page, nav_only=True)
-        pages.append(_light(page))
+        pages.append(_light(page, keep_items=again is None))
     home_nav = {url_key(link.url) for link in home.links if link.tag == "a" and link.in_nav}
     if not home_nav:  # the menu was not recognised: any link from the home page counts
         home_nav = {url_key(link.url) for link in home.links if link.tag == "a"}
     chains = _chains(pages)
     previews = _section_pages(chains)
+    kept = [(n, chain) for n, chain in enumerate(chains) if n not in previews]
+    merged = [_merge_items(chain, max_items) for _, chain in kept]
+    # Which items of which page the columns show: read from the pages again (or kept).
+    index = {id(page): i for i, page in enumerate(pages)}
+    wanted: dict[int, set[int]] = {}
+    for (_, chain), (picked, _) in zip(kept, merged, strict=True):
+        for n, k in picked:
+            wanted.setdefault(index[id(chain[n])], set()).add(k)
+    found: dict[tuple[int, int], ListItem] = {}
+    if again is not None:
+        for i, page in enumerate(_list_pages(again(), home_keys)):
+            if i in wanted:
+                if i >= len(pages) or (page.final_url or page.url) != pages[i].url:
+                    raise RuntimeError("list pages changed between the two reads")
+                found.update(((i, k), page.items[k]) for k in wanted[i])
+    else:
+        for i, ks in wanted.items():
+            items = pages[i].items or []
+            found.update(((i, k), items[k]) for k in ks)
     columns = []
-    for n, chain in enumerate(chains):
-        if n in previews:
-            continue
+    for (_, chain), (picked, count) in zip(kept, merged, strict=True):
         head = chain[0]
         nav_text = next((nav_texts[k] for k in head.keys if k in nav_texts), "")
         name = head.own_name or nav_text or head.title_name or head.url
-        items, count = _merge_items(chain, max_items)
         error = next((p.error for p in chain if p.error), None)
         columns.append(
             Column(
                 name=name,
                 url=first_page_url(head.url),
                 category=categorize(name),
-                items=items,
+                items=[found[(index[id(chain[n])], k)] for n, k in picked],
                 item_count=count,
                 empty=count == 0 and error is None,
                 pages=len(chain),
@@ -376,3 +411,15 @@ def build_columns(
             )
         )
     return columns
+
+
+def _list_pages(pages: Iterable[Page], home_keys: frozenset[str]) -> Iterable[Page]:
+    """The pages that are lists (not articles, plain pages or the home page again)."""
+    for page in pages:
+        if page.list_error is None and (
+            not (page.items or page.empty_marker) or (page.pub_date is not None and not page.items)
+        ):
+            continue  # article or plain page
+        if _page_keys(page) & home_keys:
+            continue
+        yield page
