@@ -98,7 +98,7 @@ def build_snapshot(pages: list[Page], root: Path, path: Path, as_of: date) -> Sn
             status = 200 if (local is not None and local.exists()) or not internal else 404
             snap.set_target(LinkStatus(t, status, None, None, internal, "GET" if internal else "HEAD"))
     snap.scope_hosts = {"127.0.0.1:8000", "127.0.0.1"}
-    snap.columns = build_columns(snap.home, snap.pages(list_only=True), as_of)
+    snap.columns = build_columns(snap.home, snap.pages(list_only=True), as_of, load=snap.page)
     snap.save()
     return snap
 

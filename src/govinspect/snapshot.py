@@ -17,6 +17,8 @@ with another rule set without crawling it (``govinspect rejudge``).
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -77,6 +79,7 @@ class Snapshot:
         self._pages: list[tuple[Any, ...]] = []
         self._links: list[tuple[str, str]] = []
         self._targets: list[tuple[Any, ...]] = []
+        self._scratch_ids = itertools.count()
 
     # --- writing (the crawl): rows are buffered and written in batches
     def add_page(self, page: Page, *, home: bool = False) -> None:
@@ -256,6 +259,10 @@ class Snapshot:
                                (*args, target)).fetchone()
         return int(row[0])
 
+    def scratch(self) -> ScratchMap:
+        """A new, empty map in a temporary table of this snapshot's database, for a check's per-page state."""
+        return ScratchMap(self._db, f"scratch_{next(self._scratch_ids)}")
+
     def close(self) -> None:
         self._db.close()
 
@@ -275,6 +282,9 @@ class Snapshot:
         }
         self._db.execute("DELETE FROM meta")
         self._db.executemany("INSERT INTO meta VALUES (?,?)", [(k, _dumps(v)) for k, v in meta.items()])
+        # The checks walk the pages in this order: read along an index, not sorted in a temporary
+        # b-tree whose merge buffers grow with the site (100,000 pages: 5 MB more per walking process).
+        self._db.execute("CREATE INDEX IF NOT EXISTS pages_order ON pages(depth, url)")
         self._db.execute("DELETE FROM columns")
         self._db.executemany(
             "INSERT INTO columns VALUES (?,?)", [(i, _dumps(_column_row(c))) for i, c in enumerate(self.columns)]
@@ -324,6 +334,60 @@ class Snapshot:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_ABSENT = object()
+
+
+class ScratchMap:
+    """A str -> JSON-value map in a temporary table: what a check remembers of every page until its end.
+
+    A check decides some pages only after the walk (a service list row met later names them); kept
+    in Python, that state grows with the site (about 300 bytes a page, 30 MB at 100,000 pages).
+    Here it goes to the connection's temporary database, which SQLite keeps within its page cache
+    and spills to a file; values come back as JSON gives them (tuples as lists). Only this
+    connection sees the table; it goes with ``close()`` or with the connection.
+    """
+
+    BATCH = 256
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+        self._db, self._name = db, name
+        self._pending: dict[str, str] = {}
+        db.execute(f"CREATE TEMP TABLE {name} (key TEXT PRIMARY KEY, value TEXT)")
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._pending[key] = _dumps(value)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        data = self._pending.get(key)
+        if data is None:
+            self._flush()
+            row = self._db.execute(f"SELECT value FROM temp.{self._name} WHERE key=?", (key,)).fetchone()
+            if row is None:
+                return default
+            data = row[0]
+        return _loads(data)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+
+    def __len__(self) -> int:
+        self._flush()
+        return int(self._db.execute(f"SELECT COUNT(*) FROM temp.{self._name}").fetchone()[0])
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.executemany(f"INSERT OR REPLACE INTO temp.{self._name} VALUES (?,?)", self._pending.items())
+            self._pending = {}
+
+    def close(self) -> None:
+        """Drop the table (the connection may already be closed: then it is gone with it)."""
+        self._pending = {}
+        with contextlib.suppress(sqlite3.ProgrammingError):  # a closed database
+            self._db.execute(f"DROP TABLE IF EXISTS temp.{self._name}")
 
 
 _TARGET_COLUMNS = "target, status, error, detail, internal, method"

@@ -60,7 +60,9 @@ _SAMPLE = 5
 DRIFT_SHARE, DRIFT_MIN_LINKS = 0.30, 10
 CLOAK_NEW_LINKS = 3
 MAX_INVENTORY = 50  # hosts listed in the inventory notice
-_FOREIGN_CACHE = 50_000  # URLs whose judgement a Judge remembers
+# URLs whose judgement a Judge remembers: the menus' links, repeated on every page. Other links
+# come about once each, so more entries save no calls and grow with the site (50,000: ~9 MB).
+_FOREIGN_CACHE = 4096
 
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "mil"})
 TECHNIQUES = {

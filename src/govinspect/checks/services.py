@@ -107,8 +107,9 @@ class ServicesVisitor:
         self.guides: list[_Item] = []
         self.missing: list[_Item] = []
         # Item pages known only from a service list row, decided at the end (rows may come later):
-        # key -> (URL, <title>, shows the item named by a row seen earlier: True/False, None if none yet)
-        self.bare: dict[str, tuple[str, str, bool | None]] = {}
+        # key -> (URL, <title>, shows the item named by a row seen earlier: True/False, None if none yet).
+        # Nearly every article page is one: kept in the snapshot's database, not in memory.
+        self.bare = snap.scratch()
         self.row_names: dict[str, str] = {}  # key of a row's target -> the item's name, as rows arrive
         self.shells: list[str] = []  # item pages that do not show their item (a script renders them)
         self.weak: dict[str, _Item] = {}  # key -> a page with two guide labels (a guide if a row names it)
@@ -153,6 +154,7 @@ class ServicesVisitor:
             return []
         rules = self.ctx.rules.services
         row_found, notices = self._rows()
+        self.bare.close()
         found = [Finding("service.no_guide", rules.severity, item.url, f"办事事项“{item.name}”未提供办事指南",
                          {"item": item.name}) for item in self.missing]
         found += row_found
@@ -222,8 +224,8 @@ class ServicesVisitor:
                 judged.add(key)
                 if key in self.weak:
                     self.guides.append(self.weak[key])
-                elif key in self.bare:
-                    page_url, title, shown = self.bare[key]
+                elif (bare := self.bare.get(key)) is not None:
+                    page_url, title, shown = bare
                     if not (shown if shown is not None else _shows(title, name)):
                         self.shells.append(page_url)
                         continue
