@@ -153,41 +153,43 @@ class Snapshot:
         of the time); an SQLite without them falls back to decoding.
         """
         self.flush()
-        try:
+        try:  # the query is prepared here: a failure comes before any row, never half-way
             ct, pub = self._fields.index("content_type"), self._fields.index("pub_date")
             rows = self._db.execute(
                 f"SELECT url, json_extract(data, '$[{ct}]'), json_extract(data, '$[{pub}].\"$d\"') "
                 "FROM pages WHERE ok=1 AND html=1 ORDER BY url"
             )
-            while batch := rows.fetchmany(256):
-                for url, ctype, day in batch:
-                    if ctype and "html" in ctype:
-                        yield url, date.fromisoformat(day) if day else None
         except (ValueError, sqlite3.OperationalError):  # no such field or no JSON functions
             for page in self.pages(by_url=True):
                 if page.ok and page.is_html and not page.attachment:
                     yield page.url, page.pub_date
+            return
+        while batch := rows.fetchmany(256):
+            for url, ctype, day in batch:
+                if ctype and "html" in ctype:
+                    yield url, date.fromisoformat(day) if day else None
 
     def item_dates(self) -> Iterator[tuple[str, date]]:
         """(url, date) of every dated list item that has a link, list page by list page (as
         ``pages(list_only=True)`` gives them, without decoding the pages where SQLite can)."""
         self.flush()
-        try:
+        try:  # the query is prepared here: a failure comes before any row, never half-way
             items = self._fields.index("items")
             rows = self._db.execute(
                 f"SELECT json_extract(it.value, '$[1]'), json_extract(it.value, '$[2]') "
                 f"FROM pages, json_each(pages.data, '$[{items}]') AS it WHERE pages.listish=1 "
                 "ORDER BY pages.depth, pages.url, it.key"
             )
-            while batch := rows.fetchmany(256):
-                for url, day in batch:
-                    if url and day:
-                        yield url, date.fromisoformat(day)
         except (ValueError, sqlite3.OperationalError):  # no such field or no JSON functions
             for page in self.pages(list_only=True):
                 for item in page.items:
                     if item.url and item.date:
                         yield item.url, item.date
+            return
+        while batch := rows.fetchmany(256):
+            for url, day in batch:
+                if url and day:
+                    yield url, date.fromisoformat(day)
 
     def _iter(self, sql: str) -> Iterator[tuple[str]]:
         self.flush()
