@@ -121,7 +121,7 @@ def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[st
     # draw is negative, so a page whose draw is below the heap's smallest key can never enter
     # it: once the heap is full such pages are dropped (half the pages of a big site are undated).
     undated: dict[str, float] = {}  # url -> log(u), weighed once the lists were read
-    prune_at = 2 * keep if keep is not None else None
+    prune_at = 2 * keep if keep is not None else 0
     eligible = 0
     for url, pub in snap.readable_pages():  # fetched fine, HTML, not an attachment
         if url == snap.home_url:
@@ -132,7 +132,7 @@ def _plan(snap: Snapshot, as_of: date, keep: int | None = None) -> tuple[list[st
             offer(draw / _weight(pub, as_of), url)
             continue
         undated[url] = draw
-        if prune_at is not None and keep is not None and len(undated) > prune_at and len(heap) >= keep:
+        if keep is not None and len(undated) > prune_at and len(heap) >= keep:
             floor = heap[0]
             undated = {url: d for url, d in undated.items() if (d, url) > floor}
             prune_at = max(2 * keep, 2 * len(undated))
