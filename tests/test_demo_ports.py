@@ -81,3 +81,33 @@ def test_a_lasting_world_is_served_again_at_the_same_ports():
         assert live
         r = httpx.get(again.base_urls[live[0].key], timeout=10, follow_redirects=True)
         assert r.status_code < 500
+
+
+def test_a_port_held_by_a_sibling_socket_not_yet_listening_is_skipped(monkeypatch: pytest.MonkeyPatch):
+    """The world server binds every port before it listens on any: two sockets with SO_REUSEADDR
+    may then share a port on Linux, and the second listen() fails (a CI failure of the demo)."""
+    sibling = lasting_socket(reuse=True)
+    other = lasting_socket(reuse=True)
+    taken, free_port = sibling.getsockname()[1], other.getsockname()[1]
+    other.close()
+    draws = iter([taken, free_port])
+
+    class Draw:
+        def choice(self, spans):
+            return spans[0]
+
+        def randint(self, a, b):
+            return next(draws)
+
+    monkeypatch.setattr(demo_server.random, "SystemRandom", Draw)
+    try:
+        sock = lasting_socket(reuse=True)
+        try:
+            assert sock.getsockname()[1] == free_port
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+            sibling.listen(1)
+            sock.listen(1)  # both listen: the port was not shared
+        finally:
+            sock.close()
+    finally:
+        sibling.close()

@@ -87,11 +87,18 @@ def lasting_socket(reuse: bool = False, attempts: int = 200) -> socket.socket:
     pick = random.SystemRandom()
     for _ in range(attempts if spans else 0):
         a, b = pick.choice(spans)
+        # Bound strictly first: with SO_REUSEADDR already set, Linux lets a second socket bind a
+        # port that a sibling holds (bound with SO_REUSEADDR, not yet listening), and the second
+        # listen() then fails with EADDRINUSE. The option is set once the port is ours alone.
         try:
-            return dead_socket(pick.randint(a, b), reuse)
+            sock = dead_socket(pick.randint(a, b))
         except OSError as exc:
             if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
                 raise
+            continue
+        if reuse:  # checked at a later bind of this port (TIME_WAIT left by its connections)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        return sock
     return dead_socket(0, reuse)
 
 
