@@ -379,7 +379,7 @@ def test_submit_button_pager_posts_the_button():
 
 
 def test_lists_are_read_when_pages_are_parsed_in_a_worker_process():
-    from govinspect.crawl.parse import ParsePool
+    from govinspect.crawl.workers import ParsePool
 
     routes: dict[str, object] = {"/": html(HOME), "/list.aspx": postback_site(3),
                                  "/col/gzdt/index.html": html(shell("工作动态", AJAX)),

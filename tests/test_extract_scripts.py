@@ -18,8 +18,9 @@ from govinspect.demo.defects_scripts import (
     SCRIPT_HOSTS,
 )
 from govinspect.extract.html import extract_page
-from govinspect.extract.jsbox import LIMIT_TECHNIQUE, ScriptSandbox, sandbox_candidates, suspicious
+from govinspect.extract.jsbox import LIMIT_TECHNIQUE, ScriptSandbox
 from govinspect.extract.scripts import find_targets, index_arrays
+from govinspect.extract.suspicious import sandbox_candidates, suspicious
 from govinspect.model import Page, SiteEntry
 from govinspect.rules import load_rules
 from govinspect.service import scan

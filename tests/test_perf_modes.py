@@ -12,7 +12,8 @@ from datetime import date
 
 import pytest
 
-from govinspect.crawl.parse import ParsePool, default_workers, parse_response
+from govinspect.crawl.parse import parse_response
+from govinspect.crawl.workers import ParsePool, default_workers
 from govinspect.extract.plan import ALL_PARTS, EXTRACTORS, LINK_ONLY_CHECKS, parts_for
 from govinspect.model import Page
 from govinspect.service import scan
@@ -136,7 +137,7 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     from govinspect.crawl.engine import crawl_site
     from govinspect.demo.runner import live_hosts
     from govinspect.rules import load_rules
-    from govinspect.service import _judge_split
+    from govinspect.service import _judge_split, worth_splitting
     from govinspect.snapshot import Snapshot
 
     site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
@@ -153,7 +154,9 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
         try:
             workers = await pool.get(0)
             assert workers is not None
-            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers)
+            cut = worth_splitting(DEFAULT_SITE_CHECKS)
+            assert cut is not None  # every check: both halves are worth a core
+            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers, cut)
         finally:
             await pool.aclose()
 
@@ -179,3 +182,16 @@ def test_balanced_cut_gives_both_halves_about_the_same_cost():
     assert all(worst <= max(cost(DEFAULT_SITE_CHECKS[:i]), cost(DEFAULT_SITE_CHECKS[i:]))
                for i in range(1, len(DEFAULT_SITE_CHECKS)))
     assert balanced_cut(["links", "hijack"]) == 1 and balanced_cut(["a", "b", "c", "d"]) == 2
+
+
+def test_a_pair_of_light_checks_is_not_split():
+    """Links mode's two checks cost less than a worker's start on the checks (imports, snapshot)."""
+    from govinspect.checks import DEFAULT_SITE_CHECKS
+    from govinspect.service import MIN_SPLIT, balanced_cut, worth_splitting
+
+    assert worth_splitting(["availability", "links"]) is None
+    assert worth_splitting(["hijack"]) is None
+    assert worth_splitting(["hijack", "services", "policy"]) == balanced_cut(["hijack", "services", "policy"])
+    assert worth_splitting(DEFAULT_SITE_CHECKS) == balanced_cut(DEFAULT_SITE_CHECKS)
+    assert MIN_SPLIT > 0.004 + 0.01  # availability + links (service.CHECK_COST, light default)
+

@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
-from govinspect.crawl.parse import Parsed, ParsePool, page_routes, parse_remote, parse_response
-from govinspect.crawl.workers import WorkerError, WorkerPool
+from govinspect.crawl.parse import Parsed, page_routes, parse_remote, parse_response
+from govinspect.crawl.workers import ParsePool, WorkerError, WorkerPool
 from govinspect.extract.plan import parts_for
 from govinspect.model import Page
 from govinspect.snapshot import page_row

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .crawl.engine import Progress, crawl_site
-from .crawl.parse import ParsePool
-from .crawl.workers import WorkerPool
+from .crawl.workers import ParsePool, WorkerPool
 from .http import Fetcher
 from .memory import limit_arenas, trim
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
@@ -127,8 +126,9 @@ async def _inspect_into(
         names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
         pool = executor.running if executor is not None else None
-        if pool is not None and len(names) > 1 and path.is_file():
-            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool))
+        cut = worth_splitting(names)
+        if pool is not None and cut is not None and path.is_file():
+            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, cut))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
         return await asyncio.to_thread(judge, snap, ctx, names)
     finally:
@@ -142,6 +142,10 @@ CHECK_COST: dict[str, float] = {
     "interaction": 0.025, "freshness": 0.006, "sandbox": 0.004, "availability": 0.004,
 }
 _LIGHT_CHECK = 0.01
+# The least a half must cost for a parse worker to run it: a worker's first checks import the
+# checks and the rules (about 10 MB of its memory) and open the snapshot, which a pair of light
+# checks (a links-mode run: availability and links) does not pay back.
+MIN_SPLIT = 0.05
 
 
 def balanced_cut(names: Sequence[str]) -> int:
@@ -156,14 +160,25 @@ def balanced_cut(names: Sequence[str]) -> int:
     return cut
 
 
-async def _judge_split(snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool) -> list[Finding]:
+def worth_splitting(names: Sequence[str]) -> int | None:
+    """``balanced_cut`` of ``names`` when both halves cost at least ``MIN_SPLIT``, else None (one process)."""
+    if len(names) < 2:
+        return None
+    cut = balanced_cut(names)
+    head = sum(CHECK_COST.get(n, _LIGHT_CHECK) for n in names[:cut])
+    tail = sum(CHECK_COST.get(n, _LIGHT_CHECK) for n in names[cut:])
+    return cut if min(head, tail) >= MIN_SPLIT else None
+
+
+async def _judge_split(
+    snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool, cut: int,
+) -> list[Finding]:
     """A large site's checks on two cores: the first half of the names in a parse worker, the rest here.
 
     Each check is independent of the others and findings come in the order of the names, so the
     two halves joined are exactly ``run_checks`` over all of them; if the worker fails, its half
     runs here.
     """
-    cut = balanced_cut(names)
     head = asyncio.ensure_future(pool.call("judge", str(path), ctx, names[:cut]))
     tail = await asyncio.to_thread(run_checks, snap, ctx, names[cut:])
     try:

@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         """Accept a comma-separated string and refuse a URL apprise cannot use, naming it."""
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
-        if isinstance(value, list):
+        if isinstance(value, list) and value:  # apprise (2.6 MB of memory) only for alerts set
             import logging
 
             import apprise

@@ -35,10 +35,10 @@ from .cloaking import probe_cloaking
 from .frontier import Scope, TrapGuard
 from .harmful import probe_harmful
 from .includes import probe_includes
-from .parse import Parsed, ParsePool, page_routes, parse_response
+from .parse import Parsed, page_routes, parse_response
 from .probes import probe_transport
 from .search import probe_search
-from .workers import WorkerError, WorkerPool
+from .workers import ParsePool, WorkerError, WorkerPool
 
 log = logging.getLogger(__name__)
 

@@ -2,15 +2,13 @@
 
 Parsing is most of a crawl's CPU time: once a site is large (``parse_workers_threshold``
 pages), the crawl hands responses to a pool of processes sized to the machine
-(``parse_workers``), so that the other cores parse while the crawl process fetches.
+(``parse_workers``, crawl/workers.py), so that the other cores parse while the crawl process
+fetches. A worker imports this module and what it needs, never asyncio or the HTTP client.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
@@ -21,7 +19,6 @@ from ..model import Page
 from ..snapshot import page_row
 from ..text import decode_page, looks_binary
 from ..urls import normalize_url
-from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -118,69 +115,3 @@ def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[Any]:
         return run_checks(snap, ctx, names)
     finally:
         snap.close()
-
-
-def default_workers() -> int:
-    """Parse workers sized to the machine: every core but the crawl's own, at least one."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cores - 1)
-
-
-class ParsePool:
-    """Parse workers shared by a run's sites, started when the first site grows past a threshold.
-
-    Small sites never pay for starting processes; a large one moves its parsing to the other
-    cores once it has fetched ``threshold`` pages (``parse_workers`` unset: sized to the machine).
-    The workers belong to the event loop that started them (crawl/workers.py): create the pool
-    anywhere, use and close it in one loop.
-    """
-
-    def __init__(self, workers: int | None, threshold: int = 0) -> None:
-        self.auto = workers is None
-        self.workers = default_workers() if workers is None else workers
-        self.threshold = threshold if workers is None else 0  # an explicit count starts at once
-        self._pool: WorkerPool | None = None
-        self._starting: asyncio.Task[WorkerPool] | None = None
-
-    def wanted(self, pages_fetched: int) -> bool:
-        """True once ``pages_fetched`` reaches the threshold (False: parse in-process).
-
-        Links-only runs (extract/plan.py) use the workers too: with their pipes (crawl/workers.py)
-        a page sent out and its targets back cost the crawl process less than parsing it.
-        """
-        return self.workers > 0 and pages_fetched >= self.threshold
-
-    async def get(self, pages_fetched: int) -> WorkerPool | None:
-        """The running workers once wanted, else None (parse in-process).
-
-        The first call that wants them starts them; with the default pool the crawl goes on
-        parsing in-process until they are up (about half a second), an explicit count waits.
-        """
-        if not self.wanted(pages_fetched):
-            return None
-        if self._pool is None:
-            if self._starting is None:
-                self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
-            if self.auto and not self._starting.done():
-                return None
-            try:
-                self._pool = await asyncio.shield(self._starting)
-            except Exception:  # no workers (fork refused, out of memory): parse in-process
-                log.exception("parse workers could not start; parsing in the crawl process")
-                self.workers = 0
-                return None
-        return self._pool if self._pool.alive else None
-
-    @property
-    def running(self) -> WorkerPool | None:
-        """The workers when a site of the run has started them and one is alive, else None."""
-        return self._pool if self._pool is not None and self._pool.alive else None
-
-    async def aclose(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None and self._starting is not None:
-            with contextlib.suppress(Exception):
-                pool = await self._starting
-        self._starting = None
-        if pool is not None:
-            await pool.close()

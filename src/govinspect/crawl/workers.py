@@ -20,19 +20,16 @@ import contextlib
 import logging
 import os
 import pickle
-import signal
-import struct
-import sys
 from typing import Any
+
+from .child import LEN as _LEN
+from .child import boot_command
 
 log = logging.getLogger(__name__)
 
-__all__ = ["WorkerError", "WorkerPool", "serve"]
+__all__ = ["ParsePool", "WorkerError", "WorkerPool", "default_workers"]
 
-_LEN = struct.Struct("!I")
 _STOP_WAIT = 5.0  # seconds a worker gets to exit after its stdin closes
-_TRIM_EVERY = 2000  # calls between two malloc_trim in a worker
-_PIPE_BYTES = 1 << 20  # the default ceiling for unprivileged processes (fs.pipe-max-size)
 
 
 class WorkerError(RuntimeError):
@@ -116,7 +113,7 @@ class WorkerPool:
         self._next_id = 0
 
     async def start(self) -> WorkerPool:
-        cmd = [sys.executable, "-c", _BOOT.format(path=[p for p in sys.path if p])]
+        cmd = boot_command()
         for _ in range(self.size):
             proc = await asyncio.create_subprocess_exec(
                 *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -162,55 +159,67 @@ class WorkerPool:
                 w.proc.kill()
 
 
-# The child's entry point: the parent's import path first, so that the same govinspect is used.
-_BOOT = "import sys; sys.path[:0] = {path!r}; from govinspect.crawl.workers import serve; serve()"
+def default_workers() -> int:
+    """Parse workers sized to the machine: every core but the crawl's own, at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores - 1)
 
 
-def _widen_pipe(fd: int) -> None:
-    """Let the pipe on ``fd`` hold ``_PIPE_BYTES`` (Linux): dozens of pages in each direction, so
-    that neither side waits while the other is busy with a page (64 KB holds about four)."""
-    import fcntl
+class ParsePool:
+    """Parse workers shared by a run's sites, started when the first site grows past a threshold.
 
-    with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    Small sites never pay for starting processes; a large one moves its parsing to the other
+    cores once it has fetched ``threshold`` pages (``parse_workers`` unset: sized to the machine).
+    The workers belong to the event loop that started them (crawl/workers.py): create the pool
+    anywhere, use and close it in one loop.
+    """
 
+    def __init__(self, workers: int | None, threshold: int = 0) -> None:
+        self.auto = workers is None
+        self.workers = default_workers() if workers is None else workers
+        self.threshold = threshold if workers is None else 0  # an explicit count starts at once
+        self._pool: WorkerPool | None = None
+        self._starting: asyncio.Task[WorkerPool] | None = None
 
-def serve() -> None:
-    """A worker's loop: read a call from stdin, answer on stdout, until stdin closes."""
-    from ..memory import limit_arenas, trim
-    from .parse import judge_file, parse_remote
+    def wanted(self, pages_fetched: int) -> bool:
+        """True once ``pages_fetched`` reaches the threshold (False: parse in-process).
 
-    limit_arenas()
-    functions: dict[str, Any] = {"parse": parse_remote, "judge": judge_file}
-    calls = 0
-    for fd in (0, 1):
-        _widen_pipe(fd)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # stray prints of a library go to stderr, never into the answers
-    sys.stdout = sys.stderr
-    inp = sys.stdin.buffer
-    while True:
-        head = inp.read(_LEN.size)
-        if len(head) < _LEN.size:
-            return
-        (size,) = _LEN.unpack(head)
-        payload = inp.read(size)
-        if len(payload) < size:
-            return
-        call_id, name, args = pickle.loads(payload)
-        try:
-            reply = (call_id, True, functions[name](*args))
-        except Exception as exc:  # the caller does the work itself
-            log.exception("parse worker: %s failed", name)
-            reply = (call_id, False, f"{type(exc).__name__}: {exc}"[:300])
-        try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:
-            data = pickle.dumps((call_id, False, f"{type(exc).__name__}: {exc}"[:300]))
-        out.write(_LEN.pack(len(data)))
-        out.write(data)
-        out.flush()
-        calls += 1
-        if name == "judge" or calls % _TRIM_EVERY == 0:
-            trim()  # pages of every size leave freed heap behind (memory.py)
+        Links-only runs (extract/plan.py) use the workers too: with their pipes (above)
+        a page sent out and its targets back cost the crawl process less than parsing it.
+        """
+        return self.workers > 0 and pages_fetched >= self.threshold
+
+    async def get(self, pages_fetched: int) -> WorkerPool | None:
+        """The running workers once wanted, else None (parse in-process).
+
+        The first call that wants them starts them; with the default pool the crawl goes on
+        parsing in-process until they are up (about half a second), an explicit count waits.
+        """
+        if not self.wanted(pages_fetched):
+            return None
+        if self._pool is None:
+            if self._starting is None:
+                self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
+            if self.auto and not self._starting.done():
+                return None
+            try:
+                self._pool = await asyncio.shield(self._starting)
+            except Exception:  # no workers (fork refused, out of memory): parse in-process
+                log.exception("parse workers could not start; parsing in the crawl process")
+                self.workers = 0
+                return None
+        return self._pool if self._pool.alive else None
+
+    @property
+    def running(self) -> WorkerPool | None:
+        """The workers when a site of the run has started them and one is alive, else None."""
+        return self._pool if self._pool is not None and self._pool.alive else None
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None and self._starting is not None:
+            with contextlib.suppress(Exception):
+                pool = await self._starting
+        self._starting = None
+        if pool is not None:
+            await pool.close()

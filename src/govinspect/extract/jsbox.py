@@ -39,21 +39,19 @@ from urllib.parse import urljoin, urlsplit
 
 from govinspect.model import Page
 
-from .scripts import _spider_tests, fold_concat, html_urls
+from .scripts import html_urls
+from .suspicious import OMITTED, suspicious
 
-__all__ = ["LIMIT_TECHNIQUE", "ScriptSandbox", "sandbox_candidates", "suspicious"]
+__all__ = ["LIMIT_TECHNIQUE", "ScriptSandbox"]
 
 log = logging.getLogger(__name__)
 
 LIMIT_TECHNIQUE = "sandbox_limit"
 SECONDS = 1.0  # per script, timer or handler (the worker allows a variant twice that in all)
 MEMORY = 64 * 1024 * 1024  # bytes of the QuickJS heap
-MAX_CHARS = 300_000  # inline code handed to the sandbox per page
-MAX_PIECE = 120_000  # a larger script that is not itself suspicious (a library) is left out
 MAX_RUNS = 200  # distinct sets of suspicious scripts run per crawl; a site template's run once
 MAX_SECONDS = 120.0  # wall-clock seconds the sandbox may take per crawl in all
 _CACHE = 256
-OMITTED = "/* govinspect: suspicious script over the sandbox's size budget, not run */"
 _SNIPPET = 120
 # The three views of a page: a desktop visitor typing the address; a phone visitor coming
 # from a Baidu result (the visitor search-hijack scripts aim at, often testing for a mobile
@@ -65,79 +63,12 @@ SPIDER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/sea
 SEARCH_REFERRER = "https://m.baidu.com/from=844b/s?word=%E6%94%BF%E5%BA%9C"
 VARIANTS = {"normal": (BROWSER_UA, ""), "search": (MOBILE_UA, SEARCH_REFERRER), "spider": (SPIDER_UA, "")}
 
-# What makes a script worth running, each a trait of an obfuscator's output:
-# - javascript-obfuscator's default hexadecimal names ``_0x1a2b3c`` (its README,
-#   identifierNamesGenerator "hexadecimal", github.com/javascript-obfuscator/javascript-obfuscator);
-# - eval / new Function of a computed value (packers, and every "eval(x)" dropper);
-# - decoders fed a computed value: String.fromCharCode(...) of variables, atob(x), unescape(x);
-# - computed members of window / document / location (``window[a][b]``);
-# - JSFuck (``[][(![]+[])...``, jsfuck.com) and jjencode / aaencode (``$=~[]``, ``ﾟωﾟ``);
-# - dense \x / \u escapes of ASCII; a search-engine referrer or user-agent test (extract/scripts.py).
-# Each pattern starts with a literal and is tried only when its guard occurs: an alternation
-# without a literal prefix costs a second per megabyte of script. Every lookahead after
-# ``\s*`` also refuses a space, or the regex would back off the spaces and match anyway.
-_TRAITS = tuple(
-    (guard, re.compile(pattern))
-    for guard, pattern in (
-        ("_0x", r"_0x[0-9a-fA-F]{4}"),
-        ("eval", r"eval\s*\(\s*(?![\s'\")]|function\b)"),
-        ("Function", r"Function\s*\(\s*(?![\s'\")])"),
-        ("fromCharCode", r"fromCharCode\s*(?:\(\s*(?![\s\d'\")])|\.\s*(?:apply|call)\b)"),
-        ("atob", r"atob\s*\(\s*(?![\s'\")])"),
-        ("unescape", r"unescape\s*\(\s*(?![\s'\")])"),
-        *((name, name + r"\s*\[\s*(?![\s\d'\"])") for name in ("window", "document", "location", "top", "self", "parent", "navigator")),
-        ("[]", r"\(!\[\]\+\[\]\)|\[\]\["),
-        ("$=~[]", r"\$=~\[\]"),
-        ("ﾟωﾟ", r"ﾟωﾟ"),
-        ("p,a,c,k,e,", r"p,a,c,k,e,[dr]\b"),
-    )
-)  # fmt: skip
-# Escapes of ASCII characters (code words, URLs) are how obfuscators hide; a CMS writes its
-# Chinese menu labels as \u4e2d-style escapes, which say nothing.
-_ESCAPES = re.compile(r"\\(?:x[0-7][0-9a-fA-F]|u00[0-7][0-9a-fA-F])")
-_DENSE = 40  # escapes in one script
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?\s*([^'\";\s]+)", re.I)
 _TECHNIQUE = {"location": "location", "write": "document_write", "html": "inner_html", "src": "script_inject",
               "refresh": "meta_refresh"}  # fmt: skip
 _REASONS = {"timeout": "运行超时", "memory": "内存超限", "killed": "运行超时被终止", "error": "沙箱运行失败",
             "unavailable": "沙箱不可用", "capped": "超过沙箱运行次数或时间上限",
             "size": "脚本过大未运行", "crashed": "沙箱进程异常退出"}  # fmt: skip
-
-
-def suspicious(code: str) -> bool:
-    """True when ``code`` shows a trait of obfuscated or search-engine conditional code."""
-    if any(guard in code and pattern.search(code) for guard, pattern in _TRAITS):
-        return True
-    if "\\" in code and len(_ESCAPES.findall(code[:50_000])) >= _DENSE:
-        return True
-    if _spider_tests(code):
-        return True
-    # the test may be spelt in pieces (navigator['user'+'Agent'])
-    pieces = "+" in code and ("Agent'" in code or 'Agent"' in code or "rer'" in code or 'rer"' in code)
-    return pieces and bool(_spider_tests(fold_concat(code)))
-
-
-def sandbox_candidates(pieces: Iterable[str]) -> list[str]:
-    """The page's inline scripts to run, in page order, when one is suspicious; else []."""
-    # A suspicious script runs even when static decoding read part of it: real injections mix
-    # a readable redirect with a payload built at run time (a reversed string written out).
-    scripts = list(pieces)
-    trigger = [i for i, code in enumerate(scripts) if code.strip() and suspicious(code)]
-    if not trigger:
-        return []
-    keep: set[int] = set()
-    budget = MAX_CHARS
-    for i in trigger:  # the suspicious ones first, the first one always (cut to the budget)
-        if not keep or len(scripts[i]) <= budget:
-            keep.add(i)
-            budget -= min(len(scripts[i]), budget)
-    for i, code in enumerate(scripts):
-        if i not in keep and len(code) <= MAX_PIECE and len(code) <= budget:
-            keep.add(i)
-            budget -= len(code)
-    # Left-out scripts stay (empty, or a marker for a suspicious one that is then reported) so
-    # that indexes still name the page's nth script.
-    return [code[:MAX_CHARS] if i in keep else OMITTED if i in trigger else "" for i, code in enumerate(scripts)]
 
 
 class ScriptSandbox:

@@ -23,8 +23,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.checks.spam import signals
-from govinspect.extract.jsbox import sandbox_candidates
 from govinspect.extract.scripts import decode_layers, find_targets
+from govinspect.extract.suspicious import sandbox_candidates
 from govinspect.model import Page
 
 from .links import UrlResolver, collapse

@@ -1,0 +1,91 @@
+"""A parse worker's own side: read calls on stdin, answer on stdout (crawl/workers.py starts it).
+
+Kept apart from the pool so that a worker imports only what parsing and the checks need: the
+pool's module brings asyncio (about 8 MB of a process's memory), and a worker starts without
+the ``site`` module (``python -S``, about 5 MB more: the ``.pth`` files of site-packages, which
+may import anything), since it is handed the crawl process's import path whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import struct
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+__all__ = ["BOOT", "LEN", "boot_command", "serve"]
+
+LEN = struct.Struct("!I")  # the length prefix of every pickled call and answer
+_TRIM_EVERY = 2000  # calls between two malloc_trim in a worker
+_PIPE_BYTES = 1 << 20  # the default ceiling for unprivileged processes (fs.pipe-max-size)
+
+# The child's entry point: the parent's import path first, so that the same govinspect is used.
+BOOT = "import sys; sys.path[:0] = {path!r}; from govinspect.crawl.child import serve; serve()"
+
+
+def boot_command() -> list[str]:
+    """The command line of a worker: this interpreter, no ``site``, this process's import path.
+
+    The directory holding the govinspect package leads the path: an editable install may put
+    it there through a ``.pth`` import hook, which ``-S`` skips.
+    """
+    root = str(Path(__file__).resolve().parents[2])
+    path = [root, *(p for p in sys.path if p and p != root)]
+    return [sys.executable, "-S", "-c", BOOT.format(path=path)]
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let the pipe on ``fd`` hold ``_PIPE_BYTES`` (Linux): dozens of pages in each direction, so
+    that neither side waits while the other is busy with a page (64 KB holds about four)."""
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def serve() -> None:
+    """A worker's loop: read a call from stdin, answer on stdout, until stdin closes."""
+    from ..memory import limit_arenas, trim
+    from .parse import judge_file, parse_remote
+
+    limit_arenas()
+    functions: dict[str, Any] = {"parse": parse_remote, "judge": judge_file}
+    calls = 0
+    for fd in (0, 1):
+        _widen_pipe(fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints of a library go to stderr, never into the answers
+    sys.stdout = sys.stderr
+    inp = sys.stdin.buffer
+    while True:
+        head = inp.read(LEN.size)
+        if len(head) < LEN.size:
+            return
+        (size,) = LEN.unpack(head)
+        payload = inp.read(size)
+        if len(payload) < size:
+            return
+        call_id, name, args = pickle.loads(payload)
+        try:
+            reply = (call_id, True, functions[name](*args))
+        except Exception as exc:  # the caller does the work itself
+            log.exception("parse worker: %s failed", name)
+            reply = (call_id, False, f"{type(exc).__name__}: {exc}"[:300])
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps((call_id, False, f"{type(exc).__name__}: {exc}"[:300]))
+        out.write(LEN.pack(len(data)))
+        out.write(data)
+        out.flush()
+        calls += 1
+        if name == "judge" or calls % _TRIM_EVERY == 0:
+            trim()  # pages of every size leave freed heap behind (memory.py)
