@@ -137,7 +137,7 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     from govinspect.crawl.engine import crawl_site
     from govinspect.demo.runner import live_hosts
     from govinspect.rules import load_rules
-    from govinspect.service import _judge_split, worth_splitting
+    from govinspect.service import _judge_split, split_checks
     from govinspect.snapshot import Snapshot
 
     site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
@@ -154,9 +154,11 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
         try:
             workers = await pool.get(0)
             assert workers is not None
-            cut = worth_splitting(DEFAULT_SITE_CHECKS)
-            assert cut is not None  # every check: both halves are worth a core
-            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers, cut)
+            split = split_checks(DEFAULT_SITE_CHECKS)
+            assert split is not None  # every check: both sides are worth a core
+            there, here = split
+            assert min(there) > 0 and here[0] == 0  # not a contiguous cut: order is restored
+            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers, split)
         finally:
             await pool.aclose()
 
@@ -169,29 +171,64 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]
 
 
-def test_balanced_cut_gives_both_halves_about_the_same_cost():
+def test_the_split_gives_both_sides_the_least_uneven_cost():
+    from itertools import combinations
+
     from govinspect.checks import DEFAULT_SITE_CHECKS
-    from govinspect.service import CHECK_COST, balanced_cut
+    from govinspect.service import CHECK_COST, split_checks
 
-    def cost(names) -> float:
-        return sum(CHECK_COST.get(n, 0.01) for n in names)
+    names = list(DEFAULT_SITE_CHECKS)
 
-    cut = balanced_cut(DEFAULT_SITE_CHECKS)
-    assert 1 <= cut < len(DEFAULT_SITE_CHECKS)
-    worst = max(cost(DEFAULT_SITE_CHECKS[:cut]), cost(DEFAULT_SITE_CHECKS[cut:]))
-    assert all(worst <= max(cost(DEFAULT_SITE_CHECKS[:i]), cost(DEFAULT_SITE_CHECKS[i:]))
-               for i in range(1, len(DEFAULT_SITE_CHECKS)))
-    assert balanced_cut(["links", "hijack"]) == 1 and balanced_cut(["a", "b", "c", "d"]) == 2
+    def cost(positions) -> float:
+        return sum(CHECK_COST.get(names[i], 0.01) for i in positions)
+
+    split = split_checks(names)
+    assert split is not None
+    there, here = split
+    assert sorted(there + here) == list(range(len(names)))
+    assert names.index("hijack") in there  # the worker takes the heaviest check's side
+    worst = max(cost(there), cost(here))
+    # no other split of the names is more even (every subset, by brute force)
+    best = min(max(cost(c), cost(set(range(len(names))) - set(c)))
+               for k in range(1, len(names)) for c in combinations(range(len(names)), k))
+    assert worst <= best + 0.0015 * len(names)  # the costs are summed in thousandths
+    assert worst - min(cost(there), cost(here)) < 0.02
+    assert split_checks(["hijack", "services", "policy"]) == ((0,), (1, 2))
+    assert split_checks(["links", "hijack", "links", "hijack"]) in (((0, 1), (2, 3)), ((1, 2), (0, 3)),
+                                                                     ((0, 3), (1, 2)), ((2, 3), (0, 1)))
 
 
 def test_a_pair_of_light_checks_is_not_split():
     """Links mode's two checks cost less than a worker's start on the checks (imports, snapshot)."""
-    from govinspect.checks import DEFAULT_SITE_CHECKS
-    from govinspect.service import MIN_SPLIT, balanced_cut, worth_splitting
+    from govinspect.service import MIN_SPLIT, split_checks
 
-    assert worth_splitting(["availability", "links"]) is None
-    assert worth_splitting(["hijack"]) is None
-    assert worth_splitting(["hijack", "services", "policy"]) == balanced_cut(["hijack", "services", "policy"])
-    assert worth_splitting(DEFAULT_SITE_CHECKS) == balanced_cut(DEFAULT_SITE_CHECKS)
+    assert split_checks(["availability", "links"]) is None
+    assert split_checks(["hijack"]) is None and split_checks([]) is None
     assert MIN_SPLIT > 0.004 + 0.01  # availability + links (service.CHECK_COST, light default)
 
+
+def test_each_name_keeps_its_own_findings_and_a_failing_check_its_notice(tmp_path, monkeypatch):
+    from govinspect.checks import Context, base
+    from govinspect.checks.base import run_checks, run_checks_each
+    from govinspect.model import Finding, SiteEntry
+    from govinspect.rules import load_rules
+    from govinspect.snapshot import Snapshot
+
+    site = SiteEntry(name="测试站", url="http://127.0.0.1:9/")
+    snap = Snapshot(site, tmp_path / "s.sqlite", as_of=AS_OF)
+    ctx = Context(as_of=AS_OF, rules=load_rules(None), site=site)
+
+    def ok(snapshot, c):
+        return [Finding("links.broken", "deduct", "http://127.0.0.1:9/a", "链接无法访问", {})]
+
+    def broken(snapshot, c):
+        raise RuntimeError("坏了")
+
+    real = base.load_check
+    monkeypatch.setattr(base, "load_visitor", lambda name: None)
+    monkeypatch.setattr(base, "load_check", lambda name: {"ok": ok, "broken": broken}.get(name) or real(name))
+    each = run_checks_each(snap, ctx, ["ok", "broken", "ok"])
+    assert [[f.code for f in found] for found in each] == [["links.broken"], ["crawl.incomplete"], ["links.broken"]]
+    assert each[1][0].evidence["check"] == "broken"
+    assert [f.code for f in run_checks(snap, ctx, ["ok", "broken", "ok"])] == ["links.broken", "crawl.incomplete", "links.broken"]
+    snap.close()

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import UsageError
+from .yamlio import safe_load
 
 
 class _Model(BaseModel):
@@ -222,7 +223,7 @@ def _parse(text: str | None, name: str) -> Rules:
     if text is None:
         raise UsageError(f"规则文件 {name} 不存在")
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
         return Rules.model_validate(data)
     except yaml.YAMLError as exc:
         raise UsageError(f"规则文件 {name} 不是有效的 YAML: {exc}".splitlines()[0]) from exc

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
+from .checks.base import run_checks_each
 from .crawl.engine import Progress, crawl_site
 from .crawl.workers import ParsePool, WorkerPool
 from .http import Fetcher
@@ -126,9 +127,9 @@ async def _inspect_into(
         names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
         pool = executor.running if executor is not None else None
-        cut = worth_splitting(names)
-        if pool is not None and cut is not None and path.is_file():
-            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, cut))
+        split = split_checks(names) if pool is not None else None
+        if pool is not None and split is not None and path.is_file():
+            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, split))
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
         return await asyncio.to_thread(judge, snap, ctx, names)
     finally:
@@ -148,45 +149,53 @@ _LIGHT_CHECK = 0.01
 MIN_SPLIT = 0.05
 
 
-def balanced_cut(names: Sequence[str]) -> int:
-    """Where to cut ``names`` so that both halves cost about the same (each half at least one name)."""
-    costs = [CHECK_COST.get(n, _LIGHT_CHECK) for n in names]
-    total, head, best, cut = sum(costs), 0.0, float("inf"), 1
-    for i in range(1, len(names)):
-        head += costs[i - 1]
-        worse = max(head, total - head)
-        if worse < best:
-            best, cut = worse, i
-    return cut
+def split_checks(names: Sequence[str]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The positions of ``names`` to run in a parse worker and here, their costs as even as can be,
+    or None when the lighter side would cost less than ``MIN_SPLIT`` (all of them in one process).
 
-
-def worth_splitting(names: Sequence[str]) -> int | None:
-    """``balanced_cut`` of ``names`` when both halves cost at least ``MIN_SPLIT``, else None (one process)."""
-    if len(names) < 2:
+    Any subset will do (``checks.base.run_checks_each`` keeps each name's findings apart): the
+    subset sums of the costs, in thousandths, are enumerated (one per reachable sum) and the one
+    nearest half the total is taken. The worker takes the side with the heaviest check.
+    """
+    costs = [round(CHECK_COST.get(n, _LIGHT_CHECK) * 1000) for n in names]
+    n, total = len(costs), sum(costs)
+    if n < 2:
         return None
-    cut = balanced_cut(names)
-    head = sum(CHECK_COST.get(n, _LIGHT_CHECK) for n in names[:cut])
-    tail = sum(CHECK_COST.get(n, _LIGHT_CHECK) for n in names[cut:])
-    return cut if min(head, tail) >= MIN_SPLIT else None
+    reach: dict[int, int] = {0: 0}  # subset sum -> a bit mask of positions giving it
+    for i, c in enumerate(costs):
+        for got, mask in list(reach.items()):
+            reach.setdefault(got + c, mask | 1 << i)
+    half = min((g for g, m in reach.items() if 0 < m < (1 << n) - 1), key=lambda g: abs(total - 2 * g), default=None)
+    if half is None or min(half, total - half) < MIN_SPLIT * 1000:
+        return None
+    side = {i for i in range(n) if reach[half] >> i & 1}
+    other = set(range(n)) - side
+    heaviest = max(range(n), key=lambda i: costs[i])
+    worker, here = (side, other) if heaviest in side else (other, side)
+    return tuple(sorted(worker)), tuple(sorted(here))
 
 
 async def _judge_split(
-    snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool, cut: int,
+    snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool,
+    split: tuple[tuple[int, ...], tuple[int, ...]],
 ) -> list[Finding]:
-    """A large site's checks on two cores: the first half of the names in a parse worker, the rest here.
+    """A large site's checks on two cores: some of the names in a parse worker, the rest here.
 
-    Each check is independent of the others and findings come in the order of the names, so the
-    two halves joined are exactly ``run_checks`` over all of them; if the worker fails, its half
-    runs here.
+    Each check is independent of the others and each name's findings come apart, so they are
+    put back in the order of the names: exactly ``run_checks`` over all of them. If the worker
+    fails, its part runs here.
     """
-    head = asyncio.ensure_future(pool.call("judge", str(path), ctx, names[:cut]))
-    tail = await asyncio.to_thread(run_checks, snap, ctx, names[cut:])
+    there, here = split
+    far = tuple(names[i] for i in there)
+    head = asyncio.ensure_future(pool.call("judge", str(path), ctx, far))
+    near: list[list[Finding]] = await asyncio.to_thread(run_checks_each, snap, ctx, [names[i] for i in here])
     try:
-        first: list[Finding] = await head
+        found: list[list[Finding]] = await head
     except Exception:  # the worker died or failed: the same checks, in this process
         log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
-        first = await asyncio.to_thread(run_checks, snap, ctx, names[:cut])
-    return first + tail
+        found = await asyncio.to_thread(run_checks_each, snap, ctx, far)
+    by_position = dict(zip(there, found, strict=True)) | dict(zip(here, near, strict=True))
+    return [f for i in range(len(names)) for f in by_position[i]]
 
 
 async def _inspect_accounts(

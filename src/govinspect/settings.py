@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import UsageError
+from .yamlio import safe_load
 
 
 class Settings(BaseSettings):
@@ -158,7 +159,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     file_values: dict[str, Any] = {}
     if config_file is not None:
         try:
-            file_values = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+            file_values = safe_load(config_file.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise UsageError(f"配置文件 {config_file} 无法读取: {exc}") from exc
         if not isinstance(file_values, dict):

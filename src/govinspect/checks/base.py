@@ -113,6 +113,11 @@ def run_checks(snapshot: Snapshot, ctx: Context, names: Iterable[str] = DEFAULT_
     The pages are read once, shared by every check that has a visitor; findings come in the
     order of ``names``.
     """
+    return [f for found in run_checks_each(snapshot, ctx, names) for f in found]
+
+
+def run_checks_each(snapshot: Snapshot, ctx: Context, names: Iterable[str]) -> list[list[Finding]]:
+    """``run_checks``, the findings of each name apart (one list per name, in the order of ``names``)."""
     slots: list[_Slot] = []
     for name in names:
         slot = _Slot(name)
@@ -126,8 +131,9 @@ def run_checks(snapshot: Snapshot, ctx: Context, names: Iterable[str] = DEFAULT_
             _failed(slot, exc, ctx)
         slots.append(slot)
     _visit_pages(snapshot, ctx, [(s, s.visitor) for s in slots if s.visitor is not None and s.error is None])
-    findings: list[Finding] = []
+    out: list[list[Finding]] = []
     for slot in slots:
+        findings: list[Finding] = []
         if slot.error is None:
             try:
                 if slot.visitor is not None:
@@ -138,7 +144,8 @@ def run_checks(snapshot: Snapshot, ctx: Context, names: Iterable[str] = DEFAULT_
                 _failed(slot, exc, ctx)
         if slot.error is not None:
             findings.append(_incomplete(snapshot, ctx, slot.name, slot.error))
-    return findings
+        out.append(findings)
+    return out
 
 
 def _visit_pages(snapshot: Snapshot, ctx: Context, live: list[tuple[_Slot, PageVisitor]]) -> None:

@@ -22,7 +22,8 @@ from importlib import resources
 from typing import Any, NamedTuple, overload
 
 import ahocorasick
-import yaml
+
+from govinspect.yamlio import safe_load
 
 # The wording lexicons, in the order their files are read.
 WORDING: tuple[str, ...] = ("wording/typo", "wording/political", "wording/outdated_name", "wording/leader")
@@ -123,7 +124,7 @@ def data_file(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=32)
 def _read(name: str) -> dict[str, Any]:
     text = resources.files("govinspect.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     if not isinstance(data, dict):
         raise ValueError(f"{name}.yaml: expected a mapping")
     return data

@@ -101,17 +101,18 @@ def parse_remote(
     return Parsed(page.url, page.depth, page_row(page), nxt, routes)
 
 
-def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[Any]:
-    """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl process).
+def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[list[Any]]:
+    """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl
+    process): the findings of each name apart, as ``checks.base.run_checks_each`` gives them.
 
-    Checks are pure functions of the snapshot, each independent of the others: the findings of
-    a contiguous run of names are that part of ``run_checks`` over all of them.
+    Checks are pure functions of the snapshot, each independent of the others: any subset of the
+    names can run here while the crawl process runs the rest.
     """
-    from ..checks.base import run_checks
+    from ..checks.base import run_checks_each
     from ..snapshot import Snapshot
 
     snap = Snapshot.open(path)
     try:
-        return run_checks(snap, ctx, names)
+        return run_checks_each(snap, ctx, names)
     finally:
         snap.close()

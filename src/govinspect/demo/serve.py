@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from ..service import ProgressFn
 from ..settings import Settings
+from ..yamlio import safe_load
 from .accounts import build_accounts
 from .cycle import build_cycle
 from .runner import demo_settings, live_hosts, previous_month, run_demo
@@ -75,7 +74,7 @@ def recorded_ports(demo: Demo, world: World, feed_key: str = "rsshub") -> dict[s
         except (OSError, ValueError, AttributeError):
             log.warning("unreadable %s; taking the ports from the registry file", saved)
     # An older demo folder: the sites' and the feed host's ports are in the registry file.
-    data = yaml.safe_load((demo.out / "registry.yaml").read_text(encoding="utf-8")) or {}
+    data = safe_load((demo.out / "registry.yaml").read_text(encoding="utf-8")) or {}
     by_code = {s.site_code: s.key for s in world.sites}
     ports: dict[str, int] = {}
     for entry in data.get("sites") or []:

@@ -12,10 +12,9 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
-
 from govinspect.model import CATEGORIES, Column, ListItem, Page
 
+from ..yamlio import safe_load
 from .dates import normalize
 from .links import NAME_SEP
 from .paging import first_page_url
@@ -42,7 +41,7 @@ class _Table:
 def _table() -> _Table:
     """Load and validate the packaged column-name table once."""
     text = resources.files("govinspect").joinpath("data/columns.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     names: dict[str, str] = {}
     for category, entries in data["names"].items():
         if category not in CATEGORIES:
