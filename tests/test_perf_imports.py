@@ -39,14 +39,16 @@ def test_the_crawl_path_leaves_the_fallback_detectors_unimported():
 XLSX_PROBE = r"""
 import io, json, sys
 from govinspect.extract.attachments import attachment_text
-before = "numpy" in sys.modules
+before = "numpy" in sys.modules or "lxml" in sys.modules
 text = attachment_text(open(sys.argv[1], "rb").read(), "名单.xlsx")
-print(json.dumps([before, "numpy" in sys.modules, "openpyxl" in sys.modules, text]))
+import lxml.etree  # still importable afterwards, for whoever needs it
+print(json.dumps([before, "numpy" in sys.modules, "openpyxl" in sys.modules, text,
+                  "lxml.etree" in sys.modules, sys.modules["openpyxl"].xml.LXML]))
 """
 
 
-def test_reading_an_xlsx_leaves_numpy_unimported(tmp_path):
-    """openpyxl imports numpy (~20 MB) when it is installed, to write numpy numbers; reading needs none."""
+def test_reading_an_xlsx_leaves_numpy_and_lxml_unimported(tmp_path):
+    """openpyxl imports numpy (~20 MB) and lxml (~4 MB) when installed; reading needs neither."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -57,6 +59,7 @@ def test_reading_an_xlsx_leaves_numpy_unimported(tmp_path):
     wb.save(path)
     out = subprocess.run([sys.executable, "-c", XLSX_PROBE, str(path)], capture_output=True, text=True,
                          timeout=120, check=True).stdout
-    before, numpy_after, openpyxl_after, text = json.loads(out)
+    before, numpy_after, openpyxl_after, text, lxml_later, openpyxl_lxml = json.loads(out)
     assert not before and not numpy_after and openpyxl_after
+    assert lxml_later and openpyxl_lxml is False  # openpyxl parsed with ElementTree; lxml not blocked after
     assert text.splitlines()[:2] == ["姓名\t联系电话\t身份证号", "张三\t13812345678\t110101199003077777"]

@@ -68,21 +68,31 @@ def zip_text(data: bytes, ext: str, max_chars: int, max_rows: int = MAX_ROWS) ->
 _IMPORT_LOCK = threading.Lock()
 
 
+# Imported by openpyxl when installed, needed by none of the reading done here (see below).
+_NOT_FOR_READING = ("numpy", "lxml")
+
+
 def _load_workbook() -> Any:
-    """openpyxl's ``load_workbook``, imported without numpy.
+    """openpyxl's ``load_workbook``, imported without numpy and lxml.
 
     ``openpyxl.compat.numbers`` imports numpy whenever it is installed, only to recognise numpy
     numbers when *writing* a workbook: ~20 MB and ~100 ms in every process that reads an xlsx
-    (the crawl process of a full inspection, issue 13). A ``None`` in ``sys.modules`` makes that
-    import fail for the moment openpyxl is imported; a numpy already imported is left alone.
+    (the crawl process of a full inspection, issue 13). ``openpyxl.xml`` imports lxml (~4 MB)
+    when installed and then parses with it; without it openpyxl parses with the standard
+    library's ElementTree (its documented fallback, ``OPENPYXL_LXML``), fast enough for the
+    ``MAX_ROWS`` rows read here. A ``None`` in ``sys.modules`` makes those imports fail for the
+    moment openpyxl is imported; a module already imported (lxml by python-docx, say) is left alone.
     """
     with _IMPORT_LOCK:
-        if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
-            sys.modules["numpy"] = None  # type: ignore[assignment]
+        if "openpyxl" not in sys.modules:
+            blocked = [name for name in _NOT_FOR_READING if name not in sys.modules]
+            for name in blocked:
+                sys.modules[name] = None  # type: ignore[assignment]
             try:
                 import openpyxl  # noqa: F401
             finally:
-                del sys.modules["numpy"]
+                for name in blocked:
+                    del sys.modules[name]
     from openpyxl import load_workbook
 
     return load_workbook
