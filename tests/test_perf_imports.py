@@ -63,3 +63,54 @@ def test_reading_an_xlsx_leaves_numpy_and_lxml_unimported(tmp_path):
     assert not before and not numpy_after and openpyxl_after
     assert lxml_later and openpyxl_lxml is False  # openpyxl parsed with ElementTree; lxml not blocked after
     assert text.splitlines()[:2] == ["姓名\t联系电话\t身份证号", "张三\t13812345678\t110101199003077777"]
+
+
+WORKER_PROBE = r"""
+import json, sys
+from datetime import date
+from govinspect.crawl.child import serve
+from govinspect.crawl.parse import parse_remote
+from govinspect.extract.plan import parts_for
+page = '''<html><head><meta charset="utf-8"><title>某某区人民政府</title>
+<script>var _0x1a2b=['\x68\x74\x74\x70'];eval(_0x1a2b[0]);</script></head><body>
+<div style="display:none"><a href="http://bet.example.com/">澳门博彩</a></div>
+<form action="/search"><input name="q"></form>
+<ul><li><a href="/art/2019/10/8/art_1_2.html">关于开展政务公开工作的通知</a><span>2019-10-08</span></li></ul>
+<p>办事指南 事项名称 受理条件 联系电话 0554-1234567</p></body></html>'''.encode()
+head = ("http://127.0.0.1:9/", "http://127.0.0.1:9/", 0, 200, 5, "text/html")
+for parts in (parts_for(["availability", "links"]), None):
+    parse_remote(head, page, "text/html; charset=utf-8", date(2019, 10, 20), None, parts, True)
+print(json.dumps({m: m in sys.modules for m in %r}))
+"""
+HEAVY_FOR_A_WORKER = ("asyncio", "aiohttp", "pydantic", "govinspect.checks.base", "govinspect.rules",
+                      "govinspect.extract.jsbox", "subprocess")
+
+
+def test_a_parse_worker_imports_no_event_loop_http_client_sandbox_or_rules():
+    """A worker parses pages (links-only and in full, the home page with scripts and hidden links)
+    without the crawl process's machinery: each of these cost it memory (issue 13)."""
+    from govinspect.crawl.child import boot_command
+
+    cmd = boot_command()
+    assert cmd[1] == "-S"  # no site module: the .pth files of site-packages may import anything
+    out = subprocess.run([*cmd[:2], "-c", cmd[3].split("; from govinspect")[0] + "\n" + WORKER_PROBE % (HEAVY_FOR_A_WORKER,)],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert json.loads(out) == {m: False for m in HEAVY_FOR_A_WORKER}
+
+
+def test_validating_a_few_check_names_imports_only_those_checks():
+    probe = r"""
+import json, pkgutil, sys
+from govinspect.cli import _check_names
+names = _check_names("availability,links")
+loaded = sorted(m for m in sys.modules if m.startswith("govinspect.checks."))
+from govinspect.checks.base import is_check, known_checks
+import govinspect.checks as package
+agree = all(is_check(i.name) == (i.name in known_checks()) for i in pkgutil.iter_modules(package.__path__))
+print(json.dumps([names, loaded, agree, [is_check(n) for n in ("base", "spam", "nope", "../links", "", "os")]]))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True).stdout
+    names, loaded, agree, odd = json.loads(out)
+    assert names == ["availability", "links"]
+    assert "govinspect.checks.wording" not in loaded and "govinspect.checks.hijack" not in loaded
+    assert agree and odd == [False] * 6

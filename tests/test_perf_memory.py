@@ -115,3 +115,28 @@ def test_columns_streamed_load_back_only_what_they_show_and_match_holding_them()
     assert twice == build_columns(home, pages, AS_OF)
     assert sorted((c.url, c.item_count, len(c.items)) for c in twice) == [
         (f"{HOME}tzgg/", 300, 200), (f"{HOME}zwyw/", 300, 200)]  # the preview page is no column
+
+
+def test_the_crawls_url_set_answers_as_a_set_of_strings_and_holds_no_string():
+    import random
+    import sys
+
+    from govinspect.crawl.frontier import UrlSet
+
+    rng = random.Random(13)
+    urls = [f"http://www.example.gov.cn/col/col{rng.randrange(10**4)}/art_{i}.html?page={rng.randrange(50)}"
+            for i in range(20_000)]
+    kept, plain = UrlSet(), set()
+    for url in urls[::2]:
+        kept.add(url)
+        plain.add(url)
+    assert len(kept) == len(plain)
+    assert all((u in kept) == (u in plain) for u in urls)
+    assert "" not in kept and None not in kept and 1 not in kept
+    url = "http://www.example.gov.cn/新闻/网站.html"
+    kept.add(url)
+    assert url in kept and "".join(url) in kept  # equal strings, another object
+    # no string is held: the set's ints weigh far less than the URLs they stand for
+    ints = sum(sys.getsizeof(h) for h in kept._hashes)
+    strings = sum(sys.getsizeof(u) for u in plain)
+    assert ints < strings / 2

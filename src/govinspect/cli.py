@@ -44,10 +44,10 @@ def _check_names(value: str | None) -> list[str] | None:
     """Validate --checks against the check modules that exist."""
     if value is None:
         return None
-    from .checks import known_checks
+    from .checks.base import is_check, known_checks
 
     names = [n.strip() for n in value.split(",") if n.strip()]
-    unknown = [n for n in names if n not in known_checks()]
+    unknown = [n for n in names if not is_check(n)]
     if unknown or not names:
         raise UsageError(f"--checks 含未知检查项 {','.join(unknown) or value!r}，可选: {','.join(known_checks())}")
     return names

@@ -10,6 +10,7 @@ each visitor for its findings at the end. Such a module keeps ``check`` as
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -72,6 +73,18 @@ def known_checks() -> tuple[str, ...]:
         if callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None)):
             names.append(info.name)
     return tuple(sorted(names))
+
+
+def is_check(name: str) -> bool:
+    """True when ``govinspect.checks.<name>`` is a site check; imports that module alone.
+
+    ``known_checks`` imports every module of the package (2.4 MB of code and word-list
+    machinery) to list them: a run of a few checks validates its names with this instead.
+    """
+    if not name.isidentifier() or importlib.util.find_spec(f"{__package__}.{name}") is None:
+        return False
+    module = importlib.import_module(f"{__package__}.{name}")
+    return callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None))
 
 
 def load_check(name: str) -> CheckFn:

@@ -32,7 +32,7 @@ from ..settings import Settings
 from ..snapshot import Snapshot
 from ..urls import NON_HTML_EXT, normalize_url, url_ext
 from .cloaking import probe_cloaking
-from .frontier import Scope, TrapGuard
+from .frontier import Scope, TrapGuard, UrlSet
 from .harmful import probe_harmful
 from .includes import probe_includes
 from .parse import Parsed, page_routes, parse_response
@@ -113,11 +113,11 @@ class SiteCrawler:
         self.progress = progress
         self.scope = Scope.for_url(site.url)
         self.traps = TrapGuard(settings)
-        self.seen: set[str] = set()
+        self.seen = UrlSet()
         self.crawl_q: asyncio.Queue[CrawlRequest] = asyncio.Queue()
         self._held: dict[str, _HeldList] = {}
         self.link_q: asyncio.Queue[str] = asyncio.Queue()
-        self.link_seen: set[str] = set()
+        self.link_seen = UrlSet()
         self.assume_ok = {h.lower() for h in settings.assume_ok_hosts}
         self.robots: Protego | None = None
         self.deadline = 0.0

@@ -11,9 +11,35 @@ from ..extract.paging import first_page_url
 from ..settings import Settings
 from ..urls import NON_HTML_EXT, normalize_url, url_ext
 
-__all__ = ["NON_HTML_EXT", "Scope", "TrapGuard", "normalize_url", "url_ext"]
+__all__ = ["NON_HTML_EXT", "Scope", "TrapGuard", "UrlSet", "normalize_url", "url_ext"]
 
 _DATE_PARAM = re.compile(r"^(19|20|21)\d\d[-/]?(0?[1-9]|1[0-2])([-/]?\d\d?)?$")
+
+
+class UrlSet:
+    """The URLs a crawl has queued or checked, held as their 64-bit string hashes.
+
+    A crawl asks "seen before?" of every link it meets, and the answer must outlive the page,
+    while the URL string itself is stored in the snapshot and needed nowhere else: as strings a
+    set of bench-site URLs takes 4.0 MB at 20,000 and 13.9 MB at 100,000 (tracemalloc), as hashes
+    (computed once by Python for every string and cached in it) 2.7 and 7.4 MB. Two different
+    URLs with the same hash would make the second look seen: at 100,000 URLs the chance is about
+    3 in 10,000,000,000 (n^2 / 2^65).
+    """
+
+    __slots__ = ("_hashes",)
+
+    def __init__(self) -> None:
+        self._hashes: set[int] = set()
+
+    def add(self, url: str) -> None:
+        self._hashes.add(hash(url))
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and hash(url) in self._hashes
+
+    def __len__(self) -> int:
+        return len(self._hashes)
 
 
 @dataclass(slots=True)
