@@ -15,6 +15,20 @@ from govinspect.demo.server import LASTING_FLOOR, ephemeral_range, lasting_socke
 from govinspect.demo.world import build_world
 
 
+def _draw_ports(monkeypatch: pytest.MonkeyPatch, ports: list[int]) -> None:
+    """Make lasting_socket draw ``ports`` in this order."""
+    draws = iter(ports)
+
+    class Draw:
+        def choice(self, spans):
+            return spans[0]
+
+        def randint(self, a, b):
+            return next(draws)
+
+    monkeypatch.setattr(demo_server.random, "SystemRandom", Draw)
+
+
 def _outside(port: int) -> bool:
     lo, hi = ephemeral_range()
     return port >= LASTING_FLOOR and not lo <= port <= hi
@@ -44,16 +58,7 @@ def test_a_taken_port_is_skipped(monkeypatch: pytest.MonkeyPatch):
         free = lasting_socket()
         free_port = free.getsockname()[1]
         free.close()
-        draws = iter([taken, taken, free_port])
-
-        class Draw:
-            def choice(self, spans):
-                return spans[0]
-
-            def randint(self, a, b):
-                return next(draws)
-
-        monkeypatch.setattr(demo_server.random, "SystemRandom", Draw)
+        _draw_ports(monkeypatch, [taken, taken, free_port])
         sock = lasting_socket()
         try:
             assert sock.getsockname()[1] == free_port
@@ -90,16 +95,7 @@ def test_a_port_held_by_a_sibling_socket_not_yet_listening_is_skipped(monkeypatc
     other = lasting_socket(reuse=True)
     taken, free_port = sibling.getsockname()[1], other.getsockname()[1]
     other.close()
-    draws = iter([taken, free_port])
-
-    class Draw:
-        def choice(self, spans):
-            return spans[0]
-
-        def randint(self, a, b):
-            return next(draws)
-
-    monkeypatch.setattr(demo_server.random, "SystemRandom", Draw)
+    _draw_ports(monkeypatch, [taken, free_port])
     try:
         sock = lasting_socket(reuse=True)
         try:
