@@ -32,6 +32,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -686,9 +687,10 @@ class Run:
     wall: float = 0.0
     peak_tree_mb: float = 0.0  # psutil: sum of RSS over the process tree, max over samples
     maxrss_mb: float = 0.0  # wait4 ru_maxrss of the main process (kernel's exact peak)
-    # This script's own RSS when it started the tool: Linux carries the forking process's RSS
-    # into the child's ru_maxrss (its high-water mark before exec), so a ru_maxrss not above it
-    # says nothing about the tool (at 100,000 pages this script holds ~270 MB of site data).
+    # This script's own peak RSS when it started the tool: Linux carries the forking process's
+    # high-water mark (its peak, not its current RSS: the mm is copied, or shared by vfork, until
+    # exec, which folds that mark into the child's ru_maxrss), so a ru_maxrss not above it says
+    # nothing about the tool (at 100,000 pages this script peaks at ~270 MB writing the site).
     spawn_rss_mb: float = 0.0
     cpu: float = 0.0  # user + system CPU seconds of the main process and its waited-for children
     cpu_tree: float = 0.0  # cpu plus the last sampled CPU seconds of every other process of its tree
@@ -713,7 +715,7 @@ def run_measured(tool: str, cmd: list[str], out_dir: Path, timeout: float, env: 
     log(f"running {tool}: {shlex.join(cmd)}")
     load_before = os.getloadavg()[0]
     with open(run.stdout, "wb") as so, open(run.stderr, "wb") as se:
-        run.spawn_rss_mb = psutil.Process().memory_info().rss / 2**20
+        run.spawn_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=so, stderr=se, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         ps = psutil.Process(proc.pid)
