@@ -67,12 +67,8 @@ def known_checks() -> tuple[str, ...]:
     """Names of every site check module (those with a ``check`` or ``visitor`` function)."""
     import pkgutil
 
-    names = []
-    for info in pkgutil.iter_modules(importlib.import_module(__package__).__path__):
-        module = importlib.import_module(f"{__package__}.{info.name}")
-        if callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None)):
-            names.append(info.name)
-    return tuple(sorted(names))
+    package = importlib.import_module(__package__).__path__
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(package) if _has_check(_module(info.name))))
 
 
 def is_check(name: str) -> bool:
@@ -83,7 +79,10 @@ def is_check(name: str) -> bool:
     """
     if not name.isidentifier() or importlib.util.find_spec(f"{__package__}.{name}") is None:
         return False
-    module = importlib.import_module(f"{__package__}.{name}")
+    return _has_check(_module(name))
+
+
+def _has_check(module: Any) -> bool:
     return callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None))
 
 
