@@ -59,3 +59,24 @@ def test_a_crashing_check_becomes_a_notice(monkeypatch):
     found = run_checks(snapshot(), ctx(), ["links", "availability"])
     [f] = found
     assert f.code == "crawl.incomplete" and f.evidence["check"] == "links" and "解析失败" in f.evidence["error"]
+
+
+def test_reading_only_the_pages_it_can_use_finds_what_every_page_gives():
+    """The visitor names the fields that make a page matter (``having``); run alone or with another
+    such visitor it reads only those pages, and its findings are what visiting every page gives."""
+    from govinspect.checks.base import _having, walk
+
+    pages = [Page(url=f"{HOME}a/{i}.html", status=200, content_type="text/html", depth=2) for i in range(30)]
+    pages[7].decode_problem = "部分内容无法按 GBK 解码"
+    pages[12].error, pages[20].error = "binary", "decode"
+    pages[25].status = 404
+    snap = snapshot(pages=pages)
+    every = availability.visitor(snap, ctx())
+    for page in snap.pages():
+        every.visit(page)
+    expected = list(every.finish())
+    assert {f.evidence["error"] for f in expected} >= {"encoding"} and any(f.evidence.get("count") == 2 for f in expected)
+    assert walk(snap, availability.visitor(snap, ctx())) == expected
+    assert run_checks(snap, ctx(), ["availability"]) == expected
+    assert _having([availability.visitor(snap, ctx())]) == ("error", "decode_problem")
+    assert _having([availability.visitor(snap, ctx()), object()]) == ()  # one wants every page

@@ -68,8 +68,8 @@ def test_reading_an_xlsx_leaves_numpy_and_lxml_unimported(tmp_path):
 WORKER_PROBE = r"""
 import json, sys
 from datetime import date
-from govinspect.crawl.child import serve
-from govinspect.crawl.parse import parse_remote
+from govinspect.crawl.child import prepare
+parse_remote = prepare()["parse"]
 from govinspect.extract.plan import parts_for
 page = '''<html><head><meta charset="utf-8"><title>某某区人民政府</title>
 <script>var _0x1a2b=['\x68\x74\x74\x70'];eval(_0x1a2b[0]);</script></head><body>
@@ -83,7 +83,7 @@ for parts in (parts_for(["availability", "links"]), None):
 print(json.dumps({m: m in sys.modules for m in %r}))
 """
 HEAVY_FOR_A_WORKER = ("asyncio", "aiohttp", "pydantic", "govinspect.checks.base", "govinspect.rules",
-                      "govinspect.extract.jsbox", "subprocess")
+                      "govinspect.extract.jsbox", "subprocess", "ssl", "http.client", "email.parser")
 
 
 def test_a_parse_worker_imports_no_event_loop_http_client_sandbox_or_rules():
@@ -96,6 +96,34 @@ def test_a_parse_worker_imports_no_event_loop_http_client_sandbox_or_rules():
     out = subprocess.run([*cmd[:2], "-c", cmd[3].split("; from govinspect")[0] + "\n" + WORKER_PROBE % (HEAVY_FOR_A_WORKER,)],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert json.loads(out) == {m: False for m in HEAVY_FOR_A_WORKER}
+
+
+STAND_IN_PROBE = r"""
+import json, sys
+from govinspect.crawl.child import prepare
+prepare()
+import w3lib.url
+held = "urllib.request" in sys.modules
+from w3lib.url import pathname2url  # what w3lib took from the stand-in still works
+path = pathname2url("/公开/a b.html")
+import urllib.request  # the real module, for whoever asks later
+print(json.dumps([held, path, urllib.request.pathname2url("/公开/a b.html"), callable(urllib.request.urlopen),
+                  sys.modules["urllib.request"].__file__ is not None]))
+"""
+
+
+def test_a_worker_imports_w3lib_url_without_the_url_opener():
+    """w3lib.url imports urllib.request (ssl, http.client, email: 11 MB of a worker) for one
+    function; a worker imports it without, and ``urllib.request`` stays importable and real."""
+    from govinspect.crawl.child import boot_command
+
+    cmd = boot_command()
+    out = subprocess.run([*cmd[:2], "-c", cmd[3].split("; from govinspect")[0] + "\n" + STAND_IN_PROBE],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    held, path, real, opener, real_file = json.loads(out)
+    assert not held
+    assert path == real == "/%E5%85%AC%E5%BC%80/a%20b.html"
+    assert opener and real_file
 
 
 def test_validating_a_few_check_names_imports_only_those_checks():

@@ -130,3 +130,73 @@ def test_a_worker_killed_mid_crawl_loses_no_page(demo_world, world_server):
     assert killed, "the worker was never started"
     assert pooled.pages_crawled == inline.pages_crawled > 15
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
+
+
+def test_the_last_site_to_leave_stops_the_workers_and_a_later_one_starts_them_again():
+    async def run():
+        pool = ParsePool(1)
+        first, second = pool.enter(), pool.enter()
+        workers = await pool.get(0)
+        assert workers is not None and workers.alive
+        procs = [w.proc for w in workers._workers]
+        await first()
+        await first()  # leaving twice counts once
+        assert pool.running is workers  # the second site still holds them
+        await second()
+        assert pool.running is None and all(p.returncode is not None for p in procs)  # exited
+        again = pool.enter()
+        restarted = await pool.get(0)
+        assert restarted is not None and restarted is not workers
+        assert await restarted.call("parse", head(URL), ARTICLE.encode(), "text/html", AS_OF, None, None, True)
+        await again()
+        assert pool.running is None
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("checks", [["availability", "links"], None])
+def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_split(
+        checks, demo_world, world_server, monkeypatch):
+    """Links mode (its checks never split) stops the workers before its last link checks, its
+    probes and its checks; a full inspection keeps them for the checks it hands them."""
+    import govinspect.service as service
+    from govinspect.demo.runner import live_hosts
+    from govinspect.settings import Settings
+
+    site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
+    entry = site.entry(world_server.base_urls[site.key])
+    base = {"per_host": 4, "delay": 0, "timeout": 3, "offline": True, "backoff": 0.05, "checks": checks,
+            "assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
+    inline = asyncio.run(service.inspect_site(entry, Settings(**base, parse_workers=0), AS_OF))  # type: ignore[arg-type]
+    seen: dict[str, object] = {}
+    split = service._judge_split
+
+    async def spy(snap, ctx, names, path, pool, parts):
+        seen["pool at the checks"] = pool.alive
+        return await split(snap, ctx, names, path, pool, parts)
+
+    monkeypatch.setattr(service, "_judge_split", spy)
+
+    async def run():
+        pool = ParsePool(1)
+
+        def progress(p) -> None:
+            if pool.running is not None:
+                seen["started"] = True
+            if p.done:
+                seen["running when done"] = pool.running is not None
+
+        try:
+            return await service.inspect_site(entry, Settings(**base), AS_OF, executor=pool,  # type: ignore[arg-type]
+                                              progress=progress)
+        finally:
+            await pool.aclose()
+
+    pooled = asyncio.run(run())
+    assert seen.get("started")
+    if checks:
+        assert seen["running when done"] is False and "pool at the checks" not in seen
+    else:
+        assert seen["pool at the checks"] is True
+    assert pooled.pages_crawled == inline.pages_crawled
+    assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)

@@ -80,3 +80,21 @@ def test_readable_pages_and_item_dates_are_what_decoding_gives(json_functions: b
         snap._db = _NoJson(snap._db)  # type: ignore[assignment]
     assert list(snap.readable_pages()) == readable
     assert list(snap.item_dates()) == items
+
+
+@pytest.mark.parametrize("json_functions", [True, False])
+def test_pages_having_a_field_set_are_those_decoding_finds_in_the_same_order(json_functions: bool) -> None:
+    snap = _snapshot()
+    snap.add_page(Page(url=SITE + "/mixed.html", status=200, content_type="text/html", depth=1,
+                       decode_problem="GBK 与 UTF-8 混用"))
+    snap.add_page(Page(url=SITE + "/big.html", status=200, content_type="text/html", depth=2, error="too_large"))
+    every = list(snap.pages())
+    wanted = [p.url for p in every if p.error is not None or p.decode_problem is not None]
+    assert wanted == [SITE + "/mixed.html", SITE + "/big.html", SITE + "/err.html"]
+    if not json_functions:
+        snap._db = _NoJson(snap._db)  # type: ignore[assignment]
+        wanted = [p.url for p in every]  # every page comes, for the caller to test
+    assert [p.url for p in snap.pages(having=("error", "decode_problem"))] == wanted
+    got = next(p for p in snap.pages(having=("decode_problem",)) if p.decode_problem)
+    assert got == next(p for p in every if p.url == SITE + "/mixed.html")  # decoded whole
+    assert [p.url for p in snap.pages(having=("no_such_field",))] == [p.url for p in every]

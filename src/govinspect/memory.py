@@ -9,7 +9,6 @@ Both calls do nothing where the C library is not glibc.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 from functools import cache
 from typing import Any
@@ -21,14 +20,25 @@ _M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 
 @cache
 def _libc() -> Any:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
+    """The C library when it is glibc, else None.
+
+    The process's own symbols first (the interpreter is linked against the C library); only
+    then ``ctypes.util.find_library``, which imports subprocess and runs ``ldconfig``: an import
+    and a process a parse worker has no other use for.
+    """
     try:
-        libc = ctypes.CDLL(name)
-        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+        libc = ctypes.CDLL(None)
     except OSError:
-        return None
+        libc = None
+    if libc is None or not hasattr(libc, "malloc_trim"):
+        from ctypes.util import find_library
+
+        name = find_library("c")
+        try:
+            libc = ctypes.CDLL(name) if name else None
+        except OSError:
+            libc = None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
 
 
 def limit_arenas(arenas: int = 2) -> bool:

@@ -111,9 +111,15 @@ async def _inspect_into(
     own = tuple(a for a in accounts if site.unit and a.unit == site.unit)
     ctx = Context(as_of=as_of, rules=rules, site=site, accounts=own)
     snap = Snapshot(site, path, as_of=as_of)
+    names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
+    split = split_checks(names)
+    # The site's hold on the parse workers: kept for its checks when they split, else let go as
+    # soon as its pages are parsed (the last site out stops the workers: crawl/workers.py).
+    leave = executor.enter() if executor is not None else None
     try:
         try:
-            await crawl_site(site, settings, as_of, snap, progress, fetcher, executor)
+            await crawl_site(site, settings, as_of, snap, progress, fetcher, executor,
+                             pages_done=leave if split is None else None)
         except Exception as exc:  # the site still appears, with what went wrong
             log.exception("crawl of %s failed", site.url)
             snap.save()
@@ -124,15 +130,17 @@ async def _inspect_into(
             )])
         snap.save()
         trim()  # the crawl's freed buffers, before the checks load their word lists
-        names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
-        pool = executor.running if executor is not None else None
-        split = split_checks(names) if pool is not None else None
+        pool = executor.running if executor is not None and split is not None else None
         if pool is not None and split is not None and path.is_file():
             return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, split))
+        if leave is not None:
+            await leave()
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
         return await asyncio.to_thread(judge, snap, ctx, names)
     finally:
+        if leave is not None:
+            await leave()
         snap.close()
 
 

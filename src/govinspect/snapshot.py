@@ -21,7 +21,7 @@ import contextlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -138,10 +138,31 @@ class Snapshot:
         row = self._db.execute("SELECT data FROM pages WHERE url=?", (url,)).fetchone()
         return self._page(row[0]) if row else None
 
-    def pages(self, *, list_only: bool = False, by_url: bool = False) -> Iterator[Page]:
-        """Every stored page, one at a time, by depth then URL (``by_url``: by URL, the table's key order)."""
-        sql = "SELECT data FROM pages" + (" WHERE listish=1" if list_only else "")
-        sql += " ORDER BY url" if by_url else " ORDER BY depth, url"
+    def pages(self, *, list_only: bool = False, by_url: bool = False, having: Sequence[str] = ()) -> Iterator[Page]:
+        """Every stored page, one at a time, by depth then URL (``by_url``: by URL, the table's key order).
+
+        ``having``: only pages where at least one of these fields is set (not None), in the same
+        order; SQLite's JSON functions pick them, so the other pages are not decoded. Where it
+        cannot (no JSON functions, a snapshot without the field), every page comes, for the
+        caller to test as it would anyway.
+        """
+        where = ["listish=1"] if list_only else []
+        order = " ORDER BY url" if by_url else " ORDER BY depth, url"
+        if having:
+            try:
+                tests = [f"json_extract(data, '$[{self._fields.index(name)}]') IS NOT NULL" for name in having]
+                self.flush()
+                rows = self._db.execute(
+                    "SELECT data FROM pages WHERE " + " AND ".join([*where, "(" + " OR ".join(tests) + ")"]) + order
+                )
+            except (ValueError, sqlite3.OperationalError):  # no such field or no JSON functions
+                rows = None
+            if rows is not None:
+                while batch := rows.fetchmany(256):
+                    for (data,) in batch:
+                        yield self._page(data)
+                return
+        sql = "SELECT data FROM pages" + (" WHERE " + where[0] if where else "") + order
         for (data,) in self._iter(sql):
             yield self._page(data)
 

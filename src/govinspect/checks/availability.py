@@ -26,6 +26,8 @@ def visitor(snap: Snapshot, ctx: Context) -> AvailabilityVisitor:
 class AvailabilityVisitor:
     """The home page's state, then (when it could be read) what the crawl could not look at."""
 
+    having = ("error", "decode_problem")  # a page with neither changes nothing here (base.PageVisitor)
+
     def __init__(self, snap: Snapshot, ctx: Context) -> None:
         self.snap = snap
         self.url = snap.home_url or ctx.site.url

@@ -42,7 +42,10 @@ class PageVisitor(Protocol):
     """A check that sees the stored pages one at a time, in ``Snapshot.pages()`` order.
 
     ``visit`` is called once per page and must not keep the pages (memory stays flat);
-    ``finish`` is called once after the last page and gives the check's findings.
+    ``finish`` is called once after the last page and gives the check's findings. A visitor that
+    does nothing with most pages may name, as ``having``, the page fields of which a page must
+    have one set (not None) to matter to it; when every visitor of a pass names them, only those
+    pages are decoded (``Snapshot.pages(having=...)``), else it still sees every page.
     """
 
     def visit(self, page: Page) -> None: ...
@@ -103,10 +106,21 @@ def _module(name: str) -> Any:
 
 
 def walk(snap: Snapshot, visitor: PageVisitor) -> list[Finding]:
-    """Run one visitor alone: every page of the snapshot, then its findings."""
-    for page in snap.pages():
+    """Run one visitor alone: every page of the snapshot (that it has a use for), then its findings."""
+    for page in snap.pages(having=_having([visitor])):
         visitor.visit(page)
     return list(visitor.finish())
+
+
+def _having(visitors: Iterable[PageVisitor]) -> tuple[str, ...]:
+    """The fields a page must have one of to matter to any of ``visitors``; () when one wants every page."""
+    fields: dict[str, None] = {}
+    for visitor in visitors:
+        having = getattr(visitor, "having", None)
+        if not having:
+            return ()
+        fields.update(dict.fromkeys(having))
+    return tuple(fields)
 
 
 @dataclass(slots=True)
@@ -165,7 +179,7 @@ def _visit_pages(snapshot: Snapshot, ctx: Context, live: list[tuple[_Slot, PageV
     if not live:
         return
     try:
-        for page in snapshot.pages():
+        for page in snapshot.pages(having=_having(visitor for _, visitor in live)):
             for slot, visitor in live:
                 if slot.error is None:
                     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal, overload
@@ -106,10 +106,12 @@ class SiteCrawler:
     def __init__(
         self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
         fetcher: Fetcher, progress: ProgressFn | None = None, executor: ParsePool | None = None,
+        pages_done: Callable[[], Awaitable[None]] | None = None,
     ):
         self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
         self.fetcher = fetcher
         self.executor = executor
+        self.pages_done = pages_done  # awaited once no page is left to fetch and parse
         self.progress = progress
         self.scope = Scope.for_url(site.url)
         self.traps = TrapGuard(settings)
@@ -148,6 +150,8 @@ class SiteCrawler:
             try:
                 await self._until_done(self.crawl_q)
                 self._release_all()  # lists cut short by the time budget keep what was read
+                if self.pages_done is not None:  # e.g. the parse workers, while links are checked
+                    await self.pages_done()
                 await self._until_done(self.link_q)
             finally:
                 for t in crawlers + checkers:
@@ -561,10 +565,12 @@ class SiteCrawler:
 async def crawl_site(
     site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
     progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: ParsePool | None = None,
+    pages_done: Callable[[], Awaitable[None]] | None = None,
 ) -> Snapshot:
-    """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py)."""
+    """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py;
+    ``pages_done``: awaited once every page is fetched and parsed, before the last link checks)."""
     snap = snapshot or Snapshot(site, as_of=as_of)
     if fetcher is not None:
-        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress, executor).run()
+        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress, executor, pages_done).run()
     async with Fetcher(settings) as own:
-        return await SiteCrawler(site, settings, as_of, snap, own, progress, executor).run()
+        return await SiteCrawler(site, settings, as_of, snap, own, progress, executor, pages_done).run()

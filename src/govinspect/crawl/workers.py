@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import pickle
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .child import LEN as _LEN
@@ -180,6 +181,25 @@ class ParsePool:
         self.threshold = threshold if workers is None else 0  # an explicit count starts at once
         self._pool: WorkerPool | None = None
         self._starting: asyncio.Task[WorkerPool] | None = None
+        self._users = 0
+
+    def enter(self) -> Callable[[], Awaitable[None]]:
+        """Count a site in among the pool's users; call what this returns (once or more) when the
+        site needs the workers no more. The last user out stops them, so that idle workers do not
+        hold their memory while a site's probes and checks run; a later site starts them again."""
+        self._users += 1
+        done = False
+
+        async def leave() -> None:
+            nonlocal done
+            if done:
+                return
+            done = True
+            self._users -= 1
+            if self._users <= 0:
+                await self.aclose()
+
+        return leave
 
     def wanted(self, pages_fetched: int) -> bool:
         """True once ``pages_fetched`` reaches the threshold (False: parse in-process).
