@@ -200,3 +200,71 @@ def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_
         assert seen["pool at the checks"] is True
     assert pooled.pages_crawled == inline.pages_crawled
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
+
+
+def test_a_worker_reads_documents_as_the_crawl_process_would():
+    """Documents go to a worker (their readers and CPU stay out of the crawl process): the same
+    text, and the same reason for a file that cannot be read."""
+    from govinspect.crawl.parse import read_document
+    from govinspect.extract.attachments import AttachmentError, attachment_text
+
+    from .test_extract_attachments import docx_bytes, xlsx_bytes
+
+    files = [
+        (xlsx_bytes([["序号", "姓名", "联系电话"], [1, "张某某", 13812345678]]), "http://x.gov.cn/a/名单.xlsx", None),
+        (docx_bytes(["关于公布低保对象名单的通知"], [["姓名", "身份证号"], ["李某", "110101199003077777"]]),
+         "http://x.gov.cn/a/通知.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (b"PK\x03\x04 not really a zip", "http://x.gov.cn/a/坏文件.docx", None),
+    ]
+
+    async def run():
+        pool = WorkerPool(1)
+        await pool.start()
+        try:
+            return [await pool.call("document", body, url, ctype) for body, url, ctype in files]
+        finally:
+            await pool.close()
+
+    got = asyncio.run(run())
+    for (body, url, ctype), (text, problem) in zip(files, got, strict=True):
+        assert (text, problem) == read_document(body, url, ctype)
+        try:
+            expected: tuple[str, str | None] = (attachment_text(body, url, ctype), None)
+        except AttachmentError as exc:
+            expected = ("", str(exc))
+        assert (text, problem) == expected
+    assert "13812345678" in got[0][0] and "110101199003077777" in got[1][0] and got[2][1]
+
+
+def test_a_sites_documents_start_the_workers_before_its_pages_would(demo_world, world_server, monkeypatch):
+    from govinspect.demo.runner import live_hosts
+    from govinspect.service import inspect_site
+    from govinspect.settings import Settings
+
+    from govinspect.extract.attachments import is_attachment
+
+    site = max(demo_world.sites, key=lambda s: sum(is_attachment(path) for path, _ in s.iter_resources()))
+    entry = site.entry(world_server.base_urls[site.key])
+    base = {"per_host": 4, "delay": 0, "timeout": 3, "offline": True, "backoff": 0.05,
+            "assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
+    inline = asyncio.run(inspect_site(entry, Settings(**base, parse_workers=0), AS_OF))  # type: ignore[arg-type]
+    calls: list[str] = []
+    call = WorkerPool.call
+
+    async def counted(self, name, *args):
+        calls.append(name)
+        return await call(self, name, *args)
+
+    monkeypatch.setattr(WorkerPool, "call", counted)
+
+    async def run():
+        pool = ParsePool(None, threshold=10**6)  # the default pool, never wanted for pages here
+        try:
+            return await inspect_site(entry, Settings(**base), AS_OF, executor=pool)  # type: ignore[arg-type]
+        finally:
+            await pool.aclose()
+
+    pooled = asyncio.run(run())
+    assert calls.count("document") >= 3 and "parse" not in calls
+    assert pooled.pages_crawled == inline.pages_crawled
+    assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)

@@ -90,9 +90,9 @@ def prepare() -> dict[str, Any]:
 
     limit_arenas()
     _w3lib_without_url_opener()
-    from .parse import judge_file, parse_remote
+    from .parse import judge_file, parse_remote, read_document
 
-    return {"parse": parse_remote, "judge": judge_file}
+    return {"parse": parse_remote, "judge": judge_file, "document": read_document}
 
 
 def serve() -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from ..errors import FetchError
-from ..extract.attachments import AttachmentError, attachment_text, is_attachment
+from ..extract.attachments import is_attachment
 from ..extract.columns import build_columns
 from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
@@ -35,7 +35,7 @@ from .cloaking import probe_cloaking
 from .frontier import Scope, TrapGuard, UrlSet
 from .harmful import probe_harmful
 from .includes import probe_includes
-from .parse import Parsed, page_routes, parse_response
+from .parse import Parsed, page_routes, parse_response, read_document
 from .probes import probe_transport
 from .search import probe_search
 from .workers import ParsePool, WorkerError, WorkerPool
@@ -112,6 +112,7 @@ class SiteCrawler:
         self.fetcher = fetcher
         self.executor = executor
         self.pages_done = pages_done  # awaited once no page is left to fetch and parse
+        self._pages_left = True  # False once the crawl queue is done (the workers may be gone)
         self.progress = progress
         self.scope = Scope.for_url(site.url)
         self.traps = TrapGuard(settings)
@@ -150,6 +151,7 @@ class SiteCrawler:
             try:
                 await self._until_done(self.crawl_q)
                 self._release_all()  # lists cut short by the time budget keep what was read
+                self._pages_left = False
                 if self.pages_done is not None:  # e.g. the parse workers, while links are checked
                     await self.pages_done()
                 await self._until_done(self.link_q)
@@ -542,14 +544,29 @@ class SiteCrawler:
         page.status, page.final_url = resp.status, resp.final_url
         page.content_type = resp.headers.get("content-type")
         if resp.status < 400:
-            try:
-                page.text = await asyncio.to_thread(
-                    attachment_text, resp.body, resp.final_url, page.content_type
-                )
-            except AttachmentError as exc:
-                page.error, page.error_detail = "attachment", str(exc)
+            text, problem = await self._document_text(resp.body, resp.final_url, page.content_type)
+            if problem is None:
+                page.text = text
+            else:
+                page.error, page.error_detail = "attachment", problem
             self.snap.add_page(page)
         return LinkStatus(target, resp.status, None, None, True, "GET")
+
+    async def _document_text(self, body: bytes, url: str, content_type: str | None) -> tuple[str, str | None]:
+        """A document's text or why it cannot be read (``crawl.parse.read_document``): in a parse
+        worker while the site's pages are still being crawled (started for it if need be), else,
+        or when the workers fail, in a thread of this process. Unlike a page, a document waits
+        behind a worker's backlog: no crawl waits for it, and at most one per link coroutine is
+        out at a time."""
+        pool: WorkerPool | None = None
+        if isinstance(self.executor, ParsePool):
+            pool = self.executor.running if self._pages_left is False else await self.executor.ready()
+        if pool is not None:
+            try:
+                return await pool.call("document", body, url, content_type)  # type: ignore[no-any-return]
+            except WorkerError as exc:  # the worker died or failed: read it here
+                log.warning("parse worker failed on document %s (%s); reading it in the crawl process", url, exc)
+        return await asyncio.to_thread(read_document, body, url, content_type)
 
     def _report(self, done: bool = False) -> None:
         if self.progress is None:

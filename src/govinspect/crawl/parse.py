@@ -101,6 +101,20 @@ def parse_remote(
     return Parsed(page.url, page.depth, page_row(page), nxt, routes)
 
 
+def read_document(body: bytes, url: str, content_type: str | None) -> tuple[str, str | None]:
+    """A document's text, or why it cannot be read: ``(text, None)`` or ``("", reason)``.
+
+    In a parse worker on a large site: the readers (pypdf, openpyxl, ...) and their CPU stay out
+    of the crawl process. The reason is the ``AttachmentError`` message the crawl stores.
+    """
+    from ..extract.attachments import AttachmentError, attachment_text
+
+    try:
+        return attachment_text(body, url, content_type), None
+    except AttachmentError as exc:
+        return "", str(exc)
+
+
 def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[list[Any]]:
     """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl
     process): the findings of each name apart, as ``checks.base.run_checks_each`` gives them.

@@ -8,7 +8,7 @@ the interpreter lock between them), and no forkserver or resource-tracker proces
 on the 20,000-page bench site, the executor's bookkeeping cost the crawl process about as much
 CPU as parsing a links-only page itself.
 
-A worker runs only two functions of crawl/parse.py: ``parse`` and ``judge``. When one dies, the
+A worker runs only three functions of crawl/parse.py: ``parse``, ``document`` and ``judge``. When one dies, the
 calls it was answering fail with ``WorkerError`` and the pool stops sending it work; callers
 then do the work in their own process (a page is never lost to a crashed worker).
 """
@@ -138,7 +138,7 @@ class WorkerPool:
         return sum(len(w.pending) for w in self._workers)
 
     async def call(self, name: str, *args: Any) -> Any:
-        """Run ``name`` ("parse" or "judge") with ``args`` in a worker; WorkerError if none can."""
+        """Run ``name`` ("parse", "document" or "judge") with ``args`` in a worker; WorkerError if none can."""
         live = [w for w in self._workers if w.alive]
         if not live:
             raise WorkerError("没有可用的解析进程")
@@ -213,22 +213,34 @@ class ParsePool:
         """The running workers once wanted, else None (parse in-process).
 
         The first call that wants them starts them; with the default pool the crawl goes on
-        parsing in-process until they are up (about half a second), an explicit count waits.
+        parsing in-process until they are up (about a fifth of a second), an explicit count waits.
         """
         if not self.wanted(pages_fetched):
             return None
+        if self._pool is None and self.auto and not self._boot().done():
+            return None
+        return await self.ready()
+
+    async def ready(self) -> WorkerPool | None:
+        """The running workers, started now whatever the threshold and waited for (None: the
+        run parses in-process, or they cannot start). A site's documents ask for them this way:
+        reading one imports its reader (pypdf, openpyxl: about 16 MB) and costs more CPU than a
+        page, which the crawl process is spared from the first document on."""
+        if self.workers <= 0:
+            return None
         if self._pool is None:
-            if self._starting is None:
-                self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
-            if self.auto and not self._starting.done():
-                return None
             try:
-                self._pool = await asyncio.shield(self._starting)
+                self._pool = await asyncio.shield(self._boot())
             except Exception:  # no workers (fork refused, out of memory): parse in-process
                 log.exception("parse workers could not start; parsing in the crawl process")
                 self.workers = 0
                 return None
         return self._pool if self._pool.alive else None
+
+    def _boot(self) -> asyncio.Future[WorkerPool]:
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
+        return self._starting
 
     @property
     def running(self) -> WorkerPool | None:
