@@ -238,10 +238,9 @@ def test_a_worker_reads_documents_as_the_crawl_process_would():
 
 def test_a_sites_documents_start_the_workers_before_its_pages_would(demo_world, world_server, monkeypatch):
     from govinspect.demo.runner import live_hosts
+    from govinspect.extract.attachments import is_attachment
     from govinspect.service import inspect_site
     from govinspect.settings import Settings
-
-    from govinspect.extract.attachments import is_attachment
 
     site = max(demo_world.sites, key=lambda s: sum(is_attachment(path) for path, _ in s.iter_resources()))
     entry = site.entry(world_server.base_urls[site.key])
