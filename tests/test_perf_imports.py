@@ -142,3 +142,31 @@ print(json.dumps([names, loaded, agree, [is_check(n) for n in ("base", "spam", "
     assert names == ["availability", "links"]
     assert "govinspect.checks.wording" not in loaded and "govinspect.checks.hijack" not in loaded
     assert agree and odd == [False] * 6
+
+
+LINKS_ONLY_PROBE = r"""
+import json, sys
+from datetime import date
+from govinspect.crawl.child import prepare
+from govinspect.extract.plan import parts_for
+parse = prepare()["parse"]
+page = '''<html><head><meta charset="utf-8"><title>通知公告</title></head><body>
+<ul><li><a href="/art/2019/10/8/art_1_2.html">关于开展政务公开工作的通知</a><span>2019-10-08</span></li></ul>
+<a href="/col/col2/index_2.html">下一页</a></body></html>'''.encode()
+head = ("http://127.0.0.1:9/col/col2/index.html", "http://127.0.0.1:9/col/col2/index.html", 1, 200, 5, "text/html")
+parsed = parse(head, page, "text/html", date(2019, 10, 20), None, parts_for(["availability", "links"]), True)
+before = "yaml" in sys.modules
+from govinspect.yamlio import SafeLoader, safe_load
+print(json.dumps([before, len(parsed.routes), safe_load("a: [1, 2]"), SafeLoader.__name__]))
+"""
+
+
+def test_a_links_only_worker_reads_no_yaml():
+    from govinspect.crawl.child import boot_command
+
+    cmd = boot_command()
+    out = subprocess.run([*cmd[:2], "-c", cmd[3].split("; from govinspect")[0] + "\n" + LINKS_ONLY_PROBE],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    before, routes, data, loader = json.loads(out)
+    assert before is False and routes == 2
+    assert data == {"a": [1, 2]} and loader in ("CSafeLoader", "SafeLoader")

@@ -98,3 +98,22 @@ def test_pages_having_a_field_set_are_those_decoding_finds_in_the_same_order(jso
     got = next(p for p in snap.pages(having=("decode_problem",)) if p.decode_problem)
     assert got == next(p for p in every if p.url == SITE + "/mixed.html")  # decoded whole
     assert [p.url for p in snap.pages(having=("no_such_field",))] == [p.url for p in every]
+
+
+def test_a_small_page_cache_while_writing_and_the_default_for_the_checks(tmp_path) -> None:
+    path = tmp_path / "snapshot.sqlite"
+    snap = Snapshot(SiteEntry(name="测试县人民政府", url=SITE + "/"), path, as_of=DAY)
+
+    def cache(s: Snapshot) -> int:
+        return int(s._db.execute("PRAGMA cache_size").fetchone()[0])
+
+    assert cache(snap) == -512
+    snap.add_page(Page(url=SITE + "/", status=200, content_type="text/html", depth=0), home=True)
+    snap.save()
+    assert cache(snap) == -2000
+    snap.close()
+    again = Snapshot.open(path)
+    try:
+        assert cache(again) == -2000 and again.home is not None
+    finally:
+        again.close()

@@ -71,6 +71,7 @@ class Snapshot:
         self.path = None if str(path) == ":memory:" else Path(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._db.executescript(_SCHEMA)
+        self._cache(_WRITE_CACHE_KB)
         self._pending = 0
         self._fields = _PAGE_FIELDS
         self._indexed = False
@@ -313,6 +314,10 @@ class Snapshot:
             "INSERT INTO columns VALUES (?,?)", [(i, _dumps(_column_row(c))) for i, c in enumerate(self.columns)]
         )
         self._db.commit()
+        self._cache(_READ_CACHE_KB)  # the checks come next
+
+    def _cache(self, kib: int) -> None:
+        self._db.execute(f"PRAGMA cache_size=-{int(kib)}")
 
     @classmethod
     def open(cls, path: Path | str) -> Snapshot:
@@ -339,6 +344,7 @@ class Snapshot:
             )
         site = meta["site"]
         snap = cls(SiteEntry(**site), path, as_of=meta["as_of"])
+        snap._cache(_READ_CACHE_KB)  # read back for checks
         snap._fields = tuple(meta["page_fields"])
         snap._legacy_links = version == 1
         snap.scope_hosts = set(meta["scope_hosts"])
@@ -421,6 +427,11 @@ def _status(row: tuple[Any, ...]) -> LinkStatus:
     return LinkStatus(target, status, error, detail, bool(internal), method)
 
 
+# SQLite's page cache (KiB) while the crawl writes a snapshot and while the checks read it: the
+# writes cost no more CPU with a quarter of the default (2,000 KiB) and the crawl process holds
+# 1.8 MB less; the checks' lookups by URL need the default (0.31-0.35 against 0.41-0.45 ms per
+# page with 512 KiB, bench/cpu.py on 8,000 pages of the bench site).
+_WRITE_CACHE_KB, _READ_CACHE_KB = 512, 2000
 _SCHEMA = """
 PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);

@@ -8,15 +8,28 @@ the same data (tests/test_yamlio.py).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-import yaml
+__all__ = ["safe_load"]  # and SafeLoader, the loader it uses (module __getattr__)
 
-__all__ = ["SafeLoader", "safe_load"]
 
-SafeLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _loader() -> tuple[Any, type[Any]]:
+    """PyYAML and its fastest safe loader, imported by the first read: a parse worker that only
+    follows links reads no YAML and is spared the import (about 1 MB)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load(text: str) -> Any:
     """``yaml.safe_load`` of ``text``, with libyaml when available; raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (C or Python)
+    yaml, loader = _loader()
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader (C or Python)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SafeLoader":  # the loader ``safe_load`` uses
+        return _loader()[1]
+    raise AttributeError(name)
