@@ -8,9 +8,9 @@ the interpreter lock between them), and no forkserver or resource-tracker proces
 on the 20,000-page bench site, the executor's bookkeeping cost the crawl process about as much
 CPU as parsing a links-only page itself.
 
-A worker runs only three functions of crawl/parse.py: ``parse``, ``document`` and ``judge``. When one dies, the
-calls it was answering fail with ``WorkerError`` and the pool stops sending it work; callers
-then do the work in their own process (a page is never lost to a crashed worker).
+A worker runs only three functions of crawl/parse.py: ``parse``, ``document`` and ``judge``.
+When one dies, the calls it was answering fail with ``WorkerError`` and the pool stops sending
+it work; callers then do the work in their own process (a page is never lost to a crashed worker).
 """
 
 from __future__ import annotations
