@@ -26,19 +26,22 @@ def _libc() -> Any:
     then ``ctypes.util.find_library``, which imports subprocess and runs ``ldconfig``: an import
     and a process a parse worker has no other use for.
     """
-    try:
-        libc = ctypes.CDLL(None)
-    except OSError:
-        libc = None
-    if libc is None or not hasattr(libc, "malloc_trim"):
+    libc = _glibc(None)
+    if libc is None:
         from ctypes.util import find_library
 
         name = find_library("c")
-        try:
-            libc = ctypes.CDLL(name) if name else None
-        except OSError:
-            libc = None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+        libc = _glibc(name) if name else None
+    return libc
+
+
+def _glibc(name: str | None) -> Any:
+    """The library ``name`` (None: this process's own symbols) when it has glibc's malloc calls."""
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    return lib if hasattr(lib, "malloc_trim") and hasattr(lib, "mallopt") else None
 
 
 def limit_arenas(arenas: int = 2) -> bool:

@@ -560,7 +560,7 @@ class SiteCrawler:
         out at a time."""
         pool: WorkerPool | None = None
         if isinstance(self.executor, ParsePool):
-            pool = self.executor.running if self._pages_left is False else await self.executor.ready()
+            pool = await self.executor.ready() if self._pages_left else self.executor.running
         if pool is not None:
             try:
                 return await pool.call("document", body, url, content_type)  # type: ignore[no-any-return]
