@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .checks.base import run_checks_each
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 __all__ = ["ProgressFn", "ScanResult", "inspect_site", "judge", "scan", "scan_sites"]
 
 ProgressFn = Callable[[Progress], None]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 def judge(snap: Snapshot, ctx: Context, checks: Sequence[str] = DEFAULT_SITE_CHECKS) -> SiteResult:
@@ -137,11 +140,22 @@ async def _inspect_into(
         if leave is not None:
             await leave()
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
-        return await asyncio.to_thread(judge, snap, ctx, names)
+        return await _reading(snap, judge, snap, ctx, names)
     finally:
         if leave is not None:
             await leave()
         snap.close()
+
+
+async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``fn`` (checks reading ``snap``) in a thread, so that other sites' crawls keep their sockets
+    served; marked as reading, so that closing the snapshot (a cancelled site: Ctrl-C) waits for it."""
+
+    def run() -> _T:
+        with snap.reading():
+            return fn(*args, **kwargs)
+
+    return await asyncio.to_thread(run)
 
 
 # Relative CPU per page of the site checks (bench/cpu.py on the 2,000-page demo site, the
@@ -196,12 +210,12 @@ async def _judge_split(
     there, here = split
     far = tuple(names[i] for i in there)
     head = asyncio.ensure_future(pool.call("judge", str(path), ctx, far))
-    near: list[list[Finding]] = await asyncio.to_thread(run_checks_each, snap, ctx, [names[i] for i in here])
+    near: list[list[Finding]] = await _reading(snap, run_checks_each, snap, ctx, [names[i] for i in here])
     try:
         found: list[list[Finding]] = await head
     except Exception:  # the worker died or failed: the same checks, in this process
         log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
-        found = await asyncio.to_thread(run_checks_each, snap, ctx, far)
+        found = await _reading(snap, run_checks_each, snap, ctx, far)
     by_position = dict(zip(there, found, strict=True)) | dict(zip(here, near, strict=True))
     return [f for i in range(len(names)) for f in by_position[i]]
 

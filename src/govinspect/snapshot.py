@@ -21,6 +21,7 @@ import contextlib
 import itertools
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
@@ -81,6 +82,10 @@ class Snapshot:
         self._links: list[tuple[str, str]] = []
         self._targets: list[tuple[Any, ...]] = []
         self._scratch_ids = itertools.count()
+        # Threads reading the snapshot (the checks, off the event loop): ``close`` waits for them,
+        # since closing the connection under a running statement crashes the process.
+        self._readers = 0
+        self._idle = threading.Condition()
 
     # --- writing (the crawl): rows are buffered and written in batches
     def add_page(self, page: Page, *, home: bool = False) -> None:
@@ -287,8 +292,29 @@ class Snapshot:
         """A new, empty map in a temporary table of this snapshot's database, for a check's per-page state."""
         return ScratchMap(self._db, f"scratch_{next(self._scratch_ids)}")
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Mark a thread's use of the snapshot, so that ``close`` from another thread waits for it."""
+        with self._idle:
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._readers -= 1
+                self._idle.notify_all()
+
     def close(self) -> None:
-        self._db.close()
+        """Close the file; a reading thread (a cancelled site's checks) is interrupted and waited for first.
+
+        SQLite's interrupt is meant to be called from another thread: the running statement
+        stops with an error, which the cancelled checks' result (never used) carries.
+        """
+        with self._idle:
+            while self._readers:
+                self._db.interrupt()  # a no-op between statements: hence again each 10 ms
+                self._idle.wait(0.01)
+            self._db.close()  # under the lock: a thread that starts reading now finds it closed
 
     # --- keeping (the run's snapshot file) and reading back (rejudge)
     def save(self) -> None:
