@@ -170,3 +170,29 @@ def test_a_links_only_worker_reads_no_yaml():
     before, routes, data, loader = json.loads(out)
     assert before is False and routes == 2
     assert data == {"a": [1, 2]} and loader in ("CSafeLoader", "SafeLoader")
+
+
+def test_the_crawl_process_tells_documents_apart_without_importing_their_readers():
+    # The crawl process only needs to know a link is a document (extract/doctypes.py); the
+    # readers and what they bring (ElementTree, email.policy's parsers, pypdf) load where a
+    # document is read, in a parse worker or in the in-process fallback.
+    probe = r"""
+import json, sys
+import govinspect.cli
+from govinspect.crawl import engine
+from govinspect.checks import privacy
+heavy = ("govinspect.extract.attachments", "govinspect.extract.markup_docs", "govinspect.extract.office",
+         "xml.etree.ElementTree", "pypdf")
+loaded = [m for m in heavy if m in sys.modules]
+from govinspect.extract.attachments import attachment_text, is_attachment
+text = attachment_text("通知公告,2019-10-08\n".encode("utf-8"), "/files/list.csv")
+print(json.dumps([loaded, engine.is_attachment is is_attachment, privacy.is_attachment is is_attachment,
+                  is_attachment("/up/a.PDF"), is_attachment("/down.jsp?file=b.xlsx"),
+                  is_attachment("/x", "application/msword; charset=gbk"), is_attachment("/a.html"), text]))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True).stdout
+    loaded, same_engine, same_privacy, pdf, query, by_type, html, text = json.loads(out)
+    assert loaded == []
+    assert same_engine and same_privacy  # one definition, re-exported by attachments
+    assert (pdf, query, by_type, html) == (True, True, True, False)
+    assert "通知公告" in text

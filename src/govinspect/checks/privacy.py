@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..extract.attachments import is_attachment
+from ..extract.doctypes import is_attachment
 from ..labels import describe
 from ..model import Finding, Page
 from ..snapshot import Snapshot

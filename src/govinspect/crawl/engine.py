@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from ..errors import FetchError
-from ..extract.attachments import is_attachment
 from ..extract.columns import build_columns
+from ..extract.doctypes import is_attachment
 from ..extract.jsbox import ScriptSandbox
 from ..extract.jsonlist import page_request, read_list
 from ..extract.plan import parts_for

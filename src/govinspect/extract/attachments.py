@@ -17,10 +17,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from functools import partial
-from urllib.parse import unquote, urlsplit
 
 from ..text import looks_binary
 from .doc_common import AttachmentError, capped
+from .doctypes import ATTACHMENT_EXTENSIONS, extension, is_attachment, type_extension
 from .markup_docs import html_text, mht_text, office_xml_text, plain_text, rtf_text
 from .office import MAX_PART_BYTES, MAX_ROWS, ole_text, zip_text
 
@@ -42,37 +42,10 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 MAX_BYTES = 64 * 1024 * 1024  # larger downloads are refused, not read
 # MAX_ROWS (from office) is read here at each call and handed to the spreadsheet readers.
 MAX_PAGES = 500  # PDF pages read per file
-ATTACHMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "wps", "et"})
-_TYPE_EXT = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "text/csv": "csv",
-    "text/plain": "txt",
-}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_EXT_IN_QUERY = re.compile(r"\.(" + "|".join(sorted(ATTACHMENT_EXTENSIONS)) + r")(?![\w])", re.I)
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|span)[\s>/]", re.I)
 _OFFICE_XML = re.compile(r"<(?:\w+:)?(?:wordDocument|Workbook)[\s>]|progid=\"(?:Word\.Document|Excel\.Sheet)\"")
 _MHT_START = re.compile(r"^(?:mime-version:|content-type:\s*multipart/related)", re.I | re.M)
-
-
-def extension(name_or_url: str) -> str:
-    """The lower-case extension of a file name or URL, also found in a download query."""
-    parts = urlsplit(name_or_url)
-    name = unquote(parts.path.rsplit("/", 1)[-1])
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext in ATTACHMENT_EXTENSIONS:
-        return ext
-    found = _EXT_IN_QUERY.findall(unquote(parts.query))
-    return found[-1].lower() if found else ext
-
-
-def is_attachment(name_or_url: str, content_type: str | None = None) -> bool:
-    """True for a document whose text ``attachment_text`` can read, judged by name or type."""
-    return extension(name_or_url) in ATTACHMENT_EXTENSIONS or _type_ext(content_type) is not None
 
 
 def attachment_text(
@@ -83,7 +56,7 @@ def attachment_text(
         raise AttachmentError("附件内容为空")
     if len(data) > MAX_BYTES:
         raise AttachmentError(f"附件过大({len(data) // 2**20} MB)，超过 {MAX_BYTES // 2**20} MB 上限，未读取")
-    ext = extension(name_or_url) or _type_ext(content_type) or ""
+    ext = extension(name_or_url) or type_extension(content_type) or ""
     reader = _choose(data, ext)
     try:
         text = reader(data, ext, max_chars)
@@ -98,10 +71,6 @@ def attachment_text(
 
 
 Reader = Callable[[bytes, str, int], str]
-
-
-def _type_ext(content_type: str | None) -> str | None:
-    return _TYPE_EXT.get((content_type or "").split(";")[0].strip().lower())
 
 
 def _choose(data: bytes, ext: str) -> Reader:
