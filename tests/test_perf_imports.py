@@ -83,7 +83,8 @@ for parts in (parts_for(["availability", "links"]), None):
 print(json.dumps({m: m in sys.modules for m in %r}))
 """
 HEAVY_FOR_A_WORKER = ("asyncio", "aiohttp", "pydantic", "govinspect.checks.base", "govinspect.rules",
-                      "govinspect.extract.jsbox", "subprocess", "ssl", "http.client", "email.parser")
+                      "govinspect.extract.jsbox", "subprocess", "ssl", "http.client", "email.parser",
+                      "sqlite3")  # a worker encodes pages (pagerows.py); only its checks open a snapshot
 
 
 def test_a_parse_worker_imports_no_event_loop_http_client_sandbox_or_rules():
@@ -148,16 +149,19 @@ LINKS_ONLY_PROBE = r"""
 import json, sys
 from datetime import date
 from govinspect.crawl.child import prepare
+parse = prepare()["parse"]  # first, as in a worker (w3lib's stand-in: crawl/child.py)
 from govinspect.extract.plan import parts_for
-parse = prepare()["parse"]
 page = '''<html><head><meta charset="utf-8"><title>通知公告</title></head><body>
 <ul><li><a href="/art/2019/10/8/art_1_2.html">关于开展政务公开工作的通知</a><span>2019-10-08</span></li></ul>
 <a href="/col/col2/index_2.html">下一页</a></body></html>'''.encode()
 head = ("http://127.0.0.1:9/col/col2/index.html", "http://127.0.0.1:9/col/col2/index.html", 1, 200, 5, "text/html")
 parsed = parse(head, page, "text/html", date(2019, 10, 20), None, parts_for(["availability", "links"]), True)
 before = "yaml" in sys.modules
+resources = [m for m in ("importlib.resources", "tempfile") if m in sys.modules]
 from govinspect.yamlio import SafeLoader, safe_load
-print(json.dumps([before, len(parsed.routes), safe_load("a: [1, 2]"), SafeLoader.__name__]))
+from govinspect.extract.columns import is_known_column
+print(json.dumps([before, resources, len(parsed.routes), safe_load("a: [1, 2]"), SafeLoader.__name__,
+                  is_known_column("通知公告")]))
 """
 
 
@@ -167,8 +171,10 @@ def test_a_links_only_worker_reads_no_yaml():
     cmd = boot_command()
     out = subprocess.run([*cmd[:2], "-c", cmd[3].split("; from govinspect")[0] + "\n" + LINKS_ONLY_PROBE],
                          capture_output=True, text=True, timeout=120, check=True).stdout
-    before, routes, data, loader = json.loads(out)
+    before, resources, routes, data, loader, known = json.loads(out)
     assert before is False and routes == 2
+    assert resources == []  # the column-name table (and importlib.resources) loads when first used
+    assert known is True
     assert data == {"a": [1, 2]} and loader in ("CSafeLoader", "SafeLoader")
 
 

@@ -19,7 +19,7 @@ from govinspect.crawl.parse import Parsed, page_routes, parse_remote, parse_resp
 from govinspect.crawl.workers import ParsePool, WorkerError, WorkerPool
 from govinspect.extract.plan import parts_for
 from govinspect.model import Page
-from govinspect.snapshot import page_row
+from govinspect.pagerows import page_row
 
 AS_OF = date(2019, 10, 20)
 URL = "http://127.0.0.1:9/xxgk/tzgg/index.html"

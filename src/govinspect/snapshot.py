@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .model import Column, Link, LinkStatus, ListItem, Page, SiteEntry
+from .model import Column, LinkStatus, Page, SiteEntry
+from .pagerows import PAGE_FIELDS, column_row, dumps, loads, page_row, read_column, read_page
 
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -74,7 +74,7 @@ class Snapshot:
         self._db.executescript(_SCHEMA)
         self._cache(_WRITE_CACHE_KB)
         self._pending = 0
-        self._fields = _PAGE_FIELDS
+        self._fields = PAGE_FIELDS
         self._indexed = False
         self._legacy_links = False  # a format-1 file: one row per link in ``links``
         self._indexed_targets: set[str] = set()
@@ -322,7 +322,7 @@ class Snapshot:
         self.flush()
         meta = {
             "format_version": FORMAT_VERSION,
-            "page_fields": list(_PAGE_FIELDS),
+            "page_fields": list(PAGE_FIELDS),
             "site": asdict(self.site),
             "as_of": self.as_of,
             "home_url": self.home_url,
@@ -331,13 +331,13 @@ class Snapshot:
             "probes": self.probes,
         }
         self._db.execute("DELETE FROM meta")
-        self._db.executemany("INSERT INTO meta VALUES (?,?)", [(k, _dumps(v)) for k, v in meta.items()])
+        self._db.executemany("INSERT INTO meta VALUES (?,?)", [(k, dumps(v)) for k, v in meta.items()])
         # The checks walk the pages in this order: read along an index, not sorted in a temporary
         # b-tree whose merge buffers grow with the site (100,000 pages: 5 MB more per walking process).
         self._db.execute("CREATE INDEX IF NOT EXISTS pages_order ON pages(depth, url)")
         self._db.execute("DELETE FROM columns")
         self._db.executemany(
-            "INSERT INTO columns VALUES (?,?)", [(i, _dumps(_column_row(c))) for i, c in enumerate(self.columns)]
+            "INSERT INTO columns VALUES (?,?)", [(i, dumps(column_row(c))) for i, c in enumerate(self.columns)]
         )
         self._db.commit()
         self._cache(_READ_CACHE_KB)  # the checks come next
@@ -353,7 +353,7 @@ class Snapshot:
             raise SnapshotError(f"快照文件不存在: {path}")
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            meta = {k: _loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            meta = {k: loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
         except sqlite3.OperationalError as exc:  # no meta table: written before format versions
             if "no such table" not in str(exc):
                 raise SnapshotError(f"快照文件 {path} 无法读取: {exc}") from None
@@ -376,13 +376,13 @@ class Snapshot:
         snap.scope_hosts = set(meta["scope_hosts"])
         snap.stats = CrawlStats(**meta["stats"])
         snap.probes = meta["probes"]
-        snap.columns = [_column(_loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
+        snap.columns = [read_column(loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
         snap.home_url = meta["home_url"]
         snap.home = snap.page(snap.home_url) if snap.home_url else None
         return snap
 
     def _page(self, data: str) -> Page:
-        return _page(self._fields, data)
+        return read_page(self._fields, data)
 
     def __enter__(self) -> Snapshot:
         return self
@@ -412,7 +412,7 @@ class ScratchMap:
         db.execute(f"CREATE TEMP TABLE {name} (key TEXT PRIMARY KEY, value TEXT)")
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._pending[key] = _dumps(value)
+        self._pending[key] = dumps(value)
         if len(self._pending) >= self.BATCH:
             self._flush()
 
@@ -424,7 +424,7 @@ class ScratchMap:
             if row is None:
                 return default
             data = row[0]
-        return _loads(data)
+        return loads(data)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
@@ -468,88 +468,3 @@ CREATE TABLE IF NOT EXISTS targets (
     target TEXT PRIMARY KEY, status INT, error TEXT, detail TEXT, internal INT, method TEXT);
 CREATE TABLE IF NOT EXISTS columns (pos INT PRIMARY KEY, data TEXT);
 """
-
-_PAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Page))
-_COLUMN_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Column))
-
-
-def _tag(value: Any) -> Any:
-    """JSON for the few non-JSON values a page or probe holds (dates, sets, paths)."""
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, set | frozenset):
-        return {"$set": sorted(value, key=str)}
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} in a snapshot")
-
-
-def _untag(d: dict[str, Any]) -> Any:
-    if len(d) == 1:
-        if "$d" in d:
-            return date.fromisoformat(d["$d"])
-        if "$dt" in d:
-            return datetime.fromisoformat(d["$dt"])
-        if "$set" in d:
-            return set(d["$set"])
-    return d
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_tag, check_circular=False).encode
-_decode = json.JSONDecoder(object_hook=_untag).decode
-
-
-def _dumps(value: Any) -> str:
-    return _encode(value)
-
-
-def _loads(text: str) -> Any:
-    return _decode(text)
-
-
-def _item_row(i: ListItem) -> list[Any]:
-    return [i.title, i.url, i.date.isoformat() if i.date else None, i.raw_date, i.year_inferred]
-
-
-def _item(row: list[Any]) -> ListItem:
-    return ListItem(row[0], row[1], date.fromisoformat(row[2]) if row[2] else None, row[3], row[4])
-
-
-def page_row(page: Page) -> tuple[Any, ...]:
-    """The ``pages`` table row of one page: url, depth, ok, listish, html, JSON of its fields."""
-    listish = 1 if (page.items or page.empty_marker or page.list_error) else 0
-    return (page.url, page.depth, int(page.ok), listish, int(not page.attachment), _page_json(page))
-
-
-def _page_json(page: Page) -> str:
-    """One page as a JSON array of its fields in ``_PAGE_FIELDS`` order; links and items as arrays."""
-    values = [getattr(page, name) for name in _PAGE_FIELDS]
-    values[_LINKS] = [[x.url, x.text, x.tag, x.in_nav] for x in page.links]
-    values[_ITEMS] = [_item_row(i) for i in page.items]
-    return _encode(values)
-
-
-_LINKS, _ITEMS = _PAGE_FIELDS.index("links"), _PAGE_FIELDS.index("items")
-
-
-def _page(names: tuple[str, ...], data: str) -> Page:
-    kw = dict(zip(names, _decode(data), strict=True))
-    kw["links"] = [Link(*x) for x in kw.get("links", ())]
-    kw["items"] = [_item(i) for i in kw.get("items", ())]
-    return Page(**{k: v for k, v in kw.items() if k in _PAGE_SET})
-
-
-_PAGE_SET = frozenset(_PAGE_FIELDS)
-
-
-def _column_row(c: Column) -> dict[str, Any]:
-    row = {name: getattr(c, name) for name in _COLUMN_FIELDS}
-    row["items"] = [_item_row(i) for i in c.items]
-    return row
-
-
-def _column(row: dict[str, Any]) -> Column:
-    row["items"] = [_item(i) for i in row.get("items", ())]
-    return Column(**{k: v for k, v in row.items() if k in _COLUMN_FIELDS})

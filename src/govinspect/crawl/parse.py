@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ..extract.html import extract_page
 from ..extract.jsonlist import attach_list_source, list_source_possible
 from ..model import Page
-from ..snapshot import page_row
+from ..pagerows import page_row
 from ..text import decode_page, looks_binary
 from ..urls import normalize_url
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
 from govinspect.model import CATEGORIES, Column, ListItem, Page
@@ -40,6 +39,10 @@ class _Table:
 @lru_cache(maxsize=1)
 def _table() -> _Table:
     """Load and validate the packaged column-name table once."""
+    # Imported here: importlib.resources brings tempfile, shutil, bz2 and lzma (1.6 MB of a parse
+    # worker's memory), and a links-only worker never names a column.
+    from importlib import resources
+
     text = resources.files("govinspect").joinpath("data/columns.yaml").read_text(encoding="utf-8")
     data = safe_load(text)
     names: dict[str, str] = {}
