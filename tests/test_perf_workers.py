@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 
+from govinspect.crawl.engine import parse_share
 from govinspect.crawl.parse import Parsed, page_routes, parse_remote, parse_response
 from govinspect.crawl.workers import ParsePool, WorkerError, WorkerPool
 from govinspect.extract.plan import parts_for
@@ -73,11 +74,16 @@ def test_worker_pool_parses_fails_cleanly_and_survives_nothing_silently(tmp_path
         pool = await WorkerPool(1).start()
         try:
             assert pool.alive and len(pool.pids) == 1 and pool.pids[0] != os.getpid()
+            assert pool.cpu_per_call("parse") is None  # no answer yet
             parsed = await pool.call("parse", head(URL), LIST_GBK.encode("gbk"), "text/html", AS_OF, None, None, True)
             assert parsed == parse_remote(head(URL), LIST_GBK.encode("gbk"), "text/html", AS_OF, None, None, True)
             many = await asyncio.gather(*(pool.call("parse", head(f"{URL}?n={i}"), ARTICLE.encode(), None, AS_OF,
                                                     None, None, True) for i in range(50)))
             assert [p.url for p in many] == [f"{URL}?n={i}" for i in range(50)] and pool.busy == 0
+            # Each answer brings the worker's CPU for the call: 51 pages, well under a second each.
+            per_page = pool.cpu_per_call("parse")
+            assert per_page is not None and 0 < per_page < 1
+            assert pool.cpu_per_call("parse", least=52) is None and pool.cpu_per_call("judge") is None
             # A function that raises in the worker: WorkerError naming it, and the worker lives on.
             with pytest.raises(WorkerError, match="SnapshotError"):
                 await pool.call("judge", str(tmp_path / "missing.sqlite"), None, ("links",))
@@ -97,6 +103,20 @@ def test_worker_pool_parses_fails_cleanly_and_survives_nothing_silently(tmp_path
             await pool.close()
 
     asyncio.run(run())
+
+
+def test_the_crawl_process_parses_the_share_of_pages_that_evens_out_both_sides_cpu():
+    # Figures in ms per page: the workers' parse (divided among them), the crawl process's work
+    # besides parsing, and its own parse.
+    full = parse_share(2.2, 1.0, 1.6)
+    assert 0.3 < full < 0.35
+    # Both sides then spend the same: the crawl process its own work and its share of parses,
+    # the workers the rest.
+    assert abs((1.0 + full * 1.6) - (1 - full) * 2.2) < 1e-9
+    assert parse_share(0.95, 1.0, 0.9) == 0.0  # links mode: the crawl process is the slower side
+    assert parse_share(1.0, 1.0, 1.0) == 0.0
+    assert parse_share(2.2 / 2, 1.0, 1.6) < full  # two workers take more of the load
+    assert parse_share(50.0, 1.0, 1.6) < 1  # even very slow workers keep a part
 
 
 def test_a_worker_killed_mid_crawl_loses_no_page(demo_world, world_server):

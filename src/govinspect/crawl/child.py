@@ -15,6 +15,7 @@ import pickle
 import signal
 import struct
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -116,16 +117,19 @@ def serve() -> None:
         payload = inp.read(size)
         if len(payload) < size:
             return
+        started = time.process_time()
         call_id, name, args = pickle.loads(payload)
         try:
-            reply = (call_id, True, functions[name](*args))
+            ok, value = True, functions[name](*args)
         except Exception as exc:  # the caller does the work itself
             log.exception("parse worker: %s failed", name)
-            reply = (call_id, False, f"{type(exc).__name__}: {exc}"[:300])
+            ok, value = False, f"{type(exc).__name__}: {exc}"[:300]
+        # The call's CPU seconds go with its answer: the crawl process weighs them against its own
+        # (crawl/engine.py, SiteCrawler._parse_here).
         try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((call_id, ok, value, time.process_time() - started), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
-            data = pickle.dumps((call_id, False, f"{type(exc).__name__}: {exc}"[:300]))
+            data = pickle.dumps((call_id, False, f"{type(exc).__name__}: {exc}"[:300], 0.0))
         out.write(LEN.pack(len(data)))
         out.write(data)
         out.flush()

@@ -40,9 +40,11 @@ class WorkerError(RuntimeError):
 class _Worker:
     """One child process and the calls it has not answered yet."""
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, cpu: dict[str, list[float]]) -> None:
         self.proc = proc
         self.pending: dict[int, asyncio.Future[Any]] = {}
+        self.names: dict[int, str] = {}  # the function of each pending call
+        self.cpu = cpu  # the pool's CPU seconds and answers by function, added to by each answer
         self.alive = True
         self.reader = asyncio.create_task(self._read())
 
@@ -53,7 +55,10 @@ class _Worker:
         try:
             while True:
                 (size,) = _LEN.unpack(await stream.readexactly(_LEN.size))
-                call_id, ok, value = pickle.loads(await stream.readexactly(size))
+                call_id, ok, value, seconds = pickle.loads(await stream.readexactly(size))
+                spent = self.cpu.setdefault(self.names.pop(call_id, ""), [0.0, 0])
+                spent[0] += seconds
+                spent[1] += 1
                 fut = self.pending.pop(call_id, None)
                 if fut is not None and not fut.done():
                     if ok:
@@ -71,17 +76,19 @@ class _Worker:
     def _fail(self, why: str) -> None:
         self.alive = False
         pending, self.pending = self.pending, {}
+        self.names = {}
         for fut in pending.values():
             if not fut.done():
                 fut.set_exception(WorkerError(why))
 
-    def send(self, call_id: int, data: bytes) -> asyncio.Future[Any]:
+    def send(self, call_id: int, name: str, data: bytes) -> asyncio.Future[Any]:
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         stdin = self.proc.stdin
         if not self.alive or stdin is None or stdin.is_closing():
             fut.set_exception(WorkerError("解析进程不可用"))
             return fut
         self.pending[call_id] = fut
+        self.names[call_id] = name
         stdin.write(_LEN.pack(len(data)))
         stdin.write(data)
         return fut
@@ -112,6 +119,7 @@ class WorkerPool:
         self.size = workers
         self._workers: list[_Worker] = []
         self._next_id = 0
+        self._cpu: dict[str, list[float]] = {}  # function: [CPU seconds, answers]
 
     async def start(self) -> WorkerPool:
         cmd = boot_command()
@@ -119,7 +127,7 @@ class WorkerPool:
             proc = await asyncio.create_subprocess_exec(
                 *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             )
-            self._workers.append(_Worker(proc))
+            self._workers.append(_Worker(proc, self._cpu))
         return self
 
     @property
@@ -137,6 +145,11 @@ class WorkerPool:
         """Calls sent and not answered yet, over every worker."""
         return sum(len(w.pending) for w in self._workers)
 
+    def cpu_per_call(self, name: str, least: int = 20) -> float | None:
+        """A worker's mean CPU seconds for one call of ``name``, None before ``least`` answers."""
+        seconds, answers = self._cpu.get(name, (0.0, 0))
+        return seconds / answers if answers >= least else None
+
     async def call(self, name: str, *args: Any) -> Any:
         """Run ``name`` ("parse", "document" or "judge") with ``args`` in a worker; WorkerError if none can."""
         live = [w for w in self._workers if w.alive]
@@ -145,7 +158,7 @@ class WorkerPool:
         worker = min(live, key=lambda w: len(w.pending))
         self._next_id += 1
         data = pickle.dumps((self._next_id, name, args), protocol=pickle.HIGHEST_PROTOCOL)
-        fut = worker.send(self._next_id, data)
+        fut = worker.send(self._next_id, name, data)
         await worker.drain()
         return await fut
 
