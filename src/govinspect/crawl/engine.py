@@ -48,10 +48,11 @@ CRAWL_TAGS = frozenset({"a", "area", "iframe", "frame"})
 # otherwise leave this core idle while pages queue up for it. Measured on the 20,000-page bench
 # site: 6 left the worker idle while the crawl process parsed (45.0 s full, 27.1 s links),
 # 12 gave 42.4 s and 22.4 s, 20 (never here) 47.8 s and 23.6 s.
-# Only when the workers are the slower side, though (SiteCrawler._parse_here): in links mode
-# the crawl process spends more CPU on a page (fetching, routing its links, checking targets)
-# than a worker does parsing it, and a page it parsed itself slowed the crawl down (main
-# process CPU 20.6-26.5 s with the backlog rule, 19.1-19.9 s without, same 20,004 pages).
+# Only up to the share of pages that evens out both sides' CPU, though (SiteCrawler._parse_here):
+# in links mode the crawl process spends as much CPU on a page (fetching, routing its links,
+# checking targets) as a worker does parsing it, and each page it parsed was CPU taken from
+# fetching (its CPU 20.6-26.5 s with the backlog rule alone, 19.1-19.9 s never parsing past
+# it, same 20,004 pages; wall time within this host's drift).
 _POOL_BACKLOG = 12
 # Statuses for which a HEAD answer is not trusted and the target is fetched with GET.
 _HEAD_DISTRUST = 400

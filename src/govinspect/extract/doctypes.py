@@ -1,8 +1,8 @@
 """Which names, URLs and Content-Types are documents the attachment readers can read.
 
 Apart from the readers (``attachments.py``) so that the crawl process can tell a document by its
-link without importing them: the document stack (email, ElementTree and the readers, about 2 MB
-of memory) then loads only where a document is read, in a parse worker.
+link without importing them: the readers' modules and ElementTree (about 0.5 MB of its memory)
+then load only where a document is read, in a parse worker.
 """
 
 from __future__ import annotations
