@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from govinspect.crawl.engine import parse_share
+from govinspect.crawl.engine import CpuGauge, parse_share
 from govinspect.crawl.parse import Parsed, page_routes, parse_remote, parse_response
 from govinspect.crawl.workers import ParsePool, WorkerError, WorkerPool
 from govinspect.extract.plan import parts_for
@@ -117,6 +117,20 @@ def test_the_crawl_process_parses_the_share_of_pages_that_evens_out_both_sides_c
     assert parse_share(1.0, 1.0, 1.0) == 0.0
     assert parse_share(2.2 / 2, 1.0, 1.6) < full  # two workers take more of the load
     assert parse_share(50.0, 1.0, 1.6) < 1  # even very slow workers keep a part
+
+
+def test_the_cpu_gauge_tells_waiting_from_working():
+    import time
+
+    gauge = CpuGauge(window=0.1, below=0.3)  # a low bar: a busy CI machine shares the core
+    assert not gauge.idle()  # no reading before a window has passed
+    time.sleep(0.15)  # waiting: next to no CPU over the window
+    assert gauge.idle()
+    assert gauge.idle()  # the reading holds until the next window has passed
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # working: as much of a core as the machine gives
+        pass
+    assert not gauge.idle()
 
 
 def test_a_worker_killed_mid_crawl_loses_no_page(demo_world, world_server):

@@ -136,6 +136,8 @@ async def _inspect_into(
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
         pool = executor.running if executor is not None and split is not None else None
         if pool is not None and split is not None and path.is_file():
+            # now that the site's size is known, the worker's start is weighed in
+            split = split_checks(names, snap.stats.pages_fetched) or split
             return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, split))
         if leave is not None:
             await leave()
@@ -158,43 +160,56 @@ async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwarg
     return await asyncio.to_thread(run)
 
 
-# Relative CPU per page of the site checks (bench/cpu.py on the 2,000-page demo site, the
-# page walk they share left out); a check missing here counts as a light one.
+# CPU per page of the site checks, in ms (bench/cpu.py on the 20,004-page demo bench site,
+# 2026-12-03, an AMD EPYC host; the page walk they share, 0.021 ms, left out). The 3,001-page
+# TRS-like site orders them the same (hijack 0.207, services 0.112, policy 0.086, wording 0.060,
+# privacy 0.047, interaction 0.026). A check missing here counts as a light one.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.245, "services": 0.097, "policy": 0.086, "wording": 0.062, "privacy": 0.049,
-    "interaction": 0.025, "freshness": 0.006, "sandbox": 0.004, "availability": 0.004,
+    "hijack": 0.117, "services": 0.066, "policy": 0.037, "wording": 0.032, "privacy": 0.030,
+    "interaction": 0.013, "freshness": 0.007, "sandbox": 0.002, "availability": 0.002,
 }
-_LIGHT_CHECK = 0.01
+_LIGHT_CHECK = 0.005
 # The least a half must cost for a parse worker to run it: a worker's first checks import the
 # checks and the rules (about 10 MB of its memory) and open the snapshot, which a pair of light
 # checks (a links-mode run: availability and links) does not pay back.
-MIN_SPLIT = 0.05
+MIN_SPLIT = 0.025
+# CPU seconds a parse worker spends before its first check: importing the checks and reading the
+# word lists (0.3 s measured; the crawl process has most of them already). Its side of the
+# split is made lighter by that much: on the 20,004-page site the worker had finished 0.6 s
+# after the crawl process, of which 0.3 s was this start.
+WORKER_START = 0.3
 
 
-def split_checks(names: Sequence[str]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The positions of ``names`` to run in a parse worker and here, their costs as even as can be,
-    or None when the lighter side would cost less than ``MIN_SPLIT`` (all of them in one process).
+def split_checks(names: Sequence[str], pages: int | None = None) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The positions of ``names`` to run in a parse worker and here, their costs as even as can be
+    for a site of ``pages`` pages (the worker's side lighter by ``WORKER_START``; None: not
+    counted), or None when the lighter side would cost less than ``MIN_SPLIT`` (all of them in
+    one process).
 
     Any subset will do (``checks.base.run_checks_each`` keeps each name's findings apart): the
-    subset sums of the costs, in thousandths, are enumerated (one per reachable sum) and the one
-    nearest half the total is taken. The worker takes the side with the heaviest check.
+    subset sums of the costs, in microseconds, are enumerated (one per reachable sum) and the one
+    that evens out both sides best is taken. The worker takes the side with the heaviest check.
     """
     costs = [round(CHECK_COST.get(n, _LIGHT_CHECK) * 1000) for n in names]
     n, total = len(costs), sum(costs)
     if n < 2:
         return None
+    start = WORKER_START * 1e6 / pages if pages else 0.0  # microseconds per page
     reach: dict[int, int] = {0: 0}  # subset sum -> a bit mask of positions giving it
     for i, c in enumerate(costs):
         for got, mask in list(reach.items()):
             reach.setdefault(got + c, mask | 1 << i)
-    half = min((g for g, m in reach.items() if 0 < m < (1 << n) - 1), key=lambda g: abs(total - 2 * g), default=None)
-    if half is None or min(half, total - half) < MIN_SPLIT * 1000:
+    heaviest = 1 << max(range(n), key=costs.__getitem__)
+    full = (1 << n) - 1
+    # every proper subset, turned so that the worker's side holds the heaviest check
+    sides = [(m, g) if m & heaviest else (full ^ m, total - g) for g, m in reach.items() if 0 < m < full]
+    if not sides:
         return None
-    side = {i for i in range(n) if reach[half] >> i & 1}
-    other = set(range(n)) - side
-    heaviest = max(range(n), key=lambda i: costs[i])
-    worker, here = (side, other) if heaviest in side else (other, side)
-    return tuple(sorted(worker)), tuple(sorted(here))
+    mask, there = min(sides, key=lambda side: abs(2 * side[1] + start - total))
+    if min(there, total - there) < MIN_SPLIT * 1000:
+        return None
+    worker = tuple(i for i in range(n) if mask >> i & 1)
+    return worker, tuple(i for i in range(n) if not mask >> i & 1)
 
 
 async def _judge_split(

@@ -135,6 +135,10 @@ class SiteCrawler:
         self._cpu_start = time.process_time()
         self._parse_cpu = 0.0
         self._parsed_here = 0
+        # Pages fetched and parsed here when the workers first had a backlog: the share counts
+        # from there (the pages parsed before the workers started are no part of it).
+        self._shared_from: tuple[int, int] | None = None
+        self._gauge = CpuGauge()
         # Only the extractors the run's checks read (extract/plan.py); None: all of them.
         self.parts = None if settings.checks is None else parts_for(settings.checks)
 
@@ -451,17 +455,26 @@ class SiteCrawler:
         (divided among them), ``c`` this process's CPU per page fetched besides parsing (every
         site of the process counted: several sites crawled at once keep it busier) and ``p`` its
         CPU per page it parsed, the share ``(w - c) / (p + w)`` makes both sides spend the same.
-        Before 20 pages have come back from the workers the backlog alone decides.
+        Before 20 pages have come back from the workers the backlog alone decides. The share counts
+        from the first backlog: the pages this process parsed before the workers started are not
+        part of it (counted, they had kept it from parsing for the first 2,500 pages of the
+        20,004-page bench site while it had a third of a core spare). And whenever this process
+        used less than 80 % of a core over the last quarter second (``CpuGauge``), it parses.
         """
         if pool.busy < _POOL_BACKLOG * pool.size:
             return False
+        fetched = max(self.snap.stats.pages_fetched, 1)
+        if self._shared_from is None:
+            self._shared_from = (fetched, self._parsed_here)
         theirs = pool.cpu_per_call("parse")
         if theirs is None:
             return True
-        fetched = max(self.snap.stats.pages_fetched, 1)
         ours = (time.process_time() - self._cpu_start - self._parse_cpu) / fetched
         mine = self._parse_cpu / self._parsed_here if self._parsed_here >= 20 else theirs
-        return self._parsed_here < parse_share(theirs / pool.size, ours, mine) * fetched
+        if self._gauge.idle():
+            return True  # waiting for the workers' answers: this core has room for the page
+        since, before = self._shared_from
+        return self._parsed_here - before < parse_share(theirs / pool.size, ours, mine) * (fetched - since)
 
     def _finish_page(self, page: Page) -> None:
         """Queue the page's links: own pages to crawl, everything else to check."""
@@ -611,6 +624,26 @@ class SiteCrawler:
                 self.snap.stats.links_checked, self.link_q.qsize(), done,
             )
         )
+
+
+class CpuGauge:
+    """Whether this process is waiting more than working: its CPU seconds over the wall seconds
+    of the last ``window`` seconds below ``below`` (the reading is renewed once a window has passed)."""
+
+    __slots__ = ("_below", "_idle", "_since", "_used", "_window")
+
+    def __init__(self, window: float = 0.25, below: float = 0.8) -> None:
+        self._window, self._below = window, below
+        self._since, self._used = time.perf_counter(), time.process_time()
+        self._idle = False
+
+    def idle(self) -> bool:
+        wall = time.perf_counter()
+        if wall - self._since >= self._window:
+            cpu = time.process_time()
+            self._idle = (cpu - self._used) / (wall - self._since) < self._below
+            self._since, self._used = wall, cpu
+        return self._idle
 
 
 def parse_share(theirs: float, ours: float, mine: float) -> float:
