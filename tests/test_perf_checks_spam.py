@@ -93,3 +93,34 @@ def test_judge_foreign_cache_gives_the_plain_judgement(monkeypatch: pytest.Monke
     small = hijack.Judge(judge.netlocs, judge.domains)
     assert [small.foreign(u) for u in _URLS * 2] == plain * 2
     assert len(small._foreign) <= 3
+
+
+def test_the_lexicon_pair_finds_what_each_lexicon_finds() -> None:
+    """The spam keywords and the brand stems are matched in one pass (LexiconPair): the same
+    matches as two passes, on texts made of both lexicons' words, their guards and noise."""
+    from govinspect.checks.lexicon import Entry, Lexicon, LexiconPair
+    from govinspect.checks.spam import _config
+
+    cfg = _config()
+    # a word in both lexicons and two words of one code length: each side keeps its own
+    shared = Lexicon([*cfg.brands.entries, Entry(word=cfg.lexicon.entries[0].word, kind="gambling")])
+    for first, second in ((cfg.lexicon, cfg.brands), (cfg.lexicon, shared), (cfg.brands, cfg.lexicon)):
+        pair = LexiconPair(first, second)
+        words = [e.word for e in (*first.entries, *second.entries) if e.word]
+        words += [g for e in (*first.entries, *second.entries) for g in e.guards]
+        rnd = random.Random(13)
+        found = 0
+        for _ in range(3000):
+            text = "".join(rnd.choice(words) if rnd.random() < 0.4 else rnd.choice(_PIECES) for _ in range(rnd.randint(0, 12)))
+            text = normalize_for_spam(text)[0]
+            one, two = pair.find(text)
+            assert one == list(first.find(text)), repr(text)
+            assert two == list(second.find(text)), repr(text)
+            found += len(one) + len(two)
+        assert found > 3000  # the texts hold words of both lexicons
+    assert LexiconPair(cfg.lexicon, cfg.brands).find("") == ([], [])
+    # one lexicon holding a word twice: its first entry decides (here: inside its guard, no match)
+    twice = Lexicon([Entry(word="彩金", kind="gambling", guards=("送彩金",)), Entry(word="彩金", kind="gambling")])
+    for text in ("送彩金", "彩金", "开云送彩金"):
+        assert LexiconPair(twice, cfg.brands).find(text) == (list(twice.find(text)), list(cfg.brands.find(text)))
+    assert LexiconPair(twice, cfg.brands).find("送彩金")[0] == []

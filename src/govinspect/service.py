@@ -161,11 +161,12 @@ async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwarg
 
 
 # CPU per page of the site checks, in ms (bench/cpu.py on the 20,004-page demo bench site,
-# 2026-12-03, an AMD EPYC host; the page walk they share, 0.021 ms, left out). The 3,001-page
-# TRS-like site orders them the same (hijack 0.207, services 0.112, policy 0.086, wording 0.060,
-# privacy 0.047, interaction 0.026). A check missing here counts as a light one.
+# 2026-12-03, an AMD EPYC host; the page walk they share, 0.021 ms, left out; hijack 0.117
+# before its keywords and brands were matched in one pass). The 3,001-page TRS-like site orders
+# them the same (hijack 0.207 then, services 0.112, policy 0.086, wording 0.060, privacy 0.047,
+# interaction 0.026). A check missing here counts as a light one.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.117, "services": 0.066, "policy": 0.037, "wording": 0.032, "privacy": 0.030,
+    "hijack": 0.073, "services": 0.066, "policy": 0.037, "wording": 0.032, "privacy": 0.030,
     "interaction": 0.013, "freshness": 0.007, "sandbox": 0.002, "availability": 0.002,
 }
 _LIGHT_CHECK = 0.005

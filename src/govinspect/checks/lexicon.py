@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -100,14 +100,57 @@ class Lexicon:
                     if not latin or _bounded(text, start, start + length):
                         hits.append((start, -length, i))
                 break
-        if not hits:
-            return
-        hits.sort()
-        pos = 0
-        for start, neg_length, i in hits:
-            if start >= pos:
-                pos = start - neg_length
-                yield Match(text[start:pos], start, pos, self.entries[i])
+        yield from _leftmost_longest(text, hits, self.entries)
+
+
+class LexiconPair:
+    """Two lexicons matched in one pass of the automaton over a text (the spam keywords and the
+    casino brand stems, both looked for in every page's text): ``find`` gives exactly what each
+    lexicon's own ``find`` gives, for one ``_symbols`` and one scan instead of two."""
+
+    def __init__(self, first: Lexicon, second: Lexicon) -> None:
+        self.first, self.second = first, second
+        self._split = len(first.entries)
+        self._automaton = _compile(first.entries + second.entries)
+
+    def find(self, text: str) -> tuple[list[Match], list[Match]]:
+        """The matches of ``first`` and of ``second`` in ``text``, as their ``find`` gives them."""
+        if not text or self._automaton is None:
+            return [], []
+        hits: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = ([], [])
+        split = self._split
+        startswith = text.startswith
+        for end, (length, candidates) in self._automaton.iter(_symbols(text)):
+            if not end & 1:
+                continue  # the code matched across a character boundary
+            start = (end >> 1) + 1 - length
+            decided = [False, False]  # per lexicon, as in Lexicon.find: its first word here decides
+            for word, i, shields, latin in candidates:
+                side = i >= split
+                if decided[side] or not startswith(word, start):
+                    continue
+                decided[side] = True
+                for guard, offset in shields:
+                    if offset <= start and startswith(guard, start - offset):
+                        break  # inside one of its guards
+                else:
+                    if not latin or _bounded(text, start, start + length):
+                        hits[side].append((start, -length, i - split if side else i))
+        return (list(_leftmost_longest(text, hits[0], self.first.entries)),
+                list(_leftmost_longest(text, hits[1], self.second.entries)))
+
+
+def _leftmost_longest(text: str, hits: list[tuple[int, int, int]], entries: Sequence[Entry]) -> Iterator[Match]:
+    """Non-overlapping matches from (start, -length, entry index) hits, the leftmost and then
+    longest first."""
+    if not hits:
+        return
+    hits.sort()
+    pos = 0
+    for start, neg_length, i in hits:
+        if start >= pos:
+            pos = start - neg_length
+            yield Match(text[start:pos], start, pos, entries[i])
 
 
 def context(text: str, start: int, end: int, width: int = 15) -> str:
@@ -301,6 +344,12 @@ def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
     in ``text`` of normalised character ``i`` (one extra item maps the end)."""
     f = _folding()
     folded = _fold(text, f)
+    if f.invisible.search(folded) is None:  # most texts: one C pass drops the separators
+        normalized = f.between_cjk.sub("", folded)
+        if len(normalized) == len(folded):
+            return folded, range(len(text) + 1)
+        return normalized, _IndexMap(lambda: [mo.span() for mo in f.between_cjk.finditer(folded)],
+                                     len(normalized), len(text))
     spans = list(_drops(folded, f))
     if not spans:
         return folded, range(len(text) + 1)
@@ -318,17 +367,26 @@ class _IndexMap(Sequence[int]):
     """The ``index_map`` of a text with spans dropped, computed per item on demand (most texts
     hold no spam word and never ask): the list ``[kept positions..., len(text)]``."""
 
-    __slots__ = ("_end", "_len", "_shifts", "_starts")
+    __slots__ = ("_end", "_len", "_shifts", "_spans", "_starts")
 
-    def __init__(self, spans: list[tuple[int, int]], size: int, end: int) -> None:
+    def __init__(self, spans: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]], size: int, end: int) -> None:
+        # the dropped spans, in order, or how to find them when first asked; None once read
+        self._spans: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = spans
         self._starts: list[int] = []  # normalised position where the text after each span resumes
         self._shifts: list[int] = []  # characters dropped up to that span
-        dropped = 0
-        for a, b in spans:
-            dropped += b - a
-            self._starts.append(b - dropped)
-            self._shifts.append(dropped)
         self._len, self._end = size + 1, end
+
+    def _shift(self, i: int) -> int:
+        if self._spans is not None:
+            spans = self._spans() if callable(self._spans) else self._spans
+            self._spans = None
+            dropped = 0
+            for a, b in spans:
+                dropped += b - a
+                self._starts.append(b - dropped)
+                self._shifts.append(dropped)
+        k = bisect.bisect_right(self._starts, i)
+        return self._shifts[k - 1] if k else 0
 
     def __len__(self) -> int:
         return self._len
@@ -348,8 +406,7 @@ class _IndexMap(Sequence[int]):
             raise IndexError(i)
         if i == self._len - 1:
             return self._end
-        k = bisect.bisect_right(self._starts, i)
-        return i + (self._shifts[k - 1] if k else 0)
+        return i + self._shift(i)
 
 
 def original_span(index_map: Sequence[int], start: int, end: int) -> tuple[int, int]:

@@ -29,7 +29,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .lexicon import HIJACK, Entry, Lexicon, SpamRule, data_file, normalize_for_spam, original_span
+from .lexicon import (
+    HIJACK,
+    Entry,
+    Lexicon,
+    LexiconPair,
+    SpamRule,
+    data_file,
+    normalize_for_spam,
+    original_span,
+)
 
 __all__ = ["KINDS", "SpamVerdict", "classify", "classify_anchor", "host_signals", "signals"]
 
@@ -94,6 +103,7 @@ class _Config:
     rule: SpamRule
     fire_weight: int
     brands: Lexicon
+    both: LexiconPair  # lexicon and brands in one pass
     brand_weight: int
     after: re.Pattern[str]  # gap, context word and what may follow it, matched after a stem
     after_online: re.Pattern[str]  # the same with online-gambling context words only (common stems)
@@ -123,9 +133,10 @@ def _config() -> _Config:
     words = "|".join(map(re.escape, hosts.get("words") or ())) or "(?!)"
     numbered = "|".join(map(re.escape, hosts.get("numbered") or ())) or "(?!)"
     markers = (data.get("title_markers") or {}).get("words") or ()
+    lexicon, brand_stems = Lexicon.load((HIJACK,)), Lexicon(stems)
     return _Config(
-        lexicon=Lexicon.load((HIJACK,)), rule=rule, fire_weight=rule.fire_weight,
-        brands=Lexicon(stems), brand_weight=int(brands.get("weight", 2)),
+        lexicon=lexicon, rule=rule, fire_weight=rule.fire_weight,
+        brands=brand_stems, both=LexiconPair(lexicon, brand_stems), brand_weight=int(brands.get("weight", 2)),
         after=after(brands.get("context")), after_online=after(brands.get("online_context")),
         bonus_at=int(brands.get("repeat_bonus_at", 3)), certain_at=int(brands.get("repeat_certain_at", 8)),
         markers=tuple(str(m).lower() for m in markers),
@@ -148,14 +159,15 @@ def _hits(text: str) -> tuple[list[_Hit], int]:
     countered = cfg.rule.countered
     hits: list[_Hit] = []
     spans: list[tuple[int, int]] = []
-    for m in cfg.lexicon.find(normalized):
+    words, brands = cfg.both.find(normalized)
+    for m in words:
         if not countered(normalized, m.start, m.end):
             a, b = original_span(index, m.start, m.end)
             e = m.entry
             hits.append(_Hit(e.word, text[a:b], e.weight, e.kind, e.weight >= 2))
             spans.append((m.start, m.end))
     reach = 0  # end of the last brand phrase: 开云·kaiyun体育 is one brand, not two
-    for m in cfg.brands.find(normalized):
+    for m in brands:
         if m.start < reach:
             continue
         tail = (cfg.after_online if m.entry.kind == "common" else cfg.after).match(normalized, m.end)

@@ -487,8 +487,10 @@ class SiteCrawler:
             # Pagination stays at its column's depth (routed before the page's other links,
             # which also contain it, so that page k of a list is not k levels deep).
             self._route(nxt, "a", depth)
+        seen, route = self.seen, self._route
         for target, tag in routes:
-            self._route(target, tag, depth + 1)
+            if target not in seen:  # most links of a page (menus, lists) are seen: no call for them
+                route(target, tag, depth + 1)
         if routes:
             self.snap.add_links(url, list(dict.fromkeys(target for target, _ in routes)))
         self._report()
