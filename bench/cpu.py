@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import tempfile
@@ -118,6 +119,8 @@ def profile(fn: Callable[[], Any], top: int = 30) -> str:
     prof.runcall(fn)
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    if os.environ.get("CALLERS"):
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_callers(os.environ["CALLERS"])
     return out.getvalue()
 
 

@@ -364,8 +364,9 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
             ep = _endpoint(mo.group(1), page_url, None, "GET", "html")
             if ep is not None:
                 found.append(ep)
-    found += _jpaas_units(html, page_url)
-    for regex in (_DATA_ATTRS, _OPTIONS_HREF) if "data-" in html.lower() else ():
+    low = html.lower()  # once: a page's lower() costs about as much as the rest of this on most pages
+    found += _jpaas_units(html, page_url, low)
+    for regex in (_DATA_ATTRS, _OPTIONS_HREF) if "data-" in low else ():
         for mo in regex.finditer(html):
             raw = mo.group(1).replace("&amp;", "&")
             if "?" in raw or _LISTISH.search(raw):
@@ -381,10 +382,11 @@ def find_endpoints(html: str, page_url: str) -> list[Endpoint]:
     return (paged or list(unique.values()))[:MAX_CANDIDATES]
 
 
-def _jpaas_units(html: str, page_url: str) -> list[Endpoint]:
-    """Hanweb JPaaS units: an element with ``url`` and ``queryData`` attributes (see above)."""
+def _jpaas_units(html: str, page_url: str, low: str) -> list[Endpoint]:
+    """Hanweb JPaaS units: an element with ``url`` and ``queryData`` attributes (see above);
+    ``low``: ``html.lower()``."""
     out = []
-    for tag in _QUERYDATA_TAG.findall(html) if "querydata" in html.lower() else ():
+    for tag in _QUERYDATA_TAG.findall(html) if "querydata" in low else ():
         attrs = {k.lower(): htmlmod.unescape(a or b or c) for k, a, b, c in _ATTR.findall(tag)}
         raw, data = attrs.get("url", ""), _object(attrs.get("querydata", ""), {})
         if not raw or data is None or not data:
