@@ -202,7 +202,8 @@ def split_checks(names: Sequence[str], pages: int | None = None) -> tuple[tuple[
             reach.setdefault(got + c, mask | 1 << i)
     heaviest = 1 << max(range(n), key=costs.__getitem__)
     full = (1 << n) - 1
-    # every proper subset, turned so that the worker's side holds the heaviest check
+    # one subset per reachable sum (its complement stands for the other side), turned so that the
+    # worker's side holds the heaviest check
     sides = [(m, g) if m & heaviest else (full ^ m, total - g) for g, m in reach.items() if 0 < m < full]
     if not sides:
         return None
