@@ -84,22 +84,7 @@ class Lexicon:
         """Leftmost-longest, non-overlapping matches, skipping those inside one of their guards."""
         if not text or self._automaton is None:
             return
-        hits: list[tuple[int, int, int]] = []
-        startswith = text.startswith
-        for end, (length, candidates) in self._automaton.iter(_symbols(text)):
-            if not end & 1:
-                continue  # the code matched across a character boundary
-            start = (end >> 1) + 1 - length
-            for word, i, shields, latin in candidates:
-                if not startswith(word, start):
-                    continue  # a code collision
-                for guard, offset in shields:
-                    if offset <= start and startswith(guard, start - offset):
-                        break  # inside one of its guards
-                else:
-                    if not latin or _bounded(text, start, start + length):
-                        hits.append((start, -length, i))
-                break
+        hits, _ = _scan(self._automaton, text, len(self.entries))
         yield from _leftmost_longest(text, hits, self.entries)
 
 
@@ -117,27 +102,35 @@ class LexiconPair:
         """The matches of ``first`` and of ``second`` in ``text``, as their ``find`` gives them."""
         if not text or self._automaton is None:
             return [], []
-        hits: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = ([], [])
-        split = self._split
-        startswith = text.startswith
-        for end, (length, candidates) in self._automaton.iter(_symbols(text)):
-            if not end & 1:
-                continue  # the code matched across a character boundary
-            start = (end >> 1) + 1 - length
-            decided = [False, False]  # per lexicon, as in Lexicon.find: its first word here decides
-            for word, i, shields, latin in candidates:
-                side = i >= split
-                if decided[side] or not startswith(word, start):
-                    continue
-                decided[side] = True
-                for guard, offset in shields:
-                    if offset <= start and startswith(guard, start - offset):
-                        break  # inside one of its guards
-                else:
-                    if not latin or _bounded(text, start, start + length):
-                        hits[side].append((start, -length, i - split if side else i))
-        return (list(_leftmost_longest(text, hits[0], self.first.entries)),
-                list(_leftmost_longest(text, hits[1], self.second.entries)))
+        one, two = _scan(self._automaton, text, self._split)
+        return (list(_leftmost_longest(text, one, self.first.entries)),
+                list(_leftmost_longest(text, two, self.second.entries)))
+
+
+def _scan(automaton: Any, text: str, split: int) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The (start, -length, entry index) hits of ``automaton`` (``_compile``) in ``text``, those of
+    entries before ``split`` and those from it apart (indexes counted from ``split``). At a position,
+    each side's first word there decides: a match, or none when inside one of its guards or a
+    Latin token."""
+    hits: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = ([], [])
+    startswith = text.startswith
+    for end, (length, candidates) in automaton.iter(_symbols(text)):
+        if not end & 1:
+            continue  # the code matched across a character boundary
+        start = (end >> 1) + 1 - length
+        decided = [False, False]
+        for word, i, shields, latin in candidates:
+            side = i >= split
+            if decided[side] or not startswith(word, start):
+                continue  # decided, or a code collision
+            decided[side] = True
+            for guard, offset in shields:
+                if offset <= start and startswith(guard, start - offset):
+                    break  # inside one of its guards
+            else:
+                if not latin or _bounded(text, start, start + length):
+                    hits[side].append((start, -length, i - split if side else i))
+    return hits
 
 
 def _leftmost_longest(text: str, hits: list[tuple[int, int, int]], entries: Sequence[Entry]) -> Iterator[Match]:
@@ -268,7 +261,7 @@ class _Folding:
     needed: re.Pattern[str]  # any key of ``table``
     runs: re.Pattern[str]  # runs of separators and invisible characters
     invisible: re.Pattern[str]
-    # Whole runs of one to three separators between two CJK characters: what ``_drops``
+    # Whole runs of one to three separators between two CJK characters: what normalize_for_spam
     # removes from a text without invisible characters (no CJK character is a separator,
     # so every match is a whole run).
     between_cjk: re.Pattern[str]
@@ -321,12 +314,9 @@ def _cjk(ch: str) -> bool:
 
 
 def _drops(folded: str, f: _Folding) -> Iterator[tuple[int, int]]:
-    """Spans to remove, in order: separator runs of at most three visible characters between
-    two CJK characters, and invisible characters anywhere."""
-    if f.invisible.search(folded) is None:  # most texts: one regex finds the runs to drop
-        for mo in f.between_cjk.finditer(folded):
-            yield mo.span()
-        return
+    """Spans to remove, in order, from a text holding invisible characters (the others go through
+    ``between_cjk`` alone, see normalize_for_spam): separator runs of at most three visible
+    characters between two CJK characters, and invisible characters anywhere."""
     invisible = f.invisible
     for mo in f.runs.finditer(folded):
         a, b = mo.span()
@@ -360,7 +350,7 @@ def normalize_for_spam(text: str) -> tuple[str, Sequence[int]]:
         pos = b
     kept.append(folded[pos:])
     normalized = "".join(kept)
-    return normalized, _IndexMap(spans, len(normalized), len(text))
+    return normalized, _IndexMap(lambda: spans, len(normalized), len(text))
 
 
 class _IndexMap(Sequence[int]):
@@ -369,17 +359,16 @@ class _IndexMap(Sequence[int]):
 
     __slots__ = ("_end", "_len", "_shifts", "_spans", "_starts")
 
-    def __init__(self, spans: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]], size: int, end: int) -> None:
-        # the dropped spans, in order, or how to find them when first asked; None once read
-        self._spans: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = spans
+    def __init__(self, spans: Callable[[], list[tuple[int, int]]], size: int, end: int) -> None:
+        # how to find the dropped spans, in order, when a position is first asked; None once read
+        self._spans: Callable[[], list[tuple[int, int]]] | None = spans
         self._starts: list[int] = []  # normalised position where the text after each span resumes
         self._shifts: list[int] = []  # characters dropped up to that span
         self._len, self._end = size + 1, end
 
     def _shift(self, i: int) -> int:
         if self._spans is not None:
-            spans = self._spans() if callable(self._spans) else self._spans
-            self._spans = None
+            spans, self._spans = self._spans(), None
             dropped = 0
             for a, b in spans:
                 dropped += b - a
