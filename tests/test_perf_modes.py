@@ -175,12 +175,12 @@ def test_the_split_gives_both_sides_the_least_uneven_cost():
     from itertools import combinations
 
     from govinspect.checks import DEFAULT_SITE_CHECKS
-    from govinspect.service import CHECK_COST, split_checks
+    from govinspect.service import _LIGHT_CHECK, CHECK_COST, split_checks
 
     names = list(DEFAULT_SITE_CHECKS)
 
     def cost(positions) -> float:
-        return sum(CHECK_COST.get(names[i], 0.005) for i in positions)
+        return sum(CHECK_COST.get(names[i], _LIGHT_CHECK) for i in positions)
 
     split = split_checks(names)
     assert split is not None
@@ -221,7 +221,8 @@ def test_a_pair_of_light_checks_is_not_split():
     assert split_checks(["hijack"]) is None and split_checks([]) is None
     from govinspect.service import _LIGHT_CHECK, CHECK_COST
 
-    assert CHECK_COST["availability"] + _LIGHT_CHECK < MIN_SPLIT  # links counts as a light one
+    assert CHECK_COST["availability"] + CHECK_COST["links"] < MIN_SPLIT
+    assert 0 < _LIGHT_CHECK < CHECK_COST["availability"]  # the checks of a few queries each
     assert split_checks(["availability", "links"], 100_000) is None
 
 

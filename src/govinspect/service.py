@@ -160,25 +160,31 @@ async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwarg
     return await asyncio.to_thread(run)
 
 
-# CPU per page of the site checks, in ms (bench/cpu.py on the 20,004-page demo bench site,
-# 2026-12-03, an AMD EPYC host; the page walk they share, 0.021 ms, left out; hijack 0.117
-# before its keywords and brands were matched in one pass). The 3,001-page TRS-like site orders
-# them the same (hijack 0.207 then, services 0.112, policy 0.086, wording 0.060, privacy 0.047,
-# interaction 0.026). A check missing here counts as a light one.
+# CPU per page of the site checks, in ms: what each adds to a shared page walk (its time alone
+# with ``bench/cpu.py`` less the walk's, 0.021 ms/page), on the 20,004-page demo bench site,
+# 2026-12-04, an AMD EPYC host. The 3,001-page TRS-like site weighs them differently (services
+# 0.118, hijack 0.090, policy 0.045, wording 0.027, privacy 0.016, interaction 0.002; walk
+# 0.041): from both sites' figures, these leave the worker's side 0.1 s lighter on each site
+# (the start below included), where the table before (measured with the walk in, WORKER_START
+# 0.3 s) left the worker 1.0 s late on 20,004 pages and the crawl process 0.6 s late on the
+# TRS-like site; a 4:1 blend of the two sites' figures did no better. A check missing here
+# counts as a light one.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.073, "services": 0.066, "policy": 0.037, "wording": 0.032, "privacy": 0.030,
-    "interaction": 0.013, "freshness": 0.007, "sandbox": 0.002, "availability": 0.002,
+    "hijack": 0.063, "services": 0.056, "privacy": 0.031, "wording": 0.029, "policy": 0.026,
+    "interaction": 0.013, "freshness": 0.006, "links": 0.003, "sandbox": 0.002, "availability": 0.002,
 }
-_LIGHT_CHECK = 0.005
+# identity, transport, required, sitesearch, harmful: a few queries each, 0.000 ms/page measured
+_LIGHT_CHECK = 0.001
 # The least a half must cost for a parse worker to run it: a worker's first checks import the
 # checks and the rules (about 10 MB of its memory) and open the snapshot, which a pair of light
 # checks (a links-mode run: availability and links) does not pay back.
 MIN_SPLIT = 0.025
-# CPU seconds a parse worker spends before its first check: importing the checks and reading the
-# word lists (0.3 s measured; the crawl process has most of them already). Its side of the
-# split is made lighter by that much: on the 20,004-page site the worker had finished 0.6 s
-# after the crawl process, of which 0.3 s was this start.
-WORKER_START = 0.3
+# Seconds a parse worker spends before its first check: importing the checks and reading the
+# word lists (the crawl process has most of them already). Its side of the split is made lighter
+# by that much. Measured in scans as the delay of the worker's first page over the crawl
+# process's: 0.11-0.12 s on both bench sites (a fresh interpreter importing them alone: 0.3 s;
+# a parse worker has the extractors and the text helpers loaded already).
+WORKER_START = 0.12
 
 
 def split_checks(names: Sequence[str], pages: int | None = None) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
