@@ -81,6 +81,41 @@ def test_bad_arguments_exit_2_with_one_line(args, needle):
     assert proc.stdout == ""
 
 
+_ENTRY = """
+import atexit, sys, threading, time
+from pathlib import Path
+from govinspect.cli import run
+out = Path(sys.argv[1])
+atexit.register(lambda: (out / "atexit").write_text("ran"))
+if sys.argv[2] == "thread":  # a thread still working when the command ends: the exit waits
+    threading.Thread(target=lambda: (time.sleep(0.3), (out / "thread").write_text("done"))).start()
+sys.argv = ["govinspect", *sys.argv[3:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("thread", ["none", "thread"])
+def test_the_entry_point_exits_with_the_commands_status_after_the_exit_handlers(tmp_path, thread):
+    """``cli.run`` skips the interpreter's teardown, never the exit handlers, the status or output."""
+    def entry(*args: str) -> subprocess.CompletedProcess[str]:
+        for marker in tmp_path.iterdir():
+            marker.unlink()
+        return subprocess.run([sys.executable, "-c", _ENTRY, str(tmp_path), thread, *args],
+                              capture_output=True, text=True, timeout=120)
+
+    proc = entry("scan", "missing.yaml")
+    assert proc.returncode == 2 and "missing.yaml" in proc.stderr and "Traceback" not in proc.stderr
+    assert (tmp_path / "atexit").read_text() == "ran"
+    proc = entry("--help")
+    assert proc.returncode == 0 and "Usage:" in proc.stdout
+    assert "scan" in proc.stdout and "report" in proc.stdout  # the whole help, flushed
+    assert (tmp_path / "atexit").read_text() == "ran"
+    if thread == "thread":
+        assert (tmp_path / "thread").read_text() == "done"
+    # python -m govinspect goes through the same entry point
+    assert run("--help").returncode == 0
+
+
 def test_bad_registry_row_names_file_row_and_field(tmp_path):
     reg = tmp_path / "sites.csv"
     reg.write_text("name,url\n淮南市人民政府,http://www.huainan.gov.cn/\n凤台县人民政府,not-a-url\n", encoding="utf-8")

@@ -105,6 +105,26 @@ def test_worker_pool_parses_fails_cleanly_and_survives_nothing_silently(tmp_path
     asyncio.run(run())
 
 
+def test_a_worker_whose_input_closes_answers_first_then_leaves_with_status_0():
+    """A worker skips its interpreter's teardown (crawl/child.py, ``leave``), never an answer."""
+    from govinspect.crawl.child import BOOT
+
+    assert BOOT.endswith("serve(); leave()")
+
+    async def run() -> list[int | None]:
+        pool = await WorkerPool(2).start()
+        procs = [w.proc for w in pool._workers]
+        try:
+            pages = await asyncio.gather(*(pool.call("parse", head(f"{URL}?n={i}"), ARTICLE.encode(), None, AS_OF,
+                                                     None, None, True) for i in range(10)))
+            assert [p.url for p in pages] == [f"{URL}?n={i}" for i in range(10)]
+        finally:
+            await pool.close()
+        return [p.returncode for p in procs]
+
+    assert asyncio.run(run()) == [0, 0]
+
+
 def test_the_crawl_process_parses_the_share_of_pages_that_evens_out_both_sides_cpu():
     # Figures in ms per page: the workers' parse (divided among them), the crawl process's work
     # besides parsing, and its own parse.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -170,6 +173,37 @@ def main() -> None:
         logging.getLogger("govinspect").debug("internal error", exc_info=True)
         _say(f"内部错误: {type(exc).__name__}: {exc}")
         sys.exit(1)
+
+
+def run() -> NoReturn:
+    """The process's entry point (``govinspect``, ``python -m govinspect``): ``main``, then leave.
+
+    Once the command is done and only this thread is left, the exit handlers are run (logging's,
+    temporary files' finalizers, coverage's) and the standard streams flushed as at any exit,
+    but the interpreter is not torn down: freeing every imported module and word list one object
+    at a time took 0.10-0.19 s after each command (0.15 s of ``python -c "import
+    govinspect.cli"``'s 0.7 s), a twentieth of a 3,000-page site's links-mode scan. With other
+    threads still running, the exit is the ordinary one, which waits for them.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if threading.active_count() > 1:
+        sys.exit(code)  # type: ignore[arg-type]
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed, status 1
+        _say(str(code))
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): Python's own exit status for it
+            code = code or 120
+    os._exit(code)
 
 
 def _say(line: str) -> None:
