@@ -11,7 +11,9 @@ import contextlib
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -76,18 +78,24 @@ class HostSlots:
         self._next_start: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
+    def slot(self, host: str) -> AbstractAsyncContextManager[Any]:
+        """Held for one request to ``host``: its semaphore alone when no pause is asked for (a
+        politeness-free crawl makes one request per page: no generator to run for each)."""
+        sem = self._sems.get(host)
+        if sem is None:
+            sem = self._sems[host] = asyncio.Semaphore(self._per_host)
+        return self._paced(host, sem) if self._delay > 0 else sem
+
     @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        sem = self._sems.setdefault(host, asyncio.Semaphore(self._per_host))
+    async def _paced(self, host: str, sem: asyncio.Semaphore) -> AsyncIterator[None]:
         async with sem:
-            if self._delay > 0:
-                lock = self._locks.setdefault(host, asyncio.Lock())
-                async with lock:
-                    now = time.monotonic()
-                    wait = self._next_start.get(host, 0.0) - now
-                    if wait > 0:
-                        await asyncio.sleep(wait)
-                    self._next_start[host] = max(now, self._next_start.get(host, 0.0)) + self._delay
+            lock = self._locks.setdefault(host, asyncio.Lock())
+            async with lock:
+                now = time.monotonic()
+                wait = self._next_start.get(host, 0.0) - now
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start[host] = max(now, self._next_start.get(host, 0.0)) + self._delay
             yield
 
 

@@ -89,8 +89,7 @@ class _Worker:
             return fut
         self.pending[call_id] = fut
         self.names[call_id] = name
-        stdin.write(_LEN.pack(len(data)))
-        stdin.write(data)
+        stdin.write(_LEN.pack(len(data)) + data)  # one write: one system call, one wake-up of the worker
         return fut
 
     async def drain(self) -> None:
