@@ -233,8 +233,10 @@ def test_item_title_lookahead_finds_the_same_words() -> None:
         assert (word[0] if word[0] != "[" else word[1]) in first, word
     samples = _TEXTS + ["居民身份证", "营业执照", "个体工商户设立登记办理指南", "出生医学证明补办、换发"]
     found = 0
+    anywhere = re.compile(guides._ITEM_WORDS.removesuffix("|[证照]$"))  # the words _item_titles_at_most counts
     for text in samples:
         assert guides.ITEM_TITLE.findall(text) == plain.findall(text)
+        assert guides._ITEM_WORD.findall(text) == anywhere.findall(text)
         found += len(plain.findall(text))
     assert found >= 6
 
@@ -390,3 +392,56 @@ def test_button_rows_are_the_same_without_the_character_test(monkeypatch: pytest
     slow = [guides._button_rows(LexborHTMLParser(h), resolve, set()) for h in pages]
     assert fast == slow
     assert sum(map(len, fast)) >= 3
+
+
+_ENTRIES = [
+    "营业执照核发", "居民身份证", "建设工程规划许可证", "出生医学证明补办", "个体工商户设立登记", "食品经营许可",
+    "首页", "政务公开", "新闻动态", "办事服务", "互动交流", "关于开展2019年度工作的通知",
+    "办<span>理</span>结果公示", "申 请 表下载", "道路运输经营许可证<b>（延续）</b>", "驾驶证", "照片", "证",
+    "《关于印发某某办法的通知》政策解读及相关问答材料汇编，供办事群众参考使用，请认真阅读并按要求准备材料",
+]
+
+
+def _random_lists(n: int) -> list[str]:
+    """Pages of ul/ol lists of service-like and menu-like entries, linked or not, some nested."""
+    rng = random.Random(29)
+    pages = []
+    for _ in range(n):
+        lists = []
+        for _ in range(rng.randint(1, 4)):
+            items = []
+            for _ in range(rng.randint(1, 9)):
+                entry = rng.choice(_ENTRIES)
+                if rng.random() < 0.5:
+                    entry = f'<a href="/item/{rng.randrange(99)}.html">{entry}</a>'
+                if rng.random() < 0.15:
+                    entry += f"<ul><li>{rng.choice(_ENTRIES)}</li><li>{rng.choice(_ENTRIES)}</li></ul>"
+                items.append(f"<li>{entry}</li>" if rng.random() < 0.95 else f"<p>{entry}</p>")
+            tag = rng.choice(["ul", "ol"])
+            lists.append(f"<{tag}>{''.join(items)}</{tag}>")
+        pages.append(f"<html><body><div class=\"list\">{''.join(lists)}</div></body></html>")
+    return pages
+
+
+def test_the_item_title_bound_never_skips_a_list_its_entries_would_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_list_rows`` skips a list whose text bounds its item entries below the share it asks for;
+    reading every entry (the bound switched off) gives the same rows, and the bound is never below
+    the entries ITEM_TITLE finds."""
+    pages = [p.read_bytes().decode("utf-8", "replace") for p in _HTML] + _random_lists(400)
+    resolve = UrlResolver("http://example.gov.cn/bszn/index.html")
+    kept = skipped = 0
+    for html in pages:
+        tree = LexborHTMLParser(html)
+        for ul in tree.css("ul, ol"):
+            names = [collapse(li.text(separator=" "))[:80] for li in ul.iter() if li.tag == "li"]
+            titled = sum(bool(guides.ITEM_TITLE.search(n)) and len(n) <= 60 for n in names)
+            bound = guides._item_titles_at_most(ul.text(separator=" "))
+            assert bound >= titled, names
+            skipped += len(names) >= 3 and bound * 5 < len(names) * 3
+        fast = guides._list_rows(tree, resolve, set())
+        with monkeypatch.context() as m:
+            m.setattr(guides, "_item_titles_at_most", lambda text: 10**9)
+            slow = guides._list_rows(LexborHTMLParser(html), resolve, set())
+        assert fast == slow
+        kept += len(slow)
+    assert kept >= 50 and skipped >= 50  # the sample has item lists and menus the bound skips

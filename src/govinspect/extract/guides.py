@@ -298,6 +298,8 @@ _ITEM_WORDS = (
 )
 # The lookahead (the words' first characters) lets the engine skip the other positions fast.
 ITEM_TITLE = re.compile("(?=[办申登审许核备认变注补换确给年延迁发证照])(?:" + _ITEM_WORDS + ")")
+# The words of ITEM_TITLE that may stand anywhere (all but the final 证/照): _item_titles_at_most.
+_ITEM_WORD = re.compile("(?=[办申登审许核备认变注补换确给年延迁发证])(?:" + _ITEM_WORDS.removesuffix("|[证照]$") + ")")
 _LABEL_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_ROW_TEXT = 240
@@ -321,6 +323,16 @@ def service_rows(tree: LexborHTMLParser, resolve: Any, text: str) -> list[dict[s
     except Exception:  # a list we cannot read must never cost the page its other data
         log.warning("service list extraction failed", exc_info=True)
         return []
+
+
+def _item_titles_at_most(text: str) -> int:
+    """At least the number of entries of a list that ITEM_TITLE finds in, given the list's text
+    (``text(separator=" ")``, as each entry's is read): a word of an entry is in one text node,
+    so in the list's text, where ``findall`` meets one match at least per entry that holds one
+    (the separators end every match); an entry found only by its final 证 or 照 has that
+    character there. So a list whose bound falls short of the share ``_list_rows`` asks for has
+    no need to read its entries one by one (tested against reading them)."""
+    return len(_ITEM_WORD.findall(text)) + text.count("证") + text.count("照")
 
 
 def _has_item_list(tree: LexborHTMLParser) -> bool:
@@ -490,7 +502,9 @@ def _list_rows(tree: LexborHTMLParser, resolve: Any, done: set[int]) -> list[dic
     out: list[dict[str, Any]] = []
     for ul in tree.css("ul, ol"):
         lis = [li for li in ul.iter() if li.tag == "li" and li.mem_id not in done]
-        if len(lis) < 3:
+        # A bound on the entries that name an item spares reading each entry of a menu (see
+        # _item_titles_at_most).
+        if len(lis) < 3 or _item_titles_at_most(ul.text(separator=" ")) * 5 < len(lis) * 3:
             continue
         names = [collapse(li.text(separator=" "))[:80] for li in lis]
         if sum(bool(ITEM_TITLE.search(n)) and len(n) <= 60 for n in names) * 5 < len(names) * 3:
