@@ -453,6 +453,37 @@ def test_judge_foreign() -> None:
     assert judge.foreign("http://[bad") is None
 
 
+def test_own_link_prefixes_decide_as_the_full_judgement() -> None:
+    """Issue 13: the drift rule passes over links that start with the site's own scheme and host;
+    each of them is one ``foreign`` would call the site's own, and the verdicts are the same."""
+    from random import Random
+
+    from govinspect.checks.hijack import _drift
+
+    judge = Judge.for_snapshot(snap_of(), ctx())
+    assert judge.own and all(p.endswith("/") for p in judge.own)
+    rnd = Random(7)
+    urls = [HOME + "a.html", HOME.upper() + "b.html", HOME.replace("http://", "https://") + "c",
+            HOME.rstrip("/") + "?q=1", "http://www.am8899.com/x", "https://am8899.com/y", "http://www.pj-casino8.com/z", "http://zwfw.huainan.gov.cn/",
+            "http://user@" + HOME.split("://", 1)[1] + "d", "javascript:void(0)", "http://[bad"]
+    for url in urls:
+        if url.startswith(judge.own):
+            assert judge.foreign(url) is None, url
+    plain = Judge(judge.netlocs, judge.domains, judge.trusted, judge.harmful)
+    plain.own = ()
+    verdicts = set()
+    for _ in range(400):
+        weights = [rnd.random() for _ in urls]
+        weights[5] *= rnd.choice([1, 8])  # pages whose links the casino host takes over
+        links = [Link(rnd.choices(urls, weights)[0], rnd.choice(["", "澳门娱乐城在线投注", "首页"]), rnd.choice(["a", "area", "img"]))
+                 for _ in range(rnd.randint(8, 40))]
+        page = Page(url=HOME + "p.html", links=links)
+        fast, slow = _drift(page, judge), _drift(page, plain)
+        assert fast == slow
+        verdicts.add(fast is None)
+    assert verdicts == {True, False}
+
+
 # --- issue 8: what real portals load and hide, and spam as it really appears ------------------
 
 # Written like the scripts and widgets of real portals (sources in data/hijack/thirdparty.yaml):

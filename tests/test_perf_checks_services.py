@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -33,6 +34,36 @@ def test_pages_that_skip_the_parser_have_no_guide_that_matters() -> None:
         else:
             parsed += 1
     assert skipped > 500 and parsed > 500
+
+
+def _labels_plainly(text: str) -> bool:
+    """``_no_guide_labels`` as first written: each label looked for in the whole text."""
+    if any(label in text for label in services._NAME_LABELS):
+        return False
+    return sum(any(label in text for label in labels) for labels in services._ELEMENT_GROUPS) <= 1
+
+
+@pytest.mark.parametrize("every_position", [False, True])
+def test_the_label_tail_pass_answers_as_a_search_for_every_label(monkeypatch: pytest.MonkeyPatch,
+                                                                   every_position: bool) -> None:
+    if every_position:  # the pattern used should a label's two characters before its end be a tail
+        monkeypatch.setattr(services, "_LABEL_TAIL", re.compile(f"(?=({services._TAILS}))"))
+    else:
+        assert services._LABEL_TAIL.pattern == f"({services._TAILS})"
+    rnd = random.Random(13)
+    labels = [x for group in (services._NAME_LABELS, *services._ELEMENT_GROUPS) for x in group]
+    # tails that overlap (流程序: 流程 and 程序), labels cut short, labels inside labels
+    pieces = [*labels, *_PIECES, "流", "程", "序", "办理流程序", "审批流程序", "申请材料目录", "是否收费标准", "名称", "事项"]
+    answers = set()
+    for _ in range(8000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+        want = _labels_plainly(text)
+        assert services._no_guide_labels(Page(url="http://a.gov.cn/", text=text), None) is want, text
+        answers.add(want)
+    assert answers == {True, False}
+    assert not services._no_guide_labels(Page(url="http://a.gov.cn/", text="审批流程序；设定依据"), None)
+    assert not services._no_guide_labels(Page(url="http://a.gov.cn/", text="实施事项名称"), None)
+    assert services._no_guide_labels(Page(url="http://a.gov.cn/", text="办理流程序 办理程序 联系"), None)
 
 
 def test_stored_guides_and_registry_labels_always_take_the_parser() -> None:

