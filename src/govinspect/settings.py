@@ -6,8 +6,8 @@ receive a ``Settings`` object; they never read the environment themselves.
 
 The environment is read here (``environment``), as pydantic-settings read it before: the
 variable ``GOVINSPECT_<NAME>`` in any case, its text validated like a value from the file,
-JSON for the list and mapping settings (``alerts`` takes a comma-separated list). That
-package cost every command 5.6 MB of memory and 60 ms of imports for these few lines.
+JSON for the list and mapping settings (``alerts`` takes a comma-separated list). Without
+that package a command starts 2.8 MB smaller and 20-30 ms sooner (measured after import).
 """
 
 from __future__ import annotations
