@@ -161,17 +161,18 @@ async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwarg
 
 
 # CPU per page of the site checks, in ms: what each adds to a shared page walk (its time alone
-# with ``bench/cpu.py`` less the walk's, 0.021 ms/page), on the 20,004-page demo bench site,
-# 2026-12-04, an AMD EPYC host. The 3,001-page TRS-like site weighs them differently (services
-# 0.118, hijack 0.090, policy 0.045, wording 0.027, privacy 0.016, interaction 0.002; walk
-# 0.041): from both sites' figures, these leave the worker's side 0.1 s lighter on each site
-# (the start below included), where the table before (measured with the walk in, WORKER_START
-# 0.3 s) left the worker 1.0 s late on 20,004 pages and the crawl process 0.6 s late on the
-# TRS-like site; a 4:1 blend of the two sites' figures did no better. A check missing here
-# counts as a light one.
+# with ``bench/cpu.py`` less the walk's, 0.018 ms/page), on the 20,004-page demo bench site,
+# 2026-12-04 06:15, an AMD EPYC host, after the services label pre-test and the hijack drift
+# rule got cheaper (services 0.056 -> 0.029, hijack 0.063 -> 0.046). The 3,001-page TRS-like site
+# weighs them differently (hijack 0.081, services 0.062, policy 0.051, wording 0.032, privacy
+# 0.026, interaction 0.025; walk 0.031). With these costs the split leaves the two sides 0.16 s
+# apart on 20,004 pages (the table before: 0.56 s, the worker late) and 0.11 s on the TRS-like
+# site (before: 0.05 s); blends of both sites' figures moved neither by more than 0.08 s.
+# Availability and links read no page rows: their time alone (0.004, 0.002). A check missing
+# here counts as a light one.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.063, "services": 0.056, "privacy": 0.031, "wording": 0.029, "policy": 0.026,
-    "interaction": 0.013, "freshness": 0.006, "links": 0.003, "sandbox": 0.002, "availability": 0.002,
+    "hijack": 0.046, "services": 0.029, "policy": 0.025, "privacy": 0.019, "wording": 0.017,
+    "interaction": 0.012, "availability": 0.004, "freshness": 0.002, "sandbox": 0.002, "links": 0.002,
 }
 # identity, transport, required, sitesearch, harmful: a few queries each, 0.000 ms/page measured
 _LIGHT_CHECK = 0.001
