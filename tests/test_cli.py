@@ -177,3 +177,78 @@ def test_checks_flag_selects_checks(world_server, demo_world):
     assert any(f["code"] == "link.broken" for f in site["findings"])
     bad = run("scan", url, "--checks", "links,nonsense")
     assert bad.returncode == 2 and "nonsense" in bad.stderr
+
+
+PROGRESS_PROBE = r"""
+import sys
+from govinspect.cli import run
+sys.argv = ["govinspect", *sys.argv[1:]]
+import atexit
+atexit.register(lambda: sys.stderr.write("rich imported: %s\n" % any(m == "rich" or m.startswith("rich.") for m in sys.modules)))
+run()
+"""
+
+
+def test_progress_off_a_terminal_is_one_plain_line_per_site_without_rich(world_server, demo_world):
+    """Issue 13: a scan whose stderr is a file or a pipe (cron, a log) prints each site's count
+    when it is done, as Rich's bar would leave it there, and never imports Rich."""
+    urls = [world_server.base_urls[s.key] for s in demo_world.sites[:2]]
+    proc = subprocess.run([sys.executable, "-c", PROGRESS_PROBE, "scan", *urls, *FAST, "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1] == "rich imported: False"
+    progress = lines[:-1]
+    assert len(progress) == 2
+    doc = json.loads(proc.stdout)
+    by_host = {line.split(" ")[0]: line for line in progress}
+    for site in doc["sites"]:
+        line = by_host[site["url"].split("//")[1].split("/")[0][:20]]
+        _, count, _, links, elapsed = line.split(" ")
+        done, total = count.split("/")
+        assert done == total and int(done) >= site["pages_crawled"] > 0
+        assert " 链接 " in line and int(links) > 0 and elapsed.count(":") == 2
+
+
+def test_progress_on_a_terminal_is_rich_s_bar(world_server, demo_world):
+    import os
+    import pty
+
+    url = world_server.base_urls[demo_world.sites[1].key]
+    main, child = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", PROGRESS_PROBE, "scan", url, *FAST, "--json"],
+                                stdout=subprocess.DEVNULL, stderr=child)
+        os.close(child)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other side closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=300) == 0
+    finally:
+        os.close(main)
+    text = seen.decode("utf-8", errors="replace")
+    assert "━" in text and "链接" in text  # the bar, drawn with Rich's escape codes
+    assert "rich imported: True" in text
+
+
+def test_plain_progress_prints_each_site_once_and_what_an_interrupt_left(capsys):
+    from govinspect.cli_common import Bar
+    from govinspect.crawl.engine import Progress
+
+    bar = Bar(enabled=True)
+    assert not bar.live  # pytest's captured stderr is no terminal
+    with pytest.raises(KeyboardInterrupt), bar.progress:
+        bar(Progress("www.a.gov.cn", 10, 5, 3, 0))
+        bar(Progress("www.b.gov.cn", 4, 9, 1, 0))
+        bar(Progress("www.a.gov.cn", 15, 0, 7, 0, done=True))
+        assert capsys.readouterr().err.splitlines() == ["www.a.gov.cn 15/15 链接 7 0:00:00"]
+        bar(Progress("www.b.gov.cn", 6, 8, 2, 0))
+        raise KeyboardInterrupt
+    # the site still running when the work stopped, as it stood (pages of pages known)
+    assert capsys.readouterr().err.splitlines() == ["www.b.gov.cn 6/14 链接 2 0:00:00"]

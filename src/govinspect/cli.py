@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from . import __version__
 from .cli_common import Bar as _Bar
@@ -89,6 +88,8 @@ def scan(
     if as_json:
         write_json(result, sys.stdout)
         return
+    from rich.console import Console
+
     out = Console()
     print_table(result, out)
     if details:
@@ -109,6 +110,8 @@ def demo(
     bar = _Bar(enabled=True)
     with bar.progress:
         done = run_demo(out, day, progress=bar)
+    from rich.console import Console
+
     console = Console()
     print_table(done.result, console)
     print_details(done.result, console, limit=8)

@@ -7,9 +7,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from .cli_common import ConfigOpt, as_of_date, store_from
 from .errors import UsageError
@@ -37,6 +34,10 @@ def findings_list(
     config: ConfigOpt = None,
 ) -> None:
     """列出跟踪中的问题 (list tracked findings)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     from .labels import SEVERITY_LABELS
     from .store.findings import list_findings
 

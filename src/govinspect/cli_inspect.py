@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .cli_common import Bar, ConfigOpt, as_of_date, err, store_from
 from .errors import UsageError
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .store import Store
     from .store.rejudge import Rejudged
     from .store.runs import Targets
@@ -62,6 +62,8 @@ def _chosen(store: Store, names: list[str]) -> list[str]:
 
 def _run(store: Store, settings: Settings, targets: Targets, day: Any, urls: list[str],
          resume: bool, as_json: bool) -> dict[str, Any]:
+    from rich.console import Console
+
     from .inspection import inspect_registered
     from .output import print_table
 
@@ -90,6 +92,8 @@ def rejudge(
     as_json: Annotated[bool, typer.Option("--json", help="print the changes as JSON on stdout")] = False,
 ) -> None:
     """用另一套规则重新评判已保存的检查批次(不重新抓取) (judge a stored run again without crawling)."""
+    from rich.console import Console
+
     from .rules import load_rules
     from .service import judge
     from .store.rejudge import rejudge as run_rejudge
@@ -111,6 +115,8 @@ def _rejudge_json(done: Rejudged) -> dict[str, Any]:
 
 
 def _print_changes(done: Rejudged, out: Console) -> None:
+    from rich.table import Table
+
     out.print(f"已按规则 {done.run.rules} 重新评判检查批次 #{done.parent.id}，结果保存为批次 #{done.run.id}"
               f"({len(done.sites)} 个网站，结论或得分变化 {len(done.changes)} 个)")
     if not done.changes:

@@ -9,8 +9,6 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .cli_common import ConfigOpt, store_from
 from .errors import UsageError
@@ -62,6 +60,9 @@ def _log_to_stderr() -> None:
 
 
 def _print_status(rows: list[dict[str, object]], as_json: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     if as_json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .cli_common import ConfigOpt, store_from
 from .registry.writer import LEVEL_LABELS, PLATFORM_LABELS
 from .settings import load_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .registry import AccountEntry, Registry
     from .store.registry import Counts, ImportReport
 
@@ -65,6 +65,8 @@ def sites_list(
     config: ConfigOpt = None,
 ) -> None:
     """列出已登记的网站与新媒体账号 (list the registered sites and accounts)."""
+    from rich.console import Console
+
     from .store.registry import registered, site_ids
 
     with store_from(load_settings(config)) as store:
@@ -129,6 +131,8 @@ def listing(registry: Registry, archived_at: dict[tuple[str, str], str], ids: di
 
 
 def _print_tables(registry: Registry, archived_at: dict[tuple[str, str], str], console: Console) -> None:
+    from rich.table import Table
+
     if registry.sites:
         table = Table(title=f"网站 {len(registry.sites)} 个")
         for header in ("名称", "网址", "单位", "级别", "状态"):

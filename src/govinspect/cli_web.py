@@ -11,8 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .cli_common import ConfigOpt, err, store_from
 from .errors import UsageError
@@ -63,6 +61,9 @@ def users_list(
     as_json: Annotated[bool, typer.Option("--json", help="print the users as JSON on stdout")] = False,
 ) -> None:
     """列出控制台用户 (list the dashboard users)."""
+    from rich.console import Console
+    from rich.table import Table
+
     from .store.users import ROLE_LABELS, list_users
 
     with store_from(load_settings(config)) as store:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import IO
-
-from rich.console import Console
-from rich.table import Table
+from typing import IO, TYPE_CHECKING
 
 from .labels import PLATFORM_LABELS, SEVERITY_LABELS, VERDICT_LABELS, code_label
 from .model import Finding, ScanResult, Severity, Verdict
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _MARKS = {Severity.VETO: "red", Severity.DEDUCT: "yellow", Severity.NOTICE: "dim"}
 
@@ -36,6 +36,8 @@ def _summary(findings: list[Finding]) -> str:
 
 def print_table(result: ScanResult, console: Console) -> None:
     """A table of sites (and accounts) with verdict, score and a problem summary."""
+    from rich.table import Table
+
     table = Table(title=f"网站检查结果(检查日期 {result.as_of.isoformat()})", show_lines=False)
     for col in ("网站", "结论"):
         table.add_column(col)
