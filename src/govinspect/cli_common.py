@@ -6,7 +6,7 @@ import contextlib
 import functools
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -110,9 +110,8 @@ class Bar:
     def _write(self, p: CrawlProgress, start: float) -> None:
         if not self.enabled:
             return
-        seconds = int(time.monotonic() - start)
+        elapsed = timedelta(seconds=int(time.monotonic() - start))  # as Rich's TimeElapsedColumn shows it
         total = p.pages if p.done else p.pages + p.queued
-        elapsed = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         sys.stderr.write(f"{p.site[:20]} {p.pages}/{total} 链接 {p.links_checked} {elapsed}\n")
         sys.stderr.flush()
 
