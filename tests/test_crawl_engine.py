@@ -265,3 +265,43 @@ def test_parse_workers_give_the_same_result(world_scan, demo_world, world_server
     inline = next(s for s in world_scan.sites if s.url == pooled.url)
     assert pooled.pages_crawled == inline.pages_crawled
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
+
+
+def test_footer_links_are_routed_once_and_a_page_met_as_an_image_is_still_crawled(monkeypatch):
+    """Links off the site and files that are not pages (footers, logos, scripts on every page)
+    are routed once for good; a page URL first met as an <img> or <script> is checked as a link
+    and still crawled once an <a> names it, and deeper pages still wait for a shallower link."""
+    import asyncio
+
+    from govinspect.crawl import engine
+
+    footer = ("<div class='footer'><a href='http://www.gov.cn/'>中国政府网</a><a href='http://10.255.255.1/x.html'>省政府</a>"
+              "<img src='/images/logo.png'><script src='/js/common.js'></script></div>")
+    routes = {"/": html(f"<html><body><img src='/odd/page.html'><a href='/col/'>工作动态</a>{footer}</body></html>")}
+    rows = "".join(f"<li><a href='/a/{i}.html'>第{i}条工作动态信息标题</a><span>2019-10-0{i + 1}</span></li>"
+                   for i in range(6))
+    routes["/col/"] = html(f"<html><body><ul>{rows}</ul>{footer}</body></html>")
+    for i in range(6):
+        link = "<a href='/odd/page.html'>相关页面</a>" if i == 5 else ""
+        routes[f"/a/{i}.html"] = html(f"<html><body><h1>文章{i}</h1><p>发布时间：2019-10-01</p>{link}{footer}</body></html>")
+    routes.update({"/odd/page.html": html("<h1>相关页面</h1>"), "/images/logo.png": html("png", content_type="image/png"),
+                   "/js/common.js": html("var a;", content_type="application/javascript")})
+    routed: list[str] = []
+    real = engine.SiteCrawler._route
+
+    def counting(self, target, tag, depth):
+        if target not in self.seen and target not in self.settled:
+            routed.append(target)
+        return real(self, target, tag, depth)
+
+    monkeypatch.setattr(engine.SiteCrawler, "_route", counting)
+    with LoopbackServer(routes) as srv:
+        snap = asyncio.run(crawl_site(_entry(srv.url("/")), fast(check_external=False, cloak_sample=0,
+                                                                 transport_probes=False), AS_OF))
+        hits = dict(srv.hits)
+    for settled in ("http://www.gov.cn/", srv.url("/images/logo.png"), srv.url("/js/common.js")):
+        assert routed.count(settled) == 1, settled  # met on 8 pages, routed on the first
+    assert routed.count(srv.url("/odd/page.html")) == 2  # as an image, then as a link
+    assert srv.url("/odd/page.html") in {p.url for p in snap.pages()}
+    assert hits["/images/logo.png"] == 1  # checked once for its 8 referrers
+    assert "/x.html" not in hits  # off the site, not checked (check_external off)

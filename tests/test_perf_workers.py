@@ -208,6 +208,41 @@ def test_the_last_site_to_leave_stops_the_workers_and_a_later_one_starts_them_ag
     asyncio.run(run())
 
 
+async def _until(ready, seconds: float = 20.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if ready():
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+def test_workers_told_to_ready_checks_import_them_ahead_of_the_checks():
+    """A site whose checks will split tells the workers its share (service.py) before its crawl:
+    told before they start, they import it first thing once up; told while they run, at once."""
+    async def run():
+        pool = ParsePool(1)
+        pool.ready_checks(["hijack", "wording"])
+        assert not pool.checks_ready(["hijack"])  # no worker yet
+        workers = await pool.get(0)
+        assert workers is not None
+        assert await _until(lambda: pool.checks_ready(["hijack", "wording"]))
+        assert not pool.checks_ready(["hijack", "privacy"])  # never told
+        pool.ready_checks(["privacy", "hijack"])  # only privacy is new
+        assert await _until(lambda: pool.checks_ready(["privacy"]))
+        assert workers._cpu["ready"][1] == 2  # one call at the start, one for privacy
+        # the call answers how many of the names are checks, importing each of them
+        assert await workers.call("ready", ("policy", "no_such_check", "base")) == 1
+        # a worker that fails the call (it died) is not ready, and nothing waits on it
+        workers.kill()
+        assert await _until(lambda: not workers.alive)
+        pool.ready_checks(["services"])
+        assert not pool.checks_ready(["services"])
+        await pool.aclose()
+        assert not pool.checks_ready(["hijack"])  # workers started later are told again
+
+    asyncio.run(run())
+
+
 @pytest.mark.parametrize("checks", [["availability", "links"], None])
 def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_split(
         checks, demo_world, world_server, monkeypatch):
@@ -227,12 +262,18 @@ def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_
 
     async def spy(snap, ctx, names, path, pool, parts):
         seen["pool at the checks"] = pool.alive
+        far = [names[i] for i in parts[0]]
+        # the worker's share is the one planned before the crawl, imported during it
+        seen["planned"] = parts == service.split_checks(names)
+        seen["ready"] = parse_pool[0].checks_ready(far)
         return await split(snap, ctx, names, path, pool, parts)
 
     monkeypatch.setattr(service, "_judge_split", spy)
+    parse_pool: list[ParsePool] = []
 
     async def run():
         pool = ParsePool(1)
+        parse_pool.append(pool)
 
         def progress(p) -> None:
             if pool.running is not None:
@@ -251,7 +292,7 @@ def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_
     if checks:
         assert seen["running when done"] is False and "pool at the checks" not in seen
     else:
-        assert seen["pool at the checks"] is True
+        assert seen["pool at the checks"] is True and seen["planned"] is True and seen["ready"] is True
     assert pooled.pages_crawled == inline.pages_crawled
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
 

@@ -91,9 +91,9 @@ def prepare() -> dict[str, Any]:
 
     limit_arenas()
     _w3lib_without_url_opener()
-    from .parse import judge_file, parse_remote, read_document
+    from .parse import judge_file, parse_remote, read_document, ready_checks
 
-    return {"parse": parse_remote, "judge": judge_file, "document": read_document}
+    return {"parse": parse_remote, "judge": judge_file, "document": read_document, "ready": ready_checks}
 
 
 def leave() -> None:

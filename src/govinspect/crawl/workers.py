@@ -8,7 +8,8 @@ the interpreter lock between them), and no forkserver or resource-tracker proces
 on the 20,000-page bench site, the executor's bookkeeping cost the crawl process about as much
 CPU as parsing a links-only page itself.
 
-A worker runs only three functions of crawl/parse.py: ``parse``, ``document`` and ``judge``.
+A worker runs only four functions of crawl/parse.py: ``parse``, ``document``, ``judge`` and
+``ready`` (the imports of a coming ``judge``, sent ahead by ``ParsePool.ready_checks``).
 When one dies, the calls it was answering fail with ``WorkerError`` and the pool stops sending
 it work; callers then do the work in their own process (a page is never lost to a crashed worker).
 """
@@ -20,7 +21,7 @@ import contextlib
 import logging
 import os
 import pickle
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from .child import LEN as _LEN
@@ -161,6 +162,19 @@ class WorkerPool:
         await worker.drain()
         return await fut
 
+    def tell(self, name: str, *args: Any) -> list[asyncio.Future[Any]]:
+        """Send ``name`` with ``args`` to every live worker, not waiting for the answers: their
+        futures (a failure is logged, and counts for nothing more)."""
+        told = []
+        for worker in self._workers:
+            if worker.alive:
+                self._next_id += 1
+                data = pickle.dumps((self._next_id, name, args), protocol=pickle.HIGHEST_PROTOCOL)
+                fut = worker.send(self._next_id, name, data)
+                fut.add_done_callback(_told)
+                told.append(fut)
+        return told
+
     async def close(self) -> None:
         workers, self._workers = self._workers, []
         await asyncio.gather(*(w.stop() for w in workers), return_exceptions=True)
@@ -170,6 +184,12 @@ class WorkerPool:
         for w in self._workers:
             with contextlib.suppress(ProcessLookupError):
                 w.proc.kill()
+
+
+def _told(fut: asyncio.Future[Any]) -> None:
+    """The answer of a call nobody waits for (``WorkerPool.tell``): a failure is logged."""
+    if not fut.cancelled() and fut.exception() is not None:
+        log.warning("parse worker: %s", fut.exception())
 
 
 def default_workers() -> int:
@@ -192,8 +212,10 @@ class ParsePool:
         self.workers = default_workers() if workers is None else workers
         self.threshold = threshold if workers is None else 0  # an explicit count starts at once
         self._pool: WorkerPool | None = None
-        self._starting: asyncio.Task[WorkerPool] | None = None
+        self._starting: asyncio.Future[WorkerPool] | None = None
         self._users = 0
+        self._checks: dict[str, None] = {}  # check names the workers are told to import (ready_checks)
+        self._readied: dict[str, list[asyncio.Future[Any]]] = {}  # name: the answers of those calls
 
     def enter(self) -> Callable[[], Awaitable[None]]:
         """Count a site in among the pool's users; call what this returns (once or more) when the
@@ -251,8 +273,44 @@ class ParsePool:
 
     def _boot(self) -> asyncio.Future[WorkerPool]:
         if self._starting is None:
-            self._starting = asyncio.ensure_future(WorkerPool(self.workers).start())
+            self._starting = asyncio.ensure_future(self._start())
         return self._starting
+
+    async def _start(self) -> WorkerPool:
+        pool = await WorkerPool(self.workers).start()
+        if self._checks:
+            self._tell_checks(pool, tuple(self._checks))
+        return pool
+
+    def ready_checks(self, names: Sequence[str]) -> None:
+        """Have the workers import the checks ``names`` (a site's share of its split checks,
+        service.py) as soon as they run: at once when they do, else first thing once started.
+
+        A worker does it between two pages, so the imports cost the crawl's shared time, not the
+        site's checks at the end (crawl/parse.py, ``ready_checks``).
+        """
+        new = [n for n in names if n not in self._checks]
+        if not new:
+            return
+        self._checks.update(dict.fromkeys(new))
+        pool, starting = self._pool, self._starting
+        if pool is None and starting is not None and starting.done() and not starting.cancelled():
+            pool = None if starting.exception() is not None else starting.result()  # started, not yet taken
+        if pool is not None and pool.alive:
+            self._tell_checks(pool, tuple(new))
+
+    def _tell_checks(self, pool: WorkerPool, names: tuple[str, ...]) -> None:
+        told = pool.tell("ready", names)
+        for name in names:
+            self._readied[name] = told
+
+    def checks_ready(self, names: Sequence[str]) -> bool:
+        """True when every worker told to import ``names`` (``ready_checks``) has done so."""
+        for name in names:
+            told = self._readied.get(name)
+            if not told or not all(f.done() and not f.cancelled() and f.exception() is None for f in told):
+                return False
+        return True
 
     @property
     def running(self) -> WorkerPool | None:
@@ -261,6 +319,7 @@ class ParsePool:
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
+        self._checks, self._readied = {}, {}  # workers started later are told again
         if pool is None and self._starting is not None:
             with contextlib.suppress(Exception):
                 pool = await self._starting
