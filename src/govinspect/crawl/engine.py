@@ -491,10 +491,11 @@ class SiteCrawler:
             # Pagination stays at its column's depth (routed before the page's other links,
             # which also contain it, so that page k of a list is not k levels deep).
             self._route(nxt, "a", depth)
-        seen, settled, route = self.seen, self.settled, self._route
+        seen, settled, route = self.seen.hashes, self.settled.hashes, self._route
         for target, tag in routes:
             # most links of a page (menus, lists, footers) are seen or settled: no call for them
-            if target not in seen and target not in settled:
+            h = hash(target)  # computed once per string and kept in it
+            if h not in seen and h not in settled:
                 route(target, tag, depth + 1)
         if routes:
             self.snap.add_links(url, list(dict.fromkeys(target for target, _ in routes)))

@@ -38,6 +38,12 @@ class UrlSet:
     def __contains__(self, url: object) -> bool:
         return isinstance(url, str) and hash(url) in self._hashes
 
+    @property
+    def hashes(self) -> set[int]:
+        """The hashes themselves, for a loop over many URLs (``hash(url) in s.hashes`` is ``url
+        in s`` without a method call: the crawl asks it of every link of every page). Read only."""
+        return self._hashes
+
     def __len__(self) -> int:
         return len(self._hashes)
 
