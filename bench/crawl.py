@@ -37,6 +37,7 @@ import shlex
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -1032,11 +1033,21 @@ def bench_size(pages: int, args: argparse.Namespace) -> dict[str, Any]:
 def keep_best(result: dict[str, Any], tool: str, new: dict[str, Any]) -> None:
     old = result.get(tool)
     walls = (old["walls"] if old else []) + [round(new["run"].wall, 1)]
+    # every run's wall seconds, None for one that did not complete: the rounds' pairs (paired_ratios)
+    rounds = (old["rounds"] if old else []) + [new["run"].wall if new["ok"] else None]
     peak = max([new["run"].peak_mb] + ([old["peak_all"]] if old else []))
     main = max([new["run"].peak_main_mb] + ([old["main_all"]] if old else []))
     if old is None or (new["ok"] and (not old["ok"] or new["run"].wall < old["run"].wall)):
         result[tool] = new
     result[tool]["walls"], result[tool]["peak_all"], result[tool]["main_all"] = walls, peak, main
+    result[tool]["rounds"] = rounds
+
+
+def paired_ratios(gi: dict[str, Any], lc: dict[str, Any]) -> list[float]:
+    """LinkChecker's wall seconds over the tool's, round by round (with ``--repeat``, each round
+    runs the tools one right after the other): the host's drift between rounds, which can hand
+    one tool's best run a faster machine than the other's, cancels out of each pair."""
+    return [b / a for a, b in zip(gi.get("rounds", []), lc.get("rounds", []), strict=False) if a and b]
 
 
 def profile_govinspect(url: str, n: int, pages: int, as_of: date, out: Path, timeout: float) -> str:
@@ -1174,6 +1185,10 @@ def verdicts(results: list[dict[str, Any]], args: argparse.Namespace) -> list[st
                        f"{'MET' if ratio >= goal else 'NOT MET'}; by CPU seconds of the process trees "
                        f"{fmt(big['cpu_speedup'].get(tool), '.2f')}x; CPU {fmt(gi['cpu_ms'], '.2f')} ms/page vs "
                        f"LinkChecker's {fmt(lc['cpu_ms'] if lc else None, '.2f')} ms/page")
+            pairs = sorted(paired_ratios(gi, lc)) if lc else []
+            if len(pairs) >= 2:
+                out[-1] += (f"; round by round (the tools one right after the other): median "
+                            f"{statistics.median(pairs):.2f}x, {pairs[0]:.2f}-{pairs[-1]:.2f}x")
         else:
             out.append(f"- speed, {tool}: no ratio (a tool did not complete or LinkChecker was skipped)")
         mb = gi.get("peak_all", gi["run"].peak_mb)
@@ -1259,7 +1274,9 @@ whole monthly inspection) and `linkchecker`. Method:
   header (pages declare it), `add_header LinkChecker allow always` (so that LinkChecker honours
   a raised `maxrequestspersecond`), `*.jsp` answers 500, `/old/x` 301s to `/x`.
 - **Like with like**: same site, same server, same run, one tool after the other (with
-  `--repeat K` alternating K times, the fastest run of each kept); `N` connections
+  `--repeat K` alternating K times, the fastest run of each kept, and each speed line also
+  gives the ratios round by round, each tool right after the other: their median and range, in
+  which the host's drift between rounds cancels out); `N` connections
   per host on both sides (govinspect `--per-host N --delay 0`; LinkChecker `threads=N`,
   `maxrequestspersecond=1000000`); neither checks external links (govinspect `--no-external`,
   LinkChecker's default `checkextern=0`). govinspect gets a config raising its own *limits*
