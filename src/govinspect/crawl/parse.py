@@ -121,7 +121,7 @@ def ready_checks(names: tuple[str, ...]) -> int:
 
     Sent to a parse worker when it starts on a site whose checks will be split (service.py): the
     imports (``checks.base``, the rules and their pydantic models, the check modules and the
-    snapshot reader) cost a worker 0.08-0.12 s of CPU, paid then while the crawl process shares the
+    snapshot reader) cost a worker 0.08-0.13 s of CPU, paid then while the crawl process shares the
     parsing, instead of after the crawl, when the site's result waits for the slower side.
     """
     from .. import snapshot  # noqa: F401  (the reader judge_file opens)

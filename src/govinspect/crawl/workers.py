@@ -164,7 +164,7 @@ class WorkerPool:
 
     def tell(self, name: str, *args: Any) -> list[asyncio.Future[Any]]:
         """Send ``name`` with ``args`` to every live worker, not waiting for the answers: their
-        futures (a failure is logged, and counts for nothing more)."""
+        futures (a failure is noted in the log at debug level, and counts for nothing more)."""
         told = []
         for worker in self._workers:
             if worker.alive:
@@ -187,9 +187,11 @@ class WorkerPool:
 
 
 def _told(fut: asyncio.Future[Any]) -> None:
-    """The answer of a call nobody waits for (``WorkerPool.tell``): a failure is logged."""
+    """The answer of a call nobody waits for (``WorkerPool.tell``): a failure is only noted (a
+    worker stopped before answering, or one that could not import its checks: the ``judge`` call
+    that follows fails the same way and is run in the crawl process, service.py)."""
     if not fut.cancelled() and fut.exception() is not None:
-        log.warning("parse worker: %s", fut.exception())
+        log.debug("parse worker: %s", fut.exception())
 
 
 def default_workers() -> int:
