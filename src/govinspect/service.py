@@ -137,9 +137,9 @@ async def _inspect_into(
         trim()  # the crawl's freed buffers, before the checks load their word lists
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
         pool = executor.running if executor is not None and split is not None else None
-        if pool is not None and executor is not None and split is not None and path.is_file():
-            far = [names[i] for i in split[0]]
-            if not executor.checks_ready(far):  # a worker still to import them: its start weighs in
+        if pool is not None and split is not None and path.is_file():
+            # a worker still to import its share: its start weighs in
+            if not (executor is not None and executor.checks_ready([names[i] for i in split[0]])):
                 split = split_checks(names, snap.stats.pages_fetched) or split
             return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, split))
         if leave is not None:

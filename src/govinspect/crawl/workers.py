@@ -216,8 +216,9 @@ class ParsePool:
         self._pool: WorkerPool | None = None
         self._starting: asyncio.Future[WorkerPool] | None = None
         self._users = 0
-        self._checks: dict[str, None] = {}  # check names the workers are told to import (ready_checks)
-        self._readied: dict[str, list[asyncio.Future[Any]]] = {}  # name: the answers of those calls
+        # check names the workers are to import (ready_checks): the answers of the calls that told
+        # them, none yet while the workers are still to start
+        self._readied: dict[str, list[asyncio.Future[Any]]] = {}
 
     def enter(self) -> Callable[[], Awaitable[None]]:
         """Count a site in among the pool's users; call what this returns (once or more) when the
@@ -280,8 +281,8 @@ class ParsePool:
 
     async def _start(self) -> WorkerPool:
         pool = await WorkerPool(self.workers).start()
-        if self._checks:
-            self._tell_checks(pool, tuple(self._checks))
+        if self._readied:
+            self._tell_checks(pool, tuple(self._readied))
         return pool
 
     def ready_checks(self, names: Sequence[str]) -> None:
@@ -291,10 +292,10 @@ class ParsePool:
         A worker does it between two pages, so the imports cost the crawl's shared time, not the
         site's checks at the end (crawl/parse.py, ``ready_checks``).
         """
-        new = [n for n in names if n not in self._checks]
+        new = [n for n in names if n not in self._readied]
         if not new:
             return
-        self._checks.update(dict.fromkeys(new))
+        self._readied.update((n, []) for n in new)
         pool, starting = self._pool, self._starting
         if pool is None and starting is not None and starting.done() and not starting.cancelled():
             pool = None if starting.exception() is not None else starting.result()  # started, not yet taken
@@ -321,7 +322,7 @@ class ParsePool:
 
     async def aclose(self) -> None:
         pool, self._pool = self._pool, None
-        self._checks, self._readied = {}, {}  # workers started later are told again
+        self._readied = {}  # workers started later are told again
         if pool is None and self._starting is not None:
             with contextlib.suppress(Exception):
                 pool = await self._starting
