@@ -137,7 +137,7 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     from govinspect.crawl.engine import crawl_site
     from govinspect.demo.runner import live_hosts
     from govinspect.rules import load_rules
-    from govinspect.service import _judge_split, split_checks
+    from govinspect.service import _judge_plan, _pick, plan_checks
     from govinspect.snapshot import Snapshot
 
     site = max(demo_world.sites, key=lambda s: sum(1 for _ in s.iter_resources()))
@@ -145,87 +145,140 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
     settings = fast(assume_ok_hosts=sorted(live_hosts(demo_world)), hosts=demo_world.hosts(), parse_workers=0)
     path = tmp_path / "snapshot.sqlite"
     snap = Snapshot(entry, path, as_of=AS_OF)
-    asyncio.run(crawl_site(entry, settings, AS_OF, snap))
-    snap.save()
+    seen: dict[str, object] = {}
+
+    async def crawl_done() -> None:  # as service.py does: the pages stored, no columns nor probes yet
+        seen["columns then"] = list(snap.columns)
+        snap.save()
+
+    asyncio.run(crawl_site(entry, settings, AS_OF, snap, crawl_done=crawl_done))
+    assert seen["columns then"] == [] and snap.columns and snap.probes
     ctx = Context(as_of=AS_OF, rules=load_rules(None), site=entry)
+    names = DEFAULT_SITE_CHECKS
 
     async def split_run():
         pool = ParsePool(1)
         try:
             workers = await pool.get(0)
             assert workers is not None
-            split = split_checks(DEFAULT_SITE_CHECKS, 3000)
-            assert split is not None  # every check: both sides are worth a core
-            there, here = split
-            # not a contiguous cut: the findings come back in the names' order only if restored
-            assert there != tuple(range(there[0], there[0] + len(there)))
-            assert here != tuple(range(here[0], here[0] + len(here)))
-            return await _judge_split(snap, ctx, DEFAULT_SITE_CHECKS, path, workers, split)
+            plan = plan_checks(names)  # the worker ready (told during the crawl)
+            assert plan is not None and plan.early and plan.late and plan.here  # every check: all three parts
+            # around the worker's share: the findings come back in the names' order only if restored
+            assert plan.here[0] < plan.early[0] and plan.here[-1] > plan.late[-1]
+            # the pages-only checks on the file as the crawl's end left it: no columns, no probes
+            early = asyncio.ensure_future(workers.call("judge", str(path), ctx, _pick(names, plan.early), None, True))
+            return await _judge_plan(snap, ctx, names, path, workers, plan, early)
         finally:
             await pool.aclose()
 
     try:
         split = asyncio.run(split_run())
-        whole = run_checks(snap, ctx, DEFAULT_SITE_CHECKS)
+        whole = run_checks(snap, ctx, names)
     finally:
         snap.close()
-    assert len(whole) > 5
+    assert len(whole) > 5 and not [f for f in split if f.evidence.get("check")]  # no check failed
     assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]
+    # the file's meta was written at the crawl's end: read back, it has no columns; the worker's
+    # later checks got them with their call (a policy finding needs the policy columns)
+    assert Snapshot.open(path).columns == [] and any(f.code.startswith("policy.") for f in whole)
 
 
-def test_the_split_gives_both_sides_the_least_uneven_cost():
+def test_a_snapshot_opened_pages_only_refuses_the_rest_and_its_checks_say_so(tmp_path):
+    from datetime import date
+
+    from govinspect.checks import Context
+    from govinspect.checks.base import pages_only, run_checks_each
+    from govinspect.model import Page, SiteEntry
+    from govinspect.rules import load_rules
+    from govinspect.snapshot import Snapshot, SnapshotError
+
+    site = SiteEntry(name="县政府", url="http://127.0.0.1:9/")
+    path = tmp_path / "s.sqlite"
+    snap = Snapshot(site, path, as_of=date(2019, 10, 20))
+    snap.add_page(Page(url=site.url, status=200, title="首页", text="身份证号 110101199003077777"), home=True)
+    snap.probes["search"] = {"ok": True}
+    snap.save()
+    snap.close()
+    early = Snapshot.open(path, pages_only=True)
+    try:
+        for read in (lambda: early.probes.get("search"), lambda: list(early.columns), lambda: early.stats.pages_fetched,
+                     lambda: "x" in early.scope_hosts):
+            with pytest.raises(SnapshotError, match="PAGES_ONLY"):
+                read()
+        assert [p.url for p in early.pages()] == [site.url]  # the pages themselves are there
+        ctx = Context(as_of=date(2019, 10, 20), rules=load_rules(None), site=site)
+        wording, freshness = run_checks_each(early, ctx, ["wording", "freshness"])
+        assert wording == []
+        # a check that reads the columns fails with its notice instead of judging no columns
+        assert [(f.code, f.evidence["check"]) for f in freshness] == [("crawl.incomplete", "freshness")]
+        assert "PAGES_ONLY" in freshness[0].evidence["error"]
+    finally:
+        early.close()
+    assert [n for n in ("wording", "privacy", "sandbox", "hijack", "freshness", "links", "nope", "base")
+            if pages_only(n)] == ["wording", "privacy", "sandbox"]
+
+
+def _plan_ends(names, costs, early_ok, worker_part, pages=None):
+    """When a plan's later side ends under service.plan_checks's model (brute-force reference)."""
+    from govinspect.service import AFTER_CRAWL, WALK, WORKER_START
+
+    e = sum(costs[i] for i in worker_part if early_ok(names[i]))
+    late = sum(costs[i] for i in worker_part if not early_ok(names[i]))
+    rest = sum(costs) - e - late
+    worker = (WORKER_START * 1000 / pages if pages else 0) + (WALK + e if e else 0)
+    if late:
+        worker = max(worker, AFTER_CRAWL) + WALK + late
+    return max(worker, AFTER_CRAWL + (WALK + rest if rest else 0))
+
+
+def test_the_plan_ends_the_checks_soonest():
     from itertools import combinations
 
     from govinspect.checks import DEFAULT_SITE_CHECKS
-    from govinspect.service import _LIGHT_CHECK, CHECK_COST, split_checks
+    from govinspect.checks.base import pages_only
+    from govinspect.service import _LIGHT_CHECK, CHECK_COST, plan_checks
 
     names = list(DEFAULT_SITE_CHECKS)
+    costs = [CHECK_COST.get(n, _LIGHT_CHECK) for n in names]
+    everything = range(len(names))
+    for pages in (None, 3000, 20000, 100000):
+        plan = plan_checks(names, pages)
+        assert plan is not None
+        assert sorted(plan.early + plan.late + plan.here) == list(everything)
+        assert all(pages_only(names[i]) for i in plan.early) and not any(pages_only(names[i]) for i in plan.late)
+        got = _plan_ends(names, costs, pages_only, plan.far, pages)
+        # no other share of the names ends sooner (every subset, by brute force)
+        best = min(_plan_ends(names, costs, pages_only, part, pages)
+                   for k in range(len(names) + 1) for part in combinations(everything, k))
+        assert got <= best + 0.0015 * len(names)  # the costs are summed in thousandths
+    # the three text scanners (measured dearer together than summed) are not all on one side:
+    # pages-only ones start early, the heaviest check follows them
+    plan = plan_checks(names)
+    assert plan is not None
+    assert "wording" in _pick_names(names, plan.early) and "hijack" in _pick_names(names, plan.late)
+    assert not {"hijack", "wording", "privacy"} <= set(_pick_names(names, plan.far))
+    assert not {"hijack", "wording", "privacy"} <= set(_pick_names(names, plan.here))
+    # a plan without pages-only checks is a split at the crawl process's probes
+    plan = plan_checks(["hijack", "services", "policy"])
+    assert plan is not None and plan.early == () and plan.late and plan.here
+    assert plan_checks(["links", "hijack", "links", "hijack"], early_ok=lambda n: False) is not None
 
-    def cost(positions) -> float:
-        return sum(CHECK_COST.get(names[i], _LIGHT_CHECK) for i in positions)
 
-    split = split_checks(names)
-    assert split is not None
-    there, here = split
-    assert sorted(there + here) == list(range(len(names)))
-    assert names.index("hijack") in there  # the worker takes the heaviest check's side
-    worst = max(cost(there), cost(here))
-    # no other split of the names is more even (every subset, by brute force)
-    best = min(max(cost(c), cost(set(range(len(names))) - set(c)))
-               for k in range(1, len(names)) for c in combinations(range(len(names)), k))
-    assert worst <= best + 0.0015 * len(names)  # the costs are summed in thousandths
-    assert worst - min(cost(there), cost(here)) < 0.01
-    assert split_checks(["hijack", "services", "policy"]) == ((0,), (1, 2))
-    # A site's page count weighs in the worker's start (WORKER_START seconds): its side is lighter
-    # by about that much per page, and as even as any split can be with it (brute force).
-    from govinspect.service import WORKER_START
-
-    everything = set(range(len(names)))
-    for pages in (3000, 20000, 100000):
-        start = WORKER_START * 1000 / pages  # ms per page
-        there, here = split_checks(names, pages)
-        assert names.index("hijack") in there
-        gap = abs(cost(there) + start - cost(here))
-        best = min(abs(cost(c) + start - cost(everything - set(c)))
-                   for k in range(1, len(names)) for c in combinations(range(len(names)), k)
-                   if names.index("hijack") in c)
-        assert gap <= best + 0.0015 * len(names)
-        assert cost(there) < cost(here) + 0.005
-    assert split_checks(["links", "hijack", "links", "hijack"]) in (((0, 1), (2, 3)), ((1, 2), (0, 3)),
-                                                                     ((0, 3), (1, 2)), ((2, 3), (0, 1)))
+def _pick_names(names, positions):
+    return [names[i] for i in positions]
 
 
 def test_a_pair_of_light_checks_is_not_split():
     """Links mode's two checks cost less than a worker's start on the checks (imports, snapshot)."""
-    from govinspect.service import MIN_SPLIT, split_checks
+    from govinspect.service import MIN_SPLIT, plan_checks
 
-    assert split_checks(["availability", "links"]) is None
-    assert split_checks(["hijack"]) is None and split_checks([]) is None
+    assert plan_checks(["availability", "links"]) is None
+    assert plan_checks(["hijack"]) is None and plan_checks([]) is None
     from govinspect.service import _LIGHT_CHECK, CHECK_COST
 
     assert CHECK_COST["availability"] + CHECK_COST["links"] < MIN_SPLIT
     assert 0 < _LIGHT_CHECK < CHECK_COST["availability"]  # the checks of a few queries each
-    assert split_checks(["availability", "links"], 100_000) is None
+    assert plan_checks(["availability", "links"], 100_000) is None
 
 
 def test_each_name_keeps_its_own_findings_and_a_failing_check_its_notice(tmp_path, monkeypatch):

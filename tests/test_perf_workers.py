@@ -258,17 +258,18 @@ def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_
             "assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
     inline = asyncio.run(service.inspect_site(entry, Settings(**base, parse_workers=0), AS_OF))  # type: ignore[arg-type]
     seen: dict[str, object] = {}
-    split = service._judge_split
+    judge_plan = service._judge_plan
 
-    async def spy(snap, ctx, names, path, pool, parts):
+    async def spy(snap, ctx, names, path, pool, plan, early):
         seen["pool at the checks"] = pool.alive
-        far = [names[i] for i in parts[0]]
         # the worker's share is the one planned before the crawl, imported during it
-        seen["planned"] = parts == service.split_checks(names)
-        seen["ready"] = parse_pool[0].checks_ready(far)
-        return await split(snap, ctx, names, path, pool, parts)
+        seen["planned"] = plan == service.plan_checks(names)
+        seen["ready"] = parse_pool[0].checks_ready(service._pick(names, plan.far))
+        # its pages-only checks started at the crawl's end, before the columns and the probes
+        seen["early"] = bool(plan.early) and early is not None
+        return await judge_plan(snap, ctx, names, path, pool, plan, early)
 
-    monkeypatch.setattr(service, "_judge_split", spy)
+    monkeypatch.setattr(service, "_judge_plan", spy)
     parse_pool: list[ParsePool] = []
 
     async def run():
@@ -293,6 +294,7 @@ def test_a_site_lets_the_workers_go_once_its_pages_are_parsed_unless_its_checks_
         assert seen["running when done"] is False and "pool at the checks" not in seen
     else:
         assert seen["pool at the checks"] is True and seen["planned"] is True and seen["ready"] is True
+        assert seen["early"] is True
     assert pooled.pages_crawled == inline.pages_crawled
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
 

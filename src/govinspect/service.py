@@ -6,15 +6,16 @@ The CLI, the web API and the workers each call these in a few lines.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
-from .checks.base import run_checks_each
+from .checks.base import pages_only, run_checks_each
 from .crawl.engine import Progress, crawl_site
 from .crawl.workers import ParsePool, WorkerPool
 from .http import Fetcher
@@ -115,41 +116,69 @@ async def _inspect_into(
     ctx = Context(as_of=as_of, rules=rules, site=site, accounts=own)
     snap = Snapshot(site, path, as_of=as_of)
     names = tuple(settings.checks or DEFAULT_SITE_CHECKS)
-    split = split_checks(names)
+    plan = plan_checks(names)
     # The site's hold on the parse workers: kept for its checks when they split, else let go as
     # soon as its pages are parsed (the last site out stops the workers: crawl/workers.py).
     leave = executor.enter() if executor is not None else None
-    if executor is not None and split is not None:  # the worker's share, imported while the crawl runs
-        executor.ready_checks([names[i] for i in split[0]])
+    if executor is not None and plan is not None:  # the worker's share, imported while the crawl runs
+        executor.ready_checks(_pick(names, plan.far))
+    early: asyncio.Future[list[list[Finding]]] | None = None
+
+    async def crawl_done() -> None:
+        """The last page is stored: a worker starts the checks that read only pages, while this
+        process builds the columns and runs the probes (about 0.4 s on 20,000 pages)."""
+        nonlocal plan, early
+        pool = executor.running if executor is not None else None
+        if executor is None or pool is None or plan is None:
+            return
+        if not executor.checks_ready(_pick(names, plan.far)):  # its start weighs in
+            plan = plan_checks(names, snap.stats.pages_fetched) or plan
+        snap.save()  # the pages, in the order the checks walk them, and the site's meta so far
+        if plan.early:
+            early = asyncio.ensure_future(pool.call("judge", str(path), ctx, _pick(names, plan.early), None, True))
+            await asyncio.sleep(0)  # the call goes out now, before the columns hold the loop (0.17 s on 20,000 pages)
+
     try:
         try:
             await crawl_site(site, settings, as_of, snap, progress, fetcher, executor,
-                             pages_done=leave if split is None else None)
+                             pages_done=leave if plan is None else None,
+                             crawl_done=crawl_done if plan is not None else None)
         except Exception as exc:  # the site still appears, with what went wrong
             log.exception("crawl of %s failed", site.url)
+            await _settle(early)
             snap.save()
             return _result(snap, ctx, [Finding(
                 "crawl.incomplete", "notice", site.url,
                 f"抓取过程出错，站点未能完成检查: {type(exc).__name__}",
                 {"error": f"{type(exc).__name__}: {exc}"[:300]},
             )])
-        snap.save()
         trim()  # the crawl's freed buffers, before the checks load their word lists
         # Only a pool the crawl started (a large site, content extracted): never one just for this.
-        pool = executor.running if executor is not None and split is not None else None
-        if pool is not None and split is not None and path.is_file():
-            # a worker still to import its share: its start weighs in
-            if not (executor is not None and executor.checks_ready([names[i] for i in split[0]])):
-                split = split_checks(names, snap.stats.pages_fetched) or split
-            return _result(snap, ctx, await _judge_split(snap, ctx, names, path, pool, split))
+        pool = executor.running if executor is not None and plan is not None else None
+        if pool is not None and plan is not None and path.is_file():
+            found = await _judge_plan(snap, ctx, names, path, pool, plan, early)
+            snap.save()  # the columns and probes too, now that no worker reads the file
+            return _result(snap, ctx, found)
+        await _settle(early)  # (a worker that died since: its checks run here with the rest)
+        snap.save()
         if leave is not None:
             await leave()
         # Checks are CPU work: in a thread, so that other sites' crawls keep their sockets served.
         return await _reading(snap, judge, snap, ctx, names)
     finally:
+        if early is not None and not early.done():
+            early.cancel()
         if leave is not None:
             await leave()
         snap.close()
+
+
+async def _settle(call: asyncio.Future[Any] | None) -> None:
+    """Wait for a worker's call whose answer is no longer wanted (its reads of the snapshot file
+    end before this process writes to it); its failure counts for nothing."""
+    if call is not None:
+        with contextlib.suppress(Exception):
+            await call
 
 
 async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
@@ -164,90 +193,143 @@ async def _reading(snap: Snapshot, fn: Callable[_P, _T], *args: _P.args, **kwarg
 
 
 # CPU per page of the site checks, in ms: what each adds to a shared page walk (its time alone
-# with ``bench/cpu.py`` less the walk's, 0.018 ms/page), on the 20,004-page demo bench site,
-# 2026-12-04 06:15, an AMD EPYC host, after the services label pre-test and the hijack drift
-# rule got cheaper (services 0.056 -> 0.029, hijack 0.063 -> 0.046). The 3,001-page TRS-like site
-# weighs them differently (hijack 0.081, services 0.062, policy 0.051, wording 0.032, privacy
-# 0.026, interaction 0.025; walk 0.031). With these costs the split leaves the two sides 0.16 s
-# apart on 20,004 pages (the table before: 0.56 s, the worker late) and 0.11 s on the TRS-like
-# site (before: 0.05 s); blends of both sites' figures moved neither by more than 0.08 s.
-# Availability and links read no page rows: their time alone (0.004, 0.002). A check missing
-# here counts as a light one.
+# with ``bench/cpu.py`` less the walk's), on the 20,004-page demo bench site: the mean of two
+# hosts that weigh them differently (2026-12-04, an AMD EPYC host: hijack 0.046, services 0.029,
+# policy 0.025, privacy 0.019, wording 0.017, interaction 0.012; an Intel host: 0.046, 0.025,
+# 0.018, 0.013, 0.018, 0.007). The 3,001-page TRS-like site costs about 1.7 times as much per
+# page, in much the same proportions (Intel host: hijack 0.079, services 0.050, policy 0.039,
+# wording 0.035, privacy 0.019, interaction 0.010; walk 0.026). Availability and links read no
+# page rows: their time alone (0.004, 0.002). A check missing here counts as a light one. Summed,
+# they predict the sets a plan makes within 0.1 s on 20,004 pages, except the three text scanners
+# together (hijack, wording, privacy: 2.29 s measured against 2.00 s summed), which no plan below
+# puts on one side. On the Intel host's 20,004 pages the checks ended 2.51 s after the crawl with
+# the AMD figures alone (the worker 0.5 s after this process), 2.36-2.39 s with its own and
+# 2.45 s with the mean (the worker 0.2 s later); on the TRS-like site 0.66-0.67 s with either.
 CHECK_COST: dict[str, float] = {
-    "hijack": 0.046, "services": 0.029, "policy": 0.025, "privacy": 0.019, "wording": 0.017,
-    "interaction": 0.012, "availability": 0.004, "freshness": 0.002, "sandbox": 0.002, "links": 0.002,
+    "hijack": 0.046, "services": 0.027, "policy": 0.022, "wording": 0.018, "privacy": 0.016,
+    "interaction": 0.010, "availability": 0.004, "freshness": 0.002, "sandbox": 0.002, "links": 0.002,
 }
 # identity, transport, required, sitesearch, harmful: a few queries each, 0.000 ms/page measured
 _LIGHT_CHECK = 0.001
-# The least a half must cost for a parse worker to run it: a worker's first checks import the
+# One pass over the pages in a process of its own: reading and decoding every page row
+# (``bench/cpu.py``, "read pages back": 0.016-0.018 ms/page on the demo bench site).
+WALK = 0.018
+# What the crawl process does between the crawl's end and its own checks, per page: the columns,
+# the probes (search, transport, cloaking sample) and the snapshot's meta. Measured in scans on
+# 20,004 pages: 0.17 s of columns, 0.25 s of probes, 0.03 s writing: 0.44 s.
+AFTER_CRAWL = 0.022
+# The least a worker's share must cost for it to run one: a worker's first checks import the
 # checks and the rules (about 10 MB of its memory) and open the snapshot, which a pair of light
 # checks (a links-mode run: availability and links) does not pay back.
 MIN_SPLIT = 0.025
 # Seconds a parse worker spends before its first check when it has not imported them yet:
 # importing the checks and the rules and reading the word lists (the crawl process has most of
-# them already). Its side of the split is then made lighter by that much. Measured in scans as
-# the delay of the worker's first page over the crawl process's: 0.11-0.12 s on both bench
-# sites. A worker normally imports its share while the crawl runs (ParsePool.ready_checks), and
-# the split planned before the crawl stands: with it the two sides ended 0.01-0.03 s apart on
-# the 3,001-page TRS-like site (0.46 s each), against 0.17 s (0.40 and 0.58 s) before.
+# them already). Measured in scans as the delay of the worker's first page over the crawl
+# process's: 0.11-0.12 s on both bench sites. A worker normally imports its share while the crawl
+# runs (ParsePool.ready_checks), and the plan made before the crawl stands.
 WORKER_START = 0.12
 
 
-def split_checks(names: Sequence[str], pages: int | None = None) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """The positions of ``names`` to run in a parse worker and here, their costs as even as can be
-    for a site of ``pages`` pages (the worker's side lighter by ``WORKER_START``; None: not
-    counted), or None when the lighter side would cost less than ``MIN_SPLIT`` (all of them in
-    one process).
+class CheckPlan(NamedTuple):
+    """Where a large site's checks run, as positions in its list of check names.
 
-    Any subset will do (``checks.base.run_checks_each`` keeps each name's findings apart): the
-    subset sums of the costs, in microseconds, are enumerated (one per reachable sum) and the one
-    that evens out both sides best is taken. The worker takes the side with the heaviest check.
+    ``early``: checks that read only pages (``checks.base.pages_only``), which a parse worker
+    starts as soon as the crawl has stored its last page; ``late``: checks a worker runs after
+    them, once this process has the columns and the probes; ``here``: the crawl process's own,
+    run after its columns and probes.
     """
-    costs = [round(CHECK_COST.get(n, _LIGHT_CHECK) * 1000) for n in names]
-    n, total = len(costs), sum(costs)
+
+    early: tuple[int, ...]
+    late: tuple[int, ...]
+    here: tuple[int, ...]
+
+    @property
+    def far(self) -> tuple[int, ...]:
+        """Every position a worker runs."""
+        return self.early + self.late
+
+
+def _pick(names: Sequence[str], positions: Sequence[int]) -> tuple[str, ...]:
+    return tuple(names[i] for i in positions)
+
+
+def plan_checks(
+    names: Sequence[str], pages: int | None = None, early_ok: Callable[[str], bool] | None = None,
+) -> CheckPlan | None:
+    """The plan of ``names`` that ends soonest for a site of ``pages`` pages (None: not counted;
+    counted, the worker's start ``WORKER_START`` weighs in), or None when a worker's share would
+    cost less than ``MIN_SPLIT`` (all of them in this process).
+
+    Costs in microseconds per page (``CHECK_COST``). A worker's share runs in up to two calls:
+    its pages-only checks (``early_ok``, by default ``checks.base.pages_only``) from the crawl's
+    end, the others once this process has spent ``AFTER_CRAWL`` on the columns and the probes;
+    each call walks the pages once (``WALK``), as does this process for its own share. Any
+    subset will do (``checks.base.run_checks_each`` keeps each name's findings apart): the sums
+    reachable by the worker's early and late checks are enumerated (one subset per pair of sums)
+    and the pair whose later side ends soonest is taken.
+    """
+    n = len(names)
     if n < 2:
         return None
-    start = WORKER_START * 1e6 / pages if pages else 0.0  # microseconds per page
-    reach: dict[int, int] = {0: 0}  # subset sum -> a bit mask of positions giving it
+    early_ok = early_ok or pages_only
+    costs = [round(CHECK_COST.get(name, _LIGHT_CHECK) * 1000) for name in names]
+    first = [early_ok(name) for name in names]
+    walk, after, total = round(WALK * 1000), round(AFTER_CRAWL * 1000), sum(costs)
+    start = WORKER_START * 1e6 / pages if pages else 0.0
+
+    def ends(sums: tuple[int, int]) -> tuple[float, float]:
+        """When the later side ends, and when the worker's does (the lesser breaks a tie)."""
+        e, late = sums
+        worker = start + (walk + e if e else 0)
+        if late:
+            worker = max(worker, after) + walk + late
+        rest = total - e - late
+        return max(worker, after + (walk + rest if rest else 0)), worker
+
+    reach: dict[tuple[int, int], int] = {(0, 0): 0}  # (early sum, late sum) -> a bit mask giving it
     for i, c in enumerate(costs):
-        for got, mask in list(reach.items()):
-            reach.setdefault(got + c, mask | 1 << i)
-    heaviest = 1 << max(range(n), key=costs.__getitem__)
-    full = (1 << n) - 1
-    # one subset per reachable sum (its complement stands for the other side), turned so that the
-    # worker's side holds the heaviest check
-    sides = [(m, g) if m & heaviest else (full ^ m, total - g) for g, m in reach.items() if 0 < m < full]
-    if not sides:
+        for (e, late), mask in list(reach.items()):
+            reach.setdefault((e + c, late) if first[i] else (e, late + c), mask | 1 << i)
+    (e, late), mask = min(reach.items(), key=lambda item: ends(item[0]))
+    if e + late < MIN_SPLIT * 1000:
         return None
-    mask, there = min(sides, key=lambda side: abs(2 * side[1] + start - total))
-    if min(there, total - there) < MIN_SPLIT * 1000:
-        return None
-    worker = tuple(i for i in range(n) if mask >> i & 1)
-    return worker, tuple(i for i in range(n) if not mask >> i & 1)
+    mine = [i for i in range(n) if mask >> i & 1]
+    return CheckPlan(tuple(i for i in mine if first[i]), tuple(i for i in mine if not first[i]),
+                     tuple(i for i in range(n) if not mask >> i & 1))
 
 
-async def _judge_split(
-    snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool,
-    split: tuple[tuple[int, ...], tuple[int, ...]],
+async def _judge_plan(
+    snap: Snapshot, ctx: Context, names: tuple[str, ...], path: Path, pool: WorkerPool, plan: CheckPlan,
+    early: asyncio.Future[list[list[Finding]]] | None,
 ) -> list[Finding]:
-    """A large site's checks on two cores: some of the names in a parse worker, the rest here.
+    """A large site's checks on two cores: ``plan.here`` in this process, the rest in a parse
+    worker, whose pages-only checks may be running already (``early``, started at the crawl's
+    end); the worker's later checks get this process's columns and probes with the call.
 
     Each check is independent of the others and each name's findings come apart, so they are
-    put back in the order of the names: exactly ``run_checks`` over all of them. If the worker
-    fails, its part runs here.
+    put back in the order of the names: exactly ``run_checks`` over all of them. A worker's
+    call that fails runs here.
     """
-    there, here = split
-    far = tuple(names[i] for i in there)
-    head = asyncio.ensure_future(pool.call("judge", str(path), ctx, far))
-    near: list[list[Finding]] = await _reading(snap, run_checks_each, snap, ctx, [names[i] for i in here])
+    late = plan.late if early is not None else plan.early + plan.late  # none started at the crawl's end
+    calls: list[tuple[tuple[int, ...], asyncio.Future[list[list[Finding]]]]] = []
+    if early is not None:
+        calls.append((plan.early, early))
+    if late:
+        calls.append((late, asyncio.ensure_future(pool.call("judge", str(path), ctx, _pick(names, late), snap.state()))))
     try:
-        found: list[list[Finding]] = await head
-    except Exception:  # the worker died or failed: the same checks, in this process
-        log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
-        found = await _reading(snap, run_checks_each, snap, ctx, far)
-    by_position = dict(zip(there, found, strict=True)) | dict(zip(here, near, strict=True))
+        near: list[list[Finding]] = await _reading(snap, run_checks_each, snap, ctx, _pick(names, plan.here))
+        by_position = dict(zip(plan.here, near, strict=True))
+        for positions, call in calls:
+            try:
+                found: list[list[Finding]] = await call
+            except Exception:  # the worker died or failed: the same checks, in this process
+                log.exception("checks in a parse worker failed for %s; running them here", ctx.site.url)
+                found = await _reading(snap, run_checks_each, snap, ctx, _pick(names, positions))
+            by_position.update(zip(positions, found, strict=True))
+    finally:
+        for _, call in calls:
+            call.cancel()
     return [f for i in range(len(names)) for f in by_position[i]]
-
 
 async def _inspect_accounts(
     accounts: Sequence[AccountEntry], settings: Settings, as_of: date, rules: Rules, fetcher: Fetcher,

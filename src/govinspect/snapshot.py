@@ -345,9 +345,22 @@ class Snapshot:
     def _cache(self, kib: int) -> None:
         self._db.execute(f"PRAGMA cache_size=-{int(kib)}")
 
+    def state(self) -> dict[str, Any]:
+        """What the checks read besides the file's tables, as this process holds it now: the
+        scope, the crawl's figures, the probes and the columns. A parse worker's checks get it
+        with their call (``open(path, state=...)``) when they start before ``save`` writes it to
+        the file, which must wait while another process reads the file."""
+        return {"scope_hosts": self.scope_hosts, "stats": self.stats, "probes": self.probes, "columns": self.columns}
+
     @classmethod
-    def open(cls, path: Path | str) -> Snapshot:
-        """A kept snapshot file read back; refuses a file of an unknown format version."""
+    def open(cls, path: Path | str, *, state: dict[str, Any] | None = None, pages_only: bool = False) -> Snapshot:
+        """A kept snapshot file read back; refuses a file of an unknown format version.
+
+        ``state``: the parts ``state()`` gives, in place of the file's (not written yet).
+        ``pages_only``: the pages of a crawl that has not finished its columns and probes, for
+        the checks that declare they read nothing else (``checks.base.pages_only``): reading
+        the scope, the figures, the probes or the columns raises ``SnapshotError``.
+        """
         path = Path(path)
         if not path.is_file():
             raise SnapshotError(f"快照文件不存在: {path}")
@@ -379,6 +392,12 @@ class Snapshot:
         snap.columns = [read_column(loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
         snap.home_url = meta["home_url"]
         snap.home = snap.page(snap.home_url) if snap.home_url else None
+        if state is not None:
+            snap.scope_hosts, snap.stats = set(state["scope_hosts"]), state["stats"]
+            snap.probes, snap.columns = state["probes"], list(state["columns"])
+        if pages_only:
+            for part in ("scope_hosts", "stats", "probes", "columns"):
+                setattr(snap, part, _NotYet(part))
         return snap
 
     def _page(self, data: str) -> Page:
@@ -392,6 +411,20 @@ class Snapshot:
 
 
 _ABSENT = object()
+
+
+class _NotYet:
+    """A part of a snapshot opened ``pages_only``: any use of it is a check that declared
+    ``PAGES_ONLY`` wrongly, and fails as such (its notice names the part) instead of reading
+    what the crawl process has not written yet."""
+
+    def __init__(self, part: str) -> None:
+        self._part = part
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise SnapshotError(f"检查在抓取收尾前读取了快照的 {self._part}（该检查不应声明 PAGES_ONLY）")
+
+    __getattr__ = __iter__ = __len__ = __bool__ = __contains__ = __getitem__ = _refuse
 
 
 class ScratchMap:

@@ -89,6 +89,19 @@ def _has_check(module: Any) -> bool:
     return callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None))
 
 
+def pages_only(name: str) -> bool:
+    """True when module ``govinspect.checks.<name>`` declares ``PAGES_ONLY = True``: its findings
+    depend on the stored pages, the home URL and the context alone, never on the columns, the
+    probes, the crawl's figures, its scope or the link statuses. Such a check may run as soon as
+    the crawl has stored its last page, while the crawl process still builds the columns and runs
+    the probes (service.py); a snapshot opened for it then refuses to give those (``Snapshot.open``,
+    ``pages_only``). False for a name that is not such a module."""
+    try:
+        return is_check(name) and getattr(_module(name), "PAGES_ONLY", False) is True
+    except Exception:  # a module that fails to import: its check fails with its notice when run
+        return False
+
+
 def load_check(name: str) -> CheckFn:
     """The `check` function of module ``govinspect.checks.<name>``."""
     fn: CheckFn = _module(name).check

@@ -31,6 +31,11 @@ _FETCH_FAILURES = frozenset(
 _UNREAD_HTML = frozenset({"decode", "too_large"})
 
 
+# Its findings depend on the pages and the context alone (checks.base.pages_only): a parse
+# worker may run it while the crawl process still builds the columns and runs the probes.
+PAGES_ONLY = True
+
+
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     return walk(snap, visitor(snap, ctx))
 

@@ -19,6 +19,11 @@ from .base import Context, walk
 MAX_NOTICES = 10
 
 
+# Its findings depend on the pages and the context alone (checks.base.pages_only): a parse
+# worker may run it while the crawl process still builds the columns and runs the probes.
+PAGES_ONLY = True
+
+
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     return walk(snap, visitor(snap, ctx))
 

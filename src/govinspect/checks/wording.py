@@ -30,6 +30,11 @@ _CLAUSE_END = _SENTENCE_END + "，,："
 _YEAR = re.compile(r"((?:1[89]|20)\d\d)\s*年(?:\s*(\d{1,2})\s*月)?")
 
 
+# Its findings depend on the pages and the context alone (checks.base.pages_only): a parse
+# worker may run it while the crawl process still builds the columns and runs the probes.
+PAGES_ONLY = True
+
+
 def check(snap: Snapshot, ctx: Context) -> list[Finding]:
     """Wording findings for every page that loaded, then the site-wide typo threshold."""
     return walk(snap, visitor(snap, ctx))

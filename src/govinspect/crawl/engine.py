@@ -112,11 +112,15 @@ class SiteCrawler:
         self, site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot,
         fetcher: Fetcher, progress: ProgressFn | None = None, executor: ParsePool | None = None,
         pages_done: Callable[[], Awaitable[None]] | None = None,
+        crawl_done: Callable[[], Awaitable[None]] | None = None,
     ):
         self.site, self.settings, self.as_of, self.snap = site, settings, as_of, snapshot
         self.fetcher = fetcher
         self.executor = executor
         self.pages_done = pages_done  # awaited once no page is left to fetch and parse
+        # awaited once the last page, document and link status is stored (the columns and the
+        # probes still to come): a parse worker may start the checks that read only pages then
+        self.crawl_done = crawl_done
         self._pages_left = True  # False once the crawl queue is done (the workers may be gone)
         self.progress = progress
         self.scope = Scope.for_url(site.url)
@@ -177,6 +181,8 @@ class SiteCrawler:
                     t.cancel()
                 await asyncio.gather(*crawlers, *checkers, return_exceptions=True)
         self.snap.scope_hosts = set(self.scope.hosts)
+        if self.crawl_done is not None:
+            await self.crawl_done()
         self.snap.columns = build_columns(home, self.snap.pages(list_only=True), self.as_of, load=self.snap.page)
         self.sandbox.close()
         if home.ok and home.is_html:
@@ -676,12 +682,13 @@ def parse_share(theirs: float, ours: float, mine: float) -> float:
 async def crawl_site(
     site: SiteEntry, settings: Settings, as_of: date, snapshot: Snapshot | None = None,
     progress: ProgressFn | None = None, fetcher: Fetcher | None = None, executor: ParsePool | None = None,
-    pages_done: Callable[[], Awaitable[None]] | None = None,
+    pages_done: Callable[[], Awaitable[None]] | None = None, crawl_done: Callable[[], Awaitable[None]] | None = None,
 ) -> Snapshot:
     """Crawl one site and return its snapshot (``executor``: a parse pool, see crawl/parse.py;
-    ``pages_done``: awaited once every page is fetched and parsed, before the last link checks)."""
+    ``pages_done``: awaited once every page is fetched and parsed, before the last link checks;
+    ``crawl_done``: awaited once the last link status is stored, before the columns and probes)."""
     snap = snapshot or Snapshot(site, as_of=as_of)
     if fetcher is not None:
-        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress, executor, pages_done).run()
+        return await SiteCrawler(site, settings, as_of, snap, fetcher, progress, executor, pages_done, crawl_done).run()
     async with Fetcher(settings) as own:
-        return await SiteCrawler(site, settings, as_of, snap, own, progress, executor, pages_done).run()
+        return await SiteCrawler(site, settings, as_of, snap, own, progress, executor, pages_done, crawl_done).run()

@@ -130,17 +130,21 @@ def ready_checks(names: tuple[str, ...]) -> int:
     return sum(is_check(name) for name in names)
 
 
-def judge_file(path: str, ctx: Any, names: tuple[str, ...]) -> list[list[Any]]:
+def judge_file(
+    path: str, ctx: Any, names: tuple[str, ...], state: dict[str, Any] | None = None, pages_only: bool = False,
+) -> list[list[Any]]:
     """Run the named checks on the snapshot file at ``path`` (in a parse worker, beside the crawl
     process): the findings of each name apart, as ``checks.base.run_checks_each`` gives them.
 
     Checks are pure functions of the snapshot, each independent of the others: any subset of the
-    names can run here while the crawl process runs the rest.
+    names can run here while the crawl process runs the rest. ``state`` and ``pages_only`` as
+    ``Snapshot.open`` takes them: the crawl process's columns and probes, not in the file yet, or
+    none of them for checks that start before they exist (service.py).
     """
     from ..checks.base import run_checks_each
     from ..snapshot import Snapshot
 
-    snap = Snapshot.open(path)
+    snap = Snapshot.open(path, state=state, pages_only=pages_only)
     try:
         return run_checks_each(snap, ctx, names)
     finally:
