@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from govinspect.crawl.parse import parse_response
-from govinspect.crawl.workers import ParsePool, default_workers
+from govinspect.crawl.workers import ParsePool, WorkerError, default_workers
 from govinspect.extract.plan import ALL_PARTS, EXTRACTORS, LINK_ONLY_CHECKS, parts_for
 from govinspect.model import Page
 from govinspect.service import scan
@@ -149,10 +149,16 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
 
     async def crawl_done() -> None:  # as service.py does: the pages stored, no columns nor probes yet
         seen["columns then"] = list(snap.columns)
+        seen["probes then"] = set(snap.probes)
         snap.save()
+        seen["pages then"] = snap.pages_crawled
+        seen["targets then"] = sum(1 for _ in snap.targets())
 
     asyncio.run(crawl_site(entry, settings, AS_OF, snap, crawl_done=crawl_done))
-    assert seen["columns then"] == [] and snap.columns and snap.probes
+    assert seen["columns then"] == [] and snap.columns and set(snap.probes) > seen["probes then"]
+    # every page, document and link status was stored before the hook ran
+    assert seen["pages then"] == snap.pages_crawled > 20
+    assert seen["targets then"] == sum(1 for _ in snap.targets()) > 20
     ctx = Context(as_of=AS_OF, rules=load_rules(None), site=entry)
     names = DEFAULT_SITE_CHECKS
 
@@ -167,7 +173,14 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
             assert plan.here[0] < plan.early[0] and plan.here[-1] > plan.late[-1]
             # the pages-only checks on the file as the crawl's end left it: no columns, no probes
             early = asyncio.ensure_future(workers.call("judge", str(path), ctx, _pick(names, plan.early), None, True))
-            return await _judge_plan(snap, ctx, names, path, workers, plan, early)
+            found = await _judge_plan(snap, ctx, names, path, workers, plan, early)
+            # an early call that failed (its worker died): its checks run in this process
+            failed: asyncio.Future = asyncio.get_running_loop().create_future()
+            failed.set_exception(WorkerError("解析进程已退出"))
+            seen["failed early"] = await _judge_plan(snap, ctx, names, path, workers, plan, failed)
+            # none started at the crawl's end (no worker then): the late call takes them along
+            seen["no early"] = await _judge_plan(snap, ctx, names, path, workers, plan, None)
+            return found
         finally:
             await pool.aclose()
 
@@ -176,6 +189,8 @@ def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, wor
         whole = run_checks(snap, ctx, names)
     finally:
         snap.close()
+    for other in (seen["failed early"], seen["no early"]):
+        assert [(f.code, f.key(), f.message) for f in other] == [(f.code, f.key(), f.message) for f in whole]
     assert len(whole) > 5 and not [f for f in split if f.evidence.get("check")]  # no check failed
     assert [(f.code, f.key(), f.message) for f in split] == [(f.code, f.key(), f.message) for f in whole]
     # the file's meta was written at the crawl's end: read back, it has no columns; the worker's
