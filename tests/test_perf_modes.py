@@ -130,6 +130,33 @@ def test_default_workers_started_mid_crawl_give_the_same_findings(world_runs, de
     assert sorted(f.key() for f in pooled.findings) == sorted(f.key() for f in inline.findings)
 
 
+def test_every_site_sharing_one_worker_for_its_checks_gives_the_same_findings(
+        world_runs, demo_world, world_server, monkeypatch):
+    """A scan of the whole fixture world with one parse worker shared by its sites: each site's
+    pages-only checks start at its crawl's end and its later checks follow in the same worker,
+    between other sites' pages, with each site's own columns and probes."""
+    import govinspect.service as service
+    from govinspect.demo.runner import live_hosts
+
+    full, _ = world_runs
+    base = {"assume_ok_hosts": sorted(live_hosts(demo_world)), "hosts": demo_world.hosts()}
+    calls: list[tuple[str, bool]] = []
+    judge_plan = service._judge_plan
+
+    async def spy(snap, ctx, names, path, pool, plan, early):
+        calls.append((ctx.site.url, early is not None))
+        return await judge_plan(snap, ctx, names, path, pool, plan, early)
+
+    monkeypatch.setattr(service, "_judge_plan", spy)
+    pooled = scan(demo_world.entries(world_server.base_urls), fast(parse_workers=1, **base), AS_OF)
+    assert len(calls) == len(full.sites) and all(early for _, early in calls)  # every site, planned
+    by_url = {s.url: s for s in full.sites}
+    for site in pooled.sites:
+        inline = by_url[site.url]
+        assert site.pages_crawled == inline.pages_crawled, site.url
+        assert sorted(f.key() for f in site.findings) == sorted(f.key() for f in inline.findings), site.url
+
+
 def test_checks_split_over_a_parse_worker_give_the_same_findings(demo_world, world_server, tmp_path):
     import asyncio
 
