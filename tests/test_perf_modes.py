@@ -278,7 +278,7 @@ def test_the_plan_ends_the_checks_soonest():
 
     from govinspect.checks import DEFAULT_SITE_CHECKS
     from govinspect.checks.base import pages_only
-    from govinspect.service import _LIGHT_CHECK, CHECK_COST, plan_checks
+    from govinspect.service import _LIGHT_CHECK, CHECK_COST, _pick, plan_checks
 
     names = list(DEFAULT_SITE_CHECKS)
     costs = [CHECK_COST.get(n, _LIGHT_CHECK) for n in names]
@@ -297,17 +297,13 @@ def test_the_plan_ends_the_checks_soonest():
     # pages-only ones start early, the heaviest check follows them
     plan = plan_checks(names)
     assert plan is not None
-    assert "wording" in _pick_names(names, plan.early) and "hijack" in _pick_names(names, plan.late)
-    assert not {"hijack", "wording", "privacy"} <= set(_pick_names(names, plan.far))
-    assert not {"hijack", "wording", "privacy"} <= set(_pick_names(names, plan.here))
+    assert "wording" in _pick(names, plan.early) and "hijack" in _pick(names, plan.late)
+    assert not {"hijack", "wording", "privacy"} <= set(_pick(names, plan.far))
+    assert not {"hijack", "wording", "privacy"} <= set(_pick(names, plan.here))
     # a plan without pages-only checks is a split at the crawl process's probes
     plan = plan_checks(["hijack", "services", "policy"])
     assert plan is not None and plan.early == () and plan.late and plan.here
     assert plan_checks(["links", "hijack", "links", "hijack"], early_ok=lambda n: False) is not None
-
-
-def _pick_names(names, positions):
-    return [names[i] for i in positions]
 
 
 def test_a_pair_of_light_checks_is_not_split():
