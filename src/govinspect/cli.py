@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -17,8 +17,10 @@ from .cli_common import Bar as _Bar
 from .cli_common import as_of_date as _as_of
 from .errors import GovinspectError, RegistryError, UsageError
 from .model import SiteEntry
-from .registry import AccountEntry
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .registry import AccountEntry
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,

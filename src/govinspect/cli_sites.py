@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .cli_common import ConfigOpt, store_from
-from .registry.writer import LEVEL_LABELS, PLATFORM_LABELS
 from .settings import load_settings
 
 if TYPE_CHECKING:
@@ -132,6 +131,8 @@ def listing(registry: Registry, archived_at: dict[tuple[str, str], str], ids: di
 
 def _print_tables(registry: Registry, archived_at: dict[tuple[str, str], str], console: Console) -> None:
     from rich.table import Table
+
+    from .registry.writer import LEVEL_LABELS, PLATFORM_LABELS
 
     if registry.sites:
         table = Table(title=f"网站 {len(registry.sites)} 个")

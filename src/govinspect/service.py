@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from .checks import DEFAULT_SITE_CHECKS, Context, run_checks
 from .checks.base import pages_only, run_checks_each
@@ -21,13 +21,14 @@ from .crawl.workers import ParsePool, WorkerPool
 from .http import Fetcher
 from .memory import limit_arenas, trim
 from .model import AccountResult, Finding, ScanResult, SiteEntry, SiteResult
-from .newmedia import account_key, cross_account_findings, inspect_account
-from .registry import AccountEntry
 from .rules import Rules, load_rules
 from .score import verdict
 from .settings import Settings
 from .sink import ResultSink
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:  # a scan without accounts never imports the new-media checks
+    from .registry import AccountEntry
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +337,11 @@ async def _inspect_accounts(
     *, only: Sequence[AccountEntry] | None = None, sink: ResultSink | None = None, parallel: int = 8,
 ) -> list[AccountResult]:
     """Inspect ``only`` (default every account), duplicates judged against all ``accounts``; registry order."""
+    todo = accounts if only is None else only
+    if not todo:
+        return []
+    from .newmedia import account_key, cross_account_findings, inspect_account
+
     cross = cross_account_findings(accounts, as_of, rules)
     sem = asyncio.Semaphore(parallel)
 
@@ -347,7 +353,7 @@ async def _inspect_accounts(
             await asyncio.to_thread(sink.account_done, account, result)
         return result
 
-    return list(await asyncio.gather(*(one(a) for a in (accounts if only is None else only))))
+    return list(await asyncio.gather(*(one(a) for a in todo)))
 
 
 async def scan_sites(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .model import AccountResult, SiteEntry, SiteResult
-from .registry import AccountEntry
+
+if TYPE_CHECKING:
+    from .registry import AccountEntry
 
 
 class ResultSink(Protocol):

