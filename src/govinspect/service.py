@@ -27,7 +27,7 @@ from .settings import Settings
 from .sink import ResultSink
 from .snapshot import Snapshot
 
-if TYPE_CHECKING:  # a scan without accounts never imports the new-media checks
+if TYPE_CHECKING:  # annotations only; _inspect_accounts imports the new-media checks when it has accounts
     from .registry import AccountEntry
 
 log = logging.getLogger(__name__)
