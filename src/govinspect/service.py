@@ -332,6 +332,7 @@ async def _judge_plan(
             call.cancel()
     return [f for i in range(len(names)) for f in by_position[i]]
 
+
 async def _inspect_accounts(
     accounts: Sequence[AccountEntry], settings: Settings, as_of: date, rules: Rules, fetcher: Fetcher,
     *, only: Sequence[AccountEntry] | None = None, sink: ResultSink | None = None, parallel: int = 8,

@@ -386,18 +386,19 @@ class Snapshot:
         snap._cache(_READ_CACHE_KB)  # read back for checks
         snap._fields = tuple(meta["page_fields"])
         snap._legacy_links = version == 1
-        snap.scope_hosts = set(meta["scope_hosts"])
-        snap.stats = CrawlStats(**meta["stats"])
-        snap.probes = meta["probes"]
-        snap.columns = [read_column(loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
-        snap.home_url = meta["home_url"]
-        snap.home = snap.page(snap.home_url) if snap.home_url else None
-        if state is not None:
-            snap.scope_hosts, snap.stats = set(state["scope_hosts"]), state["stats"]
-            snap.probes, snap.columns = state["probes"], list(state["columns"])
-        if pages_only:
+        if pages_only:  # none of them read (they are not written yet)
             for part in ("scope_hosts", "stats", "probes", "columns"):
                 setattr(snap, part, _NotYet(part))
+        elif state is not None:
+            snap.scope_hosts, snap.stats = set(state["scope_hosts"]), state["stats"]
+            snap.probes, snap.columns = state["probes"], list(state["columns"])
+        else:
+            snap.scope_hosts = set(meta["scope_hosts"])
+            snap.stats = CrawlStats(**meta["stats"])
+            snap.probes = meta["probes"]
+            snap.columns = [read_column(loads(d)) for (d,) in snap._db.execute("SELECT data FROM columns ORDER BY pos")]
+        snap.home_url = meta["home_url"]
+        snap.home = snap.page(snap.home_url) if snap.home_url else None
         return snap
 
     def _page(self, data: str) -> Page:
