@@ -175,6 +175,26 @@ def test_resolver_fast_path_matches_the_general_steps(base: str) -> None:
     assert fast >= 28
 
 
+def test_resolver_memo_gives_every_page_its_own_answer() -> None:
+    """The references resolved for one page are reused for the other pages of its directory (and,
+    site-absolute ones, of its site): "?x" and the standard library's joins, which read the page's
+    own path, are never reused, and the memo stays bounded."""
+    pages = [base.replace("index.html", name) if "index.html" in base else base + name
+             for base in _BASES for name in ("index.html", "list_2.html", "")]
+    links._MEMO.clear()
+    for _ in range(2):  # the second round answers from the memo
+        for page in pages:
+            resolve = UrlResolver(page)
+            for raw in [*_REFS, "http:?x=1"]:
+                assert resolve(raw) == resolve._resolve(raw)[0], (page, raw)
+    assert links._MEMO
+    assert UrlResolver(pages[0])("?page=2") != UrlResolver(pages[1])("?page=2")
+    assert UrlResolver(pages[0])("http:?x=1") != UrlResolver(pages[1])("http:?x=1")
+    for n in range(3 * links._MEMO_MAX):
+        UrlResolver("http://example.gov.cn/a/")(f"t{n}.html")
+    assert len(links._MEMO) <= links._MEMO_MAX
+
+
 # --- articles: their lists are not read
 
 def _page_fields(page: Page) -> list[tuple[str, Any]]:
