@@ -140,10 +140,10 @@ def find_blocks(tree: LexborHTMLParser) -> Blocks:
     return blocks
 
 
-# Resolved references shared by every resolver of a directory, in this process: a site's menus,
-# footers and friend links repeat on each of its pages (on the bench's TRS-like site, 76 % of the
-# references repeat a (directory, reference) pair already resolved). Cleared when full, so it
-# holds at most _MEMO_MAX entries (about 0.5 MB).
+# Resolved references shared by the resolvers of one directory (a site-absolute or absolute
+# reference: of one site), in this process: a site's menus, footers and friend links repeat on
+# each of its pages (87 % of the TRS-like bench site's references are found here). Cleared when
+# full, so it holds at most _MEMO_MAX entries (about 0.5 MB).
 _MEMO: dict[tuple[str, str], str | None] = {}
 _MEMO_MAX = 2048
 
@@ -159,7 +159,9 @@ class UrlResolver:
         path = parts.path or "/"
         self.dir = path[: path.rfind("/") + 1]
         self.page = self.origin + path
-        self._memo_key = self.origin + self.dir  # what a relative reference's result depends on (but "?x", _join)
+        # What a relative reference's answer depends on; "?x" and _join read the page's own path and
+        # are never kept (_resolve says so).
+        self._memo_key = self.origin + self.dir
 
     def __call__(self, raw: str) -> str | None:
         """Absolute URL without fragment for ``raw``, or None when it is not a fetchable reference."""
